@@ -1,0 +1,228 @@
+import { CallerScope } from './callers/CallerScope.js';
+import { ConfigError, intInRange, nonNegativeInt } from './errors.js';
+import type { HandlerFactory } from './lambda/Environment.js';
+import type { FunctionOptions } from './lambda/FunctionConfig.js';
+import type { LambdaFunction } from './lambda/LambdaFunction.js';
+import { LambdaRuntime } from './lambda/LambdaRuntime.js';
+import type { DeterminismError, World } from './lambda/World.js';
+import { type InvokeOptions, type InvokeResponse, type RequestRecord, SyncModel } from './models/sync.js';
+import { installVirtualGlobals } from './sim/installVirtualGlobals.js';
+import { Kernel, type RunEnd, type RunLimits } from './sim/Kernel.js';
+import { watchEscapes } from './sim/VirtualScope.js';
+import type { TraceEvent } from './TraceEvent.js';
+
+/** Options of {@link createSimulation}. */
+export interface SimulationOptions {
+  /** The one seed that decides every choice of the run. */
+  readonly seed: number;
+  /** Account concurrency limit per Region (R-CONC-1). @defaultValue 1000 */
+  readonly accountConcurrency?: number;
+  /** Epoch milliseconds that virtual time 0 maps to (what `Date.now()` shows). @defaultValue 1767225600000 (2026-01-01T00:00:00Z) */
+  readonly startEpochMs?: number;
+}
+
+/** A simulated caller process (workload code), with how it ended. */
+export interface CallerRecord {
+  readonly name: string;
+  readonly startedAtMs: number;
+  status: 'running' | 'finished' | 'failed';
+  endedAtMs: number | undefined;
+  error: unknown;
+}
+
+/** What {@link Simulation.run} returns: how the run ended, everything that happened, its hash. */
+export interface SimulationResult {
+  readonly seed: number;
+  readonly end: RunEnd;
+  readonly trace: readonly TraceEvent[];
+  /** SHA-256 of the trace: equal for equal scenario + seed, in any process. */
+  readonly traceHash: string;
+  /** Every synchronous request, with its response (undefined = still running when the run ended). */
+  readonly requests: readonly RequestRecord[];
+  readonly callers: readonly CallerRecord[];
+  /** Real I/O or real timers started inside the simulation. Empty for a replayable run. */
+  readonly determinismErrors: readonly DeterminismError[];
+}
+
+const DEFAULT_EPOCH_MS = 1_767_225_600_000;
+
+/**
+ * One deterministic simulation: functions, services, workload and callers, all in virtual time.
+ *
+ * @example
+ * ```ts
+ * const sim = createSimulation({ seed: 7 });
+ * const hello = sim.fn('Hello', () => async (event: { name: string }) => ({ greeting: `hi ${event.name}` }));
+ * const pending = sim.invoke(hello, { name: 'Ada' });
+ * const result = await sim.run();
+ * const response = await pending; // { kind: 'ok', statusCode: 200, body: { greeting: 'hi Ada' }, ... }
+ * ```
+ */
+export class Simulation {
+  readonly world: World;
+  readonly lambda: LambdaRuntime;
+  readonly sync: SyncModel;
+  private readonly callers: CallerRecord[] = [];
+  private readonly callerScopes = new Map<string, CallerScope>();
+  private readonly workloadScope: CallerScope;
+  private ran = false;
+
+  constructor(options: SimulationOptions) {
+    if (options === null || typeof options !== 'object')
+      throw new ConfigError('createSimulation', 'options', 'must be an object with a seed', options);
+    const seed = options.seed;
+    if (typeof seed !== 'number' || !Number.isSafeInteger(seed))
+      throw new ConfigError('createSimulation', 'seed', 'must be a safe integer', seed);
+    const accountConcurrency = intInRange(
+      'createSimulation',
+      'accountConcurrency',
+      options.accountConcurrency ?? 1000,
+      100,
+      1_000_000,
+    );
+    const epochStartMs = nonNegativeInt(
+      'createSimulation',
+      'startEpochMs',
+      options.startEpochMs ?? DEFAULT_EPOCH_MS,
+    );
+    installVirtualGlobals();
+    const kernel = new Kernel<TraceEvent>(seed);
+    this.world = {
+      kernel,
+      epochStartMs,
+      userRandom: kernel.rng('user.random'),
+      userUuids: kernel.rng('user.uuid'),
+      ids: kernel.rng('lambda.ids'),
+      determinismErrors: [],
+      counters: { calls: 0 },
+    };
+    this.lambda = new LambdaRuntime(this.world, accountConcurrency);
+    this.sync = new SyncModel(this.world);
+    this.workloadScope = new CallerScope(this.world, 'workload');
+  }
+
+  get seed(): number {
+    return this.world.kernel.seed;
+  }
+
+  /** Virtual time now, in milliseconds since the start of the run. */
+  get nowMs(): number {
+    return this.world.kernel.nowMs;
+  }
+
+  /** Defines a function. The factory is called once per execution environment (cold start). */
+  fn<TEvent = unknown, TResult = unknown>(
+    name: string,
+    factory: HandlerFactory<TEvent, TResult>,
+    options?: FunctionOptions,
+  ): LambdaFunction {
+    return this.lambda.define(name, factory as HandlerFactory, options);
+  }
+
+  /** A synchronous invoke (RequestResponse or DryRun); resolves in virtual time. */
+  invoke(fn: LambdaFunction, payload?: unknown, options?: InvokeOptions): Promise<InvokeResponse> {
+    this.assertOwn(fn, 'invoke');
+    return this.sync.invoke(fn, payload, options);
+  }
+
+  /** Runs workload code at a virtual instant (in the workload's virtual scope). */
+  at(atMs: number, action: () => void): void {
+    nonNegativeInt('sim.at', 'atMs', atMs);
+    this.world.kernel.at(atMs, () => this.workloadScope.deliver(action));
+  }
+
+  /**
+   * Starts a simulated caller: an async function that runs in virtual time (its `Date`,
+   * `setTimeout` and `sim.sleep` are virtual) and may await invocations, e.g. a client that
+   * retries. How it ended is in the result's `callers`.
+   */
+  spawn(name: string, body: () => Promise<unknown>, options: { readonly atMs?: number } = {}): void {
+    if (typeof name !== 'string' || name === '')
+      throw new ConfigError('sim.spawn', 'name', 'must be a non-empty string', name);
+    if (this.callerScopes.has(name))
+      throw new ConfigError('sim.spawn', 'name', 'is already used by another caller', name);
+    const atMs = nonNegativeInt('sim.spawn', 'atMs', options.atMs ?? 0);
+    const scope = new CallerScope(this.world, name);
+    this.callerScopes.set(name, scope);
+    const kernel = this.world.kernel;
+    kernel.at(atMs, () => {
+      const record: CallerRecord = {
+        name,
+        startedAtMs: kernel.nowMs,
+        status: 'running',
+        endedAtMs: undefined,
+        error: undefined,
+      };
+      this.callers.push(record);
+      kernel.record({ atMs: kernel.nowMs, kind: 'caller.started', caller: name });
+      scope.deliver(() => {
+        const settle = (ok: boolean, error?: unknown) => {
+          record.status = ok ? 'finished' : 'failed';
+          record.endedAtMs = kernel.nowMs;
+          record.error = error;
+          kernel.record({ atMs: kernel.nowMs, kind: 'caller.finished', caller: name, ok });
+        };
+        Promise.resolve()
+          .then(body)
+          .then(
+            () => settle(true),
+            (error: unknown) => settle(false, error),
+          );
+      });
+    });
+  }
+
+  /** A promise that resolves after `ms` of virtual time (for callers). */
+  sleep(ms: number): Promise<void> {
+    nonNegativeInt('sim.sleep', 'ms', ms);
+    return new Promise((resolve) => this.world.kernel.after(ms, () => this.workloadScope.deliver(resolve)));
+  }
+
+  /** Runs until nothing is left to do, a virtual time limit or an event budget. Once per simulation. */
+  async run(limits: RunLimits = {}): Promise<SimulationResult> {
+    if (this.ran)
+      throw new ConfigError(
+        'sim.run',
+        'run',
+        'can be called once per simulation; create a new simulation (same seed) to replay',
+        'second call',
+      );
+    if (limits.untilMs !== undefined && !(limits.untilMs >= 0))
+      throw new ConfigError('sim.run', 'untilMs', 'must be >= 0', limits.untilMs);
+    if (limits.maxEvents !== undefined)
+      intInRange('sim.run', 'maxEvents', limits.maxEvents, 1, Number.MAX_SAFE_INTEGER);
+    this.ran = true;
+    const stop = watchEscapes();
+    let end: RunEnd;
+    try {
+      end = await this.world.kernel.run(limits);
+    } finally {
+      stop();
+    }
+    const kernel = this.world.kernel;
+    return {
+      seed: kernel.seed,
+      end,
+      trace: kernel.trace.entries,
+      traceHash: kernel.trace.hash(),
+      requests: this.sync.requests,
+      callers: this.callers,
+      determinismErrors: this.world.determinismErrors,
+    };
+  }
+
+  private assertOwn(fn: LambdaFunction, api: string): void {
+    if (this.lambda.get(fn?.name) !== fn)
+      throw new ConfigError(
+        `sim.${api}`,
+        'fn',
+        'must be a function defined on this simulation with sim.fn()',
+        fn?.name ?? fn,
+      );
+  }
+}
+
+/** Creates a simulation. See {@link Simulation}. */
+export function createSimulation(options: SimulationOptions): Simulation {
+  return new Simulation(options);
+}

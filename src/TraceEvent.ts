@@ -1,0 +1,91 @@
+/**
+ * Every fact a run records, as one discriminated union keyed by `kind` (past tense). The trace
+ * is append-only and hashed; each entry holds only deterministic data (no paths, no real time).
+ */
+export type TraceEvent =
+  | { atMs: number; kind: 'request.received'; requestId: string; fn: string; via: RequestVia; bytes: number }
+  | {
+      atMs: number;
+      kind: 'request.rejected';
+      requestId: string;
+      fn: string;
+      statusCode: number;
+      errorType: string;
+    }
+  | {
+      atMs: number;
+      kind: 'request.completed';
+      requestId: string;
+      fn: string;
+      statusCode: number;
+      functionError?: string;
+    }
+  | { atMs: number; kind: 'request.clientTimedOut'; requestId: string; fn: string; afterMs: number }
+  | { atMs: number; kind: 'invoke.throttled'; requestId: string; fn: string; reason: ThrottleReason }
+  | { atMs: number; kind: 'env.created'; fn: string; env: string; provisioned: boolean }
+  | { atMs: number; kind: 'env.initStarted'; env: string; budgetMs: number }
+  | { atMs: number; kind: 'env.initFinished'; env: string }
+  | { atMs: number; kind: 'env.initAborted'; env: string; reason: 'initLimit' }
+  | { atMs: number; kind: 'env.initFailed'; env: string; errorType: string }
+  | {
+      atMs: number;
+      kind: 'invoke.started';
+      requestId: string;
+      fn: string;
+      env: string;
+      cold: boolean;
+      attempt: number;
+    }
+  | { atMs: number; kind: 'invoke.succeeded'; requestId: string; env: string; bytes: number }
+  | {
+      atMs: number;
+      kind: 'invoke.failed';
+      requestId: string;
+      env: string;
+      errorType: string;
+      cause: FailureCause;
+    }
+  | { atMs: number; kind: 'env.frozen'; env: string; pendingWork: number }
+  | { atMs: number; kind: 'env.thawed'; env: string; resumed: number }
+  | { atMs: number; kind: 'env.reset'; env: string; reason: ResetReason }
+  | { atMs: number; kind: 'env.reclaimed'; env: string; idleSinceMs: number }
+  | {
+      atMs: number;
+      kind: 'call.sent';
+      callId: number;
+      service: string;
+      op: string;
+      by: string;
+      requestId?: string;
+    }
+  | { atMs: number; kind: 'call.landed'; callId: number; service: string; op: string; ok: boolean }
+  | { atMs: number; kind: 'call.lost'; callId: number; service: string; op: string; reason: 'callerDied' }
+  | { atMs: number; kind: 'call.dropped'; service: string; op: string; by: string; reason: 'callerDead' }
+  | { atMs: number; kind: 'call.returned'; callId: number; service: string; op: string; ok: boolean }
+  | { atMs: number; kind: 'caller.started'; caller: string }
+  | { atMs: number; kind: 'caller.finished'; caller: string; ok: boolean }
+  | { atMs: number; kind: 'determinism.violated'; by: string; resource: string };
+
+export type TraceKind = TraceEvent['kind'];
+
+/** How a request entered Lambda. */
+export type RequestVia = 'RequestResponse' | 'DryRun' | 'ApiGateway' | 'ALB';
+
+/** R-SYNC-5 throttle reasons (the 429 body's `Reason`). */
+export type ThrottleReason =
+  | 'ReservedFunctionConcurrentInvocationLimitExceeded'
+  | 'ConcurrentInvocationLimitExceeded';
+
+/** Why an invocation failed. */
+export type FailureCause =
+  | 'error'
+  | 'timeout'
+  | 'exit'
+  | 'uncaught'
+  | 'responseTooLarge'
+  | 'unserializable'
+  | 'initError'
+  | 'nodeJsExit';
+
+/** Why an environment was reset (R-ENV-5). */
+export type ResetReason = 'timeout' | 'exit' | 'uncaught' | 'initLimit' | 'initError';

@@ -1,0 +1,53 @@
+/**
+ * Thrown at once for invalid configuration or API misuse (a programmer error). The message
+ * names the API, the value and the rule, e.g.
+ * `fn("ProcessOrder"): timeoutS must be an integer between 1 and 900, got 0`.
+ */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    /** The API that rejected the value, e.g. `fn("ProcessOrder")`. */
+    readonly api: string,
+    /** The offending field. */
+    readonly field: string,
+    /** The rule, phrased to follow the field, e.g. `must be an integer between 1 and 900`. */
+    readonly rule: string,
+    /** The value given. */
+    readonly value: unknown,
+  ) {
+    super(`${api}: ${field} ${rule}, got ${describe(value)}`);
+  }
+}
+
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'function') return `a function`;
+  if (value === undefined) return 'undefined';
+  try {
+    const s = JSON.stringify(value);
+    return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+  } catch {
+    return String(value);
+  }
+}
+
+/** Validation helpers shared by every config resolver. */
+export function intInRange(api: string, field: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(api, field, `must be an integer between ${min} and ${max}`, value);
+  }
+  return value;
+}
+
+export function nonNegativeInt(api: string, field: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new ConfigError(api, field, 'must be a non-negative integer', value);
+  }
+  return value;
+}
+
+export function checkName(api: string, field: string, value: unknown, pattern: RegExp, rule: string): string {
+  if (typeof value !== 'string' || !pattern.test(value)) throw new ConfigError(api, field, rule, value);
+  return value;
+}

@@ -1,0 +1,512 @@
+import type { Callback, ClientContext, CognitoIdentity, Context } from 'aws-lambda';
+import type { TimerHandle } from '../sim/Kernel.js';
+import type { FailureCause, ResetReason } from '../TraceEvent.js';
+import { createContext } from './Context.js';
+import {
+  type ErrorBody,
+  exitBody,
+  handlerNotFoundBody,
+  nodeJsExitBody,
+  responseTooLargeBody,
+  serializeThrown,
+  timeoutBody,
+} from './errorBodies.js';
+import { INIT_LIMIT_MS } from './FunctionConfig.js';
+import type { LambdaFunction } from './LambdaFunction.js';
+import { type ProcessOwner, RuntimeProcess } from './RuntimeProcess.js';
+
+/** A Lambda handler: async (`(event, context) => Promise`) or callback style (Node.js <= 22). */
+// biome-ignore lint/suspicious/noExplicitAny: handlers are typed by the user; any event shape goes in.
+export type Handler<TEvent = any, TResult = any> = (
+  event: TEvent,
+  context: Context,
+  callback: Callback<TResult>,
+  // biome-ignore lint/suspicious/noConfusingVoidType: callback-style handlers return nothing.
+) => void | Promise<TResult> | TResult;
+
+/** What a handler factory learns about the environment it initialises. */
+export interface EnvironmentInfo {
+  /** Stable id within the run, e.g. `ProcessOrder#2`. */
+  readonly id: string;
+  readonly functionName: string;
+  readonly memoryMB: number;
+  /** True for provisioned-concurrency environments, initialised before traffic. */
+  readonly provisioned: boolean;
+}
+
+/**
+ * Builds a handler. Called once per execution environment, during Init (a cold start), so state
+ * the factory closes over behaves like module-level state in Lambda: kept across warm
+ * invocations, lost on a new environment or after a reset.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see Handler.
+export type HandlerFactory<TEvent = any, TResult = any> = (
+  env: EnvironmentInfo,
+) => Handler<TEvent, TResult> | Promise<Handler<TEvent, TResult>>;
+
+/** One request for one run of the handler. */
+export interface InvocationRequest {
+  readonly requestId: string;
+  /** The payload as Lambda holds it: JSON text, parsed afresh for each attempt. */
+  readonly payloadJson: string;
+  /** 1 for a first attempt. */
+  readonly attempt: number;
+  readonly clientContext?: ClientContext;
+  readonly identity?: CognitoIdentity;
+}
+
+/** How one run of the handler ended. */
+export type InvocationOutcome =
+  | { readonly kind: 'succeeded'; readonly payloadJson: string; readonly bytes: number; readonly env: string }
+  | {
+      readonly kind: 'failed';
+      readonly cause: FailureCause;
+      readonly error: ErrorBody;
+      /** True when the environment was reset (timeout, process exit, uncaught error: R-ENV-5). */
+      readonly reset: boolean;
+      readonly env: string;
+    };
+
+/** Sync: 6 MB response cap, as Lambda checks it (OBS-RESP). */
+export const MAX_RESPONSE_BYTES = 6_291_556;
+
+interface Running {
+  readonly req: InvocationRequest;
+  readonly done: (outcome: InvocationOutcome) => void;
+  readonly cold: boolean;
+  phase: 'init' | 'handler';
+  deadlineMs: number;
+  timeout: TimerHandle | undefined;
+  finished: boolean;
+  /** Set once `callback(null, r)` ran while `callbackWaitsForEmptyEventLoop` is true. */
+  pendingResult: { value: unknown } | undefined;
+  context: Context | undefined;
+}
+
+type EnvState = 'initializing' | 'idle' | 'busy' | 'gone';
+
+/**
+ * An execution environment: serves one invocation at a time (R-ENV-1), runs Init once per
+ * runtime process (R-ENV-2), freezes between invocations (R-ENV-4) and is reset by a timeout or a
+ * process-level failure (R-ENV-5).
+ */
+export class Environment implements ProcessOwner {
+  state: EnvState = 'idle';
+  idleSinceMs: number;
+  private process: RuntimeProcess | undefined;
+  private handler: Handler | undefined;
+  private isAsync = false;
+  private run: Running | undefined;
+  private initLimit: TimerHandle | undefined;
+  /** Invocations served, for the timeline. */
+  served = 0;
+
+  constructor(
+    readonly fn: LambdaFunction,
+    readonly id: string,
+    readonly provisioned: boolean,
+  ) {
+    this.idleSinceMs = fn.world.kernel.nowMs;
+  }
+
+  get fnName(): string {
+    return this.fn.config.name;
+  }
+
+  /** True when the next invocation would not need Init. */
+  get warm(): boolean {
+    return this.handler !== undefined && this.process?.alive === true;
+  }
+
+  /** The running invocation's request id, if any (for attribution of calls). */
+  get currentRequestId(): string | undefined {
+    return this.run?.finished === false ? this.run.req.requestId : undefined;
+  }
+
+  // --- lifecycle ------------------------------------------------------------------------------
+
+  /** Provisioned concurrency: Init before any traffic (R-ENV-7). */
+  prewarm(): void {
+    this.state = 'initializing';
+    this.startInit(undefined, 'prewarm');
+  }
+
+  /** Starts an invocation on this (idle) environment; `done` is called exactly once. */
+  start(req: InvocationRequest, done: (outcome: InvocationOutcome) => void): void {
+    const kernel = this.fn.world.kernel;
+    this.state = 'busy';
+    this.served++;
+    const cold = !this.warm;
+    const run: Running = {
+      req,
+      done,
+      cold,
+      phase: 'init',
+      deadlineMs: Number.POSITIVE_INFINITY,
+      timeout: undefined,
+      finished: false,
+      pendingResult: undefined,
+      context: undefined,
+    };
+    this.run = run;
+    if (cold) {
+      this.startInit(run, 'onDemand');
+      return;
+    }
+    const proc = this.process!;
+    const pending = proc.pendingCount();
+    if (proc.frozen && pending > 0) {
+      kernel.record({ atMs: kernel.nowMs, kind: 'env.thawed', env: this.id, resumed: pending });
+    }
+    proc.thaw();
+    if (!run.finished) this.startHandler(run);
+  }
+
+  /** Reclaims an idle environment (idle timeout, R-ENV-6): its frozen work is dropped. */
+  reclaim(): void {
+    const kernel = this.fn.world.kernel;
+    kernel.record({ atMs: kernel.nowMs, kind: 'env.reclaimed', env: this.id, idleSinceMs: this.idleSinceMs });
+    this.process?.kill();
+    this.process = undefined;
+    this.handler = undefined;
+    this.state = 'gone';
+  }
+
+  /** Called when every ready continuation has run: completes runs waiting on an empty event loop. */
+  checkQuiet(): void {
+    const run = this.run;
+    const proc = this.process;
+    if (run === undefined || run.finished || run.phase !== 'handler' || proc === undefined) return;
+    if (proc.hasPendingWork()) return;
+    // Nothing simulated can move this invocation on. If real I/O escaped, it may be waiting on
+    // that: a determinism error is already recorded and the invocation runs into its timeout.
+    if (proc.escapes.length > 0) return;
+    if (run.pendingResult !== undefined) this.succeed(run, run.pendingResult.value);
+    else if (this.isAsync) this.finishFailed(run, 'nodeJsExit', nodeJsExitBody(), undefined);
+    else this.succeed(run, null); // a sync handler that never called back: null (RIC beforeExit)
+  }
+
+  // --- Init -----------------------------------------------------------------------------------
+
+  private startInit(run: Running | undefined, mode: 'onDemand' | 'inInvoke' | 'prewarm'): void {
+    const { world, config, factory } = this.fn;
+    const kernel = world.kernel;
+    const proc = new RuntimeProcess(world, this);
+    this.process = proc;
+    this.handler = undefined;
+    let factoryDone = false;
+    let minElapsed = config.initDurationMs === 0 || mode === 'prewarm';
+    let built: unknown;
+    const budgetMs = mode === 'inInvoke' ? config.timeoutMs : mode === 'onDemand' ? INIT_LIMIT_MS : 0;
+    kernel.record({ atMs: kernel.nowMs, kind: 'env.initStarted', env: this.id, budgetMs });
+    if (run !== undefined && mode === 'inInvoke') this.armTimeout(run);
+    if (mode === 'onDemand') this.initLimit = kernel.after(INIT_LIMIT_MS, () => this.onInitLimit(run!, proc));
+    const tryFinish = () => {
+      if (factoryDone && minElapsed && this.process === proc && proc.alive) this.finishInit(run, proc, built);
+    };
+    if (!minElapsed) {
+      kernel.after(config.initDurationMs, () => {
+        minElapsed = true;
+        tryFinish();
+      });
+    }
+    const info: EnvironmentInfo = {
+      id: this.id,
+      functionName: config.name,
+      memoryMB: config.memoryMB,
+      provisioned: this.provisioned,
+    };
+    proc.runUserCode(() => {
+      const result = factory(info);
+      if (isThenable(result)) {
+        result.then(
+          (h) => {
+            built = h;
+            factoryDone = true;
+            tryFinish();
+          },
+          (error: unknown) => {
+            if (this.process === proc && proc.alive) this.initFailed(run, proc, error);
+          },
+        );
+      } else {
+        built = result;
+        factoryDone = true;
+        tryFinish();
+      }
+    });
+  }
+
+  private finishInit(run: Running | undefined, proc: RuntimeProcess, built: unknown): void {
+    const kernel = this.fn.world.kernel;
+    if (this.initLimit !== undefined) kernel.cancel(this.initLimit);
+    this.initLimit = undefined;
+    if (typeof built !== 'function') {
+      this.initFailed(run, proc, undefined, handlerNotFoundBody(this.fn.config.name, built));
+      return;
+    }
+    const handler = built as Handler;
+    if (this.fn.config.runtime === 'nodejs24.x' && handler.length >= 3) {
+      this.initFailed(run, proc, undefined, {
+        errorType: 'Runtime.CallbackHandlerDeprecated',
+        errorMessage:
+          'Callback-based function handlers are not supported on nodejs24.x. Use an async handler.',
+        trace: [],
+      });
+      return;
+    }
+    this.handler = handler;
+    this.isAsync = handler.constructor?.name === 'AsyncFunction';
+    kernel.record({ atMs: kernel.nowMs, kind: 'env.initFinished', env: this.id });
+    if (run === undefined) {
+      this.becomeIdle();
+      return;
+    }
+    if (!run.finished) this.startHandler(run);
+  }
+
+  /** R-ENV-3: Init ran past 10 s; abort it and re-run Init inside the invoke, on its timeout budget. */
+  private onInitLimit(run: Running, proc: RuntimeProcess): void {
+    this.initLimit = undefined;
+    if (this.process !== proc || run.finished) return;
+    const kernel = this.fn.world.kernel;
+    kernel.record({ atMs: kernel.nowMs, kind: 'env.initAborted', env: this.id, reason: 'initLimit' });
+    proc.kill();
+    this.startInit(run, 'inInvoke');
+  }
+
+  /** R-ENV-8: the invoke that needed Init fails; the environment is discarded. */
+  private initFailed(run: Running | undefined, proc: RuntimeProcess, error: unknown, body?: ErrorBody): void {
+    const kernel = this.fn.world.kernel;
+    if (this.initLimit !== undefined) kernel.cancel(this.initLimit);
+    this.initLimit = undefined;
+    const errorBody = body ?? serializeThrown(error);
+    kernel.record({
+      atMs: kernel.nowMs,
+      kind: 'env.initFailed',
+      env: this.id,
+      errorType: errorBody.errorType,
+    });
+    proc.kill();
+    this.process = undefined;
+    if (run === undefined) {
+      this.state = 'gone';
+      this.fn.discard(this);
+      return;
+    }
+    this.finish(
+      run,
+      { kind: 'failed', cause: 'initError', error: errorBody, reset: true, env: this.id },
+      'initError',
+    );
+  }
+
+  // --- Invoke ---------------------------------------------------------------------------------
+
+  private armTimeout(run: Running): void {
+    const kernel = this.fn.world.kernel;
+    run.deadlineMs = kernel.nowMs + this.fn.config.timeoutMs;
+    run.timeout = kernel.at(run.deadlineMs, () => {
+      run.timeout = undefined;
+      this.finishFailed(run, 'timeout', timeoutBody(run.req.requestId, this.fn.config.timeoutS), 'timeout');
+    });
+  }
+
+  private startHandler(run: Running): void {
+    const { world, config } = this.fn;
+    const kernel = world.kernel;
+    const proc = this.process!;
+    run.phase = 'handler';
+    if (run.timeout === undefined) this.armTimeout(run);
+    kernel.record({
+      atMs: kernel.nowMs,
+      kind: 'invoke.started',
+      requestId: run.req.requestId,
+      fn: config.name,
+      env: this.id,
+      cold: run.cold,
+      attempt: run.req.attempt,
+    });
+    let completed = false;
+    const complete = (error: unknown, result?: unknown) => {
+      if (completed || run.finished) return; // only the first completion counts (R-NODE-2)
+      completed = true;
+      if (error !== undefined && error !== null)
+        this.finishFailed(run, 'error', serializeThrown(error), undefined);
+      else if (run.context!.callbackWaitsForEmptyEventLoop) run.pendingResult = { value: result };
+      else this.succeed(run, result);
+    };
+    const context = createContext({
+      config,
+      requestId: run.req.requestId,
+      deadlineMs: run.deadlineMs,
+      nowMs: () => kernel.nowMs,
+      logStreamName: `${new Date(world.epochStartMs).toISOString().slice(0, 10).replaceAll('-', '/')}/[${config.version}]${this.id.replace(/[^a-zA-Z0-9]/g, '')}`,
+      clientContext: run.req.clientContext,
+      identity: run.req.identity,
+      complete,
+    });
+    run.context = context;
+    const handler = this.handler!;
+    const event: unknown = JSON.parse(run.req.payloadJson);
+    proc.runUserCode(() => {
+      let result: unknown;
+      try {
+        result = handler(event, context, complete as Callback);
+      } catch (error) {
+        complete(error); // a synchronous throw is a function error, not a crash (R-ENV-5)
+        return;
+      }
+      if (isThenable(result)) {
+        result.then(
+          (value) => {
+            if (!completed && !run.finished) {
+              completed = true;
+              this.succeed(run, value);
+            }
+          },
+          (error: unknown) => {
+            if (!completed && !run.finished) {
+              completed = true;
+              this.finishFailed(run, 'error', serializeThrown(error), undefined);
+            }
+          },
+        );
+      }
+    });
+  }
+
+  private succeed(run: Running, value: unknown): void {
+    if (run.finished) return;
+    let json: string;
+    try {
+      json = JSON.stringify(value === undefined ? null : value);
+    } catch {
+      // RIC _trySerializeResponse: the failure is reported as a plain Error.
+      this.finishFailed(
+        run,
+        'unserializable',
+        {
+          errorType: 'Error',
+          errorMessage: 'Unable to stringify response body',
+          trace: ['Error: Unable to stringify response body'],
+        },
+        undefined,
+      );
+      return;
+    }
+    const bytes = Buffer.byteLength(json, 'utf8');
+    if (bytes > MAX_RESPONSE_BYTES) {
+      this.finishFailed(run, 'responseTooLarge', responseTooLargeBody(MAX_RESPONSE_BYTES), undefined);
+      return;
+    }
+    this.finish(run, { kind: 'succeeded', payloadJson: json, bytes, env: this.id }, undefined);
+  }
+
+  private finishFailed(
+    run: Running,
+    cause: FailureCause,
+    error: ErrorBody,
+    reset: ResetReason | undefined,
+  ): void {
+    this.finish(run, { kind: 'failed', cause, error, reset: reset !== undefined, env: this.id }, reset);
+  }
+
+  private finish(run: Running, outcome: InvocationOutcome, reset: ResetReason | undefined): void {
+    if (run.finished) return;
+    run.finished = true;
+    const kernel = this.fn.world.kernel;
+    if (run.timeout !== undefined) kernel.cancel(run.timeout);
+    if (this.initLimit !== undefined) kernel.cancel(this.initLimit);
+    this.initLimit = undefined;
+    const requestId = run.req.requestId;
+    if (outcome.kind === 'succeeded') {
+      kernel.record({
+        atMs: kernel.nowMs,
+        kind: 'invoke.succeeded',
+        requestId,
+        env: this.id,
+        bytes: outcome.bytes,
+      });
+    } else {
+      kernel.record({
+        atMs: kernel.nowMs,
+        kind: 'invoke.failed',
+        requestId,
+        env: this.id,
+        errorType: outcome.error.errorType,
+        cause: outcome.cause,
+      });
+    }
+    if (reset !== undefined) {
+      if (reset !== 'initError')
+        kernel.record({ atMs: kernel.nowMs, kind: 'env.reset', env: this.id, reason: reset });
+      this.process?.kill();
+      this.process = undefined;
+      this.handler = undefined;
+    } else if (this.process !== undefined) {
+      this.process.freeze();
+      const pendingWork = this.process.pendingCount();
+      if (pendingWork > 0)
+        kernel.record({ atMs: kernel.nowMs, kind: 'env.frozen', env: this.id, pendingWork });
+    }
+    this.run = undefined;
+    if (reset === 'initError') {
+      this.state = 'gone';
+      this.fn.discard(this);
+    } else {
+      this.becomeIdle();
+    }
+    this.fn.release(this);
+    kernel.wake();
+    run.done(outcome);
+  }
+
+  private becomeIdle(): void {
+    this.state = 'idle';
+    this.idleSinceMs = this.fn.world.kernel.nowMs;
+  }
+
+  // --- ProcessOwner ---------------------------------------------------------------------------
+
+  onUncaught(proc: RuntimeProcess, error: unknown): void {
+    if (proc !== this.process || !proc.alive) return;
+    const run = this.run;
+    if (run === undefined || run.finished) {
+      // Background code threw between invocations: the process dies; the next invoke re-inits.
+      this.resetIdle('uncaught');
+      return;
+    }
+    if (run.phase === 'init') {
+      this.initFailed(run, proc, error);
+      return;
+    }
+    this.finishFailed(run, 'uncaught', serializeThrown(error), 'uncaught');
+  }
+
+  onExit(proc: RuntimeProcess, code: number): void {
+    if (proc !== this.process || !proc.alive) return;
+    const run = this.run;
+    if (run === undefined || run.finished) {
+      this.resetIdle('exit');
+      return;
+    }
+    this.finishFailed(run, 'exit', exitBody(run.req.requestId, code), 'exit');
+  }
+
+  private resetIdle(reason: ResetReason): void {
+    const kernel = this.fn.world.kernel;
+    kernel.record({ atMs: kernel.nowMs, kind: 'env.reset', env: this.id, reason });
+    this.process?.kill();
+    this.process = undefined;
+    this.handler = undefined;
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}

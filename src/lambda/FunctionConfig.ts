@@ -1,0 +1,122 @@
+import { ConfigError, checkName, intInRange, nonNegativeInt } from '../errors.js';
+
+/** Node.js managed runtimes. Callback-style handlers are rejected from nodejs24.x on (R-NODE-2). */
+export type NodeRuntime = 'nodejs20.x' | 'nodejs22.x' | 'nodejs24.x';
+
+/** Options of {@link Simulation.fn}. Every field is optional; defaults are those of AWS. */
+export interface FunctionOptions {
+  /** Function timeout in seconds, 1-900. @defaultValue 3 */
+  readonly timeoutS?: number;
+  /** Memory in MB, 128-10240. @defaultValue 128 */
+  readonly memoryMB?: number;
+  /** Reserved concurrency: 0 (never runs) to account limit - 100. @defaultValue unset (unreserved pool) */
+  readonly reservedConcurrency?: number;
+  /** Pre-initialised environments, ready before traffic (R-ENV-7). @defaultValue 0 */
+  readonly provisionedConcurrency?: number;
+  /** Virtual time the Init phase takes on a cold start, in ms (the factory's own awaits add to it). @defaultValue 100 */
+  readonly initDurationMs?: number;
+  /** Idle time after which an environment is reclaimed (R-ENV-6, UNCONFIRMED in AWS). @defaultValue 600 */
+  readonly idleTimeoutS?: number;
+  /** @defaultValue 'nodejs22.x' */
+  readonly runtime?: NodeRuntime;
+  /** @defaultValue '$LATEST' */
+  readonly version?: string;
+}
+
+export interface ResolvedFunctionConfig {
+  readonly name: string;
+  readonly arn: string;
+  readonly timeoutS: number;
+  readonly timeoutMs: number;
+  readonly memoryMB: number;
+  readonly reservedConcurrency: number | undefined;
+  readonly provisionedConcurrency: number;
+  readonly initDurationMs: number;
+  readonly idleTimeoutMs: number;
+  readonly runtime: NodeRuntime;
+  readonly version: string;
+}
+
+export const REGION = 'us-east-1';
+export const ACCOUNT_ID = '123456789012';
+/** R-ENV-3: on-demand Init phase limit. */
+export const INIT_LIMIT_MS = 10_000;
+
+const RUNTIMES: readonly NodeRuntime[] = ['nodejs20.x', 'nodejs22.x', 'nodejs24.x'];
+const KNOWN = new Set([
+  'timeoutS',
+  'memoryMB',
+  'reservedConcurrency',
+  'provisionedConcurrency',
+  'initDurationMs',
+  'idleTimeoutS',
+  'runtime',
+  'version',
+]);
+
+/** Validates a function's options as the Lambda API does and fills in every default. */
+export function resolveFunctionConfig(name: unknown, options: FunctionOptions = {}): ResolvedFunctionConfig {
+  const fnName = checkName(
+    'fn',
+    'name',
+    name,
+    /^[a-zA-Z0-9_-]{1,64}$/,
+    'must be 1-64 characters of letters, digits, hyphens and underscores',
+  );
+  const api = `fn(${JSON.stringify(fnName)})`;
+  if (options === null || typeof options !== 'object')
+    throw new ConfigError(api, 'options', 'must be an object', options);
+  for (const key of Object.keys(options)) {
+    if (!KNOWN.has(key))
+      throw new ConfigError(
+        api,
+        key,
+        `is not a known option (known: ${[...KNOWN].join(', ')})`,
+        (options as Record<string, unknown>)[key],
+      );
+  }
+  const timeoutS = intInRange(api, 'timeoutS', options.timeoutS ?? 3, 1, 900);
+  const memoryMB = intInRange(api, 'memoryMB', options.memoryMB ?? 128, 128, 10_240);
+  const reservedConcurrency =
+    options.reservedConcurrency === undefined
+      ? undefined
+      : nonNegativeInt(api, 'reservedConcurrency', options.reservedConcurrency);
+  const provisionedConcurrency = nonNegativeInt(
+    api,
+    'provisionedConcurrency',
+    options.provisionedConcurrency ?? 0,
+  );
+  if (reservedConcurrency !== undefined && provisionedConcurrency > reservedConcurrency) {
+    throw new ConfigError(
+      api,
+      'provisionedConcurrency',
+      `must not exceed reservedConcurrency (${reservedConcurrency})`,
+      provisionedConcurrency,
+    );
+  }
+  const initDurationMs = nonNegativeInt(api, 'initDurationMs', options.initDurationMs ?? 100);
+  const idleTimeoutS = nonNegativeInt(api, 'idleTimeoutS', options.idleTimeoutS ?? 600);
+  const runtime = options.runtime ?? 'nodejs22.x';
+  if (!RUNTIMES.includes(runtime))
+    throw new ConfigError(api, 'runtime', `must be one of ${RUNTIMES.join(', ')}`, runtime);
+  const version = checkName(
+    api,
+    'version',
+    options.version ?? '$LATEST',
+    /^(\$LATEST|[0-9]{1,10})$/,
+    'must be "$LATEST" or a version number',
+  );
+  return {
+    name: fnName,
+    arn: `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:${fnName}`,
+    timeoutS,
+    timeoutMs: timeoutS * 1000,
+    memoryMB,
+    reservedConcurrency,
+    provisionedConcurrency,
+    initDurationMs,
+    idleTimeoutMs: idleTimeoutS * 1000,
+    runtime,
+    version,
+  };
+}

@@ -1,0 +1,63 @@
+import { ConfigError } from '../errors.js';
+import type { HandlerFactory } from './Environment.js';
+import { type FunctionOptions, resolveFunctionConfig } from './FunctionConfig.js';
+import { LambdaFunction } from './LambdaFunction.js';
+import type { World } from './World.js';
+
+/** R-CONC-1: reserved concurrency may not leave fewer than 100 for unreserved functions. */
+export const UNRESERVED_FLOOR = 100;
+
+/** The account's functions and its concurrency pool (R-CONC-1). */
+export class LambdaRuntime {
+  private readonly functions = new Map<string, LambdaFunction>();
+  private reservedTotal = 0;
+  /** In-flight invocations of functions without reserved concurrency. */
+  unreservedInFlight = 0;
+
+  constructor(
+    readonly world: World,
+    readonly accountConcurrency: number,
+  ) {
+    world.kernel.onQuiet(() => {
+      for (const fn of this.functions.values()) fn.checkQuiet();
+    });
+  }
+
+  define(name: string, factory: HandlerFactory, options?: FunctionOptions): LambdaFunction {
+    const config = resolveFunctionConfig(name, options);
+    const api = `fn(${JSON.stringify(config.name)})`;
+    if (typeof factory !== 'function')
+      throw new ConfigError(api, 'factory', 'must be a function (env) => handler', factory);
+    if (this.functions.has(config.name))
+      throw new ConfigError(
+        api,
+        'name',
+        'is already defined in this simulation (ResourceConflictException)',
+        config.name,
+      );
+    if (config.reservedConcurrency !== undefined) {
+      const max = this.accountConcurrency - UNRESERVED_FLOOR - this.reservedTotal;
+      if (config.reservedConcurrency > max) {
+        throw new ConfigError(
+          api,
+          'reservedConcurrency',
+          `must leave at least ${UNRESERVED_FLOOR} of the account limit (${this.accountConcurrency}) unreserved: at most ${max} is available`,
+          config.reservedConcurrency,
+        );
+      }
+      this.reservedTotal += config.reservedConcurrency;
+    }
+    const fn = new LambdaFunction(this, config, factory);
+    this.functions.set(config.name, fn);
+    return fn;
+  }
+
+  get(name: string): LambdaFunction | undefined {
+    return this.functions.get(name);
+  }
+
+  /** The unreserved pool has room for one more invocation. */
+  unreservedAvailable(): boolean {
+    return this.unreservedInFlight < this.accountConcurrency - this.reservedTotal;
+  }
+}

@@ -1,0 +1,182 @@
+import type { TimerHandle } from '../sim/Kernel.js';
+import { seededUuid } from '../sim/Rng.js';
+import { runInScope, type VirtualScope, VirtualTimer } from '../sim/VirtualScope.js';
+import { recordEscape, type World } from './World.js';
+
+/** Thrown into user code when it calls `process.exit()` inside a simulated environment. */
+export class ProcessExitSignal extends Error {
+  override readonly name = 'ProcessExitSignal';
+  constructor(readonly code: number) {
+    super(`process.exit(${code}) called in a simulated Lambda environment`);
+  }
+}
+
+interface TimerEntry {
+  readonly timer: VirtualTimer;
+  readonly callback: () => void;
+  readonly delayMs: number;
+  readonly repeat: boolean;
+  handle: TimerHandle | undefined;
+}
+
+/** Callbacks from a process to whoever owns it (the environment). */
+export interface ProcessOwner {
+  readonly id: string;
+  readonly fnName: string;
+  /** The running invocation's request id, for attribution of calls. */
+  readonly currentRequestId: string | undefined;
+  /** Code in the process threw outside any handler promise (R-ENV-5: process-level). */
+  onUncaught(process: RuntimeProcess, error: unknown): void;
+  onExit(process: RuntimeProcess, code: number): void;
+}
+
+/**
+ * One Node.js runtime process inside an execution environment: the unit that Init creates and a
+ * reset destroys. It is the {@link VirtualScope} of every line of user code it runs, so timers,
+ * clock and randomness are virtual, and every simulated call is attributed to it.
+ *
+ * Pending work (timers, simulated calls) is delivered through {@link RuntimeProcess.deliver}:
+ * dropped once the process is dead, held while it is frozen (R-ENV-4) and resumed on thaw.
+ */
+export class RuntimeProcess implements VirtualScope {
+  alive = true;
+  frozen = false;
+  private calls = 0;
+  private readonly timers = new Map<VirtualTimer, TimerEntry>();
+  private held: Array<() => void> = [];
+  private nextTimerId = 1;
+  /** Async resource types started for real inside this process (determinism escapes). */
+  readonly escapes: string[] = [];
+
+  constructor(
+    private readonly world: World,
+    readonly owner: ProcessOwner,
+  ) {}
+
+  // --- VirtualScope -------------------------------------------------------------------------
+  epochMs(): number {
+    return this.world.epochStartMs + this.world.kernel.nowMs;
+  }
+  monotonicMs(): number {
+    return this.world.kernel.nowMs;
+  }
+  random(): number {
+    return this.world.userRandom.next();
+  }
+  randomUUID(): string {
+    return seededUuid(this.world.userUuids);
+  }
+  setTimer(callback: () => void, delayMs: number, repeat: boolean): VirtualTimer {
+    const timer = new VirtualTimer(this.nextTimerId++, this, (t) => this.rearm(t));
+    const entry: TimerEntry = { timer, callback, delayMs, repeat, handle: undefined };
+    this.timers.set(timer, entry);
+    if (this.alive) this.arm(entry);
+    return timer;
+  }
+  clearTimer(timer: VirtualTimer): void {
+    const entry = this.timers.get(timer);
+    if (entry === undefined) return;
+    this.timers.delete(timer);
+    if (entry.handle !== undefined) this.world.kernel.cancel(entry.handle);
+  }
+  exit(code: number): never {
+    this.owner.onExit(this, code);
+    throw new ProcessExitSignal(code);
+  }
+  escaped(resource: string, stack: string): void {
+    this.escapes.push(resource);
+    recordEscape(this.world, this.owner.id, resource, stack);
+  }
+
+  // --- work accounting ----------------------------------------------------------------------
+  /** True when something simulated would keep Node's event loop alive: a pending call or a ref'd timer. */
+  hasPendingWork(): boolean {
+    if (this.calls > 0) return true;
+    for (const t of this.timers.keys()) if (t.hasRef()) return true;
+    return false;
+  }
+
+  /** Pending items, for the trace (calls + timers). */
+  pendingCount(): number {
+    return this.calls + this.timers.size;
+  }
+
+  /** Registers an outstanding simulated call; returns the function that delivers its completion. */
+  beginCall(): (complete: () => void) => void {
+    this.calls++;
+    let done = false;
+    return (complete) => {
+      if (done) return;
+      done = true;
+      this.deliver(() => {
+        this.calls--;
+        complete();
+      });
+    };
+  }
+
+  /** Runs `fn` in this process's scope now, or holds it while frozen, or drops it once dead. */
+  deliver(fn: () => void): void {
+    if (!this.alive) return;
+    if (this.frozen) {
+      this.held.push(fn);
+      return;
+    }
+    this.runUserCode(fn);
+  }
+
+  /** Runs user code in this scope; a synchronous throw is a process-level uncaught exception. */
+  runUserCode(fn: () => void): void {
+    this.world.kernel.wake();
+    try {
+      runInScope(this, fn);
+    } catch (error) {
+      if (error instanceof ProcessExitSignal) return;
+      this.owner.onUncaught(this, error);
+    }
+  }
+
+  freeze(): void {
+    this.frozen = true;
+  }
+
+  /** Thaws the process; held work resumes now, in the order it arrived. Returns how many resumed. */
+  thaw(): number {
+    this.frozen = false;
+    const held = this.held;
+    this.held = [];
+    for (const fn of held) this.deliver(fn);
+    return held.length;
+  }
+
+  /** Ends the process: pending timers are cancelled, held and future work is dropped. */
+  kill(): void {
+    if (!this.alive) return;
+    this.alive = false;
+    this.held = [];
+    for (const entry of this.timers.values())
+      if (entry.handle !== undefined) this.world.kernel.cancel(entry.handle);
+    this.timers.clear();
+  }
+
+  private arm(entry: TimerEntry): void {
+    entry.handle = this.world.kernel.after(entry.delayMs, () => {
+      entry.handle = undefined;
+      this.deliver(() => this.fire(entry));
+    });
+  }
+
+  private fire(entry: TimerEntry): void {
+    if (this.timers.get(entry.timer) !== entry) return; // cleared while held
+    if (entry.repeat) this.arm(entry);
+    else this.timers.delete(entry.timer);
+    entry.callback();
+  }
+
+  private rearm(timer: VirtualTimer): void {
+    const entry = this.timers.get(timer);
+    if (entry === undefined || !this.alive) return;
+    if (entry.handle !== undefined) this.world.kernel.cancel(entry.handle);
+    this.arm(entry);
+  }
+}

@@ -1,0 +1,63 @@
+import type { Kernel } from '../sim/Kernel.js';
+import type { Rng } from '../sim/Rng.js';
+import type { TraceEvent } from '../TraceEvent.js';
+
+/** Real I/O or a real timer started on behalf of a simulation: the run is no longer replayable. */
+export interface DeterminismError {
+  readonly atMs: number;
+  /** Who started it: an environment id (`ProcessOrder#1`) or a caller name. */
+  readonly by: string;
+  /** The Node async resource type, e.g. `TCPWRAP`, `FSREQCALLBACK`, `Timeout`. */
+  readonly resource: string;
+  /** Where it was started (stack, first frames outside node internals). Not part of the trace hash. */
+  readonly site: string;
+  readonly message: string;
+}
+
+/** What the lambda layer, services and models share within one simulation. */
+export interface World {
+  readonly kernel: Kernel<TraceEvent>;
+  /** Epoch milliseconds at virtual time 0. */
+  readonly epochStartMs: number;
+  /** Handler-visible `Math.random()` values. */
+  readonly userRandom: Rng;
+  /** Handler-visible `crypto.randomUUID()` values. */
+  readonly userUuids: Rng;
+  /** Request ids and other lambdasim-made ids. */
+  readonly ids: Rng;
+  readonly determinismErrors: DeterminismError[];
+  /** Per-run counters (never module-level: two runs in one process must not share them). */
+  readonly counters: { calls: number };
+}
+
+export function recordEscape(world: World, by: string, resource: string, stack: string): void {
+  const site =
+    stack
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim())
+      .filter(
+        (l) =>
+          !l.includes('node:') && !l.includes('/lambdasim/src/sim/') && !l.includes('/src/sim/VirtualScope'),
+      )
+      .slice(0, 3)
+      .join(' <- ') || '(unknown site)';
+  const message = `${by} started real ${describeResource(resource)} (${resource}) inside the simulation at ${site}. Real I/O and real timers run outside virtual time, so this run cannot be replayed from its seed: route it through a simulated service (sim.api / sim.table) or inject the dependency.`;
+  world.determinismErrors.push({ atMs: world.kernel.nowMs, by, resource, site, message });
+  world.kernel.record({ atMs: world.kernel.nowMs, kind: 'determinism.violated', by, resource });
+}
+
+function describeResource(type: string): string {
+  if (type === 'Timeout' || type === 'Immediate') return 'timer';
+  if (type.startsWith('FS') || type === 'FILEHANDLE' || type === 'STATWATCHER') return 'file system I/O';
+  if (
+    type.startsWith('TCP') ||
+    type.startsWith('TLS') ||
+    type.startsWith('HTTP') ||
+    type.startsWith('GETADDRINFO') ||
+    type === 'UDPWRAP' ||
+    type.startsWith('PIPE')
+  )
+    return 'network I/O';
+  return 'async work';
+}

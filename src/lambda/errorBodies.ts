@@ -1,0 +1,89 @@
+import { types } from 'node:util';
+
+/** The JSON error body Lambda returns for a function error (Node.js runtime shape). */
+export interface ErrorBody {
+  readonly errorType: string;
+  readonly errorMessage: string;
+  readonly trace?: readonly string[];
+}
+
+function looksLikeError(v: unknown): v is { name: string; message: string; stack: string } {
+  if (v === null || typeof v !== 'object') return false;
+  const o = v as Record<string, unknown>;
+  return (
+    typeof o.name === 'string' &&
+    o.name !== '' &&
+    typeof o.message === 'string' &&
+    o.message !== '' &&
+    typeof o.stack === 'string' &&
+    o.stack !== ''
+  );
+}
+
+/**
+ * Serialises a thrown value as the Node.js runtime does (R-NODE-1): an Error (or anything with a
+ * non-empty name, message and stack) gives `{errorType: name, errorMessage: message, trace:
+ * stack lines}`; any other value gives `{errorType: typeof v, errorMessage: String(v), trace: []}`.
+ */
+export function serializeThrown(value: unknown): ErrorBody {
+  try {
+    if (types.isNativeError(value) || looksLikeError(value)) {
+      const e = value as Error;
+      return { errorType: e.name, errorMessage: e.message, trace: (e.stack ?? '').split('\n') };
+    }
+    // `null`/`undefined` have no toString: the runtime's own attempt throws and it falls back below.
+    return { errorType: typeof value, errorMessage: (value as { toString(): string }).toString(), trace: [] };
+  } catch {
+    return {
+      errorType: 'handled',
+      errorMessage:
+        'callback called with Error argument, but there was a problem while retrieving one or more of its message, name, and stack',
+    };
+  }
+}
+
+/** R-SYNC-6: the current timeout body; `timeoutS` is the configured timeout. */
+export function timeoutBody(requestId: string, timeoutS: number): ErrorBody {
+  return {
+    errorType: 'Sandbox.Timedout',
+    errorMessage: `RequestId: ${requestId} Error: Task timed out after ${timeoutS.toFixed(2)} seconds`,
+  };
+}
+
+/** R-SYNC-3: the runtime process died (process.exit, OOM, kill). */
+export function exitBody(requestId: string, exitCode: number | 'killed'): ErrorBody {
+  const reason =
+    exitCode === 'killed'
+      ? 'Runtime exited with error: signal: killed'
+      : exitCode === 0
+        ? 'Runtime exited without providing a reason'
+        : `Runtime exited with error: exit status ${exitCode}`;
+  return { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${requestId} Error: ${reason}` };
+}
+
+/** R-SYNC-3 / OBS-RESP: the serialised response is larger than 6,291,556 bytes. */
+export function responseTooLargeBody(limitBytes: number): ErrorBody {
+  return {
+    errorType: 'Function.ResponseSizeTooLarge',
+    errorMessage: `Response payload size exceeded maximum allowed payload size (${limitBytes} bytes).`,
+  };
+}
+
+/** RIC `NodeJsExit`: an async handler's promise never settled and the event loop emptied. */
+export function nodeJsExitBody(): ErrorBody {
+  return {
+    errorType: 'Runtime.NodeJsExit',
+    errorMessage:
+      'The Lambda runtime client detected an unexpected Node.js exit code. This is most commonly caused by a Promise that was never settled.',
+    trace: [],
+  };
+}
+
+/** The factory resolved to something that is not a function. */
+export function handlerNotFoundBody(functionName: string, got: unknown): ErrorBody {
+  return {
+    errorType: 'Runtime.HandlerNotFound',
+    errorMessage: `${functionName}: the handler factory returned ${got === null ? 'null' : typeof got}, not a function.`,
+    trace: [],
+  };
+}

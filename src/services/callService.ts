@@ -1,0 +1,127 @@
+import { CallerScope } from '../callers/CallerScope.js';
+import { RuntimeProcess } from '../lambda/RuntimeProcess.js';
+import type { World } from '../lambda/World.js';
+import { currentScope } from '../sim/VirtualScope.js';
+
+/** What happens to a call that is in flight (sent, not yet landed) when its caller dies. */
+export type InFlightFate = 'lands' | 'lost' | 'random';
+
+export interface CallSpec<T> {
+  readonly service: string;
+  readonly op: string;
+  readonly latencyMs: number;
+  readonly inFlightAtDeath: InFlightFate;
+  /** Applies the call's effect when the request reaches the service; may throw a service error. */
+  readonly apply: (site: CallSite) => T;
+}
+
+/** Who made a call: the environment and invocation, or a simulated caller. */
+export interface CallSite {
+  readonly callId: number;
+  /** Environment id (`Fn#2`) or caller name. */
+  readonly by: string;
+  readonly fn: string | undefined;
+  /** The invocation running when the call was sent; undefined for background work or callers. */
+  readonly requestId: string | undefined;
+  readonly sentAtMs: number;
+}
+
+/**
+ * Makes one simulated service call from user code. The request reaches the service after half
+ * the latency (the effect lands then) and the response comes back after the full latency.
+ * A call from a dead environment never lands and never returns; a call in flight when its caller
+ * dies lands or not by `inFlightAtDeath`; a response to a frozen environment waits for its thaw.
+ */
+export function callService<T>(world: World, spec: CallSpec<T>): Promise<T> {
+  const kernel = world.kernel;
+  const scope = currentScope();
+  if (!(scope instanceof RuntimeProcess) && !(scope instanceof CallerScope)) {
+    throw new Error(
+      `${spec.service}.${spec.op}: called outside the simulation. Service calls are made by handlers and simulated callers while sim.run() runs; in test code use the service's inspection methods instead.`,
+    );
+  }
+  const isProcess = scope instanceof RuntimeProcess;
+  const by = isProcess ? scope.owner.id : scope.name;
+  if (isProcess && !scope.alive) {
+    kernel.record({
+      atMs: kernel.nowMs,
+      kind: 'call.dropped',
+      service: spec.service,
+      op: spec.op,
+      by,
+      reason: 'callerDead',
+    });
+    return new Promise<T>(() => {});
+  }
+  const site: CallSite = {
+    callId: ++world.counters.calls,
+    by,
+    fn: isProcess ? scope.owner.fnName : undefined,
+    requestId: isProcess ? scope.owner.currentRequestId : undefined,
+    sentAtMs: kernel.nowMs,
+  };
+  const callId = site.callId;
+  kernel.record({
+    atMs: kernel.nowMs,
+    kind: 'call.sent',
+    callId,
+    service: spec.service,
+    op: spec.op,
+    by,
+    ...(site.requestId === undefined ? {} : { requestId: site.requestId }),
+  });
+  const deliver = isProcess ? scope.beginCall() : (fn: () => void) => scope.deliver(fn);
+  return new Promise<T>((resolve, reject) => {
+    const landAfter = Math.floor(spec.latencyMs / 2);
+    kernel.after(landAfter, () => {
+      if (isProcess && !scope.alive && !landsAfterDeath(world, spec.inFlightAtDeath)) {
+        kernel.record({
+          atMs: kernel.nowMs,
+          kind: 'call.lost',
+          callId,
+          service: spec.service,
+          op: spec.op,
+          reason: 'callerDied',
+        });
+        return;
+      }
+      let ok = true;
+      let value: T | undefined;
+      let failure: unknown;
+      try {
+        value = spec.apply(site);
+      } catch (error) {
+        ok = false;
+        failure = error;
+      }
+      kernel.record({
+        atMs: kernel.nowMs,
+        kind: 'call.landed',
+        callId,
+        service: spec.service,
+        op: spec.op,
+        ok,
+      });
+      kernel.after(spec.latencyMs - landAfter, () => {
+        deliver(() => {
+          kernel.record({
+            atMs: kernel.nowMs,
+            kind: 'call.returned',
+            callId,
+            service: spec.service,
+            op: spec.op,
+            ok,
+          });
+          if (ok) resolve(value as T);
+          else reject(failure);
+        });
+      });
+    });
+  });
+}
+
+function landsAfterDeath(world: World, fate: InFlightFate): boolean {
+  if (fate === 'lands') return true;
+  if (fate === 'lost') return false;
+  return world.kernel.rng('services.inFlightFate').next() < 0.5;
+}

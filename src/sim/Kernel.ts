@@ -1,0 +1,162 @@
+import { EventQueue, type ScheduledEvent } from './EventQueue.js';
+import { type Rng, RngStreams } from './Rng.js';
+import { realGlobals } from './realGlobals.js';
+import { Trace, type TraceEntry } from './Trace.js';
+
+/** How a run ended. A run always ends with one of these, never with a hang. */
+export type RunEnd =
+  | { readonly kind: 'quiescent'; readonly atMs: number; readonly events: number }
+  | { readonly kind: 'timeLimit'; readonly atMs: number; readonly events: number }
+  | { readonly kind: 'eventBudget'; readonly atMs: number; readonly events: number };
+
+export type RunEndKind = RunEnd['kind'];
+
+export interface RunLimits {
+  /** Stop before dispatching any event later than this virtual instant. @defaultValue Infinity */
+  readonly untilMs?: number;
+  /** Stop after dispatching this many events (a guard against livelock). @defaultValue 10_000_000 */
+  readonly maxEvents?: number;
+}
+
+/** A handle on a scheduled event, for cancellation. */
+export type TimerHandle = ScheduledEvent;
+
+/**
+ * The deterministic kernel: a virtual clock in integer milliseconds, an event queue, seeded
+ * random sub-streams and an append-only trace. It knows nothing about AWS.
+ *
+ * Time jumps from one scheduled event to the next; it never ticks. Async code (promises that
+ * the kernel resolves from its events) runs to completion at each instant: after the events of
+ * one instant are dispatched, the kernel drains microtasks with one real macrotask hop before it
+ * advances the clock, but only if something asked for it with {@link Kernel.wake}.
+ */
+export class Kernel<E extends TraceEntry = TraceEntry> {
+  private now = 0;
+  private readonly queue = new EventQueue();
+  private readonly rngs: RngStreams;
+  private dirty = false;
+  private dispatched = 0;
+  private running = false;
+  private readonly quietHooks: Array<() => void> = [];
+  readonly trace = new Trace<E>();
+
+  constructor(readonly seed: number) {
+    if (!Number.isSafeInteger(seed)) throw new RangeError(`Kernel: seed must be a safe integer, got ${seed}`);
+    this.rngs = new RngStreams(seed);
+  }
+
+  /** The current virtual time in milliseconds. */
+  get nowMs(): number {
+    return this.now;
+  }
+
+  /** Events dispatched so far. */
+  get events(): number {
+    return this.dispatched;
+  }
+
+  /** Scheduled events that have not fired yet. */
+  get pending(): number {
+    return this.queue.size;
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Schedules `fire` at virtual instant `atMs` (never in the past). */
+  at(atMs: number, fire: () => void): TimerHandle {
+    if (!(atMs >= this.now)) throw new RangeError(`Kernel.at: ${atMs} is before now (${this.now})`);
+    return this.queue.push(Math.ceil(atMs), fire);
+  }
+
+  /** Schedules `fire` after `delayMs` of virtual time (0 = later at this same instant). */
+  after(delayMs: number, fire: () => void): TimerHandle {
+    return this.at(this.now + Math.max(0, delayMs), fire);
+  }
+
+  cancel(handle: TimerHandle): boolean {
+    return this.queue.cancel(handle);
+  }
+
+  /**
+   * Asks for a microtask drain before the clock advances: call it whenever kernel code resolves
+   * a promise or starts async user code, so their continuations run at this instant.
+   */
+  wake(): void {
+    this.dirty = true;
+  }
+
+  /** Registers a hook run after each drain, when every ready continuation has run. */
+  onQuiet(hook: () => void): void {
+    this.quietHooks.push(hook);
+  }
+
+  /** The seeded sub-stream of a subsystem. */
+  rng(subsystem: string): Rng {
+    return this.rngs.stream(subsystem);
+  }
+
+  record(entry: E): void {
+    this.trace.append(entry);
+  }
+
+  /**
+   * Dispatches every event due at the next instant, synchronously and without draining
+   * microtasks. Returns false when nothing is scheduled. For kernel-only tests and benchmarks.
+   */
+  stepInstant(): boolean {
+    const first = this.queue.peek();
+    if (first === undefined) return false;
+    this.now = first.atMs;
+    for (let ev = this.queue.peek(); ev !== undefined && ev.atMs === this.now; ev = this.queue.peek()) {
+      this.queue.pop();
+      this.dispatch(ev);
+    }
+    return true;
+  }
+
+  /** Runs until quiescent, the time limit or the event budget; async code is drained per instant. */
+  async run(limits: RunLimits = {}): Promise<RunEnd> {
+    if (this.running) throw new Error('Kernel.run: this simulation is already running');
+    const untilMs = limits.untilMs ?? Number.POSITIVE_INFINITY;
+    const maxEvents = limits.maxEvents ?? 10_000_000;
+    this.running = true;
+    try {
+      this.dirty = true; // let work started before run() reach its first await point
+      for (;;) {
+        const next = this.queue.peek();
+        if (this.dirty && (next === undefined || next.atMs > this.now)) {
+          this.dirty = false;
+          await drainMicrotasks();
+          for (const hook of this.quietHooks) hook();
+          continue;
+        }
+        if (next === undefined) return { kind: 'quiescent', atMs: this.now, events: this.dispatched };
+        if (next.atMs > untilMs) {
+          this.now = Math.max(this.now, untilMs);
+          return { kind: 'timeLimit', atMs: this.now, events: this.dispatched };
+        }
+        if (this.dispatched >= maxEvents)
+          return { kind: 'eventBudget', atMs: this.now, events: this.dispatched };
+        this.queue.pop();
+        this.now = next.atMs;
+        this.dispatch(next);
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private dispatch(ev: ScheduledEvent): void {
+    const fire = ev.fire!;
+    ev.fire = null;
+    this.dispatched++;
+    fire();
+  }
+}
+
+/** One real macrotask hop: every microtask queued before it (and by those) runs first. */
+function drainMicrotasks(): Promise<void> {
+  return new Promise((resolve) => realGlobals.setImmediate(resolve));
+}

@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+
+/** The minimum shape of a trace entry: a past-tense fact at a virtual instant. */
+export interface TraceEntry {
+  readonly atMs: number;
+  readonly kind: string;
+}
+
+/**
+ * The append-only record of a run. Its hash (SHA-256 over one canonical JSON line per entry) is
+ * the determinism fingerprint: the same scenario and seed give the same hash in any process.
+ */
+export class Trace<E extends TraceEntry = TraceEntry> {
+  private readonly items: E[] = [];
+  private hashed = 0;
+  private readonly hasher = createHash('sha256');
+  private digest: string | undefined;
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  /** The entries so far, oldest first. Do not mutate. */
+  get entries(): readonly E[] {
+    return this.items;
+  }
+
+  append(entry: E): void {
+    this.items.push(entry);
+  }
+
+  /** Hex SHA-256 of the entries so far; incremental, so calling it often is cheap. */
+  hash(): string {
+    if (this.digest !== undefined && this.hashed === this.items.length) return this.digest;
+    for (; this.hashed < this.items.length; this.hashed++) {
+      this.hasher.update(canonicalJson(this.items[this.hashed]));
+      this.hasher.update('\n');
+    }
+    this.digest = this.hasher.copy().digest('hex');
+    return this.digest;
+  }
+}
+
+/** JSON with object keys in insertion order (entries are built by our own code, always in one order). */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (v === undefined ? null : v));
+}

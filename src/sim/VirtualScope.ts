@@ -1,0 +1,95 @@
+import { AsyncLocalStorage, createHook } from 'node:async_hooks';
+
+/**
+ * What code running on behalf of a simulation sees in place of the real clock, timers and
+ * randomness. The lambda layer implements it per execution environment; simulated callers get one
+ * per simulation. The kernel installs the patches; scopes only answer.
+ */
+export interface VirtualScope {
+  /** Virtual wall-clock time, epoch milliseconds. */
+  epochMs(): number;
+  /** Virtual monotonic time for `performance.now()`. */
+  monotonicMs(): number;
+  random(): number;
+  randomUUID(): string;
+  setTimer(callback: () => void, delayMs: number, repeat: boolean): VirtualTimer;
+  clearTimer(timer: VirtualTimer): void;
+  /** `process.exit(code)` called inside the scope. Must not return normally. */
+  exit(code: number): never;
+  /** Real I/O or a real timer was started inside the scope: a determinism error. */
+  escaped(resourceType: string, stack: string): void;
+}
+
+/** The object a virtualised `setTimeout` returns; shaped like Node's `Timeout`. */
+export class VirtualTimer {
+  private refed = true;
+  constructor(
+    readonly id: number,
+    readonly owner: VirtualScope,
+    readonly rearm: (timer: VirtualTimer) => void,
+  ) {}
+  ref(): this {
+    this.refed = true;
+    return this;
+  }
+  unref(): this {
+    this.refed = false;
+    return this;
+  }
+  hasRef(): boolean {
+    return this.refed;
+  }
+  refresh(): this {
+    this.rearm(this);
+    return this;
+  }
+  close(): this {
+    this.owner.clearTimer(this);
+    return this;
+  }
+  [Symbol.toPrimitive](): number {
+    return this.id;
+  }
+}
+
+const storage = new AsyncLocalStorage<VirtualScope>();
+
+/** The scope of the code running now, or undefined outside any simulation. */
+export function currentScope(): VirtualScope | undefined {
+  return storage.getStore();
+}
+
+/** Runs `fn` (and every continuation it creates) inside `scope`. */
+export function runInScope<T>(scope: VirtualScope, fn: () => T): T {
+  return storage.run(scope, fn);
+}
+
+/**
+ * Resource types that carry no input into the simulation (promises, microtasks, console
+ * output). Any other async resource created inside a scope is real I/O or a real timer.
+ */
+const HARMLESS = new Set(['PROMISE', 'TickObject', 'Microtask', 'WRITEWRAP', 'SHUTDOWNWRAP', 'SIGNALWRAP']);
+
+const escapeHook = createHook({
+  init(_id, type) {
+    if (HARMLESS.has(type)) return;
+    const scope = storage.getStore();
+    if (scope === undefined) return;
+    const holder: { stack?: string } = {};
+    Error.captureStackTrace(holder);
+    scope.escaped(type, holder.stack ?? '');
+  },
+});
+
+let watchers = 0;
+
+/** Starts watching for real resources created inside scopes (reference counted across runs). */
+export function watchEscapes(): () => void {
+  if (watchers++ === 0) escapeHook.enable();
+  let stopped = false;
+  return () => {
+    if (stopped) return;
+    stopped = true;
+    if (--watchers === 0) escapeHook.disable();
+  };
+}

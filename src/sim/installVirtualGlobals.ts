@@ -1,0 +1,141 @@
+import crypto from 'node:crypto';
+import { syncBuiltinESMExports } from 'node:module';
+import timers from 'node:timers';
+import timersPromises from 'node:timers/promises';
+import { realGlobals as real } from './realGlobals.js';
+import { currentScope, VirtualTimer } from './VirtualScope.js';
+
+type AnyFn = (...args: unknown[]) => unknown;
+let installed = false;
+
+/**
+ * Replaces `Date`, `Math.random`, `performance.now`, `crypto.randomUUID`, the timer functions
+ * (global, `node:timers`, `node:timers/promises`) and `process.exit` with versions that answer
+ * from the current {@link VirtualScope} when called on behalf of a simulation, and behave exactly
+ * as the real ones otherwise. Installed once per process; idempotent.
+ */
+export function installVirtualGlobals(): void {
+  if (installed) return;
+  installed = true;
+  const g = globalThis as unknown as Record<string, unknown>;
+
+  g.Date = makeVirtualDate();
+  Math.random = function random(): number {
+    const s = currentScope();
+    return s === undefined ? real.mathRandom() : s.random();
+  };
+  globalThis.performance.now = function now(): number {
+    const s = currentScope();
+    return s === undefined ? real.performanceNow() : s.monotonicMs();
+  };
+  const randomUUID = function randomUUID(
+    options?: crypto.RandomUUIDOptions,
+  ): `${string}-${string}-${string}-${string}-${string}` {
+    const s = currentScope();
+    return (
+      s === undefined ? real.cryptoRandomUUID(options) : s.randomUUID()
+    ) as `${string}-${string}-${string}-${string}-${string}`;
+  };
+  crypto.randomUUID = randomUUID;
+  globalThis.crypto.randomUUID = randomUUID;
+
+  const setTimeoutV = function setTimeout(cb: AnyFn, ms?: number, ...args: unknown[]) {
+    const s = currentScope();
+    if (s === undefined) return (real.setTimeout as AnyFn)(cb, ms, ...args);
+    assertCallback(cb, 'setTimeout');
+    return s.setTimer(() => cb(...args), toDelay(ms), false);
+  };
+  const setIntervalV = function setInterval(cb: AnyFn, ms?: number, ...args: unknown[]) {
+    const s = currentScope();
+    if (s === undefined) return (real.setInterval as AnyFn)(cb, ms, ...args);
+    assertCallback(cb, 'setInterval');
+    return s.setTimer(() => cb(...args), toDelay(ms), true);
+  };
+  const setImmediateV = function setImmediate(cb: AnyFn, ...args: unknown[]) {
+    const s = currentScope();
+    if (s === undefined) return (real.setImmediate as AnyFn)(cb, ...args);
+    assertCallback(cb, 'setImmediate');
+    return s.setTimer(() => cb(...args), 0, false);
+  };
+  const clearV = (realClear: AnyFn) =>
+    function clear(timer: unknown) {
+      if (timer instanceof VirtualTimer) timer.owner.clearTimer(timer);
+      else realClear(timer);
+    };
+  const clearTimeoutV = clearV(real.clearTimeout as AnyFn);
+  const clearIntervalV = clearV(real.clearInterval as AnyFn);
+  const clearImmediateV = clearV(real.clearImmediate as AnyFn);
+
+  Object.assign(g, {
+    setTimeout: setTimeoutV,
+    setInterval: setIntervalV,
+    setImmediate: setImmediateV,
+    clearTimeout: clearTimeoutV,
+    clearInterval: clearIntervalV,
+    clearImmediate: clearImmediateV,
+  });
+  Object.assign(timers, {
+    setTimeout: setTimeoutV,
+    setInterval: setIntervalV,
+    setImmediate: setImmediateV,
+    clearTimeout: clearTimeoutV,
+    clearInterval: clearIntervalV,
+    clearImmediate: clearImmediateV,
+  });
+  Object.assign(timersPromises, {
+    setTimeout: function setTimeout(ms?: number, value?: unknown, options?: unknown) {
+      const s = currentScope();
+      if (s === undefined) return (real.timersPromises.setTimeout as AnyFn)(ms, value, options);
+      return new Promise((resolve) => s.setTimer(() => resolve(value), toDelay(ms), false));
+    },
+    setImmediate: function setImmediate(value?: unknown, options?: unknown) {
+      const s = currentScope();
+      if (s === undefined) return (real.timersPromises.setImmediate as AnyFn)(value, options);
+      return new Promise((resolve) => s.setTimer(() => resolve(value), 0, false));
+    },
+  });
+
+  process.exit = function exit(code?: number | string | null): never {
+    const s = currentScope();
+    if (s === undefined) return real.processExit.call(process, code ?? undefined);
+    return s.exit(Number(code ?? process.exitCode ?? 0));
+  } as typeof process.exit;
+
+  syncBuiltinESMExports();
+}
+
+function toDelay(ms: number | undefined): number {
+  const n = Number(ms);
+  // Node: delays outside 1..2^31-1 (and NaN) become 1 ms.
+  if (!(n >= 1 && n <= 2_147_483_647)) return 1;
+  return Math.trunc(n);
+}
+
+function assertCallback(cb: unknown, api: string): void {
+  if (typeof cb !== 'function') {
+    const err = new TypeError(`The "callback" argument must be of type function. Received ${typeof cb}`);
+    (err as { code?: string }).code = 'ERR_INVALID_ARG_TYPE';
+    throw Object.assign(err, { api });
+  }
+}
+
+function makeVirtualDate(): DateConstructor {
+  const RealDate = real.Date;
+  function VirtualDate(this: unknown, ...args: unknown[]): unknown {
+    const s = currentScope();
+    if (new.target === undefined) {
+      return s === undefined ? RealDate() : new RealDate(s.epochMs()).toString();
+    }
+    const target = new.target === VirtualDate ? RealDate : new.target;
+    if (args.length === 0 && s !== undefined) return Reflect.construct(RealDate, [s.epochMs()], target);
+    return Reflect.construct(RealDate, args, target);
+  }
+  Object.setPrototypeOf(VirtualDate, RealDate);
+  VirtualDate.prototype = RealDate.prototype;
+  Object.defineProperty(VirtualDate, 'name', { value: 'Date' });
+  (VirtualDate as unknown as { now: () => number }).now = function now(): number {
+    const s = currentScope();
+    return s === undefined ? real.dateNow.call(RealDate) : s.epochMs();
+  };
+  return VirtualDate as unknown as DateConstructor;
+}

@@ -1,0 +1,26 @@
+import crypto from 'node:crypto';
+import timers from 'node:timers';
+import timersPromises from 'node:timers/promises';
+
+/**
+ * The real globals, captured once at load, before lambdasim patches anything. The kernel uses
+ * `setImmediate` to drain microtasks; everything else is kept so that code running outside a
+ * simulated invocation (the test runner, the user's test body) gets the real thing.
+ */
+export const realGlobals = {
+  Date: globalThis.Date,
+  dateNow: globalThis.Date.now,
+  mathRandom: Math.random,
+  setTimeout: globalThis.setTimeout,
+  clearTimeout: globalThis.clearTimeout,
+  setInterval: globalThis.setInterval,
+  clearInterval: globalThis.clearInterval,
+  setImmediate: globalThis.setImmediate,
+  clearImmediate: globalThis.clearImmediate,
+  performanceNow: globalThis.performance.now.bind(globalThis.performance),
+  cryptoRandomUUID: crypto.randomUUID,
+  webCryptoRandomUUID: globalThis.crypto.randomUUID.bind(globalThis.crypto),
+  processExit: process.exit,
+  timers: { ...timers },
+  timersPromises: { ...timersPromises },
+} as const;
