@@ -1,4 +1,5 @@
 import { CallerScope } from './callers/CallerScope.js';
+import { LambdaClient, type LambdaClientOptions } from './callers/LambdaClient.js';
 import { ConfigError, intInRange, nonNegativeInt } from './errors.js';
 import type { HandlerFactory } from './lambda/Environment.js';
 import type { FunctionOptions } from './lambda/FunctionConfig.js';
@@ -123,6 +124,15 @@ export class Simulation {
   invoke(fn: LambdaFunction, payload?: unknown, options?: InvokeOptions): Promise<InvokeResponse> {
     this.assertOwn(fn, 'invoke');
     return this.sync.invoke(fn, payload, options);
+  }
+
+  /**
+   * An SDK-like client for `fn` with a retry policy and an optional client timeout, for use in
+   * callers (`sim.spawn`). See {@link LambdaClient}.
+   */
+  client(fn: LambdaFunction, options?: LambdaClientOptions): LambdaClient {
+    this.assertOwn(fn, 'client');
+    return new LambdaClient(this.world, this.sync, fn, options);
   }
 
   /** Runs workload code at a virtual instant (in the workload's virtual scope). */

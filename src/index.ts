@@ -1,3 +1,5 @@
+export { LambdaClient } from './callers/LambdaClient.js';
+export type { ClientInvokeResult, LambdaClientOptions } from './callers/LambdaClient.js';
 export { ConfigError } from './errors.js';
 export type {
   EnvironmentInfo,
@@ -18,6 +20,8 @@ export type {
   ServiceError,
 } from './models/sync.js';
 export type { CallerRecord, SimulationOptions, SimulationResult } from './Simulation.js';
+export { formatTime, formatTimeline } from './report/timeline.js';
+export type { TimelineOptions } from './report/timeline.js';
 export { createSimulation, Simulation } from './Simulation.js';
 export type { RunEnd, RunEndKind, RunLimits } from './sim/Kernel.js';
 export type {

@@ -1,0 +1,113 @@
+import type { TraceEvent } from '../TraceEvent.js';
+
+/** Options of {@link formatTimeline}. */
+export interface TimelineOptions {
+  /** Show only events from this virtual instant on. @defaultValue 0 */
+  readonly fromMs?: number;
+  /** Cap the number of lines (the rest is summarised). @defaultValue 400 */
+  readonly maxLines?: number;
+  /** Hide call.sent / call.returned noise, keep landed/lost effects. @defaultValue false */
+  readonly compactCalls?: boolean;
+}
+
+/**
+ * Renders a trace as a readable timeline, one line per fact:
+ * ```
+ *   +0.100s  Hello#1        invoke.started    req 669e4048 (cold, attempt 1)
+ * ```
+ */
+export function formatTimeline(trace: readonly TraceEvent[], options: TimelineOptions = {}): string {
+  const fromMs = options.fromMs ?? 0;
+  const maxLines = options.maxLines ?? 400;
+  const lines: string[] = [];
+  let skipped = 0;
+  for (const ev of trace) {
+    if (ev.atMs < fromMs) continue;
+    if (options.compactCalls && (ev.kind === 'call.sent' || ev.kind === 'call.returned')) continue;
+    if (lines.length >= maxLines) {
+      skipped++;
+      continue;
+    }
+    const [who, what] = describeEvent(ev);
+    lines.push(`${formatTime(ev.atMs).padStart(10)}  ${who.padEnd(16)} ${ev.kind.padEnd(22)} ${what}`.trimEnd());
+  }
+  if (skipped > 0) lines.push(`  … ${skipped} more events`);
+  return lines.join('\n');
+}
+
+/** `+1.250s`, or `+2m03.500s` past a minute, `+1h02m03.000s` past an hour. */
+export function formatTime(atMs: number): string {
+  const ms = atMs % 1000;
+  const totalS = Math.floor(atMs / 1000);
+  const s = totalS % 60;
+  const m = Math.floor(totalS / 60) % 60;
+  const h = Math.floor(totalS / 3600);
+  const frac = `${String(s).padStart(h > 0 || m > 0 ? 2 : 1, '0')}.${String(ms).padStart(3, '0')}s`;
+  if (h > 0) return `+${h}h${String(m).padStart(2, '0')}m${frac}`;
+  if (m > 0) return `+${m}m${frac}`;
+  return `+${frac}`;
+}
+
+function short(id: string | undefined): string {
+  return id === undefined ? '-' : id.slice(0, 8);
+}
+
+/** [who, details] for one event. */
+function describeEvent(ev: TraceEvent): [string, string] {
+  switch (ev.kind) {
+    case 'request.received':
+      return [ev.fn, `req ${short(ev.requestId)} via ${ev.via}, ${ev.bytes} B`];
+    case 'request.rejected':
+      return [ev.fn, `req ${short(ev.requestId)} → ${ev.statusCode} ${ev.errorType}`];
+    case 'request.completed':
+      return [ev.fn, `req ${short(ev.requestId)} → ${ev.statusCode}${ev.functionError ? ` (${ev.functionError})` : ''}`];
+    case 'request.clientTimedOut':
+      return [ev.fn, `req ${short(ev.requestId)}: caller gave up after ${ev.afterMs} ms (function keeps running)`];
+    case 'invoke.throttled':
+      return [ev.fn, `req ${short(ev.requestId)}: 429 ${ev.reason}`];
+    case 'env.created':
+      return [ev.env, ev.provisioned ? 'provisioned environment' : 'new environment'];
+    case 'env.initStarted':
+      return [ev.env, ev.budgetMs > 0 ? `Init (limit ${ev.budgetMs} ms)` : 'Init'];
+    case 'env.initFinished':
+      return [ev.env, ''];
+    case 'env.initAborted':
+      return [ev.env, 'Init exceeded 10 s: re-run inside the invoke'];
+    case 'env.initFailed':
+      return [ev.env, ev.errorType];
+    case 'invoke.started':
+      return [ev.env, `req ${short(ev.requestId)} (${ev.cold ? 'cold' : 'warm'}, attempt ${ev.attempt})`];
+    case 'invoke.succeeded':
+      return [ev.env, `req ${short(ev.requestId)}, ${ev.bytes} B`];
+    case 'invoke.failed':
+      return [ev.env, `req ${short(ev.requestId)}: ${ev.errorType} (${ev.cause})`];
+    case 'env.frozen':
+      return [ev.env, `${ev.pendingWork} pending item(s) frozen until next invoke`];
+    case 'env.thawed':
+      return [ev.env, `${ev.resumed} pending item(s) resume`];
+    case 'env.reset':
+      return [ev.env, `reset after ${ev.reason}: module state and pending work discarded`];
+    case 'env.reclaimed':
+      return [ev.env, `idle since ${formatTime(ev.idleSinceMs)}`];
+    case 'call.sent':
+      return [ev.by, `#${ev.callId} ${ev.service}.${ev.op}${ev.requestId ? ` for req ${short(ev.requestId)}` : ''}`];
+    case 'call.landed':
+      return [ev.service, `#${ev.callId} ${ev.op} ${ev.ok ? 'applied' : 'failed'}`];
+    case 'call.lost':
+      return [ev.service, `#${ev.callId} ${ev.op} never arrived (caller died)`];
+    case 'call.dropped':
+      return [ev.by, `${ev.service}.${ev.op} from a dead environment: never sent`];
+    case 'call.returned':
+      return [ev.service, `#${ev.callId} ${ev.op} → ${ev.ok ? 'ok' : 'error'}`];
+    case 'caller.started':
+      return [ev.caller, ''];
+    case 'caller.finished':
+      return [ev.caller, ev.ok ? 'done' : 'threw'];
+    case 'determinism.violated':
+      return [ev.by, `real ${ev.resource} escaped virtual time`];
+    default: {
+      const never: never = ev;
+      return ['?', JSON.stringify(never)];
+    }
+  }
+}
