@@ -6,10 +6,14 @@ import type { FunctionOptions } from './lambda/FunctionConfig.js';
 import type { LambdaFunction } from './lambda/LambdaFunction.js';
 import { LambdaRuntime } from './lambda/LambdaRuntime.js';
 import type { DeterminismError, World } from './lambda/World.js';
+import { Alb, type AlbOptions } from './models/alb.js';
+import { ApiGateway, type ApiGatewayOptions } from './models/apiGateway.js';
 import { type InvokeOptions, type InvokeResponse, type RequestRecord, SyncModel } from './models/sync.js';
+import { type Effect, ExternalApi, type ExternalApiOptions, effectsOf } from './services/ExternalApi.js';
+import { Table, type TableOptions } from './services/Table.js';
 import { installVirtualGlobals } from './sim/installVirtualGlobals.js';
 import { Kernel, type RunEnd, type RunLimits } from './sim/Kernel.js';
-import { watchEscapes } from './sim/VirtualScope.js';
+import { currentScope, watchEscapes } from './sim/VirtualScope.js';
 import type { TraceEvent } from './TraceEvent.js';
 
 /** Options of {@link createSimulation}. */
@@ -43,6 +47,15 @@ export interface SimulationResult {
   readonly callers: readonly CallerRecord[];
   /** Real I/O or real timers started inside the simulation. Empty for a replayable run. */
   readonly determinismErrors: readonly DeterminismError[];
+  /**
+   * The effects ledger of an external API (by name or object): every call that landed and was
+   * accepted, in landing order. An unknown name or a table's name is a ConfigError.
+   * @example
+   * ```ts
+   * expect(result.effects('payments').filter((e) => e.op === 'charge')).toHaveLength(1);
+   * ```
+   */
+  effects(service: string | ExternalApi): readonly Effect[];
 }
 
 const DEFAULT_EPOCH_MS = 1_767_225_600_000;
@@ -66,6 +79,8 @@ export class Simulation {
   private readonly callers: CallerRecord[] = [];
   private readonly callerScopes = new Map<string, CallerScope>();
   private readonly workloadScope: CallerScope;
+  /** Tables and external APIs by name (one namespace). */
+  private readonly services = new Map<string, Table | ExternalApi>();
   private ran = false;
 
   constructor(options: SimulationOptions) {
@@ -127,6 +142,35 @@ export class Simulation {
   }
 
   /**
+   * An API Gateway REST API with a Lambda proxy integration in front of `fn` (R-SYNC-8): 504 after
+   * the integration timeout (the function runs on), 500 when Lambda throttles or rejects, 502 on
+   * a function error or a malformed proxy response; never retried. See {@link ApiGateway}.
+   * @example
+   * ```ts
+   * const api = sim.apiGateway(fn, { integrationTimeoutMs: 5_000 });
+   * const response = await api.request(apiGatewayEvent({ method: 'POST', path: '/orders', body: { id: 1 } }));
+   * ```
+   */
+  apiGateway(fn: LambdaFunction, options?: ApiGatewayOptions): ApiGateway {
+    this.assertOwn(fn, 'apiGateway');
+    return new ApiGateway(this.world, this.sync, fn, options);
+  }
+
+  /**
+   * An Application Load Balancer forwarding to a `lambda` target group of `fn`: 413 for a request
+   * body over 1 MB, 502 on a function error, throttle, malformed or over-1 MB response. See {@link Alb}.
+   * @example
+   * ```ts
+   * const alb = sim.alb(fn, { multiValueHeaders: false });
+   * const response = await alb.request(albEvent({ path: '/health' }));
+   * ```
+   */
+  alb(fn: LambdaFunction, options?: AlbOptions): Alb {
+    this.assertOwn(fn, 'alb');
+    return new Alb(this.world, this.sync, fn, options);
+  }
+
+  /**
    * An SDK-like client for `fn` with a retry policy and an optional client timeout, for use in
    * callers (`sim.spawn`). See {@link LambdaClient}.
    */
@@ -182,10 +226,41 @@ export class Simulation {
     });
   }
 
+  /**
+   * Defines a key-value table (DynamoDB-like: get, put, update, delete, conditional writes, TTL).
+   * Service names are unique across tables and APIs. See {@link Table}.
+   * @example
+   * ```ts
+   * const orders = sim.table<{ orderId: string; status: string }>('orders', { key: 'orderId' });
+   * ```
+   */
+  table<TItem extends Record<string, unknown>>(name: string, options: TableOptions): Table<TItem> {
+    const table = new Table<TItem>(this.world, name, options);
+    this.addService(table, 'table');
+    return table;
+  }
+
+  /**
+   * Defines an external API whose landed calls go into an effects ledger (`result.effects(name)`).
+   * Service names are unique across tables and APIs. See {@link ExternalApi}.
+   * @example
+   * ```ts
+   * const payments = sim.api('payments', { latencyMs: 20 });
+   * ```
+   */
+  api(name: string, options?: ExternalApiOptions): ExternalApi {
+    const api = new ExternalApi(this.world, name, options);
+    this.addService(api, 'api');
+    return api;
+  }
+
   /** A promise that resolves after `ms` of virtual time (for callers). */
   sleep(ms: number): Promise<void> {
     nonNegativeInt('sim.sleep', 'ms', ms);
-    return new Promise((resolve) => this.world.kernel.after(ms, () => this.workloadScope.deliver(resolve)));
+    // In a handler this is the environment's own timer (frozen and dropped with it); elsewhere a
+    // workload timer.
+    const scope = currentScope() ?? this.workloadScope;
+    return new Promise((resolve) => scope.setTimer(() => resolve(), ms, false));
   }
 
   /** Runs until nothing is left to do, a virtual time limit or an event budget. Once per simulation. */
@@ -218,7 +293,19 @@ export class Simulation {
       requests: this.sync.requests,
       callers: this.callers,
       determinismErrors: this.world.determinismErrors,
+      effects: (service) => effectsOf(this.services, service),
     };
+  }
+
+  private addService(service: Table | ExternalApi, kind: 'table' | 'api'): void {
+    if (this.services.has(service.name))
+      throw new ConfigError(
+        `sim.${kind}`,
+        'name',
+        'is already used by another service (table or api) in this simulation',
+        service.name,
+      );
+    this.services.set(service.name, service);
   }
 
   private assertOwn(fn: LambdaFunction, api: string): void {

@@ -64,6 +64,23 @@ export type TraceEvent =
   | { atMs: number; kind: 'call.returned'; callId: number; service: string; op: string; ok: boolean }
   | { atMs: number; kind: 'caller.started'; caller: string }
   | { atMs: number; kind: 'caller.finished'; caller: string; ok: boolean }
+  | {
+      atMs: number;
+      kind: 'frontDoor.responded';
+      door: 'ApiGateway' | 'ALB';
+      /** Absent when the front door answered without invoking Lambda (ALB 413). */
+      requestId?: string;
+      statusCode: number;
+      cause:
+        | 'ok'
+        | 'functionError'
+        | 'badProxyResponse'
+        | 'responseTooLarge'
+        | 'throttled'
+        | 'rejected'
+        | 'requestTooLarge'
+        | 'integrationTimeout';
+    }
   | { atMs: number; kind: 'determinism.violated'; by: string; resource: string };
 
 export type TraceKind = TraceEvent['kind'];

@@ -27,10 +27,10 @@ export class CallerScope implements VirtualScope {
     return this.world.kernel.nowMs;
   }
   random(): number {
-    return this.world.kernel.rng(`caller.random`).next();
+    return this.world.kernel.rng(`caller.random:${this.name}`).next();
   }
   randomUUID(): string {
-    return seededUuid(this.world.kernel.rng('caller.uuid'));
+    return seededUuid(this.world.kernel.rng(`caller.uuid:${this.name}`));
   }
   setTimer(callback: () => void, delayMs: number, repeat: boolean): VirtualTimer {
     const timer = new VirtualTimer(this.nextId++, this, (t) => this.arm(t));

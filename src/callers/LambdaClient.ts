@@ -62,10 +62,13 @@ export class LambdaClient {
     this.maxAttempts = intInRange(api, 'maxAttempts', options.maxAttempts ?? 3, 1, 100);
     this.baseDelayMs = nonNegativeInt(api, 'baseDelayMs', options.baseDelayMs ?? 100);
     this.maxDelayMs = nonNegativeInt(api, 'maxDelayMs', options.maxDelayMs ?? 20_000);
-    if (options.retryOn !== undefined && typeof options.retryOn !== 'function') throw new ConfigError(api, 'retryOn', 'must be a function', options.retryOn);
+    if (options.retryOn !== undefined && typeof options.retryOn !== 'function')
+      throw new ConfigError(api, 'retryOn', 'must be a function', options.retryOn);
     this.retryOn = options.retryOn ?? sdkRetryable;
     this.invokeOptions =
-      options.clientTimeoutMs === undefined ? {} : { clientTimeoutMs: intInRange(api, 'clientTimeoutMs', options.clientTimeoutMs, 1, 86_400_000) };
+      options.clientTimeoutMs === undefined
+        ? {}
+        : { clientTimeoutMs: intInRange(api, 'clientTimeoutMs', options.clientTimeoutMs, 1, 86_400_000) };
   }
 
   /** Invokes with retries; resolves in virtual time with the last answer and all attempts. */

@@ -29,7 +29,9 @@ export function formatTimeline(trace: readonly TraceEvent[], options: TimelineOp
       continue;
     }
     const [who, what] = describeEvent(ev);
-    lines.push(`${formatTime(ev.atMs).padStart(10)}  ${who.padEnd(16)} ${ev.kind.padEnd(22)} ${what}`.trimEnd());
+    lines.push(
+      `${formatTime(ev.atMs).padStart(10)}  ${who.padEnd(16)} ${ev.kind.padEnd(22)} ${what}`.trimEnd(),
+    );
   }
   if (skipped > 0) lines.push(`  … ${skipped} more events`);
   return lines.join('\n');
@@ -60,9 +62,15 @@ function describeEvent(ev: TraceEvent): [string, string] {
     case 'request.rejected':
       return [ev.fn, `req ${short(ev.requestId)} → ${ev.statusCode} ${ev.errorType}`];
     case 'request.completed':
-      return [ev.fn, `req ${short(ev.requestId)} → ${ev.statusCode}${ev.functionError ? ` (${ev.functionError})` : ''}`];
+      return [
+        ev.fn,
+        `req ${short(ev.requestId)} → ${ev.statusCode}${ev.functionError ? ` (${ev.functionError})` : ''}`,
+      ];
     case 'request.clientTimedOut':
-      return [ev.fn, `req ${short(ev.requestId)}: caller gave up after ${ev.afterMs} ms (function keeps running)`];
+      return [
+        ev.fn,
+        `req ${short(ev.requestId)}: caller gave up after ${ev.afterMs} ms (function keeps running)`,
+      ];
     case 'invoke.throttled':
       return [ev.fn, `req ${short(ev.requestId)}: 429 ${ev.reason}`];
     case 'env.created':
@@ -90,7 +98,10 @@ function describeEvent(ev: TraceEvent): [string, string] {
     case 'env.reclaimed':
       return [ev.env, `idle since ${formatTime(ev.idleSinceMs)}`];
     case 'call.sent':
-      return [ev.by, `#${ev.callId} ${ev.service}.${ev.op}${ev.requestId ? ` for req ${short(ev.requestId)}` : ''}`];
+      return [
+        ev.by,
+        `#${ev.callId} ${ev.service}.${ev.op}${ev.requestId ? ` for req ${short(ev.requestId)}` : ''}`,
+      ];
     case 'call.landed':
       return [ev.service, `#${ev.callId} ${ev.op} ${ev.ok ? 'applied' : 'failed'}`];
     case 'call.lost':
@@ -103,6 +114,11 @@ function describeEvent(ev: TraceEvent): [string, string] {
       return [ev.caller, ''];
     case 'caller.finished':
       return [ev.caller, ev.ok ? 'done' : 'threw'];
+    case 'frontDoor.responded':
+      return [
+        ev.door,
+        `${ev.requestId ? `req ${short(ev.requestId)} ` : ''}→ ${ev.statusCode} (${ev.cause})`,
+      ];
     case 'determinism.violated':
       return [ev.by, `real ${ev.resource} escaped virtual time`];
     default: {

@@ -1,0 +1,451 @@
+import { ConfigError, checkName, describe, nonNegativeInt } from '../errors.js';
+import type { World } from '../lambda/World.js';
+import { type CallSpec, callService, type InFlightFate } from './callService.js';
+import { type Condition, conditionProblem, evaluateCondition } from './conditions.js';
+
+export type { Condition, ConditionKind } from './conditions.js';
+export { when } from './conditions.js';
+
+/** A table key: the value of the key attribute, a string or a number (`'1'` and `1` differ). */
+export type TableKey = string | number;
+
+/** Options of {@link Simulation.table}. */
+export interface TableOptions {
+  /** The partition key attribute; every item must carry it as a non-empty string or a finite number. */
+  readonly key: string;
+  /** Virtual time one call takes, request to response; the write lands halfway. @defaultValue 10 */
+  readonly latencyMs?: number;
+  /**
+   * Attribute that holds an item's expiry time in epoch seconds (a number). An item whose expiry
+   * is at or before the virtual clock (`Date.now()` as handlers see it) is treated as absent by
+   * every operation, condition, `peek` and `snapshot`. Gotcha: real DynamoDB deletes expired
+   * items lazily (often hours later) and may still return them; lambdasim hides them at once,
+   * so a handler that must tolerate stale items should also check the attribute itself.
+   * @defaultValue unset (items never expire)
+   */
+  readonly ttlAttribute?: string;
+  /** Whether a write in flight when its caller dies (timeout, crash) still lands. @defaultValue 'lands' */
+  readonly inFlightAtDeath?: InFlightFate;
+}
+
+/** Options of a conditional table write. */
+export interface WriteOptions {
+  /** The write happens only if this holds for the item as stored when the write lands. */
+  readonly condition?: Condition;
+}
+
+/**
+ * The attributes an {@link Table.update} sets: like `Partial<TItem>`, and an attribute given as
+ * `undefined` is removed from the item (DynamoDB's `REMOVE`).
+ * @example
+ * ```ts
+ * await orders.update('o-1', { status: 'PAID', lockedBy: undefined });
+ * ```
+ */
+export type ItemChanges<TItem> = { [K in keyof TItem]?: TItem[K] | undefined };
+
+/** {@link TableOptions} with every default filled in. */
+export interface ResolvedTableOptions {
+  readonly key: string;
+  readonly latencyMs: number;
+  readonly ttlAttribute: string | undefined;
+  readonly inFlightAtDeath: InFlightFate;
+}
+
+/** DynamoDB's maximum item size (400 KB), measured here as the item's JSON length in UTF-8. */
+export const MAX_ITEM_BYTES = 400 * 1024;
+
+/**
+ * A write's condition did not hold: nothing was written. Same `name` (and message) as the AWS
+ * SDK's error, so handler code that checks `error.name === 'ConditionalCheckFailedException'`
+ * behaves the same against lambdasim and against DynamoDB.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await orders.put(order, { condition: when.notExists('orderId') });
+ * } catch (error) {
+ *   if ((error as Error).name === 'ConditionalCheckFailedException') return { duplicate: true };
+ *   throw error;
+ * }
+ * ```
+ */
+export class ConditionalCheckFailedException extends Error {
+  override readonly name = 'ConditionalCheckFailedException';
+  constructor(message = 'The conditional request failed') {
+    super(message);
+  }
+}
+
+/**
+ * The table refused a malformed request (missing or invalid key, an item that is not a JSON
+ * object, a malformed condition, an item over 400 KB, an update of the key attribute). Same
+ * `name` as DynamoDB's error; it reaches the caller after the call's latency, like any service error.
+ *
+ * @example
+ * ```ts
+ * await orders.put({ amount: 1 } as Order).catch((e: Error) => e.name); // 'ValidationException'
+ * ```
+ */
+export class ValidationException extends Error {
+  override readonly name = 'ValidationException';
+}
+
+type StoredItem = Record<string, unknown>;
+type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: Error };
+
+const KNOWN_OPTIONS = new Set(['key', 'latencyMs', 'ttlAttribute', 'inFlightAtDeath']);
+const FATES: readonly InFlightFate[] = ['lands', 'lost', 'random'];
+const INVALID = 'One or more parameter values were invalid';
+
+/** Validates a table's name and options (as DynamoDB's CreateTable would) and fills in every default. */
+export function resolveTableOptions(name: unknown, options: unknown): ResolvedTableOptions {
+  const tableName = checkName(
+    'sim.table',
+    'name',
+    name,
+    /^[a-zA-Z0-9_.-]{3,255}$/,
+    'must be 3-255 characters of letters, digits, underscores, hyphens and dots (DynamoDB table name rule)',
+  );
+  const api = `table(${JSON.stringify(tableName)})`;
+  if (options === null || typeof options !== 'object')
+    throw new ConfigError(api, 'options', 'must be an object with at least the key attribute name', options);
+  const o = options as Record<string, unknown>;
+  for (const field of Object.keys(o))
+    if (!KNOWN_OPTIONS.has(field))
+      throw new ConfigError(
+        api,
+        field,
+        `is not a known option (known: ${[...KNOWN_OPTIONS].join(', ')})`,
+        o[field],
+      );
+  const key = checkAttribute(api, 'key', o.key);
+  const latencyMs = nonNegativeInt(api, 'latencyMs', o.latencyMs ?? 10);
+  const ttlAttribute =
+    o.ttlAttribute === undefined ? undefined : checkAttribute(api, 'ttlAttribute', o.ttlAttribute);
+  if (ttlAttribute !== undefined && ttlAttribute === key)
+    throw new ConfigError(api, 'ttlAttribute', 'must not be the key attribute', ttlAttribute);
+  const inFlightAtDeath = o.inFlightAtDeath ?? 'lands';
+  if (!FATES.includes(inFlightAtDeath as InFlightFate))
+    throw new ConfigError(api, 'inFlightAtDeath', `must be one of ${FATES.join(', ')}`, inFlightAtDeath);
+  return { key, latencyMs, ttlAttribute, inFlightAtDeath: inFlightAtDeath as InFlightFate };
+}
+
+function checkAttribute(api: string, field: string, value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 255)
+    throw new ConfigError(api, field, 'must be an attribute name of 1-255 characters', value);
+  return value;
+}
+
+/**
+ * A simulated key-value table (a DynamoDB table with a partition key only). Handlers and
+ * simulated callers call `get`, `put`, `update` and `delete`; each call takes `latencyMs` of
+ * virtual time, reaches the table after half of it (that is when a write happens and a condition
+ * is checked) and is attributed to the invocation that made it, so a call made after its
+ * invocation timed out or crashed never lands (see {@link TableOptions.inFlightAtDeath} for one
+ * in flight at that moment). Items are copied in and out (a JSON round trip): mutating an item
+ * after `put`, or one returned by `get`, never changes what is stored.
+ *
+ * Test code inspects the table synchronously with `seed`, `peek` and `snapshot` (no latency, not
+ * attributed, usable before and after a run).
+ *
+ * Gotchas: a service method called outside a handler or simulated caller (e.g. from test code
+ * after `sim.run()`) throws; use `peek`/`snapshot` there. Only top-level attributes are supported.
+ *
+ * @example
+ * ```ts
+ * const sim = createSimulation({ seed: 1 });
+ * const orders = sim.table<{ orderId: string; status: string }>('orders', { key: 'orderId' });
+ * const fn = sim.fn('Place', () => async (event: { orderId: string }) => {
+ *   await orders.put({ orderId: event.orderId, status: 'NEW' }, { condition: when.notExists('orderId') });
+ *   return orders.get(event.orderId);
+ * });
+ * sim.invoke(fn, { orderId: 'o-1' });
+ * await sim.run();
+ * orders.snapshot(); // [{ orderId: 'o-1', status: 'NEW' }]
+ * ```
+ */
+export class Table<TItem extends Record<string, unknown> = Record<string, unknown>> {
+  /** The table's name, unique among the simulation's services. */
+  readonly name: string;
+  /** The resolved options (defaults filled in). */
+  readonly options: ResolvedTableOptions;
+  private readonly items = new Map<TableKey, StoredItem>();
+  private readonly api: string;
+
+  /** @internal Use {@link Simulation.table}. */
+  constructor(
+    private readonly world: World,
+    name: string,
+    options: TableOptions,
+  ) {
+    this.options = resolveTableOptions(name, options);
+    this.name = name;
+    this.api = `table(${JSON.stringify(name)})`;
+  }
+
+  /** The key attribute's name. */
+  get keyAttribute(): string {
+    return this.options.key;
+  }
+
+  /**
+   * Reads the item with this key: a copy, or undefined when absent (or expired).
+   * @example
+   * ```ts
+   * const order = await orders.get('o-1');
+   * ```
+   */
+  get(key: TableKey): Promise<TItem | undefined> {
+    const k = this.parseKey(key);
+    return this.call('get', () => {
+      const item = this.live(unwrap(k));
+      return item === undefined ? undefined : (copyJson(item) as TItem);
+    });
+  }
+
+  /**
+   * Writes a whole item, replacing any item with the same key; with a condition, only if the
+   * condition holds for the stored item (else {@link ConditionalCheckFailedException}).
+   * @example
+   * ```ts
+   * await orders.put({ orderId: 'o-1', status: 'NEW' }, { condition: when.notExists('orderId') });
+   * ```
+   */
+  put(item: TItem, options?: WriteOptions): Promise<void> {
+    const parsed = this.parseItem(item);
+    const condition = parseCondition(options);
+    return this.call('put', () => {
+      const { key, item: stored } = unwrap(parsed);
+      this.check(unwrap(condition), key);
+      this.store(key, stored);
+      return undefined;
+    });
+  }
+
+  /**
+   * Sets the given attributes on the item with this key and returns the whole item as it is
+   * afterwards; creates the item (key + changes) when absent, like DynamoDB's UpdateItem.
+   * An attribute given as `undefined` is removed. The key attribute cannot be changed
+   * (a ValidationException, as in DynamoDB, even when the value is the same).
+   * @example
+   * ```ts
+   * const paid = await orders.update('o-1', { status: 'PAID' }, { condition: when.equals('status', 'NEW') });
+   * ```
+   */
+  update(key: TableKey, changes: ItemChanges<TItem>, options?: WriteOptions): Promise<TItem> {
+    const k = this.parseKey(key);
+    const parsedChanges = this.parseChanges(changes);
+    const condition = parseCondition(options);
+    return this.call('update', () => {
+      const keyValue = unwrap(k);
+      const { set, remove } = unwrap(parsedChanges);
+      const current = this.live(keyValue);
+      this.check(unwrap(condition), keyValue);
+      const next: StoredItem = { ...(current ?? { [this.options.key]: keyValue }), ...set };
+      for (const attribute of remove) delete next[attribute];
+      const size = itemBytes(next);
+      if (size > MAX_ITEM_BYTES)
+        throw new ValidationException(
+          `Item size to update has exceeded the maximum allowed size (${size} bytes)`,
+        );
+      this.store(keyValue, next);
+      return copyJson(next) as TItem;
+    });
+  }
+
+  /**
+   * Deletes the item with this key (nothing happens when absent); with a condition, only if it
+   * holds for the stored item.
+   * @example
+   * ```ts
+   * await orders.delete('o-1', { condition: when.equals('status', 'CANCELLED') });
+   * ```
+   */
+  delete(key: TableKey, options?: WriteOptions): Promise<void> {
+    const k = this.parseKey(key);
+    const condition = parseCondition(options);
+    return this.call('delete', () => {
+      const keyValue = unwrap(k);
+      this.check(unwrap(condition), keyValue);
+      this.items.delete(keyValue);
+      return undefined;
+    });
+  }
+
+  // --- inspection for test code: synchronous, no latency, not attributed ------------------------
+
+  /**
+   * Stores items at once, as they are (each replaces any item with the same key). For test setup.
+   * @example
+   * ```ts
+   * orders.seed([{ orderId: 'o-1', status: 'NEW' }]);
+   * ```
+   */
+  seed(items: readonly TItem[]): void {
+    if (!Array.isArray(items))
+      throw new ConfigError(`${this.api}.seed`, 'items', 'must be an array of items', items);
+    items.forEach((item, i) => {
+      const parsed = this.parseItem(item);
+      if (!parsed.ok) throw new ConfigError(`${this.api}.seed`, `items[${i}]`, parsed.error.message, item);
+      this.store(parsed.value.key, parsed.value.item);
+    });
+  }
+
+  /**
+   * The item with this key now (a copy), or undefined when absent or expired.
+   * @example
+   * ```ts
+   * expect(orders.peek('o-1')?.status).toBe('PAID');
+   * ```
+   */
+  peek(key: TableKey): TItem | undefined {
+    const k = this.parseKey(key);
+    if (!k.ok) throw new ConfigError(`${this.api}.peek`, 'key', k.error.message, key);
+    const item = this.live(k.value);
+    return item === undefined ? undefined : (copyJson(item) as TItem);
+  }
+
+  /**
+   * Every live (not expired) item now, as copies, in the order their keys were first written
+   * (a key written again keeps its place; one deleted or expired and written again moves to the end).
+   * @example
+   * ```ts
+   * expect(orders.snapshot()).toEqual([{ orderId: 'o-1', status: 'PAID' }]);
+   * ```
+   */
+  snapshot(): TItem[] {
+    const out: TItem[] = [];
+    for (const item of this.items.values()) if (!this.expired(item)) out.push(copyJson(item) as TItem);
+    return out;
+  }
+
+  // --- internals ----------------------------------------------------------------------------
+
+  private call<T>(op: string, apply: () => T): Promise<T> {
+    const spec: CallSpec<T> = {
+      service: this.name,
+      op,
+      latencyMs: this.options.latencyMs,
+      inFlightAtDeath: this.options.inFlightAtDeath,
+      apply,
+    };
+    return callService(this.world, spec);
+  }
+
+  /** Throws ConditionalCheckFailedException when the condition fails for the stored item. */
+  private check(condition: Condition | undefined, key: TableKey): void {
+    if (condition === undefined) return;
+    if (!evaluateCondition(condition, this.live(key))) throw new ConditionalCheckFailedException();
+  }
+
+  /** Writes an item; one that replaces an expired item takes a new place in the insertion order. */
+  private store(key: TableKey, item: StoredItem): void {
+    const existing = this.items.get(key);
+    if (existing !== undefined && this.expired(existing)) this.items.delete(key);
+    this.items.set(key, item);
+  }
+
+  private live(key: TableKey): StoredItem | undefined {
+    const item = this.items.get(key);
+    return item === undefined || this.expired(item) ? undefined : item;
+  }
+
+  private expired(item: StoredItem): boolean {
+    const attribute = this.options.ttlAttribute;
+    if (attribute === undefined) return false;
+    const expiresAtS = item[attribute];
+    // DynamoDB ignores a TTL attribute that is not a number.
+    if (typeof expiresAtS !== 'number' || !Number.isFinite(expiresAtS)) return false;
+    return expiresAtS * 1000 <= this.world.epochStartMs + this.world.kernel.nowMs;
+  }
+
+  private parseKey(key: unknown): Parsed<TableKey> {
+    const problem = keyProblem(this.options.key, key);
+    return problem === undefined
+      ? { ok: true, value: key as TableKey }
+      : { ok: false, error: new ValidationException(problem) };
+  }
+
+  private parseItem(item: unknown): Parsed<{ key: TableKey; item: StoredItem }> {
+    if (item === null || typeof item !== 'object' || Array.isArray(item))
+      return invalid(`${INVALID}: an item must be an object, got ${describe(item)}`);
+    const copied = tryCopy(item);
+    if (!copied.ok) return copied;
+    if (copied.value === null || typeof copied.value !== 'object' || Array.isArray(copied.value))
+      return invalid(`${INVALID}: an item must be a JSON object, got ${describe(copied.value)}`);
+    const stored = copied.value as StoredItem;
+    const keyName = this.options.key;
+    if (!Object.hasOwn(stored, keyName)) return invalid(`${INVALID}: Missing the key ${keyName} in the item`);
+    const key = stored[keyName];
+    const problem = keyProblem(keyName, key);
+    if (problem !== undefined) return invalid(problem);
+    const size = itemBytes(stored);
+    if (size > MAX_ITEM_BYTES)
+      return invalid(`Item size has exceeded the maximum allowed size (${size} bytes > ${MAX_ITEM_BYTES})`);
+    return { ok: true, value: { key: key as TableKey, item: stored } };
+  }
+
+  private parseChanges(changes: unknown): Parsed<{ set: StoredItem; remove: string[] }> {
+    if (changes === null || typeof changes !== 'object' || Array.isArray(changes))
+      return invalid(`${INVALID}: changes must be an object of attributes, got ${describe(changes)}`);
+    const keyName = this.options.key;
+    if (Object.hasOwn(changes, keyName))
+      return invalid(`${INVALID}: Cannot update attribute ${keyName}. This attribute is part of the key`);
+    const remove: string[] = [];
+    for (const [attribute, value] of Object.entries(changes)) if (value === undefined) remove.push(attribute);
+    const copied = tryCopy(changes);
+    if (!copied.ok) return copied;
+    if (copied.value === null || typeof copied.value !== 'object' || Array.isArray(copied.value))
+      return invalid(`${INVALID}: changes must be a JSON object, got ${describe(copied.value)}`);
+    return { ok: true, value: { set: copied.value as StoredItem, remove } };
+  }
+}
+
+function keyProblem(keyName: string, key: unknown): string | undefined {
+  if (typeof key === 'string') {
+    return key === ''
+      ? `One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: ${keyName}`
+      : undefined;
+  }
+  if (typeof key === 'number' && Number.isFinite(key)) return undefined;
+  return `${INVALID}: the key ${keyName} must be a non-empty string or a finite number, got ${describe(key)}`;
+}
+
+function parseCondition(options: WriteOptions | undefined): Parsed<Condition | undefined> {
+  if (options === undefined) return { ok: true, value: undefined };
+  if (options === null || typeof options !== 'object')
+    return invalid(`${INVALID}: write options must be an object, got ${describe(options)}`);
+  if (options.condition === undefined) return { ok: true, value: undefined };
+  const copied = tryCopy(options.condition);
+  if (!copied.ok) return copied;
+  const problem = conditionProblem(copied.value);
+  if (problem !== undefined) return invalid(`Invalid ConditionExpression: ${problem}`);
+  return { ok: true, value: copied.value as Condition };
+}
+
+function invalid(message: string): { ok: false; error: Error } {
+  return { ok: false, error: new ValidationException(message) };
+}
+
+/** Throws the parse error (inside the service, so it reaches the caller as a service error). */
+function unwrap<T>(parsed: Parsed<T>): T {
+  if (!parsed.ok) throw parsed.error;
+  return parsed.value;
+}
+
+function tryCopy(value: unknown): Parsed<unknown> {
+  try {
+    return { ok: true, value: copyJson(value) };
+  } catch (error) {
+    return invalid(`${INVALID}: the value is not JSON data (${(error as Error).message})`);
+  }
+}
+
+function copyJson(value: unknown): unknown {
+  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+}
+
+function itemBytes(item: StoredItem): number {
+  return Buffer.byteLength(JSON.stringify(item), 'utf8');
+}
