@@ -3,7 +3,11 @@
  *
  * `seq` is a global insertion counter, so two events at the same virtual instant fire in the
  * order they were scheduled (first in, first out). Cancellation is lazy: a cancelled entry stays
- * in the heap and is skipped when it reaches the top, which keeps `cancel` O(1).
+ * in the heap and is skipped when it reaches the top, which keeps `cancel` O(1). So that timers
+ * armed and cancelled over and over (invocation timeouts, which almost never fire) cannot bloat
+ * the heap, it is rebuilt without its cancelled entries once they outnumber the live ones: O(n)
+ * now and then, amortised O(1) per cancel. `(atMs, seq)` is a total order, so the rebuild never
+ * changes which event comes out next.
  */
 export interface ScheduledEvent {
   readonly atMs: number;
@@ -11,6 +15,9 @@ export interface ScheduledEvent {
   /** Called once when the event fires, unless cancelled first. */
   fire: (() => void) | null;
 }
+
+/** Below this many cancelled entries the heap is never rebuilt (not worth it). */
+const COMPACT_MIN_CANCELLED = 64;
 
 export class EventQueue {
   private readonly items: ScheduledEvent[] = [];
@@ -44,6 +51,8 @@ export class EventQueue {
     if (ev.fire === null) return false;
     ev.fire = null;
     this.live--;
+    const cancelled = this.items.length - this.live;
+    if (cancelled >= COMPACT_MIN_CANCELLED && cancelled > this.live) this.compact();
     return true;
   }
 
@@ -73,7 +82,7 @@ export class EventQueue {
     const top = items[0]!;
     const last = items.pop()!;
     if (n > 1) {
-      // sift down
+      // sift down (inline: this is the hot path of every event)
       const size = n - 1;
       let i = 0;
       for (;;) {
@@ -97,4 +106,38 @@ export class EventQueue {
     }
     return top;
   }
+
+  /** Drops every cancelled entry and restores heap order (Floyd's bottom-up heapify). */
+  private compact(): void {
+    const items = this.items;
+    let n = 0;
+    for (let i = 0; i < items.length; i++) {
+      const ev = items[i]!;
+      if (ev.fire !== null) items[n++] = ev;
+    }
+    items.length = n;
+    for (let i = (n >> 1) - 1; i >= 0; i--) siftDown(items, i, items[i]!, n);
+  }
+}
+
+/** Places `ev` at index `i` or below it, among `items[0..size)`, restoring heap order (for compact). */
+function siftDown(items: ScheduledEvent[], i: number, ev: ScheduledEvent, size: number): void {
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= size) break;
+    const r = l + 1;
+    let c = l;
+    let child = items[l]!;
+    if (r < size) {
+      const rc = items[r]!;
+      if (rc.atMs < child.atMs || (rc.atMs === child.atMs && rc.seq < child.seq)) {
+        c = r;
+        child = rc;
+      }
+    }
+    if (ev.atMs < child.atMs || (ev.atMs === child.atMs && ev.seq < child.seq)) break;
+    items[i] = child;
+    i = c;
+  }
+  items[i] = ev;
 }

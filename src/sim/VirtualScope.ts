@@ -70,6 +70,32 @@ export function runInScope<T>(scope: VirtualScope, fn: () => T): T {
  */
 const HARMLESS = new Set(['PROMISE', 'TickObject', 'Microtask', 'WRITEWRAP', 'SHUTDOWNWRAP', 'SIGNALWRAP']);
 
+/**
+ * Node's `*Sync` APIs (`zlib.gunzipSync`, `crypto.pbkdf2Sync`, `scryptSync`, `hkdfSync`, …) create
+ * an async resource (`ZLIB`, `PBKDF2REQUEST`, …) but finish before they return: no callback ever
+ * comes back, so nothing enters from outside virtual time. Recognised by a Node-internal frame
+ * named `…Sync` above any user frame on the creating stack. Real randomness stays an escape.
+ */
+const SYNC_API_FRAME = /^\s*at [^(]*Sync\]? \(node:/;
+const REAL_RANDOMNESS = new Set([
+  'RANDOMBYTESREQUEST',
+  'RANDOMPRIMEREQUEST',
+  'KEYPAIRGENREQUEST',
+  'SECRETKEYGENREQUEST',
+]);
+
+function createdBySyncApi(type: string, stack: string): boolean {
+  if (REAL_RANDOMNESS.has(type)) return false;
+  const frames = stack.split('\n');
+  // frames[0] is "Error", frames[1] this hook; stop at the first frame that is not Node's own.
+  for (let i = 2; i < frames.length; i++) {
+    const frame = frames[i]!;
+    if (!frame.includes('(node:')) return false;
+    if (SYNC_API_FRAME.test(frame)) return true;
+  }
+  return false;
+}
+
 const escapeHook = createHook({
   init(_id, type) {
     if (HARMLESS.has(type)) return;
@@ -77,7 +103,9 @@ const escapeHook = createHook({
     if (scope === undefined) return;
     const holder: { stack?: string } = {};
     Error.captureStackTrace(holder);
-    scope.escaped(type, holder.stack ?? '');
+    const stack = holder.stack ?? '';
+    if (createdBySyncApi(type, stack)) return;
+    scope.escaped(type, stack);
   },
 });
 

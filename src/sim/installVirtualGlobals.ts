@@ -3,14 +3,16 @@ import { syncBuiltinESMExports } from 'node:module';
 import timers from 'node:timers';
 import timersPromises from 'node:timers/promises';
 import { realGlobals as real } from './realGlobals.js';
-import { currentScope, VirtualTimer } from './VirtualScope.js';
+import { currentScope, type VirtualScope, VirtualTimer } from './VirtualScope.js';
 
 type AnyFn = (...args: unknown[]) => unknown;
 let installed = false;
 
 /**
- * Replaces `Date`, `Math.random`, `performance.now`, `crypto.randomUUID`, the timer functions
- * (global, `node:timers`, `node:timers/promises`) and `process.exit` with versions that answer
+ * Replaces `Date`, `Math.random`, `performance.now`, `process.hrtime`/`uptime`, the random
+ * functions of `node:crypto` and Web Crypto (`randomUUID`, `randomBytes`, `randomInt`,
+ * `getRandomValues`), the timer functions (global, `node:timers`, `node:timers/promises`) and
+ * `process.exit` with versions that answer
  * from the current {@link VirtualScope} when called on behalf of a simulation, and behave exactly
  * as the real ones otherwise. Installed once per process; idempotent.
  */
@@ -94,6 +96,75 @@ export function installVirtualGlobals(): void {
       return new Promise((resolve) => s.setTimer(() => resolve(value), 0, false));
     },
   });
+
+  // Monotonic clocks: virtual milliseconds since the start of the run.
+  const hrtime = function hrtime(previous?: [number, number]): [number, number] {
+    const s = currentScope();
+    if (s === undefined) return real.hrtime.call(process, previous);
+    const ns = BigInt(Math.round(s.monotonicMs() * 1e6));
+    let sec = Number(ns / 1_000_000_000n);
+    let nsec = Number(ns % 1_000_000_000n);
+    if (previous !== undefined) {
+      sec -= previous[0];
+      nsec -= previous[1];
+      if (nsec < 0) {
+        sec -= 1;
+        nsec += 1_000_000_000;
+      }
+    }
+    return [sec, nsec];
+  } as NodeJS.HRTime;
+  hrtime.bigint = function bigint(): bigint {
+    const s = currentScope();
+    return s === undefined
+      ? real.hrtimeBigint.call(process.hrtime)
+      : BigInt(Math.round(s.monotonicMs() * 1e6));
+  };
+  process.hrtime = hrtime;
+  process.uptime = function uptime(): number {
+    const s = currentScope();
+    return s === undefined ? real.uptime.call(process) : s.monotonicMs() / 1000;
+  };
+
+  // Randomness from node:crypto and Web Crypto: seeded inside a scope.
+  const seededBytes = (s: VirtualScope, n: number): Buffer => {
+    const out = Buffer.allocUnsafe(n);
+    for (let i = 0; i < n; i++) out[i] = Math.floor(s.random() * 256);
+    return out;
+  };
+  const getRandomValues = <T extends ArrayBufferView | null>(realFn: (a: T) => T) =>
+    function getRandomValues(array: T): T {
+      const s = currentScope();
+      if (s === undefined || array === null) return realFn(array);
+      const view = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+      view.set(seededBytes(s, view.length));
+      return array;
+    };
+  globalThis.crypto.getRandomValues = getRandomValues(
+    real.webGetRandomValues,
+  ) as typeof globalThis.crypto.getRandomValues;
+  // node:crypto's getRandomValues is a non-configurable getter over Web Crypto's: patching the
+  // latter covers both.
+  crypto.randomBytes = function randomBytes(
+    size: number,
+    callback?: (err: Error | null, buf: Buffer) => void,
+  ) {
+    const s = currentScope();
+    if (s === undefined) return (real.randomBytes as AnyFn)(size, callback);
+    const buf = seededBytes(s, size);
+    if (callback === undefined) return buf;
+    s.setTimer(() => callback(null, buf), 0, false);
+    return undefined;
+  } as typeof crypto.randomBytes;
+  crypto.randomInt = function randomInt(a: number, b?: unknown, c?: unknown) {
+    const s = currentScope();
+    if (s === undefined) return (real.randomInt as AnyFn)(a, b, c);
+    const [min, max, callback] = typeof b === 'number' ? [a, b, c] : [0, a, b];
+    const n = min + Math.floor(s.random() * (max - min));
+    if (typeof callback !== 'function') return n;
+    s.setTimer(() => (callback as AnyFn)(null, n), 0, false);
+    return undefined;
+  } as typeof crypto.randomInt;
 
   process.exit = function exit(code?: number | string | null): never {
     const s = currentScope();

@@ -21,6 +21,12 @@ export const realGlobals = {
   cryptoRandomUUID: crypto.randomUUID,
   webCryptoRandomUUID: globalThis.crypto.randomUUID.bind(globalThis.crypto),
   processExit: process.exit,
+  hrtime: process.hrtime,
+  hrtimeBigint: process.hrtime.bigint,
+  uptime: process.uptime,
+  randomBytes: crypto.randomBytes,
+  randomInt: crypto.randomInt,
+  webGetRandomValues: globalThis.crypto.getRandomValues.bind(globalThis.crypto),
   timers: { ...timers },
   timersPromises: { ...timersPromises },
 } as const;

@@ -1,0 +1,373 @@
+import { describe, expect, it } from 'vitest';
+import { Kernel } from '../../../src/sim/Kernel.js';
+
+/** A promise the kernel resolves `ms` of virtual time from now, as a service call would. */
+function sleep(kernel: Kernel, ms: number): Promise<void> {
+  return new Promise((resolve) =>
+    kernel.after(ms, () => {
+      kernel.wake();
+      resolve();
+    }),
+  );
+}
+
+describe('Kernel', () => {
+  describe('construction', () => {
+    it('rejects a seed that is not a safe integer', () => {
+      for (const seed of [1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53]) {
+        expect(() => new Kernel(seed)).toThrow(RangeError);
+      }
+      expect(() => new Kernel(-3)).not.toThrow();
+    });
+
+    it('starts at virtual time 0 with nothing pending', () => {
+      const k = new Kernel(1);
+      expect(k.nowMs).toBe(0);
+      expect(k.pending).toBe(0);
+      expect(k.events).toBe(0);
+      expect(k.isRunning).toBe(false);
+    });
+  });
+
+  describe('run() endings', () => {
+    it('ends quiescent at once when nothing is scheduled', async () => {
+      const k = new Kernel(1);
+      expect(await k.run()).toEqual({ kind: 'quiescent', atMs: 0, events: 0 });
+    });
+
+    it('ends quiescent at the instant of the last event, with the count of dispatched events', async () => {
+      const k = new Kernel(1);
+      const order: string[] = [];
+      k.at(30, () => order.push('c'));
+      k.at(10, () => order.push('a'));
+      k.at(20, () => order.push('b'));
+      const end = await k.run();
+      expect(order).toEqual(['a', 'b', 'c']);
+      expect(end).toEqual({ kind: 'quiescent', atMs: 30, events: 3 });
+      expect(k.nowMs).toBe(30);
+      expect(k.pending).toBe(0);
+    });
+
+    it('stops at the time limit: events at the limit fire, later ones stay pending', async () => {
+      const k = new Kernel(1);
+      const fired: number[] = [];
+      for (const t of [10, 20, 30]) k.at(t, () => fired.push(k.nowMs));
+      const end = await k.run({ untilMs: 20 });
+      expect(fired).toEqual([10, 20]);
+      expect(end).toEqual({ kind: 'timeLimit', atMs: 20, events: 2 });
+      expect(k.pending).toBe(1);
+    });
+
+    it('advances the clock to the time limit when it falls between events', async () => {
+      const k = new Kernel(1);
+      k.at(10, () => {});
+      k.at(100, () => {});
+      const end = await k.run({ untilMs: 55 });
+      expect(end).toEqual({ kind: 'timeLimit', atMs: 55, events: 1 });
+      expect(k.nowMs).toBe(55);
+    });
+
+    it('ends quiescent (not timeLimit) when everything fires before the limit', async () => {
+      const k = new Kernel(1);
+      k.at(10, () => {});
+      expect(await k.run({ untilMs: 1_000 })).toEqual({ kind: 'quiescent', atMs: 10, events: 1 });
+    });
+
+    it('can be resumed after a time limit and continues where it stopped', async () => {
+      const k = new Kernel(1);
+      for (const t of [10, 20, 30]) k.at(t, () => {});
+      await k.run({ untilMs: 15 });
+      expect(await k.run()).toEqual({ kind: 'quiescent', atMs: 30, events: 3 });
+    });
+
+    it('stops after the event budget, e.g. on a livelock that reschedules itself forever', async () => {
+      const k = new Kernel(1);
+      const tick = () => k.after(5, tick);
+      k.at(0, tick);
+      const end = await k.run({ maxEvents: 100 });
+      // events 1..100 fire at 0, 5, ..., 495; the 101st (at 500) is left pending
+      expect(end).toEqual({ kind: 'eventBudget', atMs: 495, events: 100 });
+      expect(k.pending).toBe(1);
+    });
+
+    it('counts a budget hit on a same-instant livelock at that instant', async () => {
+      const k = new Kernel(1);
+      const spin = () => k.after(0, spin);
+      k.at(7, spin);
+      expect(await k.run({ maxEvents: 50 })).toEqual({ kind: 'eventBudget', atMs: 7, events: 50 });
+    });
+  });
+
+  describe('virtual time', () => {
+    it('jumps straight to the next event instead of ticking', async () => {
+      const k = new Kernel(1);
+      const seen: number[] = [];
+      k.at(1, () => seen.push(k.nowMs));
+      k.at(86_400_000, () => seen.push(k.nowMs)); // a day later
+      k.at(10 ** 12, () => seen.push(k.nowMs));
+      const end = await k.run();
+      expect(seen).toEqual([1, 86_400_000, 10 ** 12]);
+      expect(end.events).toBe(3); // nothing in between was dispatched
+    });
+
+    it('orders same-instant events first in, first out, including ones scheduled while dispatching', async () => {
+      const k = new Kernel(1);
+      const order: string[] = [];
+      k.at(5, () => {
+        order.push('a');
+        k.after(0, () => order.push('a-child'));
+      });
+      k.at(5, () => order.push('b'));
+      k.at(6, () => order.push('later'));
+      await k.run();
+      expect(order).toEqual(['a', 'b', 'a-child', 'later']);
+    });
+
+    it('after(d) fires at now + d; a negative delay means "now"', async () => {
+      const k = new Kernel(1);
+      const seen: Array<[string, number]> = [];
+      k.at(100, () => {
+        k.after(25, () => seen.push(['d25', k.nowMs]));
+        k.after(-10, () => seen.push(['neg', k.nowMs]));
+      });
+      await k.run();
+      expect(seen).toEqual([
+        ['neg', 100],
+        ['d25', 125],
+      ]);
+    });
+
+    it('keeps time integral: a fractional instant rounds up', async () => {
+      const k = new Kernel(1);
+      let at = -1;
+      k.at(1.2, () => {
+        at = k.nowMs;
+      });
+      await k.run();
+      expect(at).toBe(2);
+    });
+
+    it('throws when an event is scheduled in the past', async () => {
+      const k = new Kernel(1);
+      k.at(50, () => {});
+      await k.run();
+      expect(() => k.at(49, () => {})).toThrow(RangeError);
+      expect(() => k.at(49, () => {})).toThrow(/before now \(50\)/);
+      expect(() => k.at(Number.NaN, () => {})).toThrow(RangeError);
+      expect(() => k.at(50, () => {})).not.toThrow(); // "now" is fine
+    });
+
+    it('throws from inside an event that schedules in the past, and the run rejects', async () => {
+      const k = new Kernel(1);
+      k.at(10, () => {
+        k.at(3, () => {});
+      });
+      await expect(k.run()).rejects.toThrow(RangeError);
+      expect(k.isRunning).toBe(false);
+    });
+  });
+
+  describe('cancellation', () => {
+    it('a cancelled event never fires and leaves pending', async () => {
+      const k = new Kernel(1);
+      let fired = false;
+      const h = k.at(10, () => {
+        fired = true;
+      });
+      k.at(20, () => {});
+      expect(k.pending).toBe(2);
+      expect(k.cancel(h)).toBe(true);
+      expect(k.pending).toBe(1);
+      const end = await k.run();
+      expect(fired).toBe(false);
+      expect(end).toEqual({ kind: 'quiescent', atMs: 20, events: 1 });
+    });
+
+    it('cancelling an event that already fired returns false and keeps the pending count right', async () => {
+      const k = new Kernel(1);
+      const h = k.at(1, () => {});
+      k.at(5, () => {
+        expect(k.cancel(h)).toBe(false);
+      });
+      k.at(9, () => {});
+      await k.run({ untilMs: 5 });
+      expect(k.cancel(h)).toBe(false);
+      expect(k.pending).toBe(1);
+    });
+
+    it('an event can cancel a later event of the same instant', async () => {
+      const k = new Kernel(1);
+      const order: string[] = [];
+      let second: ReturnType<Kernel['at']> | undefined;
+      k.at(3, () => {
+        order.push('first');
+        k.cancel(second!);
+      });
+      second = k.at(3, () => order.push('second'));
+      await k.run();
+      expect(order).toEqual(['first']);
+    });
+  });
+
+  describe('microtask drain (wake)', () => {
+    it('runs an async chain awaiting kernel-resolved promises at the right virtual instants', async () => {
+      const k = new Kernel(1);
+      const seen: Array<[string, number]> = [];
+      async function worker(): Promise<void> {
+        await sleep(k, 10);
+        seen.push(['after 10', k.nowMs]);
+        await Promise.resolve();
+        await null;
+        await sleep(k, 5);
+        seen.push(['after 15', k.nowMs]);
+        await sleep(k, 0);
+        seen.push(['same instant', k.nowMs]);
+      }
+      // A distractor far later: without a drain between instants the loop would run it first.
+      k.at(1_000, () => seen.push(['distractor', k.nowMs]));
+      k.at(0, () => {
+        k.wake();
+        void worker();
+      });
+      const end = await k.run();
+      expect(seen).toEqual([
+        ['after 10', 10],
+        ['after 15', 15],
+        ['same instant', 15],
+        ['distractor', 1_000],
+      ]);
+      expect(end).toEqual({ kind: 'quiescent', atMs: 1_000, events: 5 });
+    });
+
+    it('drains deep chains of awaits (many microtask hops) before advancing time', async () => {
+      const k = new Kernel(1);
+      let reachedAt = -1;
+      async function deep(n: number): Promise<void> {
+        if (n === 0) {
+          await sleep(k, 1);
+          return;
+        }
+        await Promise.resolve();
+        await deep(n - 1);
+      }
+      k.at(0, () => {
+        k.wake();
+        void (async () => {
+          await deep(200);
+          reachedAt = k.nowMs;
+        })();
+      });
+      k.at(50, () => {});
+      await k.run();
+      expect(reachedAt).toBe(1);
+    });
+
+    it('lets code started before run() reach its first kernel await', async () => {
+      const k = new Kernel(1);
+      const seen: number[] = [];
+      void (async () => {
+        await Promise.resolve();
+        await sleep(k, 20); // scheduled from a microtask, before any event fires
+        seen.push(k.nowMs);
+      })();
+      const end = await k.run();
+      expect(seen).toEqual([20]);
+      expect(end).toEqual({ kind: 'quiescent', atMs: 20, events: 1 });
+    });
+
+    it('interleaves two async workers deterministically by virtual time', async () => {
+      const k = new Kernel(1);
+      const log: string[] = [];
+      async function worker(name: string, delays: number[]): Promise<void> {
+        for (const d of delays) {
+          await sleep(k, d);
+          log.push(`${name}@${k.nowMs}`);
+        }
+      }
+      k.at(0, () => {
+        k.wake();
+        void worker('a', [3, 3, 3]);
+        void worker('b', [4, 1, 10]);
+      });
+      await k.run();
+      expect(log).toEqual(['a@3', 'b@4', 'b@5', 'a@6', 'a@9', 'b@15']);
+    });
+
+    it('runs quiet hooks after a drain, when ready continuations have run', async () => {
+      const k = new Kernel(1);
+      const log: string[] = [];
+      k.onQuiet(() => log.push(`quiet@${k.nowMs}`));
+      k.at(10, () => {
+        k.wake();
+        void Promise.resolve().then(() => log.push(`continuation@${k.nowMs}`));
+      });
+      k.at(20, () => log.push('no wake@20'));
+      await k.run();
+      expect(log).toContain('continuation@10');
+      const i = log.indexOf('continuation@10');
+      expect(log[i + 1]).toBe('quiet@10');
+      expect(log.indexOf('no wake@20')).toBeGreaterThan(i);
+    });
+  });
+
+  describe('run() exclusivity', () => {
+    it('rejects a second concurrent run() and keeps the first running', async () => {
+      const k = new Kernel(1);
+      k.at(10, () => {});
+      const first = k.run();
+      expect(k.isRunning).toBe(true);
+      await expect(k.run()).rejects.toThrow(/already running/);
+      expect(await first).toEqual({ kind: 'quiescent', atMs: 10, events: 1 });
+      expect(k.isRunning).toBe(false);
+    });
+
+    it('allows another run() once the first has ended, and after a run that threw', async () => {
+      const k = new Kernel(1);
+      k.at(1, () => {
+        throw new Error('boom');
+      });
+      await expect(k.run()).rejects.toThrow('boom');
+      expect(k.isRunning).toBe(false);
+      k.at(2, () => {});
+      expect(await k.run()).toEqual({ kind: 'quiescent', atMs: 2, events: 2 });
+    });
+  });
+
+  describe('stepInstant', () => {
+    it('dispatches every event of the next instant synchronously and reports whether it did', () => {
+      const k = new Kernel(1);
+      const order: string[] = [];
+      k.at(5, () => order.push('a'));
+      k.at(5, () => order.push('b'));
+      k.at(8, () => order.push('c'));
+      expect(k.stepInstant()).toBe(true);
+      expect(order).toEqual(['a', 'b']);
+      expect(k.nowMs).toBe(5);
+      expect(k.stepInstant()).toBe(true);
+      expect(order).toEqual(['a', 'b', 'c']);
+      expect(k.stepInstant()).toBe(false);
+      expect(k.events).toBe(3);
+    });
+  });
+
+  describe('seeded streams and trace', () => {
+    it('gives the same rng values for the same seed, per subsystem', () => {
+      const a = new Kernel(9);
+      const b = new Kernel(9);
+      const c = new Kernel(10);
+      const draw = (k: Kernel) => [k.rng('x').next(), k.rng('x').next(), k.rng('y').next()];
+      const da = draw(a);
+      expect(draw(b)).toEqual(da);
+      expect(draw(c)).not.toEqual(da);
+      expect(a.rng('x')).toBe(a.rng('x'));
+    });
+
+    it('records trace entries in order and hashes them', () => {
+      const k = new Kernel(1);
+      k.record({ atMs: 0, kind: 'a' });
+      k.record({ atMs: 1, kind: 'b' });
+      expect(k.trace.entries.map((e) => e.kind)).toEqual(['a', 'b']);
+      expect(k.trace.hash()).toMatch(/^[0-9a-f]{64}$/);
+    });
+  });
+});
