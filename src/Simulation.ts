@@ -11,7 +11,7 @@ import { ApiGateway, type ApiGatewayOptions } from './models/apiGateway.js';
 import { type InvokeOptions, type InvokeResponse, type RequestRecord, SyncModel } from './models/sync.js';
 import { type Effect, ExternalApi, type ExternalApiOptions, effectsOf } from './services/ExternalApi.js';
 import { Table, type TableOptions } from './services/Table.js';
-import { installVirtualGlobals } from './sim/installVirtualGlobals.js';
+import { holdUtcTimeZone, installVirtualGlobals } from './sim/installVirtualGlobals.js';
 import { Kernel, type RunEnd, type RunLimits } from './sim/Kernel.js';
 import { currentScope, watchEscapes } from './sim/VirtualScope.js';
 import type { TraceEvent } from './TraceEvent.js';
@@ -278,10 +278,12 @@ export class Simulation {
       intInRange('sim.run', 'maxEvents', limits.maxEvents, 1, Number.MAX_SAFE_INTEGER);
     this.ran = true;
     const stop = watchEscapes();
+    const releaseUtc = holdUtcTimeZone();
     let end: RunEnd;
     try {
       end = await this.world.kernel.run(limits);
     } finally {
+      releaseUtc();
       stop();
     }
     const kernel = this.world.kernel;

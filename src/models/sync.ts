@@ -100,6 +100,13 @@ export class SyncModel {
     via: RequestVia = 'RequestResponse',
   ): Promise<InvokeResponse> {
     const kernel = this.world.kernel;
+    if (!kernel.isRunning) {
+      // Workload submitted before sim.run(): start it inside the run, at this instant, so handler
+      // code always runs under the run's virtual scope, escape watch and time zone.
+      return new Promise((resolve) =>
+        kernel.at(kernel.nowMs, () => resolve(this.invoke(fn, payload, options, via))),
+      );
+    }
     const type = options.invocationType ?? 'RequestResponse';
     const requestId = seededUuid(this.world.ids);
     const record: RequestRecord = {

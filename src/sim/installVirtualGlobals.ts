@@ -210,3 +210,27 @@ function makeVirtualDate(): DateConstructor {
   };
   return VirtualDate as unknown as DateConstructor;
 }
+
+let utcHolders = 0;
+let savedTz: string | undefined;
+
+/**
+ * Lambda runs with `TZ=UTC`. While at least one run is active the process time zone is UTC, so
+ * local-time Date methods, date parsing and `Intl` formatting give the same answers on every
+ * machine; the previous zone is restored when the last run ends. Returns the release function.
+ */
+export function holdUtcTimeZone(): () => void {
+  if (utcHolders++ === 0) {
+    savedTz = process.env.TZ;
+    process.env.TZ = 'UTC';
+  }
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    if (--utcHolders === 0) {
+      if (savedTz === undefined) delete process.env.TZ;
+      else process.env.TZ = savedTz;
+    }
+  };
+}
