@@ -10,6 +10,7 @@ import {
   responseTooLargeBody,
   serializeThrown,
   timeoutBody,
+  unhandledRejectionBody,
 } from './errorBodies.js';
 import { INIT_LIMIT_MS } from './FunctionConfig.js';
 import type { LambdaFunction } from './LambdaFunction.js';
@@ -153,13 +154,7 @@ export class Environment implements ProcessOwner {
       this.startInit(run, 'onDemand');
       return;
     }
-    const proc = this.process!;
-    const pending = proc.pendingCount();
-    if (proc.frozen && pending > 0) {
-      kernel.record({ atMs: kernel.nowMs, kind: 'env.thawed', env: this.id, resumed: pending });
-    }
-    proc.thaw();
-    if (!run.finished) this.startHandler(run);
+    this.startHandler(run);
   }
 
   /** Reclaims an idle environment (idle timeout, R-ENV-6): its frozen work is dropped. */
@@ -249,8 +244,10 @@ export class Environment implements ProcessOwner {
     if (this.fn.config.runtime === 'nodejs24.x' && handler.length >= 3) {
       this.initFailed(run, proc, undefined, {
         errorType: 'Runtime.CallbackHandlerDeprecated',
+        // Observed on AWS (opentelemetry-js-contrib#3251, serverless-adapter#378): an Init error,
+        // classified by handler.length >= 3.
         errorMessage:
-          'Callback-based function handlers are not supported on nodejs24.x. Use an async handler.',
+          'ERROR: AWS Lambda has removed support for callback-based function handlers starting with Node.js 24. You need to modify this function to use a supported handler signature to use Node.js 24 or later. For more information see https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html.',
         trace: [],
       });
       return;
@@ -327,15 +324,27 @@ export class Environment implements ProcessOwner {
       cold: run.cold,
       attempt: run.req.attempt,
     });
+    // Thaw (R-ENV-4): work frozen after the previous invoke resumes now, before the handler is
+    // called; if it crashes the process, this invocation fails with it.
+    const pending = proc.pendingCount();
+    if (proc.frozen && pending > 0)
+      kernel.record({ atMs: kernel.nowMs, kind: 'env.thawed', env: this.id, resumed: pending });
+    proc.thaw();
+    if (run.finished) return;
     let completed = false;
-    const complete = (error: unknown, result?: unknown) => {
-      if (completed || run.finished) return; // only the first completion counts (R-NODE-2)
+    // `callback` waits for an empty event loop (unless told not to); the legacy `context.succeed`
+    // / `done` / `fail` answer at once (RIC CallbackContext `done`). Only the first completion
+    // counts (R-NODE-2).
+    const complete = (error: unknown, result?: unknown, immediate = false) => {
+      if (completed || run.finished) return;
       completed = true;
       if (error !== undefined && error !== null)
         this.finishFailed(run, 'error', serializeThrown(error), undefined);
-      else if (run.context!.callbackWaitsForEmptyEventLoop) run.pendingResult = { value: result };
+      else if (!immediate && run.context!.callbackWaitsForEmptyEventLoop)
+        run.pendingResult = { value: result };
       else this.succeed(run, result);
     };
+    const callback = (error: unknown, result?: unknown) => complete(error, result);
     const context = createContext({
       config,
       requestId: run.req.requestId,
@@ -352,7 +361,7 @@ export class Environment implements ProcessOwner {
     proc.runUserCode(() => {
       let result: unknown;
       try {
-        result = handler(event, context, complete as Callback);
+        result = handler(event, context, callback as Callback);
       } catch (error) {
         complete(error); // a synchronous throw is a function error, not a crash (R-ENV-5)
         return;
@@ -368,7 +377,8 @@ export class Environment implements ProcessOwner {
           (error: unknown) => {
             if (!completed && !run.finished) {
               completed = true;
-              this.finishFailed(run, 'error', serializeThrown(error), undefined);
+              // RIC: a rejection goes to context.fail, which reports null/undefined as 'handled'.
+              this.finishFailed(run, 'error', serializeThrown(error ?? 'handled'), undefined);
             }
           },
         );
@@ -470,18 +480,30 @@ export class Environment implements ProcessOwner {
   // --- ProcessOwner ---------------------------------------------------------------------------
 
   onUncaught(proc: RuntimeProcess, error: unknown): void {
+    this.crashed(proc, serializeThrown(error));
+  }
+
+  /** RIC: posts `Runtime.UnhandledPromiseRejection` for the current invoke, then exits (R-ENV-5). */
+  onUnhandledRejection(proc: RuntimeProcess, reason: unknown): void {
+    this.crashed(proc, unhandledRejectionBody(reason));
+  }
+
+  /** A process-level error: an Init failure while Init runs, else a reset (R-ENV-5, R-ENV-8). */
+  private crashed(proc: RuntimeProcess, body: ErrorBody): void {
     if (proc !== this.process || !proc.alive) return;
     const run = this.run;
+    // No handler yet: Init is running (on demand, in-invoke or provisioned).
+    if (this.handler === undefined) {
+      this.initFailed(run, proc, undefined, body);
+      return;
+    }
     if (run === undefined || run.finished) {
-      // Background code threw between invocations: the process dies; the next invoke re-inits.
+      // Background code failed between invocations: the process dies; the next invoke re-inits.
       this.resetIdle('uncaught');
       return;
     }
-    if (run.phase === 'init') {
-      this.initFailed(run, proc, error);
-      return;
-    }
-    this.finishFailed(run, 'uncaught', serializeThrown(error), 'uncaught');
+    // During the invoke, including work resumed by the thaw before the handler is called.
+    this.finishFailed(run, 'uncaught', body, 'uncaught');
   }
 
   onExit(proc: RuntimeProcess, code: number): void {

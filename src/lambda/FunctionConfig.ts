@@ -13,7 +13,10 @@ export interface FunctionOptions {
   readonly reservedConcurrency?: number;
   /** Pre-initialised environments, ready before traffic (R-ENV-7). @defaultValue 0 */
   readonly provisionedConcurrency?: number;
-  /** Virtual time the Init phase takes on a cold start, in ms (the factory's own awaits add to it). @defaultValue 100 */
+  /**
+   * Virtual time the Init phase takes on a cold start, in ms. Init ends when both this time has
+   * passed and the factory (which may await simulated calls) has settled. @defaultValue 100
+   */
   readonly initDurationMs?: number;
   /** Idle time after which an environment is reclaimed (R-ENV-6, UNCONFIRMED in AWS). @defaultValue 600 */
   readonly idleTimeoutS?: number;

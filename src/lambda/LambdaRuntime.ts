@@ -2,6 +2,7 @@ import { ConfigError } from '../errors.js';
 import type { HandlerFactory } from './Environment.js';
 import { type FunctionOptions, resolveFunctionConfig } from './FunctionConfig.js';
 import { LambdaFunction } from './LambdaFunction.js';
+import { routeUnhandledRejections } from './unhandledRejections.js';
 import type { World } from './World.js';
 
 /** R-CONC-1: reserved concurrency may not leave fewer than 100 for unreserved functions. */
@@ -18,6 +19,7 @@ export class LambdaRuntime {
     readonly world: World,
     readonly accountConcurrency: number,
   ) {
+    routeUnhandledRejections();
     world.kernel.onQuiet(() => {
       for (const fn of this.functions.values()) fn.checkQuiet();
     });

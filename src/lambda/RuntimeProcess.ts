@@ -27,6 +27,8 @@ export interface ProcessOwner {
   readonly currentRequestId: string | undefined;
   /** Code in the process threw outside any handler promise (R-ENV-5: process-level). */
   onUncaught(process: RuntimeProcess, error: unknown): void;
+  /** A promise created in the process was rejected and nobody handled it (R-ENV-5: process-level). */
+  onUnhandledRejection(process: RuntimeProcess, reason: unknown): void;
   onExit(process: RuntimeProcess, code: number): void;
 }
 
@@ -134,6 +136,16 @@ export class RuntimeProcess implements VirtualScope {
       if (error instanceof ProcessExitSignal) return;
       this.owner.onUncaught(this, error);
     }
+  }
+
+  /**
+   * Node reported an unhandled rejection of a promise created in this process (routed here by
+   * `routeUnhandledRejections`). A dead process has no runtime left to report it, and the
+   * rejection that unwinds a `process.exit()` is not an error of its own.
+   */
+  unhandledRejection(reason: unknown): void {
+    if (!this.alive || reason instanceof ProcessExitSignal) return;
+    this.owner.onUnhandledRejection(this, reason);
   }
 
   freeze(): void {

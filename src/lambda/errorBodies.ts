@@ -79,6 +79,28 @@ export function nodeJsExitBody(): ErrorBody {
   };
 }
 
+/** RIC `Errors.UnhandledPromiseRejection`: `new (reason)`, named on the prototype as the RIC does. */
+class UnhandledPromiseRejection extends Error {}
+UnhandledPromiseRejection.prototype.name = 'Runtime.UnhandledPromiseRejection';
+
+/**
+ * R-ENV-5 / RIC `index.mjs`: what the Node runtime posts for an unhandled rejection. The message
+ * is the reason as a string (an Error reason reads `Error: boom`). The RIC's trace is the stack of
+ * its own error (frames in `/var/runtime`); only its first line is kept, so that no simulator
+ * path leaks into the body.
+ */
+export function unhandledRejectionBody(reason: unknown): ErrorBody {
+  let error: Error;
+  try {
+    error = new UnhandledPromiseRejection(reason as string);
+  } catch {
+    // e.g. a Symbol or an object whose toString throws: Error() cannot convert it.
+    error = new UnhandledPromiseRejection(Object.prototype.toString.call(reason));
+  }
+  const body = serializeThrown(error);
+  return { ...body, trace: (body.trace ?? []).slice(0, 1) };
+}
+
 /** The factory resolved to something that is not a function. */
 export function handlerNotFoundBody(functionName: string, got: unknown): ErrorBody {
   return {
