@@ -134,7 +134,6 @@ export class Environment implements ProcessOwner {
 
   /** Starts an invocation on this (idle) environment; `done` is called exactly once. */
   start(req: InvocationRequest, done: (outcome: InvocationOutcome) => void): void {
-    const kernel = this.fn.world.kernel;
     this.state = 'busy';
     this.served++;
     const cold = !this.warm;
