@@ -71,19 +71,22 @@ export type TraceEvent =
       /** Absent when the front door answered without invoking Lambda (ALB 413). */
       requestId?: string;
       statusCode: number;
-      cause:
-        | 'ok'
-        | 'functionError'
-        | 'badProxyResponse'
-        | 'responseTooLarge'
-        | 'throttled'
-        | 'rejected'
-        | 'requestTooLarge'
-        | 'integrationTimeout';
+      cause: FrontDoorCause;
     }
   | { atMs: number; kind: 'determinism.violated'; by: string; resource: string };
 
 export type TraceKind = TraceEvent['kind'];
+
+/** Why a front door (API Gateway, ALB) answered as it did. */
+export type FrontDoorCause =
+  | 'ok'
+  | 'functionError'
+  | 'badProxyResponse'
+  | 'responseTooLarge'
+  | 'throttled'
+  | 'rejected'
+  | 'requestTooLarge'
+  | 'integrationTimeout';
 
 /** How a request entered Lambda. */
 export type RequestVia = 'RequestResponse' | 'DryRun' | 'ApiGateway' | 'ALB';

@@ -51,3 +51,28 @@ export function checkName(api: string, field: string, value: unknown, pattern: R
   if (typeof value !== 'string' || !pattern.test(value)) throw new ConfigError(api, field, rule, value);
   return value;
 }
+
+/**
+ * Checks that `options` is a plain object whose keys are all known (an unknown key is most
+ * likely a typo); returns it as a record for field-by-field validation.
+ */
+export function checkOptions(
+  api: string,
+  options: unknown,
+  known: ReadonlySet<string>,
+  rule = 'must be an object',
+): Record<string, unknown> {
+  if (options === null || typeof options !== 'object' || Array.isArray(options))
+    throw new ConfigError(api, 'options', rule, options);
+  const record = options as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (!known.has(key))
+      throw new ConfigError(api, key, `is not a known option (known: ${[...known].join(', ')})`, record[key]);
+  }
+  return record;
+}
+
+export function checkBoolean(api: string, field: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new ConfigError(api, field, 'must be a boolean', value);
+  return value;
+}

@@ -1,4 +1,4 @@
-import { ConfigError, checkName, intInRange, nonNegativeInt } from '../errors.js';
+import { ConfigError, checkName, checkOptions, intInRange, nonNegativeInt } from '../errors.js';
 
 /** Node.js managed runtimes. Callback-style handlers are rejected from nodejs24.x on (R-NODE-2). */
 export type NodeRuntime = 'nodejs20.x' | 'nodejs22.x' | 'nodejs24.x';
@@ -67,17 +67,7 @@ export function resolveFunctionConfig(name: unknown, options: FunctionOptions = 
     'must be 1-64 characters of letters, digits, hyphens and underscores',
   );
   const api = `fn(${JSON.stringify(fnName)})`;
-  if (options === null || typeof options !== 'object')
-    throw new ConfigError(api, 'options', 'must be an object', options);
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key))
-      throw new ConfigError(
-        api,
-        key,
-        `is not a known option (known: ${[...KNOWN].join(', ')})`,
-        (options as Record<string, unknown>)[key],
-      );
-  }
+  checkOptions(api, options, KNOWN);
   const timeoutS = intInRange(api, 'timeoutS', options.timeoutS ?? 3, 1, 900);
   const memoryMB = intInRange(api, 'memoryMB', options.memoryMB ?? 128, 128, 10_240);
   const reservedConcurrency =

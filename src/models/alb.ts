@@ -32,11 +32,13 @@
  * - No gateway-side timeout is modelled: the load balancer waits for the function's own timeout
  *   (which ends as a function error → 502).
  */
+
 import type { ALBEvent } from 'aws-lambda';
-import { ConfigError, describe, intInRange } from '../errors.js';
+import { ConfigError, checkBoolean, checkOptions, describe, intInRange } from '../errors.js';
 import type { LambdaFunction } from '../lambda/LambdaFunction.js';
 import type { World } from '../lambda/World.js';
-import { checkBoolean, checkKnownOptions, checkStatusCode, headerMap } from './apiGateway.js';
+import type { FrontDoorCause } from '../TraceEvent.js';
+import { checkStatusCode, headerMap } from './apiGateway.js';
 import type { InvokeResponse, SyncModel } from './sync.js';
 
 /** ALB → Lambda body and response limit ([ALB]); 1 MB read as 1 MiB (UNCONFIRMED). */
@@ -79,14 +81,7 @@ export interface ResolvedAlbOptions {
  * - `rejected`: Lambda refused the invoke for another reason (502);
  * - `requestTooLarge`: the request body exceeds `maxRequestBodyBytes` (413, the function is not invoked).
  */
-export type AlbCause =
-  | 'ok'
-  | 'functionError'
-  | 'badProxyResponse'
-  | 'responseTooLarge'
-  | 'throttled'
-  | 'rejected'
-  | 'requestTooLarge';
+export type AlbCause = Exclude<FrontDoorCause, 'integrationTimeout'>;
 
 /** What the HTTP client of the load balancer receives. */
 export interface AlbResponse {
@@ -116,7 +111,7 @@ const KNOWN_OPTIONS = new Set([
 
 /** Validates {@link AlbOptions} and fills in every default. */
 export function resolveAlbOptions(api: string, options: AlbOptions = {}): ResolvedAlbOptions {
-  checkKnownOptions(api, options, KNOWN_OPTIONS);
+  checkOptions(api, options, KNOWN_OPTIONS);
   return {
     multiValueHeaders: checkBoolean(api, 'multiValueHeaders', options.multiValueHeaders ?? false),
     maxRequestBodyBytes: intInRange(

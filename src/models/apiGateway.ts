@@ -36,10 +36,12 @@
  * - Error responses carry `Content-Type: application/json` only (real ones add x-amzn-* headers).
  * - A Lambda function completing exactly at T loses the tie: the gateway's timer was set first.
  */
+
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { ConfigError, describe } from '../errors.js';
+import { ConfigError, checkBoolean, checkOptions, describe } from '../errors.js';
 import type { LambdaFunction } from '../lambda/LambdaFunction.js';
 import type { World } from '../lambda/World.js';
+import type { FrontDoorCause } from '../TraceEvent.js';
 import type { InvokeResponse, SyncModel } from './sync.js';
 
 /** Default REST integration timeout ([APIGW-2017]). */
@@ -84,13 +86,7 @@ export interface ResolvedApiGatewayOptions {
  * - `rejected`: Lambda refused the invoke for another reason, e.g. 413 (500);
  * - `integrationTimeout`: no answer within the integration timeout (504); the function runs on.
  */
-export type ApiGatewayCause =
-  | 'ok'
-  | 'functionError'
-  | 'badProxyResponse'
-  | 'throttled'
-  | 'rejected'
-  | 'integrationTimeout';
+export type ApiGatewayCause = Exclude<FrontDoorCause, 'responseTooLarge' | 'requestTooLarge'>;
 
 /** What the HTTP client of an API Gateway REST API receives. */
 export interface ApiGatewayResponse {
@@ -121,7 +117,7 @@ export function resolveApiGatewayOptions(
   api: string,
   options: ApiGatewayOptions = {},
 ): ResolvedApiGatewayOptions {
-  checkKnownOptions(api, options, KNOWN_OPTIONS);
+  checkOptions(api, options, KNOWN_OPTIONS);
   const allowLongTimeout = checkBoolean(api, 'allowLongTimeout', options.allowLongTimeout ?? false);
   const acceptStringStatusCode = checkBoolean(
     api,
@@ -356,25 +352,4 @@ export function headerMap(field: string, value: unknown, multi: boolean): Map<st
     out.set(name, strings);
   }
   return out;
-}
-
-/** @internal Rejects option keys a resolver does not know (a likely typo). */
-export function checkKnownOptions(api: string, options: unknown, known: ReadonlySet<string>): void {
-  if (options === null || typeof options !== 'object' || Array.isArray(options))
-    throw new ConfigError(api, 'options', 'must be an object', options);
-  for (const key of Object.keys(options)) {
-    if (!known.has(key))
-      throw new ConfigError(
-        api,
-        key,
-        `is not a known option (known: ${[...known].join(', ')})`,
-        (options as Record<string, unknown>)[key],
-      );
-  }
-}
-
-/** @internal */
-export function checkBoolean(api: string, field: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new ConfigError(api, field, 'must be a boolean', value);
-  return value;
 }

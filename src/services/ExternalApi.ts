@@ -1,5 +1,5 @@
 import { CallerScope } from '../callers/CallerScope.js';
-import { ConfigError, checkName, nonNegativeInt } from '../errors.js';
+import { ConfigError, checkName, checkOptions, nonNegativeInt } from '../errors.js';
 import type { World } from '../lambda/World.js';
 import { runInScope } from '../sim/VirtualScope.js';
 import { type CallSite, callService, type InFlightFate } from './callService.js';
@@ -72,17 +72,7 @@ export function resolveExternalApiOptions(name: unknown, options: unknown): Reso
     'must be 1-255 characters of letters, digits, underscores, hyphens and dots',
   );
   const api = `api(${JSON.stringify(apiName)})`;
-  if (options === null || typeof options !== 'object')
-    throw new ConfigError(api, 'options', 'must be an object', options);
-  const o = options as Record<string, unknown>;
-  for (const field of Object.keys(o))
-    if (!KNOWN_OPTIONS.has(field))
-      throw new ConfigError(
-        api,
-        field,
-        `is not a known option (known: ${[...KNOWN_OPTIONS].join(', ')})`,
-        o[field],
-      );
+  const o = checkOptions(api, options, KNOWN_OPTIONS, 'must be an object');
   const latencyMs = nonNegativeInt(api, 'latencyMs', o.latencyMs ?? 20);
   const respond = o.respond ?? defaultRespond;
   if (typeof respond !== 'function')

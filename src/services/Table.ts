@@ -1,4 +1,4 @@
-import { ConfigError, checkName, describe, nonNegativeInt } from '../errors.js';
+import { ConfigError, checkName, checkOptions, describe, nonNegativeInt } from '../errors.js';
 import type { World } from '../lambda/World.js';
 import { type CallSpec, callService, type InFlightFate } from './callService.js';
 import { type Condition, conditionProblem, evaluateCondition } from './conditions.js';
@@ -108,17 +108,12 @@ export function resolveTableOptions(name: unknown, options: unknown): ResolvedTa
     'must be 3-255 characters of letters, digits, underscores, hyphens and dots (DynamoDB table name rule)',
   );
   const api = `table(${JSON.stringify(tableName)})`;
-  if (options === null || typeof options !== 'object')
-    throw new ConfigError(api, 'options', 'must be an object with at least the key attribute name', options);
-  const o = options as Record<string, unknown>;
-  for (const field of Object.keys(o))
-    if (!KNOWN_OPTIONS.has(field))
-      throw new ConfigError(
-        api,
-        field,
-        `is not a known option (known: ${[...KNOWN_OPTIONS].join(', ')})`,
-        o[field],
-      );
+  const o = checkOptions(
+    api,
+    options,
+    KNOWN_OPTIONS,
+    'must be an object with at least the key attribute name',
+  );
   const key = checkAttribute(api, 'key', o.key);
   const latencyMs = nonNegativeInt(api, 'latencyMs', o.latencyMs ?? 10);
   const ttlAttribute =
