@@ -53,6 +53,7 @@ export {
 export type { RunEnd, RunEndKind, RunLimits } from './sim/Kernel.js';
 export type {
   FailureCause,
+  FrontDoorCause,
   RequestVia,
   ResetReason,
   ThrottleReason,
