@@ -291,7 +291,10 @@ export class Simulation {
       seed: kernel.seed,
       end,
       trace: kernel.trace.entries,
-      traceHash: kernel.trace.hash(),
+      // Hashed on first read: a run whose hash nobody reads does not pay for it.
+      get traceHash() {
+        return kernel.trace.hash();
+      },
       requests: this.sync.requests,
       callers: this.callers,
       determinismErrors: this.world.determinismErrors,

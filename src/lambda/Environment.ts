@@ -1,5 +1,6 @@
 import type { Callback, ClientContext, CognitoIdentity, Context } from 'aws-lambda';
 import type { TimerHandle } from '../sim/Kernel.js';
+import { realGlobals } from '../sim/realGlobals.js';
 import type { FailureCause, ResetReason } from '../TraceEvent.js';
 import { createContext } from './Context.js';
 import {
@@ -101,6 +102,8 @@ export class Environment implements ProcessOwner {
   private initLimit: TimerHandle | undefined;
   /** Invocations served, for the timeline. */
   served = 0;
+  /** `YYYY/MM/DD/[version]<id>`, as Lambda names an environment's log stream. */
+  private readonly logStreamName: string;
 
   constructor(
     readonly fn: LambdaFunction,
@@ -108,6 +111,8 @@ export class Environment implements ProcessOwner {
     readonly provisioned: boolean,
   ) {
     this.idleSinceMs = fn.world.kernel.nowMs;
+    const day = new realGlobals.Date(fn.world.epochStartMs).toISOString().slice(0, 10).replaceAll('-', '/');
+    this.logStreamName = `${day}/[${fn.config.version}]${id.replace(/[^a-zA-Z0-9]/g, '')}`;
   }
 
   get fnName(): string {
@@ -349,7 +354,7 @@ export class Environment implements ProcessOwner {
       requestId: run.req.requestId,
       deadlineMs: run.deadlineMs,
       nowMs: () => kernel.nowMs,
-      logStreamName: `${new Date(world.epochStartMs).toISOString().slice(0, 10).replaceAll('-', '/')}/[${config.version}]${this.id.replace(/[^a-zA-Z0-9]/g, '')}`,
+      logStreamName: this.logStreamName,
       clientContext: run.req.clientContext,
       identity: run.req.identity,
       complete,

@@ -57,13 +57,28 @@ const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padSt
 
 /** A version-4 shaped UUID built from a seeded stream (deterministic, not cryptographic). */
 export function seededUuid(rng: Rng): string {
-  const b: number[] = [];
-  for (let i = 0; i < 4; i++) {
-    const w = rng.uint32();
-    b.push(w >>> 24, (w >>> 16) & 0xff, (w >>> 8) & 0xff, w & 0xff);
-  }
-  b[6] = (b[6]! & 0x0f) | 0x40;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = b.map((x) => HEX[x]!);
-  return `${h.slice(0, 4).join('')}-${h.slice(4, 6).join('')}-${h.slice(6, 8).join('')}-${h.slice(8, 10).join('')}-${h.slice(10, 16).join('')}`;
+  const a = rng.uint32();
+  const b = rng.uint32();
+  const c = rng.uint32();
+  const d = rng.uint32();
+  return (
+    hex8(a) +
+    '-' +
+    hex4(b >>> 16) +
+    '-' +
+    hex4(((b & 0x0fff) | 0x4000) >>> 0) +
+    '-' +
+    hex4(((c >>> 16) & 0x3fff) | 0x8000) +
+    '-' +
+    hex4(c & 0xffff) +
+    hex8(d)
+  );
+}
+
+function hex4(x: number): string {
+  return HEX[x >>> 8]! + HEX[x & 0xff]!;
+}
+
+function hex8(x: number): string {
+  return hex4(x >>> 16) + hex4(x & 0xffff);
 }

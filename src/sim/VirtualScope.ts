@@ -98,7 +98,7 @@ function createdBySyncApi(type: string, stack: string): boolean {
 
 const escapeHook = createHook({
   init(_id, type) {
-    if (HARMLESS.has(type)) return;
+    if (type === 'PROMISE' || HARMLESS.has(type)) return;
     const scope = storage.getStore();
     if (scope === undefined) return;
     const holder: { stack?: string } = {};
