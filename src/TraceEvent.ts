@@ -93,8 +93,7 @@ export type RequestVia = 'RequestResponse' | 'DryRun' | 'ApiGateway' | 'ALB';
 
 /** R-SYNC-5 throttle reasons (the 429 body's `Reason`). */
 export type ThrottleReason =
-  | 'ReservedFunctionConcurrentInvocationLimitExceeded'
-  | 'ConcurrentInvocationLimitExceeded';
+  'ReservedFunctionConcurrentInvocationLimitExceeded' | 'ConcurrentInvocationLimitExceeded';
 
 /** Why an invocation failed. */
 export type FailureCause =

@@ -1,12 +1,7 @@
 export type { ClientInvokeResult, LambdaClientOptions } from './callers/LambdaClient.js';
 export { LambdaClient } from './callers/LambdaClient.js';
 export { ConfigError } from './errors.js';
-export type {
-  EnvironmentInfo,
-  Handler,
-  HandlerFactory,
-  InvocationOutcome,
-} from './lambda/Environment.js';
+export type { EnvironmentInfo, Handler, HandlerFactory, InvocationOutcome } from './lambda/Environment.js';
 export type { ErrorBody } from './lambda/errorBodies.js';
 export type { FunctionOptions, NodeRuntime, ResolvedFunctionConfig } from './lambda/FunctionConfig.js';
 export type { LambdaFunction } from './lambda/LambdaFunction.js';

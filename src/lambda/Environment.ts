@@ -18,12 +18,11 @@ import type { LambdaFunction } from './LambdaFunction.js';
 import { type ProcessOwner, RuntimeProcess } from './RuntimeProcess.js';
 
 /** A Lambda handler: async (`(event, context) => Promise`) or callback style (Node.js <= 22). */
-// biome-ignore lint/suspicious/noExplicitAny: handlers are typed by the user; any event shape goes in.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- handlers are typed by the user; any event shape goes in.
 export type Handler<TEvent = any, TResult = any> = (
   event: TEvent,
   context: Context,
   callback: Callback<TResult>,
-  // biome-ignore lint/suspicious/noConfusingVoidType: callback-style handlers return nothing.
 ) => void | Promise<TResult> | TResult;
 
 /** What a handler factory learns about the environment it initialises. */
@@ -41,7 +40,7 @@ export interface EnvironmentInfo {
  * the factory closes over behaves like module-level state in Lambda: kept across warm
  * invocations, lost on a new environment or after a reset.
  */
-// biome-ignore lint/suspicious/noExplicitAny: see Handler.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see Handler.
 export type HandlerFactory<TEvent = any, TResult = any> = (
   env: EnvironmentInfo,
 ) => Handler<TEvent, TResult> | Promise<Handler<TEvent, TResult>>;

@@ -160,6 +160,7 @@ export class ExternalApi {
         } catch (error) {
           throw new TypeError(
             `${this.name}.${op}: respond must return JSON data (${(error as Error).message})`,
+            { cause: error },
           );
         }
         this.ledger.push(

@@ -15,7 +15,7 @@ describe('Node.js runtime contract (spec §6, §8 R-NODE)', () => {
       () => async (event: { kind: string }) => {
         let error: Error;
         try {
-          if (event.kind === 'type') (null as unknown as { x: number }).x;
+          if (event.kind === 'type') void (null as unknown as { x: number }).x;
           if (event.kind === 'custom') error = new ValidationError('amount must be > 0');
           else if (event.kind === 'renamed')
             // AWS SDK style: the class is Error-derived, the name is the service's error code.

@@ -198,12 +198,12 @@ describe('Kernel', () => {
     it('an event can cancel a later event of the same instant', async () => {
       const k = new Kernel(1);
       const order: string[] = [];
-      let second: ReturnType<Kernel['at']> | undefined;
+      const later: { second?: ReturnType<Kernel['at']> } = {};
       k.at(3, () => {
         order.push('first');
-        k.cancel(second!);
+        k.cancel(later.second!);
       });
-      second = k.at(3, () => order.push('second'));
+      later.second = k.at(3, () => order.push('second'));
       await k.run();
       expect(order).toEqual(['first']);
     });
