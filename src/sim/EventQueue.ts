@@ -81,29 +81,7 @@ export class EventQueue {
     if (n === 0) return undefined;
     const top = items[0]!;
     const last = items.pop()!;
-    if (n > 1) {
-      // sift down (inline: this is the hot path of every event)
-      const size = n - 1;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= size) break;
-        const r = l + 1;
-        let c = l;
-        let child = items[l]!;
-        if (r < size) {
-          const rc = items[r]!;
-          if (rc.atMs < child.atMs || (rc.atMs === child.atMs && rc.seq < child.seq)) {
-            c = r;
-            child = rc;
-          }
-        }
-        if (last.atMs < child.atMs || (last.atMs === child.atMs && last.seq < child.seq)) break;
-        items[i] = child;
-        i = c;
-      }
-      items[i] = last;
-    }
+    if (n > 1) siftDown(items, 0, last, n - 1);
     return top;
   }
 
@@ -120,7 +98,7 @@ export class EventQueue {
   }
 }
 
-/** Places `ev` at index `i` or below it, among `items[0..size)`, restoring heap order (for compact). */
+/** Places `ev` at index `i` or below it, among `items[0..size)`, restoring heap order. */
 function siftDown(items: ScheduledEvent[], i: number, ev: ScheduledEvent, size: number): void {
   for (;;) {
     const l = 2 * i + 1;
