@@ -8,6 +8,26 @@ import { LambdaRuntime } from './lambda/LambdaRuntime.js';
 import type { DeterminismError, World } from './lambda/World.js';
 import { Alb, type AlbOptions } from './models/alb.js';
 import { ApiGateway, type ApiGatewayOptions } from './models/apiGateway.js';
+import {
+  type AsyncOptions,
+  type AsyncSimulationOptions,
+  resolveAsyncConfig,
+  resolveAsyncSimulationOptions,
+} from './models/async/AsyncConfig.js';
+import {
+  type AsyncEventRecord,
+  type AsyncInvokeResponse,
+  AsyncModel,
+  type InvokeAsyncOptions,
+} from './models/async/AsyncModel.js';
+import { EventSink, type EventSinkOptions } from './models/async/EventSink.js';
+import { FunctionTarget } from './models/async/FunctionTarget.js';
+import type { DeliveryTarget } from './models/DeliveryTarget.js';
+import { Schedule, type ScheduleOptions } from './models/sources/Schedule.js';
+import { SnsTopic } from './models/sources/SnsTopic.js';
+import type { SqsEventSourceMapping, SqsMappingOptions } from './models/sqs/SqsEventSourceMapping.js';
+import { SqsModel } from './models/sqs/SqsModel.js';
+import type { MessageRecord, QueueAccounting, SqsQueue, SqsQueueOptions } from './models/sqs/SqsQueue.js';
 import { type InvokeOptions, type InvokeResponse, type RequestRecord, SyncModel } from './models/sync.js';
 import { type Effect, ExternalApi, type ExternalApiOptions, effectsOf } from './services/ExternalApi.js';
 import { Table, type TableOptions } from './services/Table.js';
@@ -24,6 +44,12 @@ export interface SimulationOptions {
   readonly accountConcurrency?: number;
   /** Epoch milliseconds that virtual time 0 maps to (what `Date.now()` shows). @defaultValue 1767225600000 (2026-01-01T00:00:00Z) */
   readonly startEpochMs?: number;
+  /**
+   * Knobs of the asynchronous model: payload limit (1 MB, or the legacy 256 KB), retry delays and
+   * jitter, throttle backoff, and the at-least-once behaviours (duplicates, drops, reordering),
+   * which are off in a raw simulation; the property layer turns them on. See {@link AsyncSimulationOptions}.
+   */
+  readonly async?: AsyncSimulationOptions;
 }
 
 /** A simulated caller process (workload code), with how it ended. */
@@ -56,6 +82,21 @@ export interface SimulationResult {
    * ```
    */
   effects(service: string | ExternalApi): readonly Effect[];
+  /**
+   * Every asynchronous event (`sim.invokeAsync`, SNS, schedules, function destinations), in
+   * acceptance order, each in one state: succeeded, discarded (with its condition), dropped,
+   * rejected, or still queued / inFlight when the run ended; with its attempts and where its
+   * record and dead-letter message went.
+   */
+  readonly asyncEvents: readonly AsyncEventRecord[];
+  /**
+   * Every SQS message of every queue, with where it ended (deleted, filtered, deadLettered,
+   * expired, or still visible / inFlight / delayed); a dead-lettered message has a second
+   * record on its DLQ with the same `messageId`. Computed on first read.
+   */
+  readonly messages: readonly MessageRecord[];
+  /** Per-queue counts; for each, `sent + redrivenIn` equals the sum of the status counts. */
+  readonly queues: readonly QueueAccounting[];
 }
 
 const DEFAULT_EPOCH_MS = 1_767_225_600_000;
@@ -76,6 +117,13 @@ export class Simulation {
   readonly world: World;
   readonly lambda: LambdaRuntime;
   readonly sync: SyncModel;
+  /** The asynchronous invocation model (Event invokes, retries, destinations, DLQ). */
+  readonly async: AsyncModel;
+  private readonly schedules: Schedule[] = [];
+  /** Sinks and SNS topics by ARN. */
+  private readonly targets = new Map<string, DeliveryTarget>();
+  /** SQS queues and event source mappings. */
+  readonly sqsModel: SqsModel;
   private readonly callers: CallerRecord[] = [];
   private readonly callerScopes = new Map<string, CallerScope>();
   private readonly workloadScope: CallerScope;
@@ -114,6 +162,8 @@ export class Simulation {
     };
     this.lambda = new LambdaRuntime(this.world, accountConcurrency);
     this.sync = new SyncModel(this.world);
+    this.async = new AsyncModel(this.world, resolveAsyncSimulationOptions(options.async));
+    this.sqsModel = new SqsModel(this.world);
     this.workloadScope = new CallerScope(this.world, 'workload');
   }
 
@@ -132,7 +182,104 @@ export class Simulation {
     factory: HandlerFactory<TEvent, TResult>,
     options?: FunctionOptions,
   ): LambdaFunction {
-    return this.lambda.define(name, factory as HandlerFactory, options);
+    // The async block is validated first, so a bad one defines nothing.
+    const asyncOptions: AsyncOptions | undefined =
+      options !== null && typeof options === 'object' ? options.async : undefined;
+    const asyncConfig = resolveAsyncConfig(String(name), asyncOptions, (target, field) => {
+      if (this.lambda.get(target.name) !== target)
+        throw new ConfigError(
+          `fn(${JSON.stringify(name)})`,
+          field,
+          'must be a function defined on this simulation with sim.fn()',
+          target.name,
+        );
+      return new FunctionTarget(this.async, target);
+    });
+    const fn = this.lambda.define(name, factory as HandlerFactory, options);
+    if (asyncOptions !== undefined) this.async.configure(fn, asyncConfig);
+    return fn;
+  }
+
+  /**
+   * An asynchronous invoke (`InvocationType: Event`, R-ASYNC-1): resolves at once with 202
+   * `accepted` and a request id, or `rejected` (413 over the payload limit, 400 not JSON). The
+   * event then waits on the function's internal queue and runs as concurrency allows, with
+   * Lambda's retries, event age, destinations and DLQ; how it ended is in `result.asyncEvents`.
+   * @example
+   * ```ts
+   * const accepted = await sim.invokeAsync(fn, { orderId: 'o-1' }); // { kind: 'accepted', statusCode: 202, requestId }
+   * const result = await sim.run();
+   * result.asyncEvents[0]; // { state: 'succeeded', attempts: 1, ... }
+   * ```
+   */
+  invokeAsync(
+    fn: LambdaFunction,
+    payload?: unknown,
+    options?: InvokeAsyncOptions,
+  ): Promise<AsyncInvokeResponse> {
+    this.assertOwn(fn, 'invokeAsync');
+    return Promise.resolve(this.async.invoke(fn, payload, options));
+  }
+
+  /**
+   * A delivery target that records what it receives, standing in for an SQS queue, SNS topic,
+   * EventBridge bus, Lambda function or S3 bucket (`kind`): use it as an async destination or
+   * dead-letter queue and read `sink.messages` / `sink.records()` after the run. See {@link EventSink}.
+   * @example
+   * ```ts
+   * const failures = sim.sink('failures', { kind: 'sqs' });
+   * ```
+   */
+  sink(name: string, options: EventSinkOptions): EventSink {
+    const sink = new EventSink(this.world.kernel, () => this.async.newId(), name, options);
+    this.addTarget(sink, 'sink');
+    return sink;
+  }
+
+  /**
+   * A standard (or `.fifo`) SNS topic: `publish` fans out to subscribed functions, invoked
+   * asynchronously with an SNS event; usable as an async destination or dead-letter topic.
+   * See {@link SnsTopic}.
+   * @example
+   * ```ts
+   * const topic = sim.snsTopic('orders').subscribe(shipFn).subscribe(billFn);
+   * sim.at(0, () => topic.publish({ orderId: 'o-1' }));
+   * ```
+   */
+  snsTopic(name: string): SnsTopic {
+    const topic = new SnsTopic(this.world, this.async, name);
+    this.addTarget(topic, 'snsTopic');
+    return topic;
+  }
+
+  /**
+   * An EventBridge schedule (`rate(5 minutes)`, `cron(0 12 * * ? *)`) that invokes `fn`
+   * asynchronously with a `Scheduled Event` at each firing, in virtual time (UTC). A schedule
+   * fires forever: the run needs `untilMs`, or the schedule an `endMs`. See {@link Schedule}.
+   * @example
+   * ```ts
+   * sim.schedule('every-5-min', 'rate(5 minutes)', fn);
+   * await sim.run({ untilMs: 3_600_000 }); // 12 firings
+   * ```
+   */
+  schedule(name: string, expression: string, fn: LambdaFunction, options?: ScheduleOptions): Schedule {
+    this.assertOwn(fn, 'schedule');
+    if (this.schedules.some((s) => s.name === name))
+      throw new ConfigError('sim.schedule', 'name', 'is already used by another schedule', name);
+    const schedule = new Schedule(this.world, this.async, name, expression, fn, options);
+    this.schedules.push(schedule);
+    return schedule;
+  }
+
+  private addTarget(target: EventSink | SnsTopic, api: string): void {
+    if (this.targets.has(target.arn))
+      throw new ConfigError(
+        `sim.${api}`,
+        'name',
+        `is already used by another resource with ARN ${target.arn}`,
+        target.name,
+      );
+    this.targets.set(target.arn, target);
   }
 
   /** A synchronous invoke (RequestResponse or DryRun); resolves in virtual time. */
@@ -254,6 +401,33 @@ export class Simulation {
     return api;
   }
 
+  /**
+   * Defines an SQS queue, standard or FIFO (a name ending in `.fifo`). See {@link SqsQueue}.
+   * Duplicate delivery and reordering of standard queues (R-SQS-9) are off unless set here;
+   * the property layer turns them on.
+   * @example
+   * ```ts
+   * const dlq = sim.sqs('orders-dlq');
+   * const orders = sim.sqs('orders', { visibilityTimeoutS: 30, redrive: { deadLetter: dlq, maxReceiveCount: 3 } });
+   * ```
+   */
+  sqs(name: string, options?: SqsQueueOptions): SqsQueue {
+    return this.sqsModel.queue(name, options);
+  }
+
+  /**
+   * An SQS event source mapping from `queue` to `fn`, validated as `CreateEventSourceMapping`
+   * validates it (a ConfigError quoting AWS's message). See {@link SqsEventSourceMapping}.
+   * @example
+   * ```ts
+   * sim.mapping(orders, processOrder, { batchSize: 10, reportBatchItemFailures: true });
+   * ```
+   */
+  mapping(queue: SqsQueue, fn: LambdaFunction, options?: SqsMappingOptions): SqsEventSourceMapping {
+    this.assertOwn(fn, 'mapping');
+    return this.sqsModel.map(queue, fn, options);
+  }
+
   /** A promise that resolves after `ms` of virtual time (for callers). */
   sleep(ms: number): Promise<void> {
     nonNegativeInt('sim.sleep', 'ms', ms);
@@ -276,6 +450,8 @@ export class Simulation {
       throw new ConfigError('sim.run', 'untilMs', 'must be >= 0', limits.untilMs);
     if (limits.maxEvents !== undefined)
       intInRange('sim.run', 'maxEvents', limits.maxEvents, 1, Number.MAX_SAFE_INTEGER);
+    for (const schedule of this.schedules) schedule.checkBounded(limits.untilMs);
+    for (const schedule of this.schedules) schedule.arm(limits.untilMs);
     this.ran = true;
     const stop = watchEscapes();
     const releaseUtc = holdUtcTimeZone();
@@ -287,6 +463,9 @@ export class Simulation {
       stop();
     }
     const kernel = this.world.kernel;
+    const sqs = this.sqsModel;
+    sqs.settle();
+    let messages: readonly MessageRecord[] | undefined;
     return {
       seed: kernel.seed,
       end,
@@ -299,6 +478,11 @@ export class Simulation {
       callers: this.callers,
       determinismErrors: this.world.determinismErrors,
       effects: (service) => effectsOf(this.services, service),
+      asyncEvents: this.async.events,
+      get messages() {
+        return (messages ??= sqs.messages());
+      },
+      queues: sqs.accounting(),
     };
   }
 

@@ -73,7 +73,139 @@ export type TraceEvent =
       statusCode: number;
       cause: FrontDoorCause;
     }
-  | { atMs: number; kind: 'determinism.violated'; by: string; resource: string };
+  | { atMs: number; kind: 'determinism.violated'; by: string; resource: string }
+  // --- asynchronous invocation, destinations and push sources (src/models/async, src/models/sources) ---
+  | {
+      atMs: number;
+      kind: 'async.accepted';
+      requestId: string;
+      fn: string;
+      /** `invokeAsync`, `sns:<topic>`, `schedule:<name>`, `destination:<source>`. */
+      source: string;
+      /** The extra delivery of a duplicated event (R-ASYNC-10). */
+      duplicate: boolean;
+    }
+  | {
+      atMs: number;
+      kind: 'async.rejected';
+      requestId: string;
+      fn: string;
+      statusCode: number;
+      errorType: string;
+    }
+  | {
+      atMs: number;
+      kind: 'async.throttled';
+      requestId: string;
+      fn: string;
+      reason: ThrottleReason;
+      retryAtMs: number;
+    }
+  | {
+      atMs: number;
+      kind: 'async.retryScheduled';
+      requestId: string;
+      fn: string;
+      attempt: number;
+      retryAtMs: number;
+    }
+  | { atMs: number; kind: 'async.succeeded'; requestId: string; fn: string; attempts: number }
+  | {
+      atMs: number;
+      kind: 'async.discarded';
+      requestId: string;
+      fn: string;
+      condition: DiscardCondition;
+      attempts: number;
+    }
+  | { atMs: number; kind: 'async.dropped'; requestId: string; fn: string }
+  | {
+      atMs: number;
+      kind: 'destination.delivered';
+      requestId: string;
+      fn: string;
+      role: DeliveryRole;
+      target: string;
+      messageId: string;
+    }
+  | {
+      atMs: number;
+      kind: 'destination.failed';
+      requestId: string;
+      fn: string;
+      role: DeliveryRole;
+      target: string;
+      reason: string;
+    }
+  | { atMs: number; kind: 'sns.published'; topic: string; messageId: string; subscribers: number }
+  | { atMs: number; kind: 'schedule.fired'; schedule: string; fn: string; requestId: string }
+  // --- SQS queues and the SQS event source mapping (src/models/sqs) ---
+  | {
+      atMs: number;
+      kind: 'sqs.sent';
+      queue: string;
+      messageId: string;
+      /** SenderId, or the delivering source (e.g. an async destination). */
+      by: string;
+      bytes: number;
+      delayS?: number;
+      messageGroupId?: string;
+    }
+  | { atMs: number; kind: 'sqs.deduplicated'; queue: string; messageId: string; deduplicationId: string }
+  | { atMs: number; kind: 'sqs.received'; queue: string; messageId: string; receiveCount: number }
+  | { atMs: number; kind: 'sqs.reappeared'; queue: string; messageId: string; receiveCount: number }
+  | { atMs: number; kind: 'sqs.deleted'; queue: string; messageId: string }
+  | { atMs: number; kind: 'sqs.filtered'; queue: string; messageId: string }
+  | {
+      atMs: number;
+      kind: 'sqs.deadLettered';
+      queue: string;
+      messageId: string;
+      deadLetterQueue: string;
+      receiveCount: number;
+    }
+  | { atMs: number; kind: 'sqs.expired'; queue: string; messageId: string }
+  | {
+      atMs: number;
+      kind: 'batch.invoked';
+      mapping: string;
+      requestId: string;
+      fn: string;
+      messageIds: string[];
+    }
+  | { atMs: number; kind: 'batch.succeeded'; mapping: string; requestId: string; deleted: number }
+  | {
+      atMs: number;
+      kind: 'batch.partiallyFailed';
+      mapping: string;
+      requestId: string;
+      deleted: number;
+      failedIds: string[];
+    }
+  | {
+      atMs: number;
+      kind: 'batch.failed';
+      mapping: string;
+      requestId: string;
+      reason: 'functionError' | 'invalidResponse';
+      detail: string;
+    }
+  | {
+      atMs: number;
+      kind: 'batch.throttled';
+      mapping: string;
+      reason: ThrottleReason;
+      /** Absent when the mapping gave up: the messages reappear when their visibility timeout ends. */
+      retryAtMs?: number;
+    }
+  | {
+      atMs: number;
+      kind: 'mapping.scaled';
+      mapping: string;
+      from: number;
+      to: number;
+      why: 'scaledUp' | 'throttle' | 'functionError' | 'idle';
+    };
 
 export type TraceKind = TraceEvent['kind'];
 
@@ -94,6 +226,12 @@ export type RequestVia = 'RequestResponse' | 'DryRun' | 'ApiGateway' | 'ALB';
 /** R-SYNC-5 throttle reasons (the 429 body's `Reason`). */
 export type ThrottleReason =
   'ReservedFunctionConcurrentInvocationLimitExceeded' | 'ConcurrentInvocationLimitExceeded';
+
+/** Why an async event was discarded (R-ASYNC-3, R-ASYNC-6, R-ASYNC-7): the record's `condition`. */
+export type DiscardCondition = 'RetriesExhausted' | 'EventAgeExceeded' | 'ZeroReservedConcurrency';
+
+/** Which delivery of an async event: on-success / on-failure destination or dead-letter queue. */
+export type DeliveryRole = 'onSuccess' | 'onFailure' | 'deadLetter';
 
 /** Why an invocation failed. */
 export type FailureCause =

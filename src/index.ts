@@ -20,7 +20,68 @@ export {
   MIN_INTEGRATION_TIMEOUT_MS,
 } from './models/apiGateway.js';
 export type { AlbEventInit, ApiGatewayEventInit } from './models/frontDoorEvents.js';
+export type {
+  AsyncDestination,
+  AsyncOptions,
+  AsyncSimulationOptions,
+  ResolvedAsyncConfig,
+  ResolvedAsyncSimulationOptions,
+} from './models/async/AsyncConfig.js';
+export { LEGACY_ASYNC_PAYLOAD_BYTES, MAX_ASYNC_PAYLOAD_BYTES } from './models/async/AsyncConfig.js';
+export type {
+  AsyncEventRecord,
+  AsyncEventState,
+  AsyncInvokeResponse,
+  AsyncModel,
+  DeliveryRecord,
+  InvokeAsyncOptions,
+} from './models/async/AsyncModel.js';
+export type { EventSink, EventSinkOptions, SinkKind, SinkMessage } from './models/async/EventSink.js';
+export type { FunctionTarget } from './models/async/FunctionTarget.js';
+export type { InvocationRecord, RecordCondition } from './models/async/invocationRecord.js';
+export type {
+  DeliveredAttribute,
+  DeliveredMessage,
+  DeliveryResult,
+  DeliveryTarget,
+  DeliveryTargetKind,
+} from './models/DeliveryTarget.js';
 export { albEvent, apiGatewayEvent, DEFAULT_EVENT_EPOCH_MS } from './models/frontDoorEvents.js';
+export type { CloudWatchLogsEventInit, LogLineInit } from './models/sources/cloudWatchLogsEvent.js';
+export { cloudWatchLogsEvent, decodeCloudWatchLogsData } from './models/sources/cloudWatchLogsEvent.js';
+export type { EventBridgeEventInit, ScheduledEventInit } from './models/sources/eventBridgeEvent.js';
+export { eventBridgeEvent, scheduledEvent } from './models/sources/eventBridgeEvent.js';
+export type { S3EventInit } from './models/sources/s3Event.js';
+export { s3Event } from './models/sources/s3Event.js';
+export type { Schedule, ScheduleFiring, ScheduleOptions } from './models/sources/Schedule.js';
+export type { SnsEventInit } from './models/sources/snsEvent.js';
+export { snsEvent } from './models/sources/snsEvent.js';
+export type { SnsPublished, SnsPublishOptions, SnsTopic } from './models/sources/SnsTopic.js';
+export type { BatchVerdict } from './models/sqs/batchResponse.js';
+export { interpretBatchResponse } from './models/sqs/batchResponse.js';
+export type { FilterMatcher, FilterPattern } from './models/sqs/filterPattern.js';
+export { matchesPattern } from './models/sqs/filterPattern.js';
+export type {
+  ResolvedSqsMappingOptions,
+  SqsEventSourceMapping,
+  SqsMappingOptions,
+} from './models/sqs/SqsEventSourceMapping.js';
+export { MAX_BATCH_PAYLOAD_BYTES } from './models/sqs/SqsEventSourceMapping.js';
+export { SqsError } from './models/sqs/SqsError.js';
+export type {
+  MessageRecord,
+  MessageStatus,
+  QueueAccounting,
+  RedrivePolicy,
+  ResolvedSqsQueueOptions,
+  SendBatchEntry,
+  SendBatchResult,
+  SendMessageOptions,
+  SendMessageResult,
+  SqsQueue,
+  SqsQueueOptions,
+} from './models/sqs/SqsQueue.js';
+export { SQS_MAX_MESSAGE_BYTES } from './models/sqs/SqsQueue.js';
 export type {
   InvocationType,
   InvokeOptions,
@@ -47,6 +108,8 @@ export {
 } from './services/Table.js';
 export type { RunEnd, RunEndKind, RunLimits } from './sim/Kernel.js';
 export type {
+  DeliveryRole,
+  DiscardCondition,
   FailureCause,
   FrontDoorCause,
   RequestVia,

@@ -1,4 +1,5 @@
 import { ConfigError, checkName, checkOptions, intInRange, nonNegativeInt } from '../errors.js';
+import type { AsyncOptions } from '../models/async/AsyncConfig.js';
 
 /** Node.js managed runtimes. Callback-style handlers are rejected from nodejs24.x on (R-NODE-2). */
 export type NodeRuntime = 'nodejs20.x' | 'nodejs22.x' | 'nodejs24.x';
@@ -24,6 +25,11 @@ export interface FunctionOptions {
   readonly runtime?: NodeRuntime;
   /** @defaultValue '$LATEST' */
   readonly version?: string;
+  /**
+   * Asynchronous invocation settings (retries, event age, destinations, dead-letter queue),
+   * validated by the async model (src/models/async/AsyncConfig.ts). @defaultValue AWS's: 2 retries, 6 h
+   */
+  readonly async?: AsyncOptions;
 }
 
 export interface ResolvedFunctionConfig {
@@ -55,6 +61,7 @@ const KNOWN = new Set([
   'idleTimeoutS',
   'runtime',
   'version',
+  'async',
 ]);
 
 /** Validates a function's options as the Lambda API does and fills in every default. */

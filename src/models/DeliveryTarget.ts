@@ -37,5 +37,4 @@ export interface DeliveredMessage {
 }
 
 export type DeliveryResult =
-  | { readonly ok: true; readonly messageId: string }
-  | { readonly ok: false; readonly reason: string };
+  { readonly ok: true; readonly messageId: string } | { readonly ok: false; readonly reason: string };

@@ -121,6 +121,77 @@ function describeEvent(ev: TraceEvent): [string, string] {
       ];
     case 'determinism.violated':
       return [ev.by, `real ${ev.resource} escaped virtual time`];
+    case 'async.accepted':
+      return [
+        ev.fn,
+        `req ${short(ev.requestId)} queued (202) from ${ev.source}${ev.duplicate ? ', duplicate delivery' : ''}`,
+      ];
+    case 'async.rejected':
+      return [ev.fn, `req ${short(ev.requestId)} → ${ev.statusCode} ${ev.errorType}`];
+    case 'async.throttled':
+      return [
+        ev.fn,
+        `req ${short(ev.requestId)}: 429 ${ev.reason}, back to the queue until ${formatTime(ev.retryAtMs)}`,
+      ];
+    case 'async.retryScheduled':
+      return [ev.fn, `req ${short(ev.requestId)}: attempt ${ev.attempt} at ${formatTime(ev.retryAtMs)}`];
+    case 'async.succeeded':
+      return [ev.fn, `req ${short(ev.requestId)} after ${ev.attempts} attempt(s)`];
+    case 'async.discarded':
+      return [ev.fn, `req ${short(ev.requestId)}: ${ev.condition} after ${ev.attempts} attempt(s)`];
+    case 'async.dropped':
+      return [ev.fn, `req ${short(ev.requestId)} deleted from the queue without being sent`];
+    case 'destination.delivered':
+      return [ev.fn, `req ${short(ev.requestId)} ${ev.role} → ${ev.target} (msg ${short(ev.messageId)})`];
+    case 'destination.failed':
+      return [ev.fn, `req ${short(ev.requestId)} ${ev.role} → ${ev.target} FAILED: ${ev.reason}`];
+    case 'sns.published':
+      return [ev.topic, `msg ${short(ev.messageId)} to ${ev.subscribers} subscription(s)`];
+    case 'schedule.fired':
+      return [ev.schedule, `→ ${ev.fn} req ${short(ev.requestId)}`];
+    case 'sqs.sent':
+      return [
+        ev.queue,
+        `msg ${short(ev.messageId)} from ${ev.by}, ${ev.bytes} B${ev.delayS ? `, delay ${ev.delayS} s` : ''}${ev.messageGroupId === undefined ? '' : `, group ${ev.messageGroupId}`}`,
+      ];
+    case 'sqs.deduplicated':
+      return [
+        ev.queue,
+        `duplicate of msg ${short(ev.messageId)} (dedup id ${ev.deduplicationId.slice(0, 16)}) dropped`,
+      ];
+    case 'sqs.received':
+      return [ev.queue, `msg ${short(ev.messageId)} (receive ${ev.receiveCount})`];
+    case 'sqs.reappeared':
+      return [ev.queue, `msg ${short(ev.messageId)} visible again after ${ev.receiveCount} receive(s)`];
+    case 'sqs.deleted':
+      return [ev.queue, `msg ${short(ev.messageId)}`];
+    case 'sqs.filtered':
+      return [ev.queue, `msg ${short(ev.messageId)} did not match the filters: deleted`];
+    case 'sqs.deadLettered':
+      return [
+        ev.queue,
+        `msg ${short(ev.messageId)} → ${ev.deadLetterQueue} after ${ev.receiveCount} receives`,
+      ];
+    case 'sqs.expired':
+      return [ev.queue, `msg ${short(ev.messageId)} past retention: deleted by SQS`];
+    case 'batch.invoked':
+      return [ev.mapping, `req ${short(ev.requestId)} with ${ev.messageIds.length} message(s)`];
+    case 'batch.succeeded':
+      return [ev.mapping, `req ${short(ev.requestId)}: ${ev.deleted} deleted`];
+    case 'batch.partiallyFailed':
+      return [
+        ev.mapping,
+        `req ${short(ev.requestId)}: ${ev.deleted} deleted, ${ev.failedIds.length} reported failed (${ev.failedIds.map(short).join(' ')})`,
+      ];
+    case 'batch.failed':
+      return [ev.mapping, `req ${short(ev.requestId)}: whole batch failed (${ev.reason}: ${ev.detail})`];
+    case 'batch.throttled':
+      return [
+        ev.mapping,
+        `429 ${ev.reason}: ${ev.retryAtMs === undefined ? 'gave up, messages reappear after their visibility timeout' : `retry at ${formatTime(ev.retryAtMs)}`}`,
+      ];
+    case 'mapping.scaled':
+      return [ev.mapping, `concurrency ${ev.from} → ${ev.to} (${ev.why})`];
     default: {
       const never: never = ev;
       return ['?', JSON.stringify(never)];

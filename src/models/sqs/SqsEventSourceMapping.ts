@@ -1,0 +1,429 @@
+import { ConfigError, checkBoolean, checkOptions, intInRange } from '../../errors.js';
+import type { InvocationOutcome } from '../../lambda/Environment.js';
+import type { LambdaFunction } from '../../lambda/LambdaFunction.js';
+import type { World } from '../../lambda/World.js';
+import type { TimerHandle } from '../../sim/Kernel.js';
+import { type Rng, seededUuid } from '../../sim/Rng.js';
+import { interpretBatchResponse } from './batchResponse.js';
+import { checkFilterPattern, type FilterPattern, matchesPattern } from './filterPattern.js';
+import type { Lease, SqsQueue, StoredMessage } from './SqsQueue.js';
+
+/** The 6 MB (6,291,456 bytes) cap on one batch's payload (spec §3.0). */
+export const MAX_BATCH_PAYLOAD_BYTES = 6_291_456;
+/** R-SQS-11: concurrent batches when a mapping starts, and the most it scales to. */
+export const SQS_INITIAL_CONCURRENCY = 5;
+export const SQS_MAX_CONCURRENCY = 1250;
+/** R-SQS-11 (U): concurrency added per virtual second while messages remain (300 per minute). */
+export const SQS_SCALE_UP_PER_S = 5;
+
+/** Options of {@link Simulation.mapping} (an SQS event source mapping). */
+export interface SqsMappingOptions {
+  /** `BatchSize`: 1–10,000 (FIFO: 1–10). @defaultValue 10 */
+  readonly batchSize?: number;
+  /** `MaximumBatchingWindowInSeconds`: 0–300, at least 1 when `batchSize` > 10; not for FIFO. @defaultValue 0 */
+  readonly maximumBatchingWindowS?: number;
+  /** `FunctionResponseTypes: ['ReportBatchItemFailures']`. @defaultValue false */
+  readonly reportBatchItemFailures?: boolean;
+  /** `ScalingConfig.MaximumConcurrency`: 2–1,000. @defaultValue unset (up to 1,250) */
+  readonly maximumConcurrency?: number;
+  /** `FilterCriteria`: at most 5 patterns, ORed; non-matching messages are deleted (R-SQS-13). */
+  readonly filters?: readonly FilterPattern[];
+}
+
+/** {@link SqsMappingOptions} with every default filled in. */
+export interface ResolvedSqsMappingOptions {
+  readonly batchSize: number;
+  readonly maximumBatchingWindowS: number;
+  readonly reportBatchItemFailures: boolean;
+  readonly maximumConcurrency: number | undefined;
+  readonly filters: readonly FilterPattern[];
+}
+
+const KNOWN = new Set([
+  'batchSize',
+  'maximumBatchingWindowS',
+  'reportBatchItemFailures',
+  'maximumConcurrency',
+  'filters',
+]);
+
+/**
+ * Validates a mapping as `CreateEventSourceMapping` does (R-SQS-2, R-SQS-14, R-SQS-15 is checked
+ * by the simulation). AWS's own error text is quoted inside the ConfigError's rule.
+ */
+export function resolveSqsMappingOptions(
+  queue: SqsQueue,
+  fn: LambdaFunction,
+  options: unknown,
+): ResolvedSqsMappingOptions {
+  const api = `sim.mapping(${JSON.stringify(queue.name)} → ${JSON.stringify(fn.name)})`;
+  const o = checkOptions(api, options ?? {}, KNOWN);
+  const fifo = queue.fifo;
+  const batchSize = intInRange(api, 'batchSize', o.batchSize ?? 10, 1, 10_000);
+  if (fifo && batchSize > 10)
+    throw new ConfigError(
+      api,
+      'batchSize',
+      'must be between 1 and 10 for a FIFO queue (AWS: 400 InvalidParameterValueException)',
+      batchSize,
+    );
+  const maximumBatchingWindowS = intInRange(
+    api,
+    'maximumBatchingWindowS',
+    o.maximumBatchingWindowS ?? 0,
+    0,
+    300,
+  );
+  if (fifo && maximumBatchingWindowS > 0)
+    throw new ConfigError(
+      api,
+      'maximumBatchingWindowS',
+      'is not supported for FIFO queues (AWS: 400 InvalidParameterValueException)',
+      maximumBatchingWindowS,
+    );
+  if (batchSize > 10 && maximumBatchingWindowS === 0)
+    throw new ConfigError(
+      api,
+      'maximumBatchingWindowS',
+      `must be at least 1 when batchSize (${batchSize}) is greater than 10 (AWS: 400 InvalidParameterValueException "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10")`,
+      maximumBatchingWindowS,
+    );
+  const reportBatchItemFailures = checkBoolean(
+    api,
+    'reportBatchItemFailures',
+    o.reportBatchItemFailures ?? false,
+  );
+  const maximumConcurrency =
+    o.maximumConcurrency === undefined
+      ? undefined
+      : intInRange(api, 'maximumConcurrency', o.maximumConcurrency, 2, 1000);
+  const rawFilters = o.filters ?? [];
+  if (!Array.isArray(rawFilters) || rawFilters.length > 5)
+    throw new ConfigError(api, 'filters', 'must be an array of at most 5 filter patterns', rawFilters);
+  const filters = rawFilters.map((f, i) => checkFilterPattern(api, `filters[${i}]`, f));
+  const visibilityS = queue.options.visibilityTimeoutS;
+  const timeoutS = fn.config.timeoutS;
+  if (visibilityS < timeoutS)
+    throw new ConfigError(
+      api,
+      'queue visibilityTimeoutS',
+      `must be at least the function timeout (${timeoutS} s) (AWS: 400 InvalidParameterValueException "Queue visibility timeout: ${visibilityS} seconds is less than Function timeout: ${timeoutS} seconds")`,
+      visibilityS,
+    );
+  return { batchSize, maximumBatchingWindowS, reportBatchItemFailures, maximumConcurrency, filters };
+}
+
+/** One batch on its way to the function: the leases it holds and the messages in it. */
+interface Batch {
+  readonly leases: Lease[];
+  count: number;
+  bytes: number;
+  flushTimer: TimerHandle | undefined;
+  throttles: number;
+}
+
+/**
+ * An SQS event source mapping: polls a queue and invokes a function synchronously with batches
+ * (spec §3.1, R-SQS-1..13). Pollers never spin: an idle mapping waits for the queue to say
+ * messages became receivable (a send, a delay or visibility timeout ending), so a run ends
+ * quiescent when every message is consumed.
+ *
+ * Gotchas: without `reportBatchItemFailures` a returned `batchItemFailures` list is ignored and
+ * one failure redelivers the whole batch; a batch that outlives the visibility timeout (e.g. a
+ * cold start plus a long handler) is received again and processed concurrently.
+ */
+export class SqsEventSourceMapping {
+  /** The mapping's UUID (seeded). */
+  readonly uuid: string;
+  /** `queue→function`, as the trace shows it. */
+  readonly name: string;
+  /** Batches that reached the function. */
+  invocations = 0;
+  private target = SQS_INITIAL_CONCURRENCY;
+  private active = 0;
+  private idle = true;
+  private growthFromMs = 0;
+  private gathering: Batch | undefined;
+  private pumpScheduled = false;
+  private readonly visibilityMs: number;
+  private readonly requestIds: Rng;
+
+  /** @internal Use {@link Simulation.mapping}. */
+  constructor(
+    private readonly world: World,
+    readonly queue: SqsQueue,
+    readonly fn: LambdaFunction,
+    readonly options: ResolvedSqsMappingOptions,
+    uuid: string,
+  ) {
+    this.uuid = uuid;
+    this.name = `${queue.name}→${fn.name}`;
+    this.requestIds = world.kernel.rng('sqs.requestIds');
+    // R-SQS-1: the effective visibility timeout when window + function timeout exceed it.
+    const windowS = options.maximumBatchingWindowS;
+    const visS = queue.options.visibilityTimeoutS;
+    const timeoutS = fn.config.timeoutS;
+    this.visibilityMs = (windowS + timeoutS > visS ? windowS + timeoutS + 30 : visS) * 1000;
+    queue.onAvailable(() => this.schedulePump());
+    this.schedulePump();
+  }
+
+  /** The current concurrency target (R-SQS-11). */
+  get concurrency(): number {
+    return this.target;
+  }
+
+  private get ceiling(): number {
+    return Math.min(SQS_MAX_CONCURRENCY, this.options.maximumConcurrency ?? SQS_MAX_CONCURRENCY);
+  }
+
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    // Later at this instant: every send of this instant lands first, so batches fill up.
+    this.world.kernel.after(0, () => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    const { batchSize } = this.options;
+    this.grow();
+    const g = this.gathering;
+    if (g !== undefined) {
+      this.fill(g);
+      if (g.count >= batchSize || g.bytes >= MAX_BATCH_PAYLOAD_BYTES - 1_048_576) this.flush(g);
+      else return;
+    }
+    while (this.active < Math.min(this.target, this.ceiling)) {
+      const batch: Batch = { leases: [], count: 0, bytes: 0, flushTimer: undefined, throttles: 0 };
+      this.fill(batch);
+      if (batch.count === 0) {
+        if (batch.leases.length > 0) continue; // all filtered out: poll again
+        if (this.active === 0) this.goIdle();
+        return;
+      }
+      if (this.idle) {
+        this.idle = false;
+        this.growthFromMs = this.world.kernel.nowMs;
+      }
+      this.active++;
+      const windowMs = this.options.maximumBatchingWindowS * 1000;
+      if (windowMs > 0 && batch.count < batchSize) {
+        this.gathering = batch;
+        batch.flushTimer = this.world.kernel.after(windowMs, () => {
+          batch.flushTimer = undefined;
+          this.flush(batch);
+        });
+        return;
+      }
+      this.flush(batch);
+    }
+  }
+
+  /** Receives into `batch` up to the batch size and the 6 MB cap; drops filtered messages. */
+  private fill(batch: Batch): void {
+    for (;;) {
+      const room = this.options.batchSize - batch.count;
+      if (room <= 0) return;
+      const lease = this.queue.receive(room, MAX_BATCH_PAYLOAD_BYTES - batch.bytes, this.visibilityMs);
+      if (lease === undefined) return;
+      batch.leases.push(lease);
+      const filters = this.options.filters;
+      for (let i = 0; i < lease.messages.length; i++) {
+        const m = lease.messages[i]!;
+        if (filters.length > 0 && !filters.some((f) => matchesPattern(f, filterView(m)))) {
+          this.queue.delete(lease, i, 'filtered'); // R-SQS-13
+          continue;
+        }
+        batch.count++;
+        batch.bytes += m.recordBytes;
+      }
+    }
+  }
+
+  private flush(batch: Batch): void {
+    if (batch.flushTimer !== undefined) this.world.kernel.cancel(batch.flushTimer);
+    batch.flushTimer = undefined;
+    if (this.gathering === batch) this.gathering = undefined;
+    this.invoke(batch);
+  }
+
+  private invoke(batch: Batch): void {
+    const kernel = this.world.kernel;
+    const acquired = this.fn.acquire();
+    if (acquired.kind === 'throttled') {
+      // R-SQS-12: retry the same batch (no new receive) with backoff until the visibility timeout ends.
+      this.scaleDown('throttle');
+      const retryInMs = 1000 * 2 ** batch.throttles;
+      batch.throttles++;
+      let deadline = Number.POSITIVE_INFINITY;
+      for (const lease of batch.leases) deadline = Math.min(deadline, lease.visibleAtMs);
+      const retry = kernel.nowMs + retryInMs < deadline;
+      kernel.record({
+        atMs: kernel.nowMs,
+        kind: 'batch.throttled',
+        mapping: this.name,
+        reason: acquired.reason,
+        ...(retry ? { retryAtMs: kernel.nowMs + retryInMs } : {}),
+      });
+      if (retry) kernel.after(retryInMs, () => this.invoke(batch));
+      else this.finish();
+      return;
+    }
+    const records: string[] = [];
+    const ids = new Set<string>();
+    const messageIds: string[] = [];
+    for (const lease of batch.leases)
+      for (let i = 0; i < lease.messages.length; i++) {
+        const m = lease.messages[i]!;
+        if (!isLive(m, lease, i)) continue;
+        records.push(this.queue.recordJson(m, lease.receipts[i]!));
+        ids.add(m.messageId);
+        messageIds.push(m.messageId);
+      }
+    if (records.length === 0) {
+      this.finish();
+      return;
+    }
+    const requestId = seededUuid(this.requestIds);
+    this.invocations++;
+    kernel.record({
+      atMs: kernel.nowMs,
+      kind: 'batch.invoked',
+      mapping: this.name,
+      requestId,
+      fn: this.fn.name,
+      messageIds,
+    });
+    const payloadJson = `{"Records":[${records.join(',')}]}`;
+    this.fn.execute(acquired.env, { requestId, payloadJson, attempt: 1 }, (outcome) =>
+      this.completed(batch, requestId, ids, outcome),
+    );
+  }
+
+  private completed(batch: Batch, requestId: string, ids: Set<string>, outcome: InvocationOutcome): void {
+    const kernel = this.world.kernel;
+    if (outcome.kind === 'failed') {
+      // R-SQS-4: nothing is deleted; each message reappears when its visibility timeout ends.
+      kernel.record({
+        atMs: kernel.nowMs,
+        kind: 'batch.failed',
+        mapping: this.name,
+        requestId,
+        reason: 'functionError',
+        detail: outcome.error.errorType,
+      });
+      if (!this.options.reportBatchItemFailures) this.scaleDown('functionError');
+      this.finish();
+      return;
+    }
+    const verdict = interpretBatchResponse(outcome.payloadJson, ids, this.options.reportBatchItemFailures);
+    if (verdict.kind === 'invalid') {
+      kernel.record({
+        atMs: kernel.nowMs,
+        kind: 'batch.failed',
+        mapping: this.name,
+        requestId,
+        reason: 'invalidResponse',
+        detail: verdict.reason,
+      });
+      this.finish();
+      return;
+    }
+    const failed = verdict.kind === 'partial' ? new Set(verdict.failedIds) : undefined;
+    let deleted = 0;
+    for (const lease of batch.leases)
+      for (let i = 0; i < lease.messages.length; i++) {
+        const m = lease.messages[i]!;
+        if (!ids.has(m.messageId) || failed?.has(m.messageId)) continue;
+        this.queue.delete(lease, i, 'processed');
+        deleted++;
+      }
+    if (failed === undefined)
+      kernel.record({ atMs: kernel.nowMs, kind: 'batch.succeeded', mapping: this.name, requestId, deleted });
+    else
+      kernel.record({
+        atMs: kernel.nowMs,
+        kind: 'batch.partiallyFailed',
+        mapping: this.name,
+        requestId,
+        deleted,
+        failedIds: [...failed],
+      });
+    this.finish();
+  }
+
+  private finish(): void {
+    this.active--;
+    this.schedulePump();
+  }
+
+  /** R-SQS-11 (U): +5 per virtual second without failures or throttles, while messages remain. */
+  private grow(): void {
+    if (this.idle) return;
+    const now = this.world.kernel.nowMs;
+    const secs = Math.floor((now - this.growthFromMs) / 1000);
+    if (secs <= 0) return;
+    this.growthFromMs += secs * 1000;
+    const to = Math.min(this.ceiling, this.target + SQS_SCALE_UP_PER_S * secs);
+    this.setTarget(to, 'scaledUp');
+  }
+
+  private scaleDown(why: 'throttle' | 'functionError'): void {
+    this.growthFromMs = this.world.kernel.nowMs;
+    this.setTarget(Math.max(2, Math.floor(this.target / 2)), why);
+  }
+
+  private goIdle(): void {
+    this.idle = true;
+    this.setTarget(Math.min(this.target, SQS_INITIAL_CONCURRENCY), 'idle');
+  }
+
+  private setTarget(to: number, why: 'scaledUp' | 'throttle' | 'functionError' | 'idle'): void {
+    if (to === this.target) return;
+    const kernel = this.world.kernel;
+    kernel.record({
+      atMs: kernel.nowMs,
+      kind: 'mapping.scaled',
+      mapping: this.name,
+      from: this.target,
+      to,
+      why,
+    });
+    this.target = to;
+  }
+}
+
+/** The message of lease slot `i` is still this lease's to hand over (not deleted, not re-received). */
+function isLive(m: StoredMessage, lease: Lease, i: number): boolean {
+  return m.status === 'inFlight' && m.receipt === lease.receipts[i];
+}
+
+/** What filter patterns see: the body parsed as JSON (else the text), attributes, message attributes. */
+function filterView(m: StoredMessage): Record<string, unknown> {
+  let body: unknown = m.body;
+  try {
+    body = JSON.parse(m.body);
+  } catch {
+    // not JSON: matched as a plain string
+  }
+  const messageAttributes: Record<string, unknown> = {};
+  for (const [k, a] of Object.entries(m.attributes))
+    messageAttributes[k] = { dataType: a.dataType, stringValue: a.stringValue };
+  return {
+    body,
+    attributes: {
+      ApproximateReceiveCount: String(m.receiveCount),
+      SenderId: m.senderId,
+      ...(m.messageGroupId === undefined ? {} : { MessageGroupId: m.messageGroupId }),
+    },
+    messageAttributes,
+  };
+}
+
+/** @internal Creates the mapping's seeded UUID. */
+export function mappingUuid(rng: Rng): string {
+  return seededUuid(rng);
+}

@@ -1,0 +1,71 @@
+import { ConfigError } from '../../errors.js';
+import type { LambdaFunction } from '../../lambda/LambdaFunction.js';
+import type { World } from '../../lambda/World.js';
+import { type Rng, seededUuid } from '../../sim/Rng.js';
+import {
+  resolveSqsMappingOptions,
+  SqsEventSourceMapping,
+  type SqsMappingOptions,
+} from './SqsEventSourceMapping.js';
+import { type MessageRecord, type QueueAccounting, SqsQueue, type SqsQueueOptions } from './SqsQueue.js';
+
+/** The SQS part of a simulation: its queues and event source mappings. */
+export class SqsModel {
+  private readonly queues = new Map<string, SqsQueue>();
+  private readonly mappings: SqsEventSourceMapping[] = [];
+  private readonly uuids: Rng;
+
+  constructor(private readonly world: World) {
+    this.uuids = world.kernel.rng('sqs.mappingUuids');
+  }
+
+  /** Defines a queue; names are unique among the simulation's queues. */
+  queue(name: string, options?: SqsQueueOptions): SqsQueue {
+    if (typeof name === 'string' && this.queues.has(name))
+      throw new ConfigError('sim.sqs', 'name', 'is already used by another queue in this simulation', name);
+    const queue = new SqsQueue(this.world, name, options);
+    this.queues.set(name, queue);
+    return queue;
+  }
+
+  /** Creates an event source mapping, validated as `CreateEventSourceMapping` validates it. */
+  map(queue: SqsQueue, fn: LambdaFunction, options?: SqsMappingOptions): SqsEventSourceMapping {
+    if (!(queue instanceof SqsQueue) || this.queues.get(queue.name) !== queue)
+      throw new ConfigError(
+        'sim.mapping',
+        'queue',
+        'must be a queue defined on this simulation with sim.sqs()',
+        queue?.name ?? queue,
+      );
+    const resolved = resolveSqsMappingOptions(queue, fn, options);
+    const existing = this.mappings.find((m) => m.queue === queue && m.fn === fn);
+    if (existing !== undefined)
+      // R-SQS-15: 409 ResourceConflictException (AWS-REC text).
+      throw new ConfigError(
+        `sim.mapping(${JSON.stringify(queue.name)} → ${JSON.stringify(fn.name)})`,
+        'queue',
+        `must not be mapped to the same function twice (AWS: 409 ResourceConflictException "An event source mapping with SQS arn (" ${queue.arn} ") and function (" ${fn.name} ") already exists. Please update or delete the existing mapping with UUID ${existing.uuid}")`,
+        queue.name,
+      );
+    const mapping = new SqsEventSourceMapping(this.world, queue, fn, resolved, seededUuid(this.uuids));
+    this.mappings.push(mapping);
+    return mapping;
+  }
+
+  /** At the end of a run: messages past retention count as expired (R-SQS-8). */
+  settle(): void {
+    for (const q of this.queues.values()) q.settle();
+  }
+
+  /** Every message of every queue (a DLQ holds a second record of a dead-lettered message). */
+  messages(): readonly MessageRecord[] {
+    const out: MessageRecord[] = [];
+    for (const q of this.queues.values()) out.push(...q.messages());
+    return Object.freeze(out);
+  }
+
+  /** Accounting of every queue, in definition order. */
+  accounting(): readonly QueueAccounting[] {
+    return Object.freeze([...this.queues.values()].map((q) => q.accounting()));
+  }
+}

@@ -1,0 +1,1014 @@
+import { createHash } from 'node:crypto';
+import { ConfigError, checkBoolean, checkOptions, intInRange } from '../../errors.js';
+import { ACCOUNT_ID, REGION } from '../../lambda/FunctionConfig.js';
+import { RuntimeProcess } from '../../lambda/RuntimeProcess.js';
+import type { World } from '../../lambda/World.js';
+import type { TimerHandle } from '../../sim/Kernel.js';
+import { type Rng, seededUuid } from '../../sim/Rng.js';
+import { currentScope } from '../../sim/VirtualScope.js';
+import { callService } from '../../services/callService.js';
+import type {
+  DeliveredAttribute,
+  DeliveredMessage,
+  DeliveryResult,
+  DeliveryTarget,
+} from '../DeliveryTarget.js';
+import { attributesBytes, md5Hex, md5OfAttributes, messageAttributesJson } from './records.js';
+import { SqsError } from './SqsError.js';
+
+/** SQS maximum message size (body + attributes), in bytes: 1 MiB since 2025 (was 256 KiB). */
+export const SQS_MAX_MESSAGE_BYTES = 1_048_576;
+/** FIFO deduplication interval. */
+export const FIFO_DEDUP_WINDOW_MS = 300_000;
+/** SenderId shown for messages sent by test/workload code (an IAM user id, as in AWS examples). */
+export const WORKLOAD_SENDER_ID = 'AIDAIENQZJOLO23YVJ4VO';
+/** Role id shown (as `<id>:<function>`) for messages a handler sends with its execution role. */
+export const FUNCTION_ROLE_ID = 'AROAIWPX5BD2BHG722MW4';
+
+/** Redrive policy of a queue: where messages go after `maxReceiveCount` receives (R-SQS-7). */
+export interface RedrivePolicy {
+  /** The dead-letter queue: same type as the source (FIFO → FIFO, standard → standard). */
+  readonly deadLetter: SqsQueue;
+  /** Receives before a message is moved. 1–1000 (the upper bound is UNCONFIRMED, spec §10 item 12). */
+  readonly maxReceiveCount: number;
+}
+
+/**
+ * Options of {@link Simulation.sqs}. A name ending in `.fifo` makes a FIFO queue.
+ *
+ * Standard queues may deliver duplicates and out of order (R-SQS-9). Both knobs default to
+ * off here, so a raw simulation is easy to read; the property layer turns them on (seeded) when
+ * it generates scenarios.
+ */
+export interface SqsQueueOptions {
+  /** 0–43,200. @defaultValue 30 */
+  readonly visibilityTimeoutS?: number;
+  /** `MessageRetentionPeriod`, 60–1,209,600 (R-SQS-8). @defaultValue 345600 (4 days) */
+  readonly messageRetentionS?: number;
+  /** Queue `DelaySeconds`, 0–900. @defaultValue 0 */
+  readonly delayS?: number;
+  /** FIFO only: deduplicate by a SHA-256 of the body when no `messageDeduplicationId` is given. @defaultValue false */
+  readonly contentBasedDeduplication?: boolean;
+  /** Move a message to a dead-letter queue after `maxReceiveCount` receives. */
+  readonly redrive?: RedrivePolicy;
+  /** Virtual time a `send` from a handler takes (the message lands halfway). @defaultValue 20 */
+  readonly latencyMs?: number;
+  /** Standard only: probability (0–1) that a receive leaves a duplicate to be received again. @defaultValue 0 */
+  readonly duplicateRate?: number;
+  /** Standard only: a receive picks each message among the first `reorderWindow` visible ones (seeded); 0 or 1 = in order. @defaultValue 0 */
+  readonly reorderWindow?: number;
+}
+
+/** {@link SqsQueueOptions} with every default filled in. */
+export interface ResolvedSqsQueueOptions {
+  readonly fifo: boolean;
+  readonly visibilityTimeoutS: number;
+  readonly messageRetentionS: number;
+  readonly delayS: number;
+  readonly contentBasedDeduplication: boolean;
+  readonly redrive: RedrivePolicy | undefined;
+  readonly latencyMs: number;
+  readonly duplicateRate: number;
+  readonly reorderWindow: number;
+}
+
+/** Options of one {@link SqsQueue.send}. */
+export interface SendMessageOptions {
+  /** Per-message `DelaySeconds`, 0–900 (standard queues only). Default: the queue's delay. */
+  readonly delayS?: number;
+  /** Message attributes (at most 10). */
+  readonly messageAttributes?: Readonly<Record<string, DeliveredAttribute>>;
+  /** FIFO: required. */
+  readonly messageGroupId?: string;
+  /** FIFO: required unless the queue has content-based deduplication. */
+  readonly messageDeduplicationId?: string;
+}
+
+/** What a successful send answers. */
+export interface SendMessageResult {
+  readonly messageId: string;
+  readonly md5OfMessageBody: string;
+  /** FIFO only. */
+  readonly sequenceNumber?: string;
+}
+
+/** One entry of {@link SqsQueue.sendBatch}. */
+export interface SendBatchEntry extends SendMessageOptions {
+  /** Unique within the batch (1–80 letters, digits, hyphens, underscores). */
+  readonly id: string;
+  readonly body: unknown;
+}
+
+/** What `SendMessageBatch` answers: per-entry successes and failures. */
+export interface SendBatchResult {
+  readonly successful: readonly (SendMessageResult & { readonly id: string })[];
+  readonly failed: readonly {
+    readonly id: string;
+    readonly code: string;
+    readonly message: string;
+    readonly senderFault: boolean;
+  }[];
+}
+
+/** Where a message is at the end of (or during) a run. Every message ends in exactly one. */
+export type MessageStatus =
+  'delayed' | 'visible' | 'inFlight' | 'deleted' | 'filtered' | 'deadLettered' | 'expired';
+
+/** One message on one queue, with where it is now. A dead-lettered message has a second record on its DLQ (same `messageId`). */
+export interface MessageRecord {
+  readonly queue: string;
+  readonly messageId: string;
+  readonly body: string;
+  readonly status: MessageStatus;
+  /** Receives so far (`ApproximateReceiveCount`). */
+  readonly receiveCount: number;
+  readonly sentAtMs: number;
+  /** When it left the queue (deleted, filtered, dead-lettered, expired); undefined while on it. */
+  readonly endedAtMs: number | undefined;
+  readonly messageGroupId: string | undefined;
+  /** Set on a DLQ's copy: the ARN of the queue it was moved from. */
+  readonly deadLetteredFrom: string | undefined;
+}
+
+/** Counts of a queue's messages by where they are; `sent + redrivenIn = every other field summed`. */
+export interface QueueAccounting {
+  readonly queue: string;
+  /** Messages accepted by send / sendBatch / accept (duplicates removed by FIFO deduplication not included). */
+  readonly sent: number;
+  /** Messages moved in from another queue's redrive. */
+  readonly redrivenIn: number;
+  /** FIFO sends dropped as duplicates within 5 minutes (not stored). */
+  readonly deduplicated: number;
+  readonly deleted: number;
+  readonly filtered: number;
+  readonly deadLettered: number;
+  readonly expired: number;
+  readonly visible: number;
+  readonly inFlight: number;
+  readonly delayed: number;
+}
+
+/** @internal A message as the queue stores it. */
+export class StoredMessage implements MessageRecord {
+  status: MessageStatus = 'visible';
+  receiveCount = 0;
+  endedAtMs: number | undefined = undefined;
+  firstReceiveAtMs = 0;
+  /** The receipt handle of the latest receive. */
+  receipt = '';
+  /** Pending duplicate deliveries (standard queues, R-SQS-9). */
+  ghosts = 0;
+  /** The receive that last took it (so one receive never returns a message twice). */
+  takenBy = 0;
+  constructor(
+    readonly queue: string,
+    readonly messageId: string,
+    readonly body: string,
+    /** JSON.stringify(body), computed once. */
+    readonly bodyJson: string,
+    readonly md5OfBody: string,
+    readonly attributes: Readonly<Record<string, DeliveredAttribute>>,
+    /** `"messageAttributes":…` and `md5OfMessageAttributes` JSON fragment, computed once. */
+    readonly attributesJson: string,
+    readonly senderId: string,
+    readonly sentAtMs: number,
+    readonly messageGroupId: string | undefined,
+    readonly messageDeduplicationId: string | undefined,
+    readonly sequenceNumber: string | undefined,
+    readonly deadLetteredFrom: string | undefined,
+    /** Upper bound of this message's record in a Lambda event, for the 6 MB batch cap. */
+    readonly recordBytes: number,
+  ) {}
+}
+
+/** @internal Messages received together: one visibility timer. */
+export interface Lease {
+  readonly messages: StoredMessage[];
+  readonly receipts: string[];
+  readonly receivedAtMs: number;
+  readonly visibleAtMs: number;
+  timer: TimerHandle | undefined;
+  /** Messages of this lease not yet deleted or returned. */
+  outstanding: number;
+}
+
+const KNOWN = new Set([
+  'visibilityTimeoutS',
+  'messageRetentionS',
+  'delayS',
+  'contentBasedDeduplication',
+  'redrive',
+  'latencyMs',
+  'duplicateRate',
+  'reorderWindow',
+]);
+const NAME = /^[a-zA-Z0-9_-]{1,80}$/;
+const FIFO_NAME = /^[a-zA-Z0-9_-]{1,75}\.fifo$/;
+
+/** Validates a queue's name and options (as `CreateQueue` does) and fills in every default. */
+export function resolveSqsQueueOptions(name: unknown, options: unknown): ResolvedSqsQueueOptions {
+  if (typeof name !== 'string' || !(NAME.test(name) || FIFO_NAME.test(name)))
+    throw new ConfigError(
+      'sim.sqs',
+      'name',
+      'must be 1-80 letters, digits, hyphens and underscores; a FIFO queue name ends in ".fifo"',
+      name,
+    );
+  const fifo = name.endsWith('.fifo');
+  const api = `sqs(${JSON.stringify(name)})`;
+  const o = checkOptions(api, options, KNOWN);
+  const visibilityTimeoutS = intInRange(api, 'visibilityTimeoutS', o.visibilityTimeoutS ?? 30, 0, 43_200);
+  const messageRetentionS = intInRange(
+    api,
+    'messageRetentionS',
+    o.messageRetentionS ?? 345_600,
+    60,
+    1_209_600,
+  );
+  const delayS = intInRange(api, 'delayS', o.delayS ?? 0, 0, 900);
+  const contentBasedDeduplication = checkBoolean(
+    api,
+    'contentBasedDeduplication',
+    o.contentBasedDeduplication ?? false,
+  );
+  if (contentBasedDeduplication && !fifo)
+    throw new ConfigError(api, 'contentBasedDeduplication', 'is a FIFO queue attribute only', true);
+  const latencyMs = intInRange(api, 'latencyMs', o.latencyMs ?? 20, 0, 3_600_000);
+  const duplicateRate = o.duplicateRate ?? 0;
+  if (typeof duplicateRate !== 'number' || !(duplicateRate >= 0 && duplicateRate <= 1))
+    throw new ConfigError(api, 'duplicateRate', 'must be a number between 0 and 1', duplicateRate);
+  const reorderWindow = intInRange(api, 'reorderWindow', o.reorderWindow ?? 0, 0, 1000);
+  if (fifo && (duplicateRate > 0 || reorderWindow > 1))
+    throw new ConfigError(
+      api,
+      duplicateRate > 0 ? 'duplicateRate' : 'reorderWindow',
+      'applies to standard queues only: FIFO queues deliver exactly once and in order per group',
+      duplicateRate > 0 ? duplicateRate : reorderWindow,
+    );
+  let redrive: RedrivePolicy | undefined;
+  if (o.redrive !== undefined) {
+    const r = checkOptions(
+      `${api} redrive`,
+      o.redrive,
+      new Set(['deadLetter', 'maxReceiveCount']),
+      'must be { deadLetter, maxReceiveCount }',
+    );
+    if (!(r.deadLetter instanceof SqsQueue))
+      throw new ConfigError(api, 'redrive.deadLetter', 'must be a queue made with sim.sqs()', r.deadLetter);
+    if (r.deadLetter.fifo !== fifo)
+      throw new ConfigError(
+        api,
+        'redrive.deadLetter',
+        `must be a ${fifo ? 'FIFO' : 'standard'} queue like its source (AWS: the dead-letter queue of a FIFO queue must also be a FIFO queue)`,
+        r.deadLetter.name,
+      );
+    if (r.deadLetter.name === name)
+      throw new ConfigError(api, 'redrive.deadLetter', 'must be another queue', name);
+    redrive = {
+      deadLetter: r.deadLetter,
+      maxReceiveCount: intInRange(api, 'redrive.maxReceiveCount', r.maxReceiveCount, 1, 1000),
+    };
+  }
+  return {
+    fifo,
+    visibilityTimeoutS,
+    messageRetentionS,
+    delayS,
+    contentBasedDeduplication,
+    redrive,
+    latencyMs,
+    duplicateRate,
+    reorderWindow,
+  };
+}
+
+interface Prepared {
+  readonly body: string;
+  readonly attributes: Readonly<Record<string, DeliveredAttribute>>;
+  readonly delayS: number;
+  readonly groupId: string | undefined;
+  readonly dedupId: string | undefined;
+}
+
+/**
+ * A simulated SQS queue, standard or FIFO (name ending in `.fifo`). Producers `send` to it (a
+ * handler's send takes virtual latency and is attributed to its invocation; test and workload
+ * code sends at the current instant); an event source mapping ({@link Simulation.mapping})
+ * consumes it. It is also a {@link DeliveryTarget} for async destinations and DLQs.
+ *
+ * Gotcha: bodies are text. A non-string body is sent as its JSON text.
+ *
+ * @example
+ * ```ts
+ * const dlq = sim.sqs('orders-dlq');
+ * const orders = sim.sqs('orders', { visibilityTimeoutS: 30, redrive: { deadLetter: dlq, maxReceiveCount: 3 } });
+ * void orders.send({ orderId: 'o-1' });
+ * ```
+ */
+export class SqsQueue implements DeliveryTarget {
+  /** The queue's name. */
+  readonly name: string;
+  /** `arn:aws:sqs:us-east-1:123456789012:<name>`. */
+  readonly arn: string;
+  /** Always `'sqs'`. */
+  readonly targetKind = 'sqs' as const;
+  /** The resolved options. */
+  readonly options: ResolvedSqsQueueOptions;
+  /** @internal */ readonly all: StoredMessage[] = [];
+  private ready: StoredMessage[] = [];
+  private head = 0;
+  private readonly groups = new Map<string, StoredMessage[]>();
+  private readonly dedup = new Map<string, { messageId: string; atMs: number; seq: string | undefined }>();
+  private readonly listeners: Array<() => void> = [];
+  private readonly ids: Rng;
+  private readonly receipts: Rng;
+  private readonly choices: Rng;
+  private seq = 0;
+  private receives = 0;
+  private sentCount = 0;
+  private redrivenIn = 0;
+  private deduplicated = 0;
+
+  /** @internal Use {@link Simulation.sqs}. */
+  constructor(
+    private readonly world: World,
+    name: string,
+    options: SqsQueueOptions = {},
+  ) {
+    this.options = resolveSqsQueueOptions(name, options);
+    this.name = name;
+    this.arn = `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:${name}`;
+    this.ids = world.kernel.rng('sqs.messageIds');
+    this.receipts = world.kernel.rng('sqs.receipts');
+    this.choices = world.kernel.rng(`sqs.delivery:${name}`);
+  }
+
+  /** True for a FIFO queue. */
+  get fifo(): boolean {
+    return this.options.fifo;
+  }
+
+  /**
+   * Sends one message. From a handler: a service call with the queue's latency, attributed to
+   * the invocation (a dead environment's send never lands). From test or workload code: stored at
+   * the current virtual instant. Rejects with an {@link SqsError} as SQS refuses (too large,
+   * missing FIFO parameters, …).
+   * @example
+   * ```ts
+   * await orders.send({ orderId: 'o-1' }, { messageAttributes: { kind: { dataType: 'String', stringValue: 'new' } } });
+   * ```
+   */
+  send(body: unknown, options: SendMessageOptions = {}): Promise<SendMessageResult> {
+    return this.call('SendMessage', (senderId) =>
+      this.store(this.prepare(body, options), senderId, undefined),
+    );
+  }
+
+  /**
+   * `SendMessageBatch`: up to 10 entries, at most 1 MiB in all. Per-entry refusals are in
+   * `failed`; a malformed batch as a whole rejects with an {@link SqsError}.
+   * @example
+   * ```ts
+   * const { successful, failed } = await orders.sendBatch([{ id: 'a', body: { n: 1 } }, { id: 'b', body: { n: 2 } }]);
+   * ```
+   */
+  sendBatch(entries: readonly SendBatchEntry[]): Promise<SendBatchResult> {
+    return this.call('SendMessageBatch', (senderId) => {
+      if (!Array.isArray(entries) || entries.length === 0)
+        throw new SqsError(
+          'AWS.SimpleQueueService.EmptyBatchRequest',
+          'There should be at least one SendMessageBatchRequestEntry in the request.',
+        );
+      if (entries.length > 10)
+        throw new SqsError(
+          'AWS.SimpleQueueService.TooManyEntriesInBatchRequest',
+          `Maximum number of entries per request are 10. You have sent ${entries.length}.`,
+        );
+      const seen = new Set<string>();
+      for (const e of entries) {
+        if (typeof e?.id !== 'string' || !/^[a-zA-Z0-9_-]{1,80}$/.test(e.id))
+          throw new SqsError(
+            'AWS.SimpleQueueService.InvalidBatchEntryId',
+            'A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.',
+          );
+        if (seen.has(e.id))
+          throw new SqsError('AWS.SimpleQueueService.BatchEntryIdsNotDistinct', `Id ${e.id} repeated.`);
+        seen.add(e.id);
+      }
+      const prepared: Array<Prepared | SqsError> = entries.map((e) => {
+        try {
+          return this.prepare(e.body, e);
+        } catch (error) {
+          if (error instanceof SqsError) return error;
+          throw error;
+        }
+      });
+      let total = 0;
+      for (const p of prepared)
+        if (!(p instanceof SqsError))
+          total += Buffer.byteLength(p.body, 'utf8') + attributesBytes(p.attributes);
+      if (total > SQS_MAX_MESSAGE_BYTES)
+        throw new SqsError(
+          'AWS.SimpleQueueService.BatchRequestTooLong',
+          `Batch requests cannot be longer than ${SQS_MAX_MESSAGE_BYTES} bytes. You have sent ${total} bytes.`,
+        );
+      const successful: Array<SendMessageResult & { id: string }> = [];
+      const failed: Array<{ id: string; code: string; message: string; senderFault: boolean }> = [];
+      prepared.forEach((p, i) => {
+        const id = entries[i]!.id;
+        if (p instanceof SqsError) failed.push({ id, code: p.code, message: p.message, senderFault: true });
+        else successful.push({ id, ...this.store(p, senderId, undefined) });
+      });
+      return { successful, failed };
+    });
+  }
+
+  /**
+   * {@link DeliveryTarget.accept}: a message from Lambda (async destination or DLQ) or another
+   * service, at the current instant. A FIFO queue refuses a message without a group id (Lambda
+   * async destinations and DLQs do not support FIFO queues); an oversized one is refused.
+   */
+  accept(message: DeliveredMessage): DeliveryResult {
+    if (this.fifo && message.messageGroupId === undefined)
+      return {
+        ok: false,
+        reason: `${this.name} is a FIFO queue: FIFO queues are not supported as Lambda asynchronous destinations or dead-letter queues (a FIFO send needs a MessageGroupId)`,
+      };
+    try {
+      const prepared = this.prepare(message.body, {
+        ...(message.attributes === undefined ? {} : { messageAttributes: message.attributes }),
+        ...(message.messageGroupId === undefined ? {} : { messageGroupId: message.messageGroupId }),
+        ...(message.messageDeduplicationId === undefined
+          ? {}
+          : { messageDeduplicationId: message.messageDeduplicationId }),
+      });
+      const result = this.store(prepared, `${FUNCTION_ROLE_ID}:${message.source}`, message.source);
+      return { ok: true, messageId: result.messageId };
+    } catch (error) {
+      if (error instanceof SqsError) return { ok: false, reason: `${error.code}: ${error.message}` };
+      throw error;
+    }
+  }
+
+  /**
+   * Every message that entered this queue, with where it is now (a frozen snapshot).
+   * @example
+   * ```ts
+   * expect(dlq.messages().map((m) => m.messageId)).toEqual([poisonId]);
+   * ```
+   */
+  messages(): readonly MessageRecord[] {
+    return Object.freeze(this.all.map((m) => Object.freeze(snapshot(m))));
+  }
+
+  /**
+   * Counts by status; every message sent is accounted for:
+   * `sent + redrivenIn === deleted + filtered + deadLettered + expired + visible + inFlight + delayed`.
+   */
+  accounting(): QueueAccounting {
+    const counts: Record<MessageStatus, number> = {
+      delayed: 0,
+      visible: 0,
+      inFlight: 0,
+      deleted: 0,
+      filtered: 0,
+      deadLettered: 0,
+      expired: 0,
+    };
+    for (const m of this.all) counts[m.status]++;
+    return {
+      queue: this.name,
+      sent: this.sentCount,
+      redrivenIn: this.redrivenIn,
+      deduplicated: this.deduplicated,
+      ...counts,
+    };
+  }
+
+  // --- internal: used by the event source mapping and the simulation --------------------------
+
+  /** @internal Called whenever messages may have become receivable. */
+  onAvailable(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  /**
+   * @internal ReceiveMessage for a poller: up to `max` messages within `maxBytes` of records,
+   * hidden for `visibilityMs`. Expired messages are removed and messages past the redrive
+   * `maxReceiveCount` are moved to the DLQ on the way (R-SQS-7, R-SQS-8).
+   */
+  receive(max: number, maxBytes: number, visibilityMs: number): Lease | undefined {
+    const out: StoredMessage[] = [];
+    let bytes = 0;
+    const stamp = ++this.receives;
+    if (this.fifo) {
+      const heads: StoredMessage[][] = [];
+      for (const group of this.groups.values()) {
+        this.clearHead(group);
+        if (group.length > 0 && group[0]!.status === 'visible') heads.push(group);
+      }
+      heads.sort((a, b) => (a[0]!.sequenceNumber! < b[0]!.sequenceNumber! ? -1 : 1));
+      outer: for (const group of heads) {
+        for (let i = 0; i < group.length && out.length < max; i++) {
+          const m = group[i]!;
+          if (m.status !== 'visible') break;
+          if (i > 0 && (this.isExpired(m) || this.pastRedrive(m))) break; // cleared when it reaches the head
+          if (bytes + m.recordBytes > maxBytes) break outer;
+          out.push(m);
+          bytes += m.recordBytes;
+        }
+        if (out.length >= max) break;
+      }
+    } else {
+      const ready = this.ready;
+      const window = this.options.reorderWindow;
+      while (out.length < max && this.head < ready.length) {
+        if (window > 1) {
+          const span = Math.min(window, ready.length - this.head);
+          const j = this.head + this.choices.int(span);
+          const t = ready[j]!;
+          ready[j] = ready[this.head]!;
+          ready[this.head] = t;
+        }
+        const m = ready[this.head]!;
+        let duplicate = false;
+        if (m.status === 'inFlight' && m.ghosts > 0) duplicate = true;
+        else if (m.status !== 'visible' || m.takenBy === stamp) {
+          this.head++;
+          continue;
+        }
+        if (!duplicate && this.isExpired(m)) {
+          this.head++;
+          this.expire(m);
+          continue;
+        }
+        if (!duplicate && this.pastRedrive(m)) {
+          this.head++;
+          this.deadLetter(m);
+          continue;
+        }
+        if (bytes + m.recordBytes > maxBytes) break;
+        this.head++;
+        m.takenBy = stamp;
+        if (duplicate) m.ghosts--;
+        out.push(m);
+        bytes += m.recordBytes;
+      }
+      if (this.head > 1024 && this.head * 2 > ready.length) {
+        this.ready = ready.slice(this.head);
+        this.head = 0;
+      }
+    }
+    if (out.length === 0) return undefined;
+    const kernel = this.world.kernel;
+    const now = kernel.nowMs;
+    const receipts: string[] = new Array<string>(out.length);
+    for (let i = 0; i < out.length; i++) {
+      const m = out[i]!;
+      m.status = 'inFlight';
+      m.receiveCount++;
+      if (m.receiveCount === 1) m.firstReceiveAtMs = now;
+      m.receipt = this.receiptHandle();
+      receipts[i] = m.receipt;
+      kernel.record({
+        atMs: now,
+        kind: 'sqs.received',
+        queue: this.name,
+        messageId: m.messageId,
+        receiveCount: m.receiveCount,
+      });
+      if (this.options.duplicateRate > 0 && this.choices.next() < this.options.duplicateRate) {
+        // The duplicate is next in line: another poller may receive it while this copy is in flight.
+        m.ghosts++;
+        if (this.head > 0) this.ready[--this.head] = m;
+        else this.ready.unshift(m);
+      }
+    }
+    const lease: Lease = {
+      messages: out,
+      receipts,
+      receivedAtMs: now,
+      visibleAtMs: now + visibilityMs,
+      timer: undefined,
+      outstanding: out.length,
+    };
+    lease.timer = kernel.after(visibilityMs, () => this.visibilityExpired(lease));
+    return lease;
+  }
+
+  /**
+   * @internal DeleteMessage with the lease's receipt handle. A stale handle (the message was
+   * received again since): a standard queue deletes anyway, a FIFO queue ignores it.
+   */
+  delete(lease: Lease, index: number, reason: 'processed' | 'filtered'): void {
+    const m = lease.messages[index]!;
+    if (
+      m.status === 'deleted' ||
+      m.status === 'filtered' ||
+      m.status === 'deadLettered' ||
+      m.status === 'expired'
+    )
+      return;
+    const stale = m.receipt !== lease.receipts[index];
+    if (!stale) this.settleLease(lease);
+    if (stale && this.fifo) return;
+    const kernel = this.world.kernel;
+    m.status = reason === 'filtered' ? 'filtered' : 'deleted';
+    m.endedAtMs = kernel.nowMs;
+    if (this.fifo) this.removeFromGroup(m);
+    kernel.record({
+      atMs: kernel.nowMs,
+      kind: reason === 'filtered' ? 'sqs.filtered' : 'sqs.deleted',
+      queue: this.name,
+      messageId: m.messageId,
+    });
+  }
+
+  /** @internal Messages now on the queue past retention are expired (run end accounting, R-SQS-8). */
+  settle(): void {
+    for (const m of this.all)
+      if (
+        (m.status === 'visible' || m.status === 'inFlight' || m.status === 'delayed') &&
+        this.isExpired(m)
+      ) {
+        m.status = 'expired';
+        m.endedAtMs = m.sentAtMs + this.options.messageRetentionS * 1000;
+      }
+  }
+
+  /** @internal The record of `m` in a Lambda SQS event, as JSON text. */
+  recordJson(m: StoredMessage, receipt: string): string {
+    const epoch = this.world.epochStartMs;
+    const fifo = this.fifo
+      ? `,"SequenceNumber":"${m.sequenceNumber}","MessageGroupId":${JSON.stringify(m.messageGroupId)},"MessageDeduplicationId":${JSON.stringify(m.messageDeduplicationId)}`
+      : '';
+    const dlqSource =
+      m.deadLetteredFrom === undefined
+        ? ''
+        : `,"DeadLetterQueueSourceArn":${JSON.stringify(m.deadLetteredFrom)}`;
+    return (
+      `{"messageId":"${m.messageId}","receiptHandle":"${receipt}","body":${m.bodyJson},` +
+      `"attributes":{"ApproximateReceiveCount":"${m.receiveCount}","SentTimestamp":"${epoch + m.sentAtMs}",` +
+      `"SenderId":${JSON.stringify(m.senderId)},"ApproximateFirstReceiveTimestamp":"${epoch + m.firstReceiveAtMs}"${fifo}${dlqSource}},` +
+      `${m.attributesJson},"md5OfBody":"${m.md5OfBody}","eventSource":"aws:sqs",` +
+      `"eventSourceARN":"${this.arn}","awsRegion":"${REGION}"}`
+    );
+  }
+
+  // --- private --------------------------------------------------------------------------------
+
+  private call<T>(op: string, apply: (senderId: string) => T): Promise<T> {
+    const scope = currentScope();
+    if (scope instanceof RuntimeProcess) {
+      return callService(this.world, {
+        service: this.name,
+        op,
+        latencyMs: this.options.latencyMs,
+        inFlightAtDeath: 'lands',
+        apply: (site) => apply(`${FUNCTION_ROLE_ID}:${site.fn ?? site.by}`),
+      });
+    }
+    try {
+      return Promise.resolve(apply(WORKLOAD_SENDER_ID));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  private prepare(body: unknown, options: SendMessageOptions): Prepared {
+    if (options === null || typeof options !== 'object')
+      throw new SqsError('InvalidParameterValue', 'Send options must be an object.');
+    let text: string;
+    if (typeof body === 'string') text = body;
+    else {
+      let json: string | undefined;
+      try {
+        json = JSON.stringify(body);
+      } catch {
+        json = undefined;
+      }
+      if (json === undefined)
+        throw new SqsError(
+          'InvalidParameterValue',
+          `The message body must be a string or JSON data, got ${typeof body}.`,
+        );
+      text = json;
+    }
+    if (text.length === 0)
+      throw new SqsError('MissingParameter', 'The request must contain the parameter MessageBody.');
+    const attributes = options.messageAttributes ?? {};
+    const names = Object.keys(attributes);
+    if (names.length > 10)
+      throw new SqsError(
+        'InvalidParameterValue',
+        `Number of message attributes [${names.length}] exceeds the allowed maximum [10].`,
+      );
+    for (const n of names) {
+      const a = attributes[n];
+      if (
+        a === null ||
+        typeof a !== 'object' ||
+        !['String', 'Number', 'Binary'].includes(a.dataType) ||
+        typeof a.stringValue !== 'string'
+      )
+        throw new SqsError(
+          'InvalidParameterValue',
+          `The message attribute '${n}' must be { dataType: 'String' | 'Number' | 'Binary', stringValue }.`,
+        );
+    }
+    const size = Buffer.byteLength(text, 'utf8') + attributesBytes(attributes);
+    if (size > SQS_MAX_MESSAGE_BYTES)
+      throw new SqsError(
+        'InvalidParameterValue',
+        `One or more parameters are invalid. Reason: Message must be shorter than ${SQS_MAX_MESSAGE_BYTES} bytes.`,
+      );
+    let delayS = this.options.delayS;
+    if (options.delayS !== undefined) {
+      if (this.fifo)
+        throw new SqsError(
+          'InvalidParameterValue',
+          `Value ${options.delayS} for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type.`,
+        );
+      if (
+        typeof options.delayS !== 'number' ||
+        !Number.isInteger(options.delayS) ||
+        options.delayS < 0 ||
+        options.delayS > 900
+      )
+        throw new SqsError(
+          'InvalidParameterValue',
+          `Value ${String(options.delayS)} for parameter DelaySeconds is invalid. Reason: must be between 0 and 900, if provided.`,
+        );
+      delayS = options.delayS;
+    }
+    let groupId: string | undefined;
+    let dedupId: string | undefined;
+    if (this.fifo) {
+      groupId = options.messageGroupId;
+      if (groupId === undefined || groupId === '')
+        throw new SqsError('MissingParameter', 'The request must contain the parameter MessageGroupId.');
+      dedupId = options.messageDeduplicationId;
+      if (dedupId === undefined) {
+        if (!this.options.contentBasedDeduplication)
+          throw new SqsError(
+            'InvalidParameterValue',
+            'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly',
+          );
+        dedupId = sha256(text);
+      }
+    } else if (options.messageDeduplicationId !== undefined) {
+      throw new SqsError(
+        'InvalidParameterValue',
+        `Value ${options.messageDeduplicationId} for parameter MessageDeduplicationId is invalid. Reason: The request include parameter that is not valid for this queue type.`,
+      );
+    }
+    return { body: text, attributes, delayS, groupId, dedupId };
+  }
+
+  private store(p: Prepared, senderId: string, source: string | undefined): SendMessageResult {
+    const kernel = this.world.kernel;
+    const now = kernel.nowMs;
+    if (p.dedupId !== undefined) {
+      const seen = this.dedup.get(p.dedupId);
+      if (seen !== undefined && now - seen.atMs < FIFO_DEDUP_WINDOW_MS) {
+        this.deduplicated++;
+        kernel.record({
+          atMs: now,
+          kind: 'sqs.deduplicated',
+          queue: this.name,
+          messageId: seen.messageId,
+          deduplicationId: p.dedupId,
+        });
+        return {
+          messageId: seen.messageId,
+          md5OfMessageBody: md5Hex(p.body),
+          ...(seen.seq === undefined ? {} : { sequenceNumber: seen.seq }),
+        };
+      }
+    }
+    const m = this.newMessage(
+      seededUuid(this.ids),
+      p.body,
+      p.attributes,
+      senderId,
+      now,
+      p.groupId,
+      p.dedupId,
+      undefined,
+    );
+    if (p.dedupId !== undefined)
+      this.dedup.set(p.dedupId, { messageId: m.messageId, atMs: now, seq: m.sequenceNumber });
+    this.sentCount++;
+    kernel.record({
+      atMs: now,
+      kind: 'sqs.sent',
+      queue: this.name,
+      messageId: m.messageId,
+      by: source ?? senderId,
+      bytes: Buffer.byteLength(p.body, 'utf8'),
+      ...(p.delayS > 0 ? { delayS: p.delayS } : {}),
+      ...(p.groupId === undefined ? {} : { messageGroupId: p.groupId }),
+    });
+    this.enqueue(m, p.delayS * 1000);
+    return {
+      messageId: m.messageId,
+      md5OfMessageBody: m.md5OfBody,
+      ...(m.sequenceNumber === undefined ? {} : { sequenceNumber: m.sequenceNumber }),
+    };
+  }
+
+  /** Moved in from `from`'s redrive: same MessageId, body and attributes (R-SQS-7). */
+  private adopt(m: StoredMessage, from: SqsQueue): void {
+    const copy = this.newMessage(
+      m.messageId,
+      m.body,
+      m.attributes,
+      m.senderId,
+      m.sentAtMs,
+      m.messageGroupId,
+      m.messageDeduplicationId,
+      from.arn,
+    );
+    this.redrivenIn++;
+    this.enqueue(copy, 0);
+  }
+
+  private newMessage(
+    messageId: string,
+    body: string,
+    attributes: Readonly<Record<string, DeliveredAttribute>>,
+    senderId: string,
+    sentAtMs: number,
+    groupId: string | undefined,
+    dedupId: string | undefined,
+    deadLetteredFrom: string | undefined,
+  ): StoredMessage {
+    const bodyJson = JSON.stringify(body);
+    const hasAttributes = Object.keys(attributes).length > 0;
+    const attributesJson = hasAttributes
+      ? `"messageAttributes":${messageAttributesJson(attributes)},"md5OfMessageAttributes":"${md5OfAttributes(attributes)}"`
+      : '"messageAttributes":{}';
+    const sequenceNumber = this.fifo ? `1${String(++this.seq).padStart(19, '0')}` : undefined;
+    const recordBytes =
+      Buffer.byteLength(bodyJson, 'utf8') +
+      Buffer.byteLength(attributesJson, 'utf8') +
+      (groupId === undefined
+        ? 0
+        : Buffer.byteLength(groupId, 'utf8') * 2 + 2 * (dedupId?.length ?? 0) + 100) +
+      this.arn.length * 2 +
+      600;
+    const m = new StoredMessage(
+      this.name,
+      messageId,
+      body,
+      bodyJson,
+      md5Hex(body),
+      attributes,
+      attributesJson,
+      senderId,
+      sentAtMs,
+      groupId,
+      dedupId,
+      sequenceNumber,
+      deadLetteredFrom,
+      recordBytes,
+    );
+    this.all.push(m);
+    return m;
+  }
+
+  private enqueue(m: StoredMessage, delayMs: number): void {
+    if (this.fifo) {
+      let group = this.groups.get(m.messageGroupId!);
+      if (group === undefined) {
+        group = [];
+        this.groups.set(m.messageGroupId!, group);
+      }
+      group.push(m);
+    }
+    if (delayMs > 0) {
+      m.status = 'delayed';
+      this.world.kernel.after(delayMs, () => {
+        if (m.status !== 'delayed') return;
+        m.status = 'visible';
+        if (!this.fifo) this.ready.push(m);
+        this.notify();
+      });
+      return;
+    }
+    m.status = 'visible';
+    if (!this.fifo) this.ready.push(m);
+    this.notify();
+  }
+
+  private visibilityExpired(lease: Lease): void {
+    lease.timer = undefined;
+    const kernel = this.world.kernel;
+    let returned = 0;
+    for (let i = 0; i < lease.messages.length; i++) {
+      const m = lease.messages[i]!;
+      if (m.status !== 'inFlight' || m.receipt !== lease.receipts[i]) continue;
+      m.status = 'visible';
+      returned++;
+      if (!this.fifo) this.ready.push(m);
+      kernel.record({
+        atMs: kernel.nowMs,
+        kind: 'sqs.reappeared',
+        queue: this.name,
+        messageId: m.messageId,
+        receiveCount: m.receiveCount,
+      });
+    }
+    lease.outstanding = 0;
+    if (returned > 0) this.notify();
+  }
+
+  private settleLease(lease: Lease): void {
+    if (--lease.outstanding <= 0 && lease.timer !== undefined) {
+      this.world.kernel.cancel(lease.timer);
+      lease.timer = undefined;
+    }
+  }
+
+  private clearHead(group: StoredMessage[]): void {
+    while (group.length > 0) {
+      const m = group[0]!;
+      if (m.status !== 'visible') return;
+      if (this.isExpired(m)) this.expire(m);
+      else if (this.pastRedrive(m)) this.deadLetter(m);
+      else return;
+    }
+  }
+
+  private isExpired(m: StoredMessage): boolean {
+    return this.world.kernel.nowMs >= m.sentAtMs + this.options.messageRetentionS * 1000;
+  }
+
+  private pastRedrive(m: StoredMessage): boolean {
+    const r = this.options.redrive;
+    return r !== undefined && m.receiveCount >= r.maxReceiveCount;
+  }
+
+  private expire(m: StoredMessage): void {
+    const kernel = this.world.kernel;
+    m.status = 'expired';
+    m.endedAtMs = kernel.nowMs;
+    if (this.fifo) this.removeFromGroup(m);
+    kernel.record({ atMs: kernel.nowMs, kind: 'sqs.expired', queue: this.name, messageId: m.messageId });
+  }
+
+  private deadLetter(m: StoredMessage): void {
+    const kernel = this.world.kernel;
+    const dlq = this.options.redrive!.deadLetter;
+    m.status = 'deadLettered';
+    m.endedAtMs = kernel.nowMs;
+    if (this.fifo) this.removeFromGroup(m);
+    kernel.record({
+      atMs: kernel.nowMs,
+      kind: 'sqs.deadLettered',
+      queue: this.name,
+      messageId: m.messageId,
+      deadLetterQueue: dlq.name,
+      receiveCount: m.receiveCount,
+    });
+    dlq.adopt(m, this);
+  }
+
+  private removeFromGroup(m: StoredMessage): void {
+    const group = this.groups.get(m.messageGroupId!);
+    if (group === undefined) return;
+    const i = group.indexOf(m);
+    if (i >= 0) group.splice(i, 1);
+    if (group.length === 0) this.groups.delete(m.messageGroupId!);
+  }
+
+  private receiptHandle(): string {
+    const r = this.receipts;
+    let s = 'AQEB';
+    for (let i = 0; i < 8; i++) s += r.uint32().toString(36).padStart(7, '0');
+    return s;
+  }
+
+  private notify(): void {
+    for (const l of this.listeners) l();
+  }
+}
+
+function snapshot(m: StoredMessage): MessageRecord {
+  return {
+    queue: m.queue,
+    messageId: m.messageId,
+    body: m.body,
+    status: m.status,
+    receiveCount: m.receiveCount,
+    sentAtMs: m.sentAtMs,
+    endedAtMs: m.endedAtMs,
+    messageGroupId: m.messageGroupId,
+    deadLetteredFrom: m.deadLetteredFrom,
+  };
+}
+
+/** Content-based deduplication id: the SHA-256 of the body. */
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
