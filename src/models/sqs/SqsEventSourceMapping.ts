@@ -145,7 +145,6 @@ export class SqsEventSourceMapping {
   private growthFromMs = 0;
   private gathering: Batch | undefined;
   private pumpScheduled = false;
-  private readonly visibilityMs: number;
   private readonly requestIds: Rng;
 
   /** @internal Use {@link Simulation.mapping}. */
@@ -159,13 +158,20 @@ export class SqsEventSourceMapping {
     this.uuid = uuid;
     this.name = `${queue.name}→${fn.name}`;
     this.requestIds = world.kernel.rng('sqs.requestIds');
-    // R-SQS-1: the effective visibility timeout when window + function timeout exceed it.
-    const windowS = options.maximumBatchingWindowS;
-    const visS = queue.options.visibilityTimeoutS;
-    const timeoutS = fn.config.timeoutS;
-    this.visibilityMs = (windowS + timeoutS > visS ? windowS + timeoutS + 30 : visS) * 1000;
     queue.onAvailable(() => this.schedulePump());
     this.schedulePump();
+  }
+
+  /**
+   * R-SQS-1: the effective visibility timeout of a receive: the queue's, or window + function
+   * timeout + 30 s when window + timeout exceed it. Read at each receive, so a later
+   * `queue.setAttributes` applies.
+   */
+  private visibilityMs(): number {
+    const windowS = this.options.maximumBatchingWindowS;
+    const visS = this.queue.options.visibilityTimeoutS;
+    const timeoutS = this.fn.config.timeoutS;
+    return (windowS + timeoutS > visS ? windowS + timeoutS + 30 : visS) * 1000;
   }
 
   /** The current concurrency target (R-SQS-11). */
@@ -227,7 +233,7 @@ export class SqsEventSourceMapping {
     for (;;) {
       const room = this.options.batchSize - batch.count;
       if (room <= 0) return;
-      const lease = this.queue.receive(room, MAX_BATCH_PAYLOAD_BYTES - batch.bytes, this.visibilityMs);
+      const lease = this.queue.receive(room, MAX_BATCH_PAYLOAD_BYTES - batch.bytes, this.visibilityMs());
       if (lease === undefined) return;
       batch.leases.push(lease);
       const filters = this.options.filters;

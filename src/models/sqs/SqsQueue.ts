@@ -290,6 +290,8 @@ interface Prepared {
   readonly dedupId: string | undefined;
 }
 
+const SETTABLE = new Set(['visibilityTimeoutS']);
+
 /**
  * A simulated SQS queue, standard or FIFO (name ending in `.fifo`). Producers `send` to it (a
  * handler's send takes virtual latency and is attributed to its invocation; test and workload
@@ -312,8 +314,8 @@ export class SqsQueue implements DeliveryTarget {
   readonly arn: string;
   /** Always `'sqs'`. */
   readonly targetKind = 'sqs' as const;
-  /** The resolved options. */
-  readonly options: ResolvedSqsQueueOptions;
+  /** The resolved options (visibility timeout changes with {@link SqsQueue.setAttributes}). */
+  options: ResolvedSqsQueueOptions;
   /** @internal */ readonly all: StoredMessage[] = [];
   private ready: StoredMessage[] = [];
   private head = 0;
@@ -328,6 +330,26 @@ export class SqsQueue implements DeliveryTarget {
   private sentCount = 0;
   private redrivenIn = 0;
   private deduplicated = 0;
+
+  /**
+   * SetQueueAttributes for the visibility timeout: applies to receives from now on (messages in
+   * flight keep the deadline they got). Existing mappings are not re-validated against their
+   * function's timeout, as in AWS (spec §10 item 20, UNCONFIRMED default): lowering it below
+   * the processing time is how the classic concurrent duplicate of a long batch happens.
+   *
+   * @example
+   * ```ts
+   * orders.setAttributes({ visibilityTimeoutS: 5 }); // batches running over 5 s get redelivered
+   * ```
+   */
+  setAttributes(attributes: { readonly visibilityTimeoutS: number }): void {
+    const api = `sqs(${JSON.stringify(this.name)}).setAttributes`;
+    const o = checkOptions(api, attributes, SETTABLE);
+    this.options = {
+      ...this.options,
+      visibilityTimeoutS: intInRange(api, 'visibilityTimeoutS', o.visibilityTimeoutS, 0, 43_200),
+    };
+  }
 
   /** @internal Use {@link Simulation.sqs}. */
   constructor(
