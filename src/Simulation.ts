@@ -1,4 +1,6 @@
 import { CallerScope } from './callers/CallerScope.js';
+import type { FaultPlan } from './faults/Fault.js';
+import { FaultInjector, resolveFaultPlan } from './faults/FaultInjector.js';
 import { LambdaClient, type LambdaClientOptions } from './callers/LambdaClient.js';
 import { ConfigError, intInRange, nonNegativeInt } from './errors.js';
 import type { HandlerFactory } from './lambda/Environment.js';
@@ -50,6 +52,12 @@ export interface SimulationOptions {
    * which are off in a raw simulation; the property layer turns them on. See {@link AsyncSimulationOptions}.
    */
   readonly async?: AsyncSimulationOptions;
+  /**
+   * Faults to inject at deterministic points (see {@link Fault}): plain data, e.g. from
+   * `faultPlanArb` or a saved scenario. Validated at once; its targets are checked when the run
+   * starts. @defaultValue [] (no faults)
+   */
+  readonly faults?: FaultPlan;
 }
 
 /** A simulated caller process (workload code), with how it ended. */
@@ -158,6 +166,7 @@ export class Simulation {
       userUuids: kernel.rng('user.uuid'),
       ids: kernel.rng('lambda.ids'),
       determinismErrors: [],
+      faults: new FaultInjector(kernel, resolveFaultPlan(options.faults)),
       counters: { calls: 0 },
     };
     this.lambda = new LambdaRuntime(this.world, accountConcurrency);
@@ -452,6 +461,10 @@ export class Simulation {
       intInRange('sim.run', 'maxEvents', limits.maxEvents, 1, Number.MAX_SAFE_INTEGER);
     for (const schedule of this.schedules) schedule.checkBounded(limits.untilMs);
     for (const schedule of this.schedules) schedule.arm(limits.untilMs);
+    this.world.faults.checkTargets(
+      this.lambda.names(),
+      new Set([...this.services.keys(), ...this.sqsModel.queueNames()]),
+    );
     this.ran = true;
     const stop = watchEscapes();
     const releaseUtc = holdUtcTimeZone();

@@ -1,8 +1,11 @@
+import type { FaultKind } from './faults/Fault.js';
+
 /**
  * Every fact a run records, as one discriminated union keyed by `kind` (past tense). The trace
  * is append-only and hashed; each entry holds only deterministic data (no paths, no real time).
  */
 export type TraceEvent =
+  | { atMs: number; kind: 'fault.injected'; fault: FaultKind; target: string; at: number }
   | { atMs: number; kind: 'request.received'; requestId: string; fn: string; via: RequestVia; bytes: number }
   | {
       atMs: number;
@@ -59,7 +62,14 @@ export type TraceEvent =
       requestId?: string;
     }
   | { atMs: number; kind: 'call.landed'; callId: number; service: string; op: string; ok: boolean }
-  | { atMs: number; kind: 'call.lost'; callId: number; service: string; op: string; reason: 'callerDied' }
+  | {
+      atMs: number;
+      kind: 'call.lost';
+      callId: number;
+      service: string;
+      op: string;
+      reason: 'callerDied' | 'injectedTimeout';
+    }
   | { atMs: number; kind: 'call.dropped'; service: string; op: string; by: string; reason: 'callerDead' }
   | { atMs: number; kind: 'call.returned'; callId: number; service: string; op: string; ok: boolean }
   | { atMs: number; kind: 'caller.started'; caller: string }

@@ -1,5 +1,8 @@
 export type { ClientInvokeResult, LambdaClientOptions } from './callers/LambdaClient.js';
 export { LambdaClient } from './callers/LambdaClient.js';
+export type { CallFault, Fault, FaultKind, FaultPlan, InvocationFault } from './faults/Fault.js';
+export { CALL_FAULT_KINDS, FAULT_KINDS, INVOCATION_FAULT_KINDS } from './faults/Fault.js';
+export { resolveFaultPlan } from './faults/FaultInjector.js';
 export { ConfigError } from './errors.js';
 export type { EnvironmentInfo, Handler, HandlerFactory, InvocationOutcome } from './lambda/Environment.js';
 export type { ErrorBody } from './lambda/errorBodies.js';

@@ -1,6 +1,7 @@
 import type { Callback, ClientContext, CognitoIdentity, Context } from 'aws-lambda';
 import type { TimerHandle } from '../sim/Kernel.js';
 import { realGlobals } from '../sim/realGlobals.js';
+import type { InvocationFault } from '../faults/Fault.js';
 import type { FailureCause, ResetReason } from '../TraceEvent.js';
 import { createContext } from './Context.js';
 import {
@@ -82,6 +83,13 @@ interface Running {
   /** Set once `callback(null, r)` ran while `callbackWaitsForEmptyEventLoop` is true. */
   pendingResult: { value: unknown } | undefined;
   context: Context | undefined;
+  /** Faults of the fault plan aimed at this invocation. */
+  readonly faults: readonly InvocationFault[];
+  /** A `handlerTimeout` fault: the handler is not called and the run waits for its deadline. */
+  hung: boolean;
+  /** A `crashAfterCalls` fault: the process is killed when this many of its calls have landed. */
+  crashAfterCalls: number | undefined;
+  landedCalls: number;
 }
 
 type EnvState = 'initializing' | 'idle' | 'busy' | 'gone';
@@ -99,6 +107,8 @@ export class Environment implements ProcessOwner {
   private isAsync = false;
   private run: Running | undefined;
   private initLimit: TimerHandle | undefined;
+  /** Faults aimed at the invocation this environment was just acquired for. */
+  private assignedFaults: readonly InvocationFault[] = [];
   /** Invocations served, for the timeline. */
   served = 0;
   /** `YYYY/MM/DD/[version]<id>`, as Lambda names an environment's log stream. */
@@ -130,6 +140,11 @@ export class Environment implements ProcessOwner {
 
   // --- lifecycle ------------------------------------------------------------------------------
 
+  /** @internal Called by {@link LambdaFunction.acquire} with the faults aimed at the next invocation. */
+  assignFaults(faults: readonly InvocationFault[]): void {
+    this.assignedFaults = faults;
+  }
+
   /** Provisioned concurrency: Init before any traffic (R-ENV-7). */
   prewarm(): void {
     this.state = 'initializing';
@@ -151,7 +166,12 @@ export class Environment implements ProcessOwner {
       finished: false,
       pendingResult: undefined,
       context: undefined,
+      faults: this.assignedFaults,
+      hung: false,
+      crashAfterCalls: undefined,
+      landedCalls: 0,
     };
+    this.assignedFaults = [];
     this.run = run;
     if (cold) {
       this.startInit(run, 'onDemand');
@@ -175,7 +195,7 @@ export class Environment implements ProcessOwner {
     const run = this.run;
     const proc = this.process;
     if (run === undefined || run.finished || run.phase !== 'handler' || proc === undefined) return;
-    if (proc.hasPendingWork()) return;
+    if (run.hung || proc.hasPendingWork()) return;
     // Nothing simulated can move this invocation on. If real I/O escaped, it may be waiting on
     // that: a determinism error is already recorded and the invocation runs into its timeout.
     if (proc.escapes.length > 0) return;
@@ -334,6 +354,7 @@ export class Environment implements ProcessOwner {
       kernel.record({ atMs: kernel.nowMs, kind: 'env.thawed', env: this.id, resumed: pending });
     proc.thaw();
     if (run.finished) return;
+    if (run.faults.length > 0 && this.applyHandlerFaults(run)) return;
     let completed = false;
     // `callback` waits for an empty event loop (unless told not to); the legacy `context.succeed`
     // / `done` / `fail` answer at once (RIC CallbackContext `done`). Only the first completion
@@ -387,6 +408,53 @@ export class Environment implements ProcessOwner {
         );
       }
     });
+  }
+
+  /**
+   * Applies the fault plan's handler faults; returns true when the handler must not be called.
+   */
+  private applyHandlerFaults(run: Running): boolean {
+    const faults = this.fn.world.faults;
+    for (const fault of run.faults) {
+      switch (fault.kind) {
+        case 'crashAfterCalls':
+          faults.injected(fault);
+          if (fault.calls === 0) {
+            this.crash(run);
+            return true;
+          }
+          run.crashAfterCalls = fault.calls;
+          break;
+        case 'handlerTimeout':
+          faults.injected(fault);
+          run.hung = true;
+          return true;
+        case 'handlerError': {
+          faults.injected(fault);
+          const error = new Error(fault.message ?? 'Injected handler error (fault plan)');
+          this.finishFailed(run, 'error', serializeThrown(error), undefined);
+          return true;
+        }
+        case 'coldStart':
+        case 'throttle':
+          break; // applied by LambdaFunction.acquire
+      }
+    }
+    return false;
+  }
+
+  /** The runtime process is killed (signal: killed): Runtime.ExitError, environment reset. */
+  private crash(run: Running): void {
+    this.finishFailed(run, 'exit', exitBody(run.req.requestId, 'killed'), 'exit');
+  }
+
+  /** @internal A call made by `proc` landed at its service (fault plan: crash after N calls). */
+  onCallLanded(proc: RuntimeProcess): void {
+    const run = this.run;
+    if (proc !== this.process || run === undefined || run.finished || run.crashAfterCalls === undefined)
+      return;
+    run.landedCalls++;
+    if (run.landedCalls === run.crashAfterCalls) this.crash(run);
   }
 
   private succeed(run: Running, value: unknown): void {

@@ -28,6 +28,8 @@ export class LambdaFunction {
   private busy = 0;
   private tokens = SCALE_BUCKET_CAPACITY;
   private tokensAtMs = 0;
+  /** Invocation tries so far (the `invocation` index of fault plans). */
+  private tries = 0;
 
   constructor(
     readonly runtime: LambdaRuntime,
@@ -60,6 +62,20 @@ export class LambdaFunction {
    * concurrency, then the account pool, then the scale-up bucket).
    */
   acquire(): Acquisition {
+    // Fault plan: this try's number, and the faults aimed at it (throttle / cold start here, the
+    // handler faults go to the environment that runs it).
+    const faults = this.world.faults.forInvocation(this.config.name, ++this.tries);
+    let forceCold = false;
+    for (const fault of faults) {
+      if (fault.kind === 'throttle') {
+        this.world.faults.injected(fault);
+        return { kind: 'throttled', reason: 'ConcurrentInvocationLimitExceeded' };
+      }
+      if (fault.kind === 'coldStart') {
+        this.world.faults.injected(fault);
+        forceCold = true;
+      }
+    }
     const { reservedConcurrency } = this.config;
     if (reservedConcurrency !== undefined) {
       if (this.busy >= reservedConcurrency)
@@ -71,7 +87,8 @@ export class LambdaFunction {
     const idle: Environment[] = [];
     for (const env of this.envs) {
       if (env.state !== 'idle') continue;
-      if (!env.provisioned && now - env.idleSinceMs >= this.config.idleTimeoutMs) env.reclaim();
+      if (forceCold || (!env.provisioned && now - env.idleSinceMs >= this.config.idleTimeoutMs))
+        env.reclaim();
       else idle.push(env);
     }
     if (idle.length < this.envs.length) this.compact();
@@ -85,6 +102,7 @@ export class LambdaFunction {
     this.busy++;
     if (reservedConcurrency === undefined) this.runtime.unreservedInFlight++;
     env.state = 'busy';
+    env.assignFaults(faults);
     return { kind: 'acquired', env };
   }
 

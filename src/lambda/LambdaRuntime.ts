@@ -54,6 +54,11 @@ export class LambdaRuntime {
     return fn;
   }
 
+  /** The names of the functions defined so far. */
+  names(): ReadonlySet<string> {
+    return new Set(this.functions.keys());
+  }
+
   get(name: string): LambdaFunction | undefined {
     return this.functions.get(name);
   }

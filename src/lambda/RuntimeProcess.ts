@@ -30,6 +30,8 @@ export interface ProcessOwner {
   /** A promise created in the process was rejected and nobody handled it (R-ENV-5: process-level). */
   onUnhandledRejection(process: RuntimeProcess, reason: unknown): void;
   onExit(process: RuntimeProcess, code: number): void;
+  /** A call this process made has landed at its service (its effect is done). */
+  onCallLanded(process: RuntimeProcess): void;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { FaultInjector } from '../faults/FaultInjector.js';
 import type { Kernel } from '../sim/Kernel.js';
 import type { Rng } from '../sim/Rng.js';
 import type { TraceEvent } from '../TraceEvent.js';
@@ -26,6 +27,8 @@ export interface World {
   /** Request ids and other lambdasim-made ids. */
   readonly ids: Rng;
   readonly determinismErrors: DeterminismError[];
+  /** The run's fault plan, applied at deterministic points. */
+  readonly faults: FaultInjector;
   /** Per-run counters (never module-level: two runs in one process must not share them). */
   readonly counters: { calls: number };
 }

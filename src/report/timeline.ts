@@ -105,7 +105,10 @@ function describeEvent(ev: TraceEvent): [string, string] {
     case 'call.landed':
       return [ev.service, `#${ev.callId} ${ev.op} ${ev.ok ? 'applied' : 'failed'}`];
     case 'call.lost':
-      return [ev.service, `#${ev.callId} ${ev.op} never arrived (caller died)`];
+      return [
+        ev.service,
+        `#${ev.callId} ${ev.op} never arrived (${ev.reason === 'callerDied' ? 'caller died' : 'injected timeout'})`,
+      ];
     case 'call.dropped':
       return [ev.by, `${ev.service}.${ev.op} from a dead environment: never sent`];
     case 'call.returned':
@@ -118,6 +121,11 @@ function describeEvent(ev: TraceEvent): [string, string] {
       return [
         ev.door,
         `${ev.requestId ? `req ${short(ev.requestId)} ` : ''}→ ${ev.statusCode} (${ev.cause})`,
+      ];
+    case 'fault.injected':
+      return [
+        ev.target,
+        `FAULT ${ev.fault} (${ev.fault.startsWith('call') ? 'call' : 'invocation'} #${ev.at})`,
       ];
     case 'determinism.violated':
       return [ev.by, `real ${ev.resource} escaped virtual time`];

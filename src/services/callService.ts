@@ -71,9 +71,35 @@ export function callService<T>(world: World, spec: CallSpec<T>): Promise<T> {
     ...(site.requestId === undefined ? {} : { requestId: site.requestId }),
   });
   const deliver = isProcess ? scope.beginCall() : (fn: () => void) => scope.deliver(fn);
+  // Fault plan: the faults aimed at this call (n-th call to this service).
+  let latencyMs = spec.latencyMs;
+  let injectedError: Error | undefined;
+  let hang: { readonly landed: boolean } | undefined;
+  for (const fault of world.faults.nextCall(spec.service)) {
+    world.faults.injected(fault);
+    if (fault.kind === 'callLatency') latencyMs += fault.addMs;
+    else if (fault.kind === 'callTimeout') hang ??= { landed: fault.landed };
+    else
+      injectedError ??= Object.assign(
+        new Error(fault.message ?? `${spec.service}.${spec.op} failed (injected by the fault plan)`),
+        { name: fault.errorName ?? 'ServiceUnavailable' },
+      );
+  }
   return new Promise<T>((resolve, reject) => {
-    const landAfter = Math.floor(spec.latencyMs / 2);
+    const landAfter = Math.floor(latencyMs / 2);
     kernel.after(landAfter, () => {
+      if (hang !== undefined && !hang.landed) {
+        // The request never reaches the service; no answer ever comes (the caller waits on).
+        kernel.record({
+          atMs: kernel.nowMs,
+          kind: 'call.lost',
+          callId,
+          service: spec.service,
+          op: spec.op,
+          reason: 'injectedTimeout',
+        });
+        return;
+      }
       if (isProcess && !scope.alive && !landsAfterDeath(world, spec.inFlightAtDeath)) {
         kernel.record({
           atMs: kernel.nowMs,
@@ -88,11 +114,16 @@ export function callService<T>(world: World, spec: CallSpec<T>): Promise<T> {
       let ok = true;
       let value: T | undefined;
       let failure: unknown;
-      try {
-        value = spec.apply(site);
-      } catch (error) {
+      if (injectedError !== undefined) {
         ok = false;
-        failure = error;
+        failure = injectedError;
+      } else {
+        try {
+          value = spec.apply(site);
+        } catch (error) {
+          ok = false;
+          failure = error;
+        }
       }
       kernel.record({
         atMs: kernel.nowMs,
@@ -102,7 +133,9 @@ export function callService<T>(world: World, spec: CallSpec<T>): Promise<T> {
         op: spec.op,
         ok,
       });
-      kernel.after(spec.latencyMs - landAfter, () => {
+      if (isProcess && scope.alive) scope.owner.onCallLanded(scope);
+      if (hang !== undefined) return; // landed, but the answer never comes back
+      kernel.after(latencyMs - landAfter, () => {
         deliver(() => {
           kernel.record({
             atMs: kernel.nowMs,

@@ -19,6 +19,11 @@ export class SqsModel {
     this.uuids = world.kernel.rng('sqs.mappingUuids');
   }
 
+  /** The names of the queues defined so far. */
+  queueNames(): readonly string[] {
+    return [...this.queues.keys()];
+  }
+
   /** Defines a queue; names are unique among the simulation's queues. */
   queue(name: string, options?: SqsQueueOptions): SqsQueue {
     if (typeof name === 'string' && this.queues.has(name))
