@@ -3,6 +3,13 @@ export { LambdaClient } from './callers/LambdaClient.js';
 export type { CallFault, Fault, FaultKind, FaultPlan, InvocationFault } from './faults/Fault.js';
 export { CALL_FAULT_KINDS, FAULT_KINDS, INVOCATION_FAULT_KINDS } from './faults/Fault.js';
 export { resolveFaultPlan } from './faults/FaultInjector.js';
+export { callFaultArb, faultPlanArb, invocationFaultArb } from './faults/arbitraries.js';
+export type {
+  CallFaultArbOptions,
+  FaultPlanArbOptions,
+  FaultTargets,
+  InvocationFaultArbOptions,
+} from './faults/arbitraries.js';
 export { ConfigError } from './errors.js';
 export type { EnvironmentInfo, Handler, HandlerFactory, InvocationOutcome } from './lambda/Environment.js';
 export type { ErrorBody } from './lambda/errorBodies.js';
