@@ -411,6 +411,23 @@ export class Simulation {
   }
 
   /**
+   * The tables and external APIs defined so far, in definition order (e.g. for checks that
+   * compare every service's final state).
+   * @example
+   * ```ts
+   * const { tables, apis } = sim.definedServices();
+   * tables.map((t) => t.snapshot());
+   * ```
+   */
+  definedServices(): { readonly tables: readonly Table[]; readonly apis: readonly ExternalApi[] } {
+    const all = [...this.services.values()];
+    return {
+      tables: all.filter((s): s is Table => s instanceof Table),
+      apis: all.filter((s): s is ExternalApi => s instanceof ExternalApi),
+    };
+  }
+
+  /**
    * Defines an SQS queue, standard or FIFO (a name ending in `.fifo`). See {@link SqsQueue}.
    * Duplicate delivery and reordering of standard queues (R-SQS-9) are off unless set here;
    * the property layer turns them on.

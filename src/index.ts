@@ -1,5 +1,35 @@
 export type { ClientInvokeResult, LambdaClientOptions } from './callers/LambdaClient.js';
 export { LambdaClient } from './callers/LambdaClient.js';
+export type {
+  AtLeastOnceOptions,
+  AtLeastOnceViolation,
+  CheckedResult,
+  CheckName,
+  CustomViolation,
+  EffectKeyOf,
+  EffectLabelOptions,
+  ExactlyOnceOptions,
+  ExactlyOnceViolation,
+  InputModel,
+  NoLostEventsOptions,
+  NoLostEventsViolation,
+  OrderedPerKeyViolation,
+  RerunnableResult,
+  RetryPolicyOptions,
+  RetryPolicyViolation,
+  SameAsFaultFreeOptions,
+  SameAsFaultFreeViolation,
+  Violation,
+  ViolationData,
+} from './checks/index.js';
+export {
+  assertNoViolations,
+  CheckFailedError,
+  checks,
+  customViolation,
+  formatViolation,
+  formatViolations,
+} from './checks/index.js';
 export type { CallFault, Fault, FaultKind, FaultPlan, InvocationFault } from './faults/Fault.js';
 export { CALL_FAULT_KINDS, FAULT_KINDS, INVOCATION_FAULT_KINDS } from './faults/Fault.js';
 export { resolveFaultPlan } from './faults/FaultInjector.js';
@@ -102,6 +132,22 @@ export type {
 } from './models/sync.js';
 export type { TimelineOptions } from './report/timeline.js';
 export { formatTime, formatTimeline } from './report/timeline.js';
+export type { ScenarioArbOptions, SqsScenarioArbOptions } from './scenario/arbitraries.js';
+export { scenarios } from './scenario/arbitraries.js';
+export { runScenario, SCENARIO_MAX_EVENTS } from './scenario/runScenario.js';
+export type {
+  Scenario,
+  ScenarioConfig,
+  ScenarioDelivery,
+  ScenarioEvent,
+  ScenarioModel,
+  ScenarioResult,
+  ScenarioSetup,
+} from './scenario/Scenario.js';
+export { SCENARIO_FUNCTION_NAME } from './scenario/Scenario.js';
+export { formatScenario, loadScenario, saveScenario } from './scenario/scenarioFile.js';
+export { validateScenario } from './scenario/validateScenario.js';
+export { SCENARIO_DLQ_NAME, SCENARIO_FAILURES_NAME, SCENARIO_QUEUE_NAME } from './scenario/wireScenario.js';
 export type { CallerRecord, SimulationOptions, SimulationResult } from './Simulation.js';
 export { createSimulation, Simulation } from './Simulation.js';
 export type { CallSite, InFlightFate } from './services/callService.js';

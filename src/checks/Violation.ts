@@ -1,0 +1,144 @@
+import type { Effect } from '../services/ExternalApi.js';
+
+/** Which invocation model an input (request, event, message) went through. */
+export type InputModel = 'sync' | 'async' | 'sqs';
+
+/** A key's effects ran more than once, or (with `expectedKeys`) never. */
+export interface ExactlyOnceViolation {
+  readonly check: 'exactlyOnce';
+  readonly kind: 'duplicateEffect' | 'missingEffect';
+  /** The service of the effects (or `'effects'` when none were given). */
+  readonly service: string;
+  /** The operation, when every effect checked has the same one. */
+  readonly op?: string | undefined;
+  readonly key: string;
+  /** How many effects the key had (0 for a missing one). */
+  readonly count: number;
+  /** The key's effects, in landing order (who made them, when). */
+  readonly effects: readonly Effect[];
+  readonly message: string;
+}
+
+/** An expected key has no effect at all. */
+export interface AtLeastOnceViolation {
+  readonly check: 'atLeastOnce';
+  readonly kind: 'missingEffect';
+  readonly service: string;
+  readonly op?: string | undefined;
+  readonly key: string;
+  readonly message: string;
+}
+
+/**
+ * An input that did not end in exactly one terminal state: `lost` (it will never be processed:
+ * dropped, expired, discarded with nowhere to go) or `unfinished` (still waiting or running when
+ * the run ended; a liveness failure).
+ */
+export interface NoLostEventsViolation {
+  readonly check: 'noLostEvents';
+  readonly kind: 'lost' | 'unfinished';
+  readonly model: InputModel;
+  /** Request id, async request id or SQS message id. */
+  readonly input: string;
+  /** The function (sync, async) or the queue (sqs). */
+  readonly where: string;
+  /** Where it stood at the end: a request's `'running'`, an async event state or an SQS message status. */
+  readonly state: string;
+  /** async `discarded`: the discard condition (`RetriesExhausted`, `EventAgeExceeded`, …). */
+  readonly condition: string | undefined;
+  /** async `discarded`: no on-failure destination nor DLQ configured, or every delivery refused. */
+  readonly failureDelivery: 'notConfigured' | 'failed' | undefined;
+  /** async: why the destination / DLQ refused the record. */
+  readonly deliveryErrors: readonly string[];
+  readonly message: string;
+}
+
+/** A key's items arrived in another order than their sequence numbers. */
+export interface OrderedPerKeyViolation {
+  readonly check: 'orderedPerKey';
+  readonly kind: 'outOfOrder';
+  readonly key: string;
+  /** The key's sequence numbers, sorted (the order they should have arrived in). */
+  readonly expected: readonly (string | number)[];
+  /** The key's sequence numbers, in arrival order. */
+  readonly actual: readonly (string | number)[];
+  readonly message: string;
+}
+
+/**
+ * Lambda did not follow its retry rules: a synchronous request ran twice, an async event ran more
+ * attempts than allowed or retried before the configured delay, or an SQS message that had been
+ * deleted (or not delivered again) was invoked again.
+ */
+export interface RetryPolicyViolation {
+  readonly check: 'retryPolicyHonored';
+  readonly kind: 'tooManyAttempts' | 'retryTooEarly' | 'retriedAfterSuccess';
+  readonly model: InputModel;
+  /** Request id, async request id or SQS message id. */
+  readonly input: string;
+  /** The function (sync, async) or the queue (sqs). */
+  readonly where: string;
+  /** Attempts (invocations) seen so far, including the offending one. */
+  readonly attempts: number;
+  /** `tooManyAttempts`: the most allowed. */
+  readonly limit: number | undefined;
+  /** When the offending attempt started. */
+  readonly atMs: number;
+  /** `retryTooEarly`: the earliest instant the retry was allowed. */
+  readonly earliestMs: number | undefined;
+  readonly message: string;
+}
+
+/** The final state of a service under faults differs from the fault-free run of the same workload. */
+export interface SameAsFaultFreeViolation {
+  readonly check: 'sameAsFaultFree';
+  /** `stateDiffers`: a table's items; `effectsDiffer`: an external API's effects (op + args, as a multiset). */
+  readonly kind: 'stateDiffers' | 'effectsDiffer';
+  readonly service: string;
+  /** The faulty run's side: table items (sorted by key) or `{ op, args }` effects (sorted). */
+  readonly faulty: readonly unknown[];
+  /** The fault-free run's side, in the same form. */
+  readonly faultFree: readonly unknown[];
+  /** Entries only in the faulty run (for effects, one per extra occurrence). */
+  readonly onlyFaulty: readonly unknown[];
+  /** Entries only in the fault-free run. */
+  readonly onlyFaultFree: readonly unknown[];
+  readonly message: string;
+}
+
+/**
+ * A broken invariant, as data: which check, what it found, and a message that explains the rule
+ * and suggests the fix. Checks return `Violation[]` (empty = the invariant holds). The `message`
+ * is made by {@link formatViolation} from the other fields (words live in one place).
+ */
+export type Violation =
+  | ExactlyOnceViolation
+  | AtLeastOnceViolation
+  | NoLostEventsViolation
+  | OrderedPerKeyViolation
+  | RetryPolicyViolation
+  | SameAsFaultFreeViolation
+  | CustomViolation;
+
+/**
+ * A user-defined invariant broken (an example's own check, a domain rule): `kind` names it and
+ * `explanation` says what went wrong and how to fix it. Build it with {@link customViolation}.
+ */
+export interface CustomViolation {
+  readonly check: 'custom';
+  readonly kind: string;
+  readonly explanation: string;
+  readonly message: string;
+}
+
+/** A {@link CustomViolation} whose message is its explanation. */
+export function customViolation(kind: string, explanation: string): CustomViolation {
+  return { check: 'custom', kind, explanation, message: explanation };
+}
+
+export type CheckName = Violation['check'];
+
+/** A violation without its message: what a check builds before the formatter words it. */
+export type ViolationData = WithoutMessage<Violation>;
+
+type WithoutMessage<V> = V extends Violation ? Omit<V, 'message'> : never;

@@ -1,0 +1,144 @@
+import { formatTime } from '../report/timeline.js';
+import type { Violation, ViolationData } from './Violation.js';
+
+const IDEMPOTENCY_FIX =
+  'make it idempotent (a conditional write on an idempotency key before the call, or an idempotency key the API honours)';
+
+const MODEL_BUG_FIX =
+  'This is a rule of Lambda itself, not of your handler: if the check was given the right settings, the simulation broke it; report it to lambdasim with the seed and scenario';
+
+/**
+ * The message of a violation: what happened, the rule it breaks, and how to fix it. Every word a
+ * check says is here, built from the violation's data.
+ *
+ * @example
+ * ```ts
+ * formatViolation(violations[0]!);
+ * // 'payments.charge ran 2 times for key o-1 (expected exactly once). A retry or redelivery ...'
+ * ```
+ */
+export function formatViolation(v: Violation | ViolationData): string {
+  switch (v.check) {
+    case 'exactlyOnce': {
+      const subject = subjectOf(v.service, v.op);
+      if (v.kind === 'duplicateEffect') {
+        const by = requestsOf(v.effects.map((e) => e.requestId ?? e.by));
+        return `${subject} ran ${v.count} times for key ${v.key} (expected exactly once)${by}. A retry or redelivery repeated the side effect: ${IDEMPOTENCY_FIX}.`;
+      }
+      return `${subject} never ran for key ${v.key} (expected exactly once). The input was lost or gave up before the call landed: let a failed attempt throw so Lambda retries it, and check noLostEvents.`;
+    }
+    case 'atLeastOnce':
+      return `${subjectOf(v.service, v.op)} never ran for key ${v.key} (expected at least once). Nothing made the work happen after a failure: let errors propagate so Lambda retries or redelivers (do not swallow them), give failed inputs a DLQ or on-failure destination, and check noLostEvents.`;
+    case 'noLostEvents':
+      return formatLost(v);
+    case 'orderedPerKey':
+      return `items for key ${v.key} arrived in the order ${list(v.actual)} but were sent as ${list(v.expected)} (expected send order within a key). Something reordered them: send through a FIFO queue with the key as message group id, process a group's records in order, and stop at a group's first failure (report the rest as batch item failures).`;
+    case 'retryPolicyHonored':
+      return formatRetry(v);
+    case 'custom':
+      return v.explanation;
+    case 'sameAsFaultFree': {
+      const what =
+        v.kind === 'stateDiffers'
+          ? `table ${v.service} ends in a different state under faults than in the fault-free run of the same workload`
+          : `api ${v.service} received different effects (op + args) under faults than in the fault-free run of the same workload`;
+      const diff = `only under faults: ${list(v.onlyFaulty)}; only without faults: ${list(v.onlyFaultFree)}`;
+      return `${what} (${diff}). A retry, redelivery, timeout or crash changed the outcome: ${IDEMPOTENCY_FIX}; write a done-marker only after the effect, and never read-modify-write without a condition.`;
+    }
+    default:
+      return assertNever(v);
+  }
+}
+
+/**
+ * The messages of several violations, one numbered paragraph each (empty string for none).
+ *
+ * @example
+ * ```ts
+ * console.log(formatViolations(checks.exactlyOnce(result.effects('payments'), (e) => orderIdOf(e))));
+ * ```
+ */
+export function formatViolations(violations: readonly (Violation | ViolationData)[]): string {
+  if (violations.length === 0) return '';
+  const head = `${violations.length} violation${violations.length === 1 ? '' : 's'}:`;
+  return [head, ...violations.map((v, i) => `${i + 1}. [${v.check}] ${formatViolation(v)}`)].join('\n');
+}
+
+function formatLost(v: Extract<ViolationData, { check: 'noLostEvents' }>): string {
+  switch (v.model) {
+    case 'sync':
+      return `synchronous request ${v.input} to ${v.where} had no response when the run ended (${v.kind}; every request must be answered). Let the run reach quiescence, or find the work that never completes.`;
+    case 'async':
+      if (v.kind === 'unfinished')
+        return `async event ${v.input} to ${v.where} was still ${v.state} when the run ended (unfinished; every event must succeed or be discarded to a destination). Let the run reach quiescence (retries come 1 and 2 minutes after a failure), or look for throttling that never clears.`;
+      if (v.state === 'dropped')
+        return `async event ${v.input} to ${v.where} was dropped before any attempt (lost). AWS may drop asynchronous events: for inputs you cannot lose, send them through SQS or invoke synchronously, or reconcile from the source.`;
+      if (v.failureDelivery === 'failed')
+        return `async event ${v.input} to ${v.where} was discarded (${v.condition ?? 'unknown condition'}) and its record could not be delivered: ${v.deliveryErrors.join('; ')} (lost). Fix the on-failure destination / DLQ (e.g. a standard queue, not FIFO) so discarded events can be replayed.`;
+      return `async event ${v.input} to ${v.where} was discarded (${v.condition ?? 'unknown condition'}) with no on-failure destination or dead-letter queue (lost). Configure one so discarded events are kept and can be replayed.`;
+    case 'sqs':
+      if (v.kind === 'lost')
+        return `SQS message ${v.input} on ${v.where} ended ${v.state} without being processed (lost). It stayed past the queue's retention period: give the queue a redrive policy (DLQ, maxReceiveCount) so failing messages leave it, and make sure the consumer keeps up.`;
+      return `SQS message ${v.input} on ${v.where} was still ${v.state} when the run ended (unfinished; every message must be deleted, filtered or dead-lettered). Let the run reach quiescence, or give the queue a redrive policy so a message that keeps failing ends in a DLQ.`;
+    default:
+      return assertNever(v.model);
+  }
+}
+
+function formatRetry(v: Extract<ViolationData, { check: 'retryPolicyHonored' }>): string {
+  const at = formatTime(v.atMs);
+  const input =
+    v.model === 'sync'
+      ? `synchronous request ${v.input} to ${v.where}`
+      : v.model === 'async'
+        ? `async event ${v.input} to ${v.where}`
+        : `SQS message ${v.input} on ${v.where}`;
+  switch (v.kind) {
+    case 'tooManyAttempts':
+      if (v.model === 'sync')
+        return `${input} was invoked ${v.attempts} times (Lambda never retries a synchronous invoke: at most once per request id; a client retry is a new request). ${MODEL_BUG_FIX}.`;
+      if (v.model === 'async')
+        return `${input} ran ${v.attempts} attempts, the last at ${at} (at most ${v.limit ?? '?'}: maximumRetryAttempts + 1 per delivery). ${MODEL_BUG_FIX}.`;
+      return `${input} was invoked ${v.attempts} times at ${at} but delivered only ${v.limit ?? '?'} times (each invocation needs a receive). ${MODEL_BUG_FIX}.`;
+    case 'retryTooEarly':
+      return `${input} started attempt ${v.attempts} at ${at}, before ${formatTime(v.earliestMs ?? 0)} (a retry waits the configured delay after the failed attempt: 1 minute, then 2, by default). ${MODEL_BUG_FIX}.`;
+    case 'retriedAfterSuccess':
+      return v.model === 'sqs'
+        ? `${input} was invoked again at ${at} after it had been deleted, without being delivered again (a deleted message is never redelivered). ${MODEL_BUG_FIX}.`
+        : `${input} was invoked again at ${at} after it had succeeded (attempt ${v.attempts}; Lambda retries only failed attempts). ${MODEL_BUG_FIX}.`;
+    default:
+      return assertNever(v.kind);
+  }
+}
+
+function subjectOf(service: string, op: string | undefined): string {
+  return op === undefined ? service : `${service}.${op}`;
+}
+
+function requestsOf(ids: readonly string[]): string {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return '';
+  return ` in request${unique.length === 1 ? '' : 's'} ${unique.join(', ')}`;
+}
+
+const MAX_LIST_CHARS = 300;
+
+/** Compact JSON of a list, cut at a readable length. */
+function list(values: readonly unknown[]): string {
+  let text: string;
+  try {
+    text = JSON.stringify(values) ?? String(values);
+  } catch {
+    text = String(values);
+  }
+  return text.length > MAX_LIST_CHARS ? `${text.slice(0, MAX_LIST_CHARS - 3)}...` : text;
+}
+
+function assertNever(value: never): never {
+  throw new Error(`formatViolation: unknown violation ${JSON.stringify(value)}`);
+}
+
+/** @internal Completes a check's finding with its message. */
+export function withMessage<V extends ViolationData>(data: V): V & { readonly message: string } {
+  return { ...data, message: formatViolation(data) };
+}

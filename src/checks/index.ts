@@ -1,0 +1,59 @@
+import { atLeastOnce } from './atLeastOnce.js';
+import { exactlyOnce } from './exactlyOnce.js';
+import { noLostEvents } from './noLostEvents.js';
+import { orderedPerKey } from './orderedPerKey.js';
+import { retryPolicyHonored } from './retryPolicyHonored.js';
+import { sameAsFaultFree } from './sameAsFaultFree.js';
+
+/**
+ * The registry of checks. Each returns its violations as data (`Violation[]`, empty when the
+ * invariant holds; `sameAsFaultFree` a promise of them); turn them into a failure with
+ * {@link assertNoViolations} or words with {@link formatViolations}.
+ *
+ * Safety checks (`exactlyOnce`, `orderedPerKey`, `retryPolicyHonored`, `sameAsFaultFree`) hold on
+ * the faulty run; liveness checks (`atLeastOnce`, `noLostEvents`) need a run that ended quiescent
+ * after its faults (nothing left to retry).
+ *
+ * @example
+ * ```ts
+ * const result = await sim.run();
+ * assertNoViolations([
+ *   ...checks.exactlyOnce(result.effects('payments'), (e) => (e.args as { orderId: string }).orderId),
+ *   ...checks.noLostEvents(result),
+ *   ...checks.retryPolicyHonored(result),
+ * ]);
+ * ```
+ */
+export const checks = {
+  exactlyOnce,
+  atLeastOnce,
+  noLostEvents,
+  orderedPerKey,
+  retryPolicyHonored,
+  sameAsFaultFree,
+} as const;
+
+export type { AtLeastOnceOptions } from './atLeastOnce.js';
+export { assertNoViolations, CheckFailedError } from './assertNoViolations.js';
+export type { CheckedResult } from './CheckedResult.js';
+export type { EffectKeyOf, EffectLabelOptions } from './effectKeys.js';
+export type { ExactlyOnceOptions } from './exactlyOnce.js';
+export { formatViolation, formatViolations } from './formatViolation.js';
+export { customViolation } from './Violation.js';
+export type { NoLostEventsOptions } from './noLostEvents.js';
+export type { RetryPolicyOptions } from './retryPolicyHonored.js';
+export type { RerunnableResult, SameAsFaultFreeOptions } from './sameAsFaultFree.js';
+export type {
+  AtLeastOnceViolation,
+  CustomViolation,
+  CheckName,
+  ExactlyOnceViolation,
+  InputModel,
+  NoLostEventsViolation,
+  OrderedPerKeyViolation,
+  RetryPolicyViolation,
+  SameAsFaultFreeViolation,
+  Violation,
+  ViolationData,
+} from './Violation.js';
+export { atLeastOnce, exactlyOnce, noLostEvents, orderedPerKey, retryPolicyHonored, sameAsFaultFree };

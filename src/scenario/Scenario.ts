@@ -1,0 +1,100 @@
+import type { SQSEvent } from 'aws-lambda';
+import type { FaultPlan } from '../faults/Fault.js';
+import type { HandlerFactory } from '../lambda/Environment.js';
+import type { Simulation, SimulationResult } from '../Simulation.js';
+
+/** Which invocation model drives the handler. */
+export type ScenarioModel = 'sync' | 'async' | 'sqs';
+
+/** One input event of the workload, sent at a virtual instant. */
+export interface ScenarioEvent<E = unknown> {
+  readonly atMs: number;
+  readonly body: E;
+  /**
+   * sqs: the event's message group (`groupOf` of `scenarios.sqs`). On a FIFO queue it is the
+   * `MessageGroupId` (absent: every event is in group `"default"`); on a standard queue it is
+   * only a label for checks such as orderedPerKey. Ignored by the sync and async models.
+   */
+  readonly group?: string;
+}
+
+/** Configuration variations a scenario applies (plain data; every field optional). */
+export interface ScenarioConfig {
+  readonly timeoutS?: number;
+  readonly memoryMB?: number;
+  readonly reservedConcurrency?: number;
+  /** sync: the caller's client timeout and attempts (SDK-like retries). */
+  readonly clientTimeoutMs?: number;
+  readonly clientMaxAttempts?: number;
+  /** async */
+  readonly maximumRetryAttempts?: number;
+  readonly maximumEventAgeS?: number;
+  /**
+   * async: give the function an on-failure destination (an SQS sink named
+   * `Handler-failures`). A discarded event with no destination is lost, and noLostEvents says so
+   * when this is off. @defaultValue true
+   */
+  readonly onFailureDestination?: boolean;
+  /** sqs */
+  readonly fifo?: boolean;
+  readonly batchSize?: number;
+  readonly maximumBatchingWindowS?: number;
+  readonly visibilityTimeoutS?: number;
+  readonly maxReceiveCount?: number;
+  readonly reportBatchItemFailures?: boolean;
+}
+
+/** At-least-once behaviours AWS may show (seeded choices), off unless the scenario turns them on. */
+export interface ScenarioDelivery {
+  /** async: probability that an event is delivered a second time. */
+  readonly asyncDuplicateProbability?: number;
+  /** async: dispatch order among ready events is a seeded random choice. */
+  readonly asyncReorder?: boolean;
+  /** sqs standard: probability that a receive returns a duplicate. */
+  readonly sqsDuplicateRate?: number;
+  /** sqs standard: how far out of order a receive may reach (0 = in order). */
+  readonly sqsReorderWindow?: number;
+}
+
+/**
+ * A whole test case as one serialisable value: workload, configuration, delivery behaviours, fault
+ * plan and seed. Printable as a literal, savable as JSON (fixtures/regressions/*.json), and
+ * shrinkable by fast-check. Run it with {@link runScenario}.
+ */
+export interface Scenario<E = unknown> {
+  readonly model: ScenarioModel;
+  readonly seed: number;
+  readonly events: readonly ScenarioEvent<E>[];
+  readonly config: ScenarioConfig;
+  readonly delivery: ScenarioDelivery;
+  readonly faults: FaultPlan;
+}
+
+/**
+ * What the user gives a scenario: called once per run with the fresh simulation, it defines the
+ * services the handler talks to and returns the handler factory. The function is defined as
+ * {@link SCENARIO_FUNCTION_NAME} by the runner; fault plans aim at that name. The handler gets
+ * an event body `E` (sync, async), or an `SQSEvent` whose records carry the bodies as JSON text
+ * (sqs).
+ *
+ * @example
+ * ```ts
+ * const setup: ScenarioSetup<Order> = (sim) => {
+ *   const payments = sim.api('payments');
+ *   return makeChargeHandler({ payments });
+ * };
+ * ```
+ */
+export type ScenarioSetup<E = unknown> = (sim: Simulation) => HandlerFactory<E> | HandlerFactory<SQSEvent>;
+
+/** The function name a scenario defines its handler under. */
+export const SCENARIO_FUNCTION_NAME = 'Handler';
+
+/** A finished scenario run: the simulation's result plus what the checks need. */
+export interface ScenarioResult<E = unknown> extends SimulationResult {
+  readonly scenario: Scenario<E>;
+  /** The simulation the run used (to inspect services: tables, queues, sinks). */
+  readonly sim: Simulation;
+  /** Runs the same scenario and setup with no faults and no at-least-once behaviours. */
+  rerunFaultFree(): Promise<ScenarioResult<E>>;
+}

@@ -1,0 +1,356 @@
+import fc from 'fast-check';
+import { ConfigError, checkOptions, intInRange } from '../errors.js';
+import { faultPlanArb, type FaultPlanArbOptions } from '../faults/arbitraries.js';
+import type { FaultPlan } from '../faults/Fault.js';
+import {
+  SCENARIO_FUNCTION_NAME,
+  type Scenario,
+  type ScenarioConfig,
+  type ScenarioDelivery,
+  type ScenarioEvent,
+  type ScenarioModel,
+} from './Scenario.js';
+import { validateScenario } from './validateScenario.js';
+import { createScenarioSimulation, wireScenario } from './wireScenario.js';
+
+/** Options of `scenarios.sync`, `scenarios.async` and `scenarios.sqs`. */
+export interface ScenarioArbOptions<E> {
+  /** The event bodies (the user's workload). */
+  readonly events: fc.Arbitrary<E>;
+  /** Fewest events in a scenario. @defaultValue 1 */
+  readonly minEvents?: number;
+  /** Most events in a scenario. @defaultValue 10 */
+  readonly maxEvents?: number;
+  /** Events are sent at instants drawn in [0, spreadMs], sorted. @defaultValue 1000 */
+  readonly spreadMs?: number;
+  /**
+   * The fault plan: `'aws'` is `faultPlanArb` (swarm, every kind AWS can produce, up to 3 faults)
+   * aimed at the function `Handler` and at `services`; an options object tunes that
+   * `faultPlanArb`; `'none'` gives empty plans. @defaultValue 'aws'
+   */
+  readonly faults?: 'none' | 'aws' | FaultPlanArbOptions;
+  /** Services the setup defines (tables, APIs) that call faults may aim at, e.g. `['payments']`. @defaultValue [] */
+  readonly services?: readonly string[];
+  /**
+   * Fixed configuration: these fields are used as given; every other field the model reads is
+   * drawn from a realistic range that AWS accepts (e.g. an SQS visibility timeout at least the
+   * function timeout). @defaultValue {}
+   */
+  readonly config?: ScenarioConfig;
+  /**
+   * At-least-once behaviours: `'aws'` turns each one the model has on or off per scenario
+   * (swarm style), with small probabilities; `'none'` keeps them all off. @defaultValue 'aws'
+   */
+  readonly delivery?: 'aws' | 'none';
+}
+
+/** Options of `scenarios.sqs`: {@link ScenarioArbOptions} plus the message group of an event. */
+export interface SqsScenarioArbOptions<E> extends ScenarioArbOptions<E> {
+  /**
+   * The message group of an event body, stored as the event's `group`: its MessageGroupId on a
+   * FIFO queue, a label for ordering checks on a standard one. Without it, FIFO events share
+   * the group `"default"`.
+   */
+  readonly groupOf?: (body: E) => string;
+}
+
+const KNOWN = new Set([
+  'events',
+  'minEvents',
+  'maxEvents',
+  'spreadMs',
+  'faults',
+  'services',
+  'config',
+  'delivery',
+]);
+const SQS_KNOWN = new Set([...KNOWN, 'groupOf']);
+
+/** fast-check's integer arbitraries stop at 2^31 - 1. */
+const MAX_INT = 0x7fffffff;
+
+/**
+ * Drawn ranges of the config fields. Each shrinks toward its first / smallest value. Memory is
+ * never drawn: the simulation has no memory model, so it would only add noise to scenarios.
+ */
+const RANGES = {
+  timeoutS: { min: 1, max: 30 },
+  reservedConcurrency: { min: 1, max: 10 },
+  clientTimeoutMs: { min: 100, max: 10_000 },
+  clientMaxAttempts: { min: 1, max: 3 },
+  maximumRetryAttempts: { min: 0, max: 2 },
+  maximumEventAgeS: [21_600, 3_600, 60],
+  batchSize: { min: 1, max: 10 },
+  maximumBatchingWindowS: { min: 0, max: 5 },
+  /** Added to the function timeout (visibility >= timeout, as a mapping requires). */
+  extraVisibilityS: { min: 0, max: 60 },
+  maxReceiveCount: { min: 1, max: 5 },
+  /** Largest first: a shrunk scenario needs fewer events to show a duplicate. */
+  duplicateProbability: [0.1, 0.05, 0.01],
+  sqsReorderWindow: { min: 2, max: 5 },
+} as const;
+
+/** `fc.record` with plain objects only (what JSON and literals give back). */
+function record<T>(model: { [K in keyof T]: fc.Arbitrary<T[K]> }): fc.Arbitrary<T> {
+  return fc.record(model, { noNullPrototype: true });
+}
+
+/** Off half of the time (and when shrinking), else one of `arb`'s values. */
+function maybe<T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> {
+  return fc.option(arb, { nil: undefined, freq: 2 });
+}
+
+/** A fixed field, or one drawn by `arb`. */
+function fixedOr<T>(fixed: T | undefined, arb: fc.Arbitrary<T>): fc.Arbitrary<T> {
+  return fixed === undefined ? arb : fc.constant(fixed);
+}
+
+/** `value` without its `undefined` fields: scenarios stay plain JSON with short literals. */
+function compact<T extends object>(value: { [K in keyof T]: T[K] | undefined }): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) if (v !== undefined) out[key] = v;
+  return out as T;
+}
+
+interface Resolved<E> {
+  readonly events: fc.Arbitrary<E>;
+  readonly minEvents: number;
+  readonly maxEvents: number;
+  readonly spreadMs: number;
+  readonly faults: fc.Arbitrary<FaultPlan>;
+  readonly config: ScenarioConfig;
+  readonly delivery: boolean;
+  readonly groupOf: ((body: E) => string) | undefined;
+}
+
+function resolve<E>(model: ScenarioModel, options: SqsScenarioArbOptions<E>): Resolved<E> {
+  const api = `scenarios.${model}`;
+  const o = checkOptions(api, options, model === 'sqs' ? SQS_KNOWN : KNOWN);
+  if (!(o.events instanceof fc.Arbitrary))
+    throw new ConfigError(api, 'events', 'must be a fast-check arbitrary of event bodies', o.events);
+  const minEvents = intInRange(api, 'minEvents', o.minEvents ?? 1, 0, 10_000);
+  const maxEvents = intInRange(api, 'maxEvents', o.maxEvents ?? 10, minEvents, 10_000);
+  const spreadMs = intInRange(api, 'spreadMs', o.spreadMs ?? 1000, 0, MAX_INT);
+  const services = o.services ?? [];
+  if (!Array.isArray(services) || services.some((s) => typeof s !== 'string' || s === ''))
+    throw new ConfigError(api, 'services', 'must be an array of service names', services);
+  const faults = o.faults ?? 'aws';
+  let faultArb: fc.Arbitrary<FaultPlan>;
+  if (faults === 'none') faultArb = fc.constant<FaultPlan>([]);
+  else if (faults === 'aws' || (faults !== null && typeof faults === 'object' && !Array.isArray(faults)))
+    faultArb = faultPlanArb(
+      { functions: [SCENARIO_FUNCTION_NAME], services: services as string[] },
+      faults === 'aws' ? {} : (faults as FaultPlanArbOptions),
+    );
+  else throw new ConfigError(api, 'faults', "must be 'aws', 'none' or faultPlanArb options", faults);
+  const delivery = o.delivery ?? 'aws';
+  if (delivery !== 'aws' && delivery !== 'none')
+    throw new ConfigError(api, 'delivery', "must be 'aws' or 'none'", delivery);
+  const groupOf = o.groupOf;
+  if (groupOf !== undefined && typeof groupOf !== 'function')
+    throw new ConfigError(api, 'groupOf', 'must be a function (body) => group', groupOf);
+
+  // The fixed config: fields of this model only, valid as the models check them.
+  const config = (o.config ?? {}) as ScenarioConfig;
+  const probe = { model, seed: 0, events: [], config, delivery: {}, faults: [] };
+  validateScenario(probe, api);
+  // The fixed fields together, checked by the models themselves; drawn fields are valid by
+  // construction (an SQS timeout is drawn at most the visibility, a visibility at least the
+  // timeout), so the probe uses the drawn ranges' smallest values.
+  const probeConfig: ScenarioConfig =
+    model === 'sqs'
+      ? {
+          ...config,
+          timeoutS: config.timeoutS ?? RANGES.timeoutS.min,
+          visibilityTimeoutS:
+            config.visibilityTimeoutS ?? Math.max(30, config.timeoutS ?? RANGES.timeoutS.min),
+        }
+      : config;
+  const sim = createScenarioSimulation({ ...probe, config: probeConfig }, api);
+  wireScenario(sim, { ...probe, config: probeConfig }, () => async () => undefined, api);
+
+  return {
+    events: o.events as fc.Arbitrary<E>,
+    minEvents,
+    maxEvents,
+    spreadMs,
+    faults: faultArb,
+    config,
+    delivery: delivery === 'aws',
+    groupOf: groupOf as ((body: E) => string) | undefined,
+  };
+}
+
+/** Sorted events: shrinks toward fewer events, earlier instants and smaller bodies. */
+function eventsArb<E>(r: Resolved<E>): fc.Arbitrary<ScenarioEvent<E>[]> {
+  return fc
+    .array(fc.tuple(fc.integer({ min: 0, max: r.spreadMs }), r.events), {
+      minLength: r.minEvents,
+      maxLength: r.maxEvents,
+      size: 'max',
+    })
+    .map((drawn) =>
+      drawn
+        .map(([atMs, body]): ScenarioEvent<E> => {
+          if (r.groupOf === undefined) return { atMs, body };
+          return { atMs, group: r.groupOf(body), body };
+        })
+        // Array.prototype.sort is stable: events drawn at the same instant keep their order.
+        .sort((a, b) => a.atMs - b.atMs),
+    );
+}
+
+const seedArb = fc.integer({ min: 0, max: MAX_INT });
+
+function scenarioArb<E>(
+  model: ScenarioModel,
+  r: Resolved<E>,
+  config: fc.Arbitrary<ScenarioConfig>,
+  delivery: fc.Arbitrary<ScenarioDelivery>,
+): fc.Arbitrary<Scenario<E>> {
+  // The delivery knobs depend on the config (a FIFO queue has none), so they are drawn anyway and
+  // dropped by `map`: no `chain`, which would regenerate them whenever the config shrinks.
+  // Record order is shrink priority: events and faults first, the seed last (a seed shrunk first
+  // fixes the random choices of the run, and the events could then no longer shrink).
+  return record({
+    events: eventsArb(r),
+    faults: r.faults,
+    delivery: r.delivery ? delivery : fc.constant<ScenarioDelivery>({}),
+    config,
+    seed: seedArb,
+  }).map((s): Scenario<E> => ({
+    model,
+    seed: s.seed,
+    events: s.events,
+    config: s.config,
+    delivery: s.config.fifo === true ? {} : s.delivery,
+    faults: s.faults,
+  }));
+}
+
+function commonConfig(c: ScenarioConfig, maxTimeoutS: number = RANGES.timeoutS.max) {
+  return {
+    timeoutS: fixedOr(c.timeoutS, fc.integer({ min: RANGES.timeoutS.min, max: maxTimeoutS })),
+    memoryMB: fc.constant(c.memoryMB),
+    reservedConcurrency:
+      c.reservedConcurrency === undefined
+        ? maybe(fc.integer(RANGES.reservedConcurrency))
+        : fc.constant(c.reservedConcurrency),
+  };
+}
+
+function syncScenarios<E>(options: ScenarioArbOptions<E>): fc.Arbitrary<Scenario<E>> {
+  const r = resolve('sync', options);
+  const c = r.config;
+  const config = record({
+    ...commonConfig(c),
+    clientTimeoutMs:
+      c.clientTimeoutMs === undefined
+        ? maybe(fc.integer(RANGES.clientTimeoutMs))
+        : fc.constant(c.clientTimeoutMs),
+    clientMaxAttempts: fixedOr(c.clientMaxAttempts, fc.integer(RANGES.clientMaxAttempts)),
+  }).map((drawn) => compact<ScenarioConfig>(drawn));
+  return scenarioArb('sync', r, config, fc.constant({}));
+}
+
+function asyncScenarios<E>(options: ScenarioArbOptions<E>): fc.Arbitrary<Scenario<E>> {
+  const r = resolve('async', options);
+  const c = r.config;
+  const config = record({
+    ...commonConfig(c),
+    maximumRetryAttempts: fixedOr(c.maximumRetryAttempts, fc.integer(RANGES.maximumRetryAttempts)),
+    maximumEventAgeS: fixedOr(c.maximumEventAgeS, fc.constantFrom(...RANGES.maximumEventAgeS)),
+    onFailureDestination: fc.constant(c.onFailureDestination),
+  }).map((drawn) => compact<ScenarioConfig>(drawn));
+  const delivery = record({
+    asyncDuplicateProbability: maybe(fc.constantFrom(...RANGES.duplicateProbability)),
+    asyncReorder: maybe(fc.constant(true as const)),
+  }).map((drawn) => compact<ScenarioDelivery>(drawn));
+  return scenarioArb('async', r, config, delivery);
+}
+
+function sqsScenarios<E>(options: SqsScenarioArbOptions<E>): fc.Arbitrary<Scenario<E>> {
+  const r = resolve('sqs', options);
+  const c = r.config;
+  // A batching window or a batch over 10 rules FIFO out (AWS refuses both on FIFO mappings).
+  const fifoPossible = (c.maximumBatchingWindowS ?? 0) === 0 && (c.batchSize ?? 1) <= 10;
+  const maxTimeoutS = Math.max(
+    RANGES.timeoutS.min,
+    Math.min(RANGES.timeoutS.max, c.visibilityTimeoutS ?? RANGES.timeoutS.max),
+  );
+  const config = record({
+    ...commonConfig(c, maxTimeoutS),
+    fifo: fixedOr(c.fifo, fifoPossible ? fc.boolean() : fc.constant(false)),
+    batchSize: fixedOr(c.batchSize, fc.integer(RANGES.batchSize)),
+    maximumBatchingWindowS: fixedOr(c.maximumBatchingWindowS, fc.integer(RANGES.maximumBatchingWindowS)),
+    extraVisibilityS: fc.integer(RANGES.extraVisibilityS),
+    maxReceiveCount: fixedOr(c.maxReceiveCount, fc.integer(RANGES.maxReceiveCount)),
+    reportBatchItemFailures: fixedOr(c.reportBatchItemFailures, fc.boolean()),
+  }).map(({ extraVisibilityS, ...drawn }) =>
+    compact<ScenarioConfig>({
+      ...drawn,
+      // FIFO mappings take no batching window: left out rather than drawn.
+      maximumBatchingWindowS:
+        drawn.fifo && c.maximumBatchingWindowS === undefined ? undefined : drawn.maximumBatchingWindowS,
+      visibilityTimeoutS: c.visibilityTimeoutS ?? drawn.timeoutS + extraVisibilityS,
+    }),
+  );
+  const standardDelivery = record({
+    sqsDuplicateRate: maybe(fc.constantFrom(...RANGES.duplicateProbability)),
+    sqsReorderWindow: maybe(fc.integer(RANGES.sqsReorderWindow)),
+  }).map((drawn) => compact<ScenarioDelivery>(drawn));
+  return scenarioArb('sqs', r, config, standardDelivery);
+}
+
+/**
+ * Scenario arbitraries per invocation model: a workload drawn from your arbitrary of event
+ * bodies, configuration variations (timeouts, retries, batch sizes, concurrency) and a fault
+ * plan, as one serialisable {@link Scenario}. Run one with `runScenario(scenario, setup)`.
+ *
+ * Shrinking goes toward fewer events sent earlier with smaller bodies, fewer and simpler faults,
+ * at-least-once delivery behaviours off, smaller config values (fewer retries and attempts, no
+ * client timeout, no reserved concurrency, batch size 1, the shortest valid visibility timeout)
+ * and seed 0. A property that fails on any duplicate charge of a non-idempotent async handler
+ * shrinks to one event and one fault.
+ *
+ * Drawn ranges (fields not fixed in `config`): `timeoutS` 1-30; `reservedConcurrency` unset or
+ * 1-10; sync `clientTimeoutMs` unset or 100-10,000, `clientMaxAttempts` 1-3; async
+ * `maximumRetryAttempts` 0-2, `maximumEventAgeS` 21,600 / 3,600 / 60; sqs `fifo`, `batchSize`
+ * 1-10, `maximumBatchingWindowS` 0-5 (standard only), `visibilityTimeoutS` = timeout + 0-60,
+ * `maxReceiveCount` 1-5, `reportBatchItemFailures`. `memoryMB` is never drawn (no memory
+ * model). Delivery `'aws'`: async duplicates (1-10 %) and reordering; standard SQS duplicates
+ * (1-10 %) and a reorder window of 2-5; each on in half of the scenarios.
+ *
+ * @example
+ * ```ts
+ * import fc from 'fast-check';
+ * const orders = scenarios.async({
+ *   events: fc.record({ orderId: fc.uuid(), amountCents: fc.integer({ min: 1, max: 10_000 }) }),
+ *   services: ['payments'],
+ * });
+ * await fc.assert(
+ *   fc.asyncProperty(orders, async (scenario) => {
+ *     const result = await runScenario(scenario, setup);
+ *     // … checks on result
+ *   }),
+ * );
+ * ```
+ *
+ * Gotchas: fault plans aim at `Handler` and at the `services` you name, which your setup must
+ * define (a fault aimed at an undefined service is a ConfigError when the scenario runs). With
+ * `delivery: 'aws'` a duplicate can come from AWS itself, with no fault in the plan; such
+ * duplicates are seeded probabilities, not data, so a counterexample that relies on one may keep
+ * a few events (as many as its seed needs for the duplicate to happen). Use `delivery: 'none'`
+ * to look for bugs that faults alone reach.
+ *
+ * @throws ConfigError at once for unknown options, a bad bound, or a fixed `config` that a model
+ * refuses or that does not apply to the model.
+ */
+export const scenarios = {
+  /** Synchronous invokes, one SDK-like caller per event. */
+  sync: <E>(options: ScenarioArbOptions<E>): fc.Arbitrary<Scenario<E>> => syncScenarios(options),
+  /** Asynchronous invokes (`Event`), with Lambda's retries and an on-failure destination. */
+  async: <E>(options: ScenarioArbOptions<E>): fc.Arbitrary<Scenario<E>> => asyncScenarios(options),
+  /** Messages through an SQS queue (standard or FIFO) and an event source mapping. */
+  sqs: <E>(options: SqsScenarioArbOptions<E>): fc.Arbitrary<Scenario<E>> => sqsScenarios(options),
+} as const;

@@ -1,0 +1,133 @@
+import { expect } from 'vitest';
+import type { Violation } from '../checks/Violation.js';
+import { ConfigError } from '../errors.js';
+import type { EffectKeyOf } from '../checks/effectKeys.js';
+import { type ExactlyOnceOptions, exactlyOnce } from '../checks/exactlyOnce.js';
+import { type NoLostEventsOptions, noLostEvents } from '../checks/noLostEvents.js';
+import type { ExternalApi } from '../services/ExternalApi.js';
+import type { SimulationResult } from '../Simulation.js';
+import { formatFailureReport } from './failureReport.js';
+import { installReplayPlugin } from './replayRecipe.js';
+
+/** The matchers `lambdasim/vitest` adds to `expect`. */
+export interface LambdasimMatchers<R = unknown> {
+  /**
+   * Passes when the `Violation[]` a check returned is empty. Give the run's result to add the
+   * scenario, the timeline, the trace hash and the replay command to the failure message.
+   * @example
+   * ```ts
+   * expect(checks.noLostEvents(result)).toHaveNoViolations(result);
+   * ```
+   */
+  toHaveNoViolations(result?: SimulationResult): R;
+  /**
+   * Passes when every key has exactly one landed effect on `service` (`checks.exactlyOnce`;
+   * `keyOf` returning `undefined` leaves an effect out, `options.expectedKeys` also reports keys
+   * with no effect).
+   * @example
+   * ```ts
+   * expect(result).toHaveEffectsExactlyOnce('payments', (e) => (e.args as Order).orderId);
+   * ```
+   */
+  toHaveEffectsExactlyOnce(
+    service: string | ExternalApi,
+    keyOf: EffectKeyOf,
+    options?: ExactlyOnceOptions,
+  ): R;
+  /**
+   * Passes when every input (request, async event, SQS message) ended in exactly one terminal
+   * state (`checks.noLostEvents`). Inputs still waiting or running count only when the run ended
+   * quiescent or `options.requireFinished` is set.
+   * @example
+   * ```ts
+   * expect(result).toHaveNoLostEvents();
+   * ```
+   */
+  toHaveNoLostEvents(options?: NoLostEventsOptions): R;
+}
+
+declare module 'vitest' {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-empty-object-type
+  interface Matchers<T = any> extends LambdasimMatchers<T> {}
+}
+
+type MatcherOutcome = { pass: boolean; message: () => string };
+
+function isSimulationResult(value: unknown): value is SimulationResult {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Array.isArray((value as { trace?: unknown }).trace) &&
+    typeof (value as { traceHash?: unknown }).traceHash === 'string' &&
+    typeof (value as { effects?: unknown }).effects === 'function'
+  );
+}
+
+function requireResult(matcher: string, received: unknown): SimulationResult {
+  if (!isSimulationResult(received)) {
+    throw new ConfigError(
+      matcher,
+      'received value',
+      'must be a ScenarioResult or SimulationResult (what runScenario / sim.run() resolve to)',
+      received,
+    );
+  }
+  return received;
+}
+
+function outcome(
+  matcher: string,
+  violations: readonly Violation[],
+  result: SimulationResult | undefined,
+): MatcherOutcome {
+  const pass = violations.length === 0;
+  return {
+    pass,
+    message: () =>
+      pass
+        ? `expected ${matcher} to find violations, found none`
+        : `${matcher}: ${formatFailureReport(violations, result)}`,
+  };
+}
+
+/** The matcher implementations, for `expect.extend` (done on import of `lambdasim/vitest`). */
+export const lambdasimMatchers = {
+  toHaveNoViolations(received: unknown, result?: SimulationResult): MatcherOutcome {
+    if (!Array.isArray(received)) {
+      throw new ConfigError(
+        'toHaveNoViolations',
+        'received value',
+        'must be a Violation[] (what checks.* return)',
+        received,
+      );
+    }
+    if (result !== undefined) requireResult('toHaveNoViolations', result);
+    return outcome('toHaveNoViolations', received as Violation[], result);
+  },
+  toHaveEffectsExactlyOnce(
+    received: unknown,
+    service: string | ExternalApi,
+    keyOf: EffectKeyOf,
+    options?: ExactlyOnceOptions,
+  ): MatcherOutcome {
+    const result = requireResult('toHaveEffectsExactlyOnce', received);
+    if (typeof keyOf !== 'function') {
+      throw new ConfigError('toHaveEffectsExactlyOnce', 'keyOf', 'must be a function (effect) => key', keyOf);
+    }
+    return outcome('toHaveEffectsExactlyOnce', exactlyOnce(result.effects(service), keyOf, options), result);
+  },
+  toHaveNoLostEvents(received: unknown, options?: NoLostEventsOptions): MatcherOutcome {
+    const result = requireResult('toHaveNoLostEvents', received);
+    return outcome('toHaveNoLostEvents', noLostEvents(result, options), result);
+  },
+};
+
+/**
+ * Registers {@link lambdasimMatchers} on vitest's `expect` and the fast-check plugin that writes
+ * the seed and path into their failure messages. Importing `lambdasim/vitest` calls it; calling
+ * it again does nothing more.
+ */
+export function installMatchers(): void {
+  expect.extend(lambdasimMatchers);
+  installReplayPlugin();
+}

@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import {
+  assertNoViolations,
+  CheckFailedError,
+  checks,
+  formatViolation,
+  formatViolations,
+  type Violation,
+  type ViolationData,
+} from '../../../src/index.js';
+import { chargeRun, CRASH_AFTER_CHARGE, orderIdOf } from './runs.js';
+
+/** One violation of every check and kind, as data. */
+const SAMPLES: readonly ViolationData[] = [
+  {
+    check: 'exactlyOnce',
+    kind: 'duplicateEffect',
+    service: 'payments',
+    op: 'charge',
+    key: 'o-1',
+    count: 2,
+    effects: [],
+  },
+  { check: 'exactlyOnce', kind: 'missingEffect', service: 'payments', key: 'o-1', count: 0, effects: [] },
+  { check: 'atLeastOnce', kind: 'missingEffect', service: 'mailer', op: 'send', key: 'o-1' },
+  ...(['sync', 'async', 'sqs'] as const).flatMap((model) =>
+    (['lost', 'unfinished'] as const).map((kind): ViolationData => ({
+      check: 'noLostEvents',
+      kind,
+      model,
+      input: 'id-1',
+      where: 'W',
+      state:
+        model === 'sqs'
+          ? kind === 'lost'
+            ? 'expired'
+            : 'visible'
+          : kind === 'lost'
+            ? 'discarded'
+            : 'queued',
+      condition: kind === 'lost' && model === 'async' ? 'RetriesExhausted' : undefined,
+      failureDelivery: kind === 'lost' && model === 'async' ? 'notConfigured' : undefined,
+      deliveryErrors: [],
+    })),
+  ),
+  { check: 'orderedPerKey', kind: 'outOfOrder', key: 'g-1', expected: [1, 2], actual: [2, 1] },
+  ...(['sync', 'async', 'sqs'] as const).flatMap((model) =>
+    (['tooManyAttempts', 'retryTooEarly', 'retriedAfterSuccess'] as const).map((kind): ViolationData => ({
+      check: 'retryPolicyHonored',
+      kind,
+      model,
+      input: 'id-1',
+      where: 'W',
+      attempts: 2,
+      limit: 1,
+      atMs: 61_000,
+      earliestMs: 90_000,
+    })),
+  ),
+  {
+    check: 'sameAsFaultFree',
+    kind: 'stateDiffers',
+    service: 'orders',
+    faulty: [],
+    faultFree: [],
+    onlyFaulty: [{ id: 1 }],
+    onlyFaultFree: [],
+  },
+  {
+    check: 'sameAsFaultFree',
+    kind: 'effectsDiffer',
+    service: 'payments',
+    faulty: [],
+    faultFree: [],
+    onlyFaulty: [],
+    onlyFaultFree: [{ op: 'charge', args: {} }],
+  },
+];
+
+describe('formatViolation', () => {
+  it('words every kind of every check: the finding, then the rule or the fix', () => {
+    for (const v of SAMPLES) {
+      const text = formatViolation(v);
+      expect(text, JSON.stringify(v)).toMatch(/^\S.*\. [A-Z].+\.$/s);
+      expect(text).not.toContain('undefined');
+    }
+  });
+
+  it('words the kinds distinctly', () => {
+    expect(new Set(SAMPLES.map((v) => formatViolation(v))).size).toBe(SAMPLES.length);
+  });
+
+  it('gives the example message for a duplicate charge', () => {
+    expect(formatViolation(SAMPLES[0]!)).toBe(
+      'payments.charge ran 2 times for key o-1 (expected exactly once). A retry or redelivery repeated the side ' +
+        'effect: make it idempotent (a conditional write on an idempotency key before the call, or an idempotency ' +
+        'key the API honours).',
+    );
+  });
+
+  it('formats a list with a count and numbered, check-tagged lines; nothing for none', () => {
+    expect(formatViolations([])).toBe('');
+    const text = formatViolations(SAMPLES.slice(0, 2));
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('2 violations:');
+    expect(lines[1]).toBe(`1. [exactlyOnce] ${formatViolation(SAMPLES[0]!)}`);
+    expect(lines[2]).toBe(`2. [exactlyOnce] ${formatViolation(SAMPLES[1]!)}`);
+    expect(formatViolations(SAMPLES.slice(0, 1)).split('\n')[0]).toBe('1 violation:');
+  });
+
+  it('cuts long lists of values', () => {
+    const long: ViolationData = {
+      ...SAMPLES[SAMPLES.length - 1]!,
+      onlyFaultFree: Array.from({ length: 200 }, (_, i) => i),
+    } as ViolationData;
+    expect(formatViolation(long)).toContain(',10...).');
+  });
+});
+
+describe('assertNoViolations', () => {
+  it('does nothing for no violations', () => {
+    expect(() => assertNoViolations([])).not.toThrow();
+  });
+
+  it('throws a CheckFailedError whose message is the formatted list, with the violations as data', async () => {
+    const { result } = await chargeRun({ idempotent: false, faults: CRASH_AFTER_CHARGE });
+    const violations: Violation[] = [
+      ...checks.exactlyOnce(result.effects('payments'), orderIdOf),
+      ...checks.noLostEvents(result),
+    ];
+    expect(violations).toHaveLength(1);
+    let caught: unknown;
+    try {
+      assertNoViolations(violations);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(CheckFailedError);
+    const error = caught as CheckFailedError;
+    expect(error.name).toBe('CheckFailedError');
+    expect(error.message).toBe(formatViolations(violations));
+    expect(error.message).toContain('[exactlyOnce] payments.charge ran 2 times for key o-1');
+    expect(error.violations).toBe(violations);
+  });
+
+  it("every check returns violations carrying the formatter's message", async () => {
+    const { result } = await chargeRun({ idempotent: false, faults: CRASH_AFTER_CHARGE });
+    for (const v of checks.exactlyOnce(result.effects('payments'), orderIdOf))
+      expect(v.message).toBe(formatViolation(v));
+  });
+});
+
+describe('checks registry', () => {
+  it('lists the six checks by name', () => {
+    expect(Object.keys(checks)).toEqual([
+      'exactlyOnce',
+      'atLeastOnce',
+      'noLostEvents',
+      'orderedPerKey',
+      'retryPolicyHonored',
+      'sameAsFaultFree',
+    ]);
+  });
+});

@@ -1,0 +1,237 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../src/errors.js';
+import type { FaultPlan } from '../../../src/faults/Fault.js';
+import { scenarios } from '../../../src/scenario/arbitraries.js';
+import { runScenario } from '../../../src/scenario/runScenario.js';
+import type { Scenario, ScenarioModel, ScenarioSetup } from '../../../src/scenario/Scenario.js';
+import { validateScenario } from '../../../src/scenario/validateScenario.js';
+
+interface Order {
+  readonly orderId: string;
+  readonly amountCents: number;
+}
+
+const orderArb: fc.Arbitrary<Order> = fc.record({
+  orderId: fc.constantFrom('o-1', 'o-2', 'o-3', 'o-4'),
+  amountCents: fc.integer({ min: 1, max: 10_000 }),
+});
+const SERVICES = ['payments', 'orders'];
+
+/** Charges, then records the order: two services for call faults to aim at. */
+async function charge(
+  payments: { call(op: string, args: unknown): Promise<unknown> },
+  orders: { put(item: { orderId: string; amountCents: number }): Promise<unknown> },
+  order: Order,
+): Promise<void> {
+  await payments.call('charge', order);
+  await orders.put(order);
+}
+
+const setupFor =
+  (model: ScenarioModel): ScenarioSetup<Order> =>
+  (sim) => {
+    const payments = sim.api('payments', { latencyMs: 20 });
+    const orders = sim.table<{ orderId: string; amountCents: number }>('orders', { key: 'orderId' });
+    if (model !== 'sqs') return () => async (order: Order) => charge(payments, orders, order);
+    return () => async (event: { Records: { messageId: string; body: string }[] }) => {
+      for (const record of event.Records) await charge(payments, orders, JSON.parse(record.body) as Order);
+    };
+  };
+
+const arbs = {
+  sync: scenarios.sync({ events: orderArb, services: SERVICES }),
+  async: scenarios.async({ events: orderArb, services: SERVICES }),
+  sqs: scenarios.sqs({ events: orderArb, services: SERVICES, groupOf: (order) => order.orderId }),
+} as const;
+
+/** The rules every generated scenario follows, whatever the draw. */
+function expectWellFormed(scenario: Scenario<Order>, model: ScenarioModel): void {
+  expect(validateScenario(scenario)).toBe(scenario);
+  expect(scenario.model).toBe(model);
+  expect(scenario.events.length).toBeGreaterThanOrEqual(1);
+  expect(scenario.events.length).toBeLessThanOrEqual(10);
+  const times = scenario.events.map((e) => e.atMs);
+  expect(times).toEqual([...times].sort((a, b) => a - b));
+  expect(times.every((t) => t >= 0 && t <= 1000)).toBe(true);
+  for (const fault of scenario.faults)
+    if ('fn' in fault) expect(fault.fn).toBe('Handler');
+    else expect(SERVICES).toContain(fault.service);
+  // Plain JSON: survives a round trip unchanged.
+  expect(JSON.parse(JSON.stringify(scenario))).toEqual(scenario);
+  const c = scenario.config;
+  if (model === 'sqs') {
+    expect(c.visibilityTimeoutS).toBeGreaterThanOrEqual(c.timeoutS!);
+    if (c.fifo) {
+      expect(scenario.delivery).toEqual({});
+      expect(c.maximumBatchingWindowS).toBeUndefined();
+    }
+    expect(scenario.events.every((e) => e.group === e.body.orderId)).toBe(true);
+  }
+}
+
+describe('scenarios.<model>: generated scenarios are valid and run quiescent', () => {
+  for (const model of ['sync', 'async', 'sqs'] as const)
+    it(`${model}: 200 samples`, async () => {
+      const samples = fc.sample(arbs[model], { seed: 11, numRuns: 200 });
+      const setup = setupFor(model);
+      for (const scenario of samples) {
+        expectWellFormed(scenario, model);
+        const result = await runScenario(scenario, setup);
+        expect(result.end.kind, JSON.stringify(scenario)).toBe('quiescent');
+        expect(result.determinismErrors).toEqual([]);
+      }
+    });
+
+  it('is deterministic: same fast-check seed, same scenarios', () => {
+    for (const model of ['sync', 'async', 'sqs'] as const)
+      expect(fc.sample(arbs[model], { seed: 3, numRuns: 20 })).toEqual(
+        fc.sample(arbs[model], { seed: 3, numRuns: 20 }),
+      );
+  });
+
+  it('draws the config variations and each delivery knob on in some runs, off in others (swarm)', () => {
+    const asyncSamples = fc.sample(arbs.async, { seed: 5, numRuns: 300 });
+    const sqsSamples = fc.sample(arbs.sqs, { seed: 5, numRuns: 300 });
+    const share = (samples: Scenario<Order>[], pick: (s: Scenario<Order>) => boolean) =>
+      samples.filter(pick).length / samples.length;
+    for (const [samples, knob] of [
+      [asyncSamples, 'asyncDuplicateProbability'],
+      [asyncSamples, 'asyncReorder'],
+      [sqsSamples, 'sqsDuplicateRate'],
+      [sqsSamples, 'sqsReorderWindow'],
+    ] as const) {
+      const on = share(samples, (s) => (s.delivery as Record<string, unknown>)[knob] !== undefined);
+      expect(on, knob).toBeGreaterThan(0.15);
+      expect(on, knob).toBeLessThan(0.85);
+    }
+    expect(share(sqsSamples, (s) => s.config.fifo === true)).toBeGreaterThan(0.2);
+    expect(new Set(asyncSamples.map((s) => s.config.maximumRetryAttempts))).toEqual(new Set([0, 1, 2]));
+    expect(share(asyncSamples, (s) => s.faults.length > 0)).toBeGreaterThan(0.5);
+  });
+
+  it('keeps fixed config fields; faults and delivery "none" give none', () => {
+    const arb = scenarios.sqs({
+      events: orderArb,
+      config: { timeoutS: 10, fifo: false, batchSize: 5 },
+      faults: 'none',
+      delivery: 'none',
+      minEvents: 3,
+      maxEvents: 3,
+      spreadMs: 0,
+    });
+    for (const s of fc.sample(arb, { seed: 1, numRuns: 50 })) {
+      expect(s.config).toMatchObject({ timeoutS: 10, fifo: false, batchSize: 5 });
+      expect(s.config.visibilityTimeoutS).toBeGreaterThanOrEqual(10);
+      expect(s.faults).toEqual([]);
+      expect(s.delivery).toEqual({});
+      expect(s.events.map((e) => e.atMs)).toEqual([0, 0, 0]);
+    }
+  });
+
+  it('a fixed visibility timeout bounds the drawn function timeout', () => {
+    const arb = scenarios.sqs({ events: orderArb, config: { visibilityTimeoutS: 4 } });
+    for (const s of fc.sample(arb, { seed: 2, numRuns: 100 }))
+      expect(s.config.timeoutS).toBeLessThanOrEqual(4);
+  });
+
+  it('passes faultPlanArb options through', () => {
+    const arb = scenarios.async({ events: orderArb, faults: { kinds: ['throttle'], maxFaults: 1 } });
+    for (const s of fc.sample(arb, { seed: 2, numRuns: 100 })) {
+      expect(s.faults.length).toBeLessThanOrEqual(1);
+      expect(s.faults.every((f) => f.kind === 'throttle')).toBe(true);
+    }
+  });
+});
+
+describe('scenarios.<model>: bad options give a ConfigError at once', () => {
+  const cases: [string, () => unknown, RegExp][] = [
+    [
+      'a config field of another model',
+      () => scenarios.async({ events: orderArb, config: { fifo: true } }),
+      /^scenarios\.async: config\.fifo applies to the sqs model only/,
+    ],
+    [
+      'a fixed visibility timeout below a fixed function timeout',
+      () => scenarios.sqs({ events: orderArb, config: { timeoutS: 60, visibilityTimeoutS: 30 } }),
+      /^scenarios\.sqs: config\.visibilityTimeoutS must be at least the function timeout \(60 s\)/,
+    ],
+    [
+      'maxEvents below minEvents',
+      () => scenarios.sync({ events: orderArb, minEvents: 5, maxEvents: 2 }),
+      /^scenarios\.sync: maxEvents must be an integer between 5 and 10000, got 2$/,
+    ],
+    [
+      'events that are not an arbitrary',
+      () => scenarios.sync({ events: [1, 2] as unknown as fc.Arbitrary<number> }),
+      /^scenarios\.sync: events must be a fast-check arbitrary of event bodies/,
+    ],
+    [
+      'an unknown option',
+      () => scenarios.sync({ events: orderArb, groupOf: () => 'g' } as never),
+      /^scenarios\.sync: groupOf is not a known option/,
+    ],
+    [
+      'a bad faults option',
+      () => scenarios.sync({ events: orderArb, faults: 'all' as never }),
+      /^scenarios\.sync: faults must be 'aws', 'none' or faultPlanArb options/,
+    ],
+    [
+      'call fault kinds without services',
+      () => scenarios.sync({ events: orderArb, faults: { kinds: ['callError'] } }),
+      /^faultPlanArb: kinds must hold an invocation fault kind when targets.services is empty/,
+    ],
+  ];
+  for (const [name, make, message] of cases)
+    it(name, () => {
+      expect(make).toThrow(ConfigError);
+      expect(make).toThrow(message);
+    });
+});
+
+describe('shrinking helps', () => {
+  /** A non-idempotent async handler: charges, then records the order (no idempotency key). */
+  const nonIdempotent: ScenarioSetup<Order> = (sim) => {
+    const payments = sim.api('payments', { latencyMs: 20 });
+    const orders = sim.table<{ orderId: string; amountCents: number }>('orders', { key: 'orderId' });
+    return () => async (order: Order) => charge(payments, orders, order);
+  };
+
+  /** True when no async request charged twice (a retry or a duplicate of the same request id). */
+  async function noDuplicateEffect(scenario: Scenario<Order>): Promise<boolean> {
+    const result = await runScenario(scenario, nonIdempotent);
+    const perRequest = new Map<string | undefined, number>();
+    for (const effect of result.effects('payments'))
+      perRequest.set(effect.requestId, (perRequest.get(effect.requestId) ?? 0) + 1);
+    return [...perRequest.values()].every((n) => n === 1);
+  }
+
+  it('a duplicate charge of a non-idempotent async handler shrinks to one event and one fault', async () => {
+    const arb = scenarios.async({ events: orderArb, services: SERVICES, delivery: 'none' });
+    const details = await fc.check(fc.asyncProperty(arb, noDuplicateEffect), { seed: 42, numRuns: 200 });
+    expect(details.failed).toBe(true);
+    const [scenario] = details.counterexample!;
+    expect(scenario.events.length === 1 && scenario.faults.length === 1).toBe(true);
+    expect(scenario.seed).toBe(0);
+    expect(scenario.events[0]!.atMs).toBe(0);
+    expect(scenario.config.maximumRetryAttempts).toBe(1); // a retry is needed, one is enough
+    expect(scenario.config.reservedConcurrency).toBeUndefined();
+    const [fault] = scenario.faults as FaultPlan;
+    expect(fault).toBeDefined();
+    expect('fn' in fault! ? fault.invocation : fault!.call).toBe(1);
+  });
+
+  it('with AWS delivery behaviours on, a duplicate from AWS itself needs no fault', async () => {
+    // Duplicates are seeded probabilities, not data: the counterexample keeps a duplicate knob
+    // and as many events as that seed needs (see the scenarios JSDoc).
+    const arb = scenarios.async({ events: orderArb, services: SERVICES });
+    for (const seed of [1, 2]) {
+      const details = await fc.check(fc.asyncProperty(arb, noDuplicateEffect), { seed, numRuns: 200 });
+      expect(details.failed).toBe(true);
+      const [scenario] = details.counterexample!;
+      expect(scenario.events).toHaveLength(1);
+      expect(scenario.faults).toEqual([]);
+      expect(scenario.delivery).toEqual({ asyncDuplicateProbability: 0.1 });
+    }
+  });
+});
