@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { ConfigError, checkOptions, intInRange } from '../errors.js';
 import { faultPlanArb, type FaultPlanArbOptions } from '../faults/arbitraries.js';
-import type { FaultPlan } from '../faults/Fault.js';
+import type { Fault, FaultPlan } from '../faults/Fault.js';
 import {
   SCENARIO_FUNCTION_NAME,
   type Scenario,
@@ -224,8 +224,27 @@ function scenarioArb<E>(
     events: s.events,
     config: s.config,
     delivery: s.config.fifo === true ? {} : s.delivery,
-    faults: s.faults,
+    faults: foldFaultsOntoWorkload(s.faults, s.events.length),
   }));
+}
+
+/** Attempts per event a fault index may reach (an async event runs up to 3 times, a sync client retries up to 3). */
+const ATTEMPTS_PER_EVENT = 3;
+
+/**
+ * Aims every fault at a point the workload can reach: with n events there are at most about
+ * 3n invocation tries and 3n calls per service worth aiming at, so an index k becomes
+ * `1 + ((k - 1) mod 3n)`. Without this, a fault at invocation 7 of a 1-event scenario hits
+ * nothing and most generated plans are no-ops. The fold is monotone near 1, so shrinking still
+ * moves indexes toward 1.
+ */
+export function foldFaultsOntoWorkload(plan: FaultPlan, events: number): FaultPlan {
+  if (plan.length === 0) return plan;
+  const bound = Math.max(1, events * ATTEMPTS_PER_EVENT);
+  const fold = (k: number) => 1 + ((k - 1) % bound);
+  return plan.map((f): Fault =>
+    'fn' in f ? { ...f, invocation: fold(f.invocation) } : { ...f, call: fold(f.call) },
+  );
 }
 
 function commonConfig(c: ScenarioConfig, maxTimeoutS: number = RANGES.timeoutS.max) {

@@ -235,3 +235,32 @@ describe('shrinking helps', () => {
     }
   });
 });
+
+describe('fault plans aim at points the workload reaches', () => {
+  it('folds invocation and call indexes onto 3 attempts per event', async () => {
+    const { foldFaultsOntoWorkload } = await import('../../../src/scenario/arbitraries.js');
+    expect(
+      foldFaultsOntoWorkload(
+        [
+          { kind: 'handlerError', fn: 'Handler', invocation: 7 },
+          { kind: 'callError', service: 'payments', call: 3 },
+          { kind: 'throttle', fn: 'Handler', invocation: 1 },
+        ],
+        1,
+      ),
+    ).toEqual([
+      { kind: 'handlerError', fn: 'Handler', invocation: 1 },
+      { kind: 'callError', service: 'payments', call: 3 },
+      { kind: 'throttle', fn: 'Handler', invocation: 1 },
+    ]);
+    const plans = fc.sample(
+      scenarios.async({ events: fc.constant({ id: 1 }), minEvents: 1, maxEvents: 2, services: ['payments'] }),
+      { numRuns: 300, seed: 5 },
+    );
+    for (const s of plans) {
+      const bound = 3 * s.events.length;
+      for (const f of s.faults) expect('fn' in f ? f.invocation : f.call).toBeLessThanOrEqual(bound);
+    }
+    expect(plans.some((s) => s.faults.length > 0)).toBe(true);
+  });
+});
