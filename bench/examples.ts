@@ -1,0 +1,61 @@
+/**
+ * Figures for the bundled examples (issue 6): for each buggy handler, runs to the first failure
+ * over 50 seeds (median, worst) and the shrunk counterexample's size; for each fixed twin, false
+ * positives over N runs. `npx tsx bench/examples.ts [--twin-runs=10000] [--seeds=50]`
+ */
+import fc from 'fast-check';
+import { type Example, examples } from '../fixtures/examples/index.js';
+import { runScenario, type Scenario, scenarios } from '../src/index.js';
+
+const arg = (name: string, fallback: number) => {
+  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return hit === undefined ? fallback : Number(hit.split('=')[1]);
+};
+const SEEDS = arg('seeds', 50);
+const TWIN_RUNS = arg('twin-runs', 10_000);
+
+function arbitraryFor(example: Example<never>): fc.Arbitrary<Scenario<never>> {
+  return scenarios[example.model]({
+    events: example.events,
+    services: example.services,
+    ...(example.config === undefined ? {} : { config: example.config }),
+    faults: example.faults ?? 'aws',
+    delivery: example.delivery ?? 'aws',
+  }) as fc.Arbitrary<Scenario<never>>;
+}
+
+function property(example: Example<never>, variant: 'buggy' | 'fixed') {
+  return fc.asyncProperty(arbitraryFor(example), async (scenario) => {
+    const result = await runScenario(scenario, example[variant]);
+    return (await example.check(result)).length === 0;
+  });
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor((s.length - 1) / 2)]!;
+};
+
+console.log(`examples: ${SEEDS} seeds for each buggy handler (default run count 100), ${TWIN_RUNS} runs for each twin\n`);
+console.log('example                      found  runs-to-failure median/worst  shrunk events median/worst  faults worst  twin false positives  twin runs/s');
+for (const example of examples) {
+  const runs: number[] = [];
+  const events: number[] = [];
+  const faults: number[] = [];
+  let found = 0;
+  for (let seed = 1; seed <= SEEDS; seed++) {
+    const details = await fc.check(property(example, 'buggy'), { seed, numRuns: 1000 });
+    if (!details.failed) continue;
+    if (details.numRuns <= 100) found++;
+    runs.push(details.numRuns);
+    const [scenario] = details.counterexample as [Scenario<never>];
+    events.push(scenario.events.length);
+    faults.push(scenario.faults.length);
+  }
+  const t0 = performance.now();
+  const twin = await fc.check(property(example, 'fixed'), { seed: 1, numRuns: TWIN_RUNS });
+  const twinS = (performance.now() - t0) / 1000;
+  console.log(
+    `${example.name.padEnd(28)} ${`${found}/${SEEDS}`.padStart(5)}  ${`${median(runs)} / ${Math.max(...runs)}`.padStart(29)}  ${`${median(events)} / ${Math.max(...events)}`.padStart(26)}  ${String(Math.max(...faults)).padStart(12)}  ${String(twin.failed ? `FAILED at run ${twin.numRuns}` : 0).padStart(20)}  ${Math.round(twin.numRuns / twinS).toString().padStart(11)}`,
+  );
+}
