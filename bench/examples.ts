@@ -1,7 +1,7 @@
 /**
  * Figures for the bundled examples (issue 6): for each buggy handler, runs to the first failure
  * over 50 seeds (median, worst) and the shrunk counterexample's size; for each fixed twin, false
- * positives over N runs. `npx tsx bench/examples.ts [--twin-runs=10000] [--seeds=50]`
+ * positives over N runs. `npx tsx bench/examples.ts [--twin-runs=10000] [--seeds=50] [--only=name,…]`
  */
 import fc from 'fast-check';
 import { type Example, examples } from '../fixtures/examples/index.js';
@@ -13,6 +13,10 @@ const arg = (name: string, fallback: number) => {
 };
 const SEEDS = arg('seeds', 50);
 const TWIN_RUNS = arg('twin-runs', 10_000);
+const ONLY = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.split('=')[1]
+  ?.split(',');
 
 function arbitraryFor(example: Example<never>): fc.Arbitrary<Scenario<never>> {
   return scenarios[example.model]({
@@ -36,9 +40,13 @@ const median = (xs: number[]) => {
   return s[Math.floor((s.length - 1) / 2)]!;
 };
 
-console.log(`examples: ${SEEDS} seeds for each buggy handler (default run count 100), ${TWIN_RUNS} runs for each twin\n`);
-console.log('example                      found  runs-to-failure median/worst  shrunk events median/worst  faults worst  twin false positives  twin runs/s');
-for (const example of examples) {
+console.log(
+  `examples: ${SEEDS} seeds for each buggy handler (default run count 100), ${TWIN_RUNS} runs for each twin\n`,
+);
+console.log(
+  'example                      found  runs-to-failure median/worst  shrunk events median/worst  faults worst  twin false positives  twin runs/s',
+);
+for (const example of examples.filter((e) => ONLY === undefined || ONLY.includes(e.name))) {
   const runs: number[] = [];
   const events: number[] = [];
   const faults: number[] = [];
@@ -56,6 +64,10 @@ for (const example of examples) {
   const twin = await fc.check(property(example, 'fixed'), { seed: 1, numRuns: TWIN_RUNS });
   const twinS = (performance.now() - t0) / 1000;
   console.log(
-    `${example.name.padEnd(28)} ${`${found}/${SEEDS}`.padStart(5)}  ${`${median(runs)} / ${Math.max(...runs)}`.padStart(29)}  ${`${median(events)} / ${Math.max(...events)}`.padStart(26)}  ${String(Math.max(...faults)).padStart(12)}  ${String(twin.failed ? `FAILED at run ${twin.numRuns}` : 0).padStart(20)}  ${Math.round(twin.numRuns / twinS).toString().padStart(11)}`,
+    `${example.name.padEnd(28)} ${`${found}/${SEEDS}`.padStart(5)}  ${`${median(runs)} / ${Math.max(...runs)}`.padStart(29)}  ${`${median(events)} / ${Math.max(...events)}`.padStart(26)}  ${String(Math.max(...faults)).padStart(12)}  ${String(twin.failed ? `FAILED at run ${twin.numRuns}` : 0).padStart(20)}  ${Math.round(
+      twin.numRuns / twinS,
+    )
+      .toString()
+      .padStart(11)}`,
   );
 }
