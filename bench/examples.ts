@@ -54,6 +54,12 @@ for (const example of examples.filter((e) => ONLY === undefined || ONLY.includes
   for (let seed = 1; seed <= SEEDS; seed++) {
     const details = await fc.check(property(example, 'buggy'), { seed, numRuns: 1000 });
     if (!details.failed) continue;
+    const [cex] = details.counterexample as [Scenario<never>];
+    const real = (await example.check(await runScenario(cex, example.buggy))).length > 0;
+    if (!real)
+      throw new Error(
+        `${example.name}: seed ${seed} failed with an error, not a violation: ${String(details.errorInstance)}`,
+      );
     if (details.numRuns <= 100) found++;
     runs.push(details.numRuns);
     const [scenario] = details.counterexample as [Scenario<never>];

@@ -28,6 +28,10 @@ describe.each(examples.map((e) => [e.name, e]))('example %s', (_name, example) =
     expect(details.failed, `no failure in 100 runs (seed ${details.seed})`).toBe(true);
     // The shrunk counterexample is small (the classic retried side effect: one event, one fault).
     const [scenario] = details.counterexample as [Scenario<never>];
+    // A real bug: the shrunk scenario runs and breaks the example's invariant (a setup error or an
+    // exception would also fail the property, and must not pass for a found bug).
+    const violations = await example.check(await runScenario(scenario, example.buggy));
+    expect(violations.length, String(details.errorInstance)).toBeGreaterThan(0);
     expect(scenario.events.length).toBeLessThanOrEqual(example.minimalEvents ?? 6);
     expect(scenario.faults.length).toBeLessThanOrEqual(example.minimalFaults ?? 2);
   });
