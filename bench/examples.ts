@@ -70,7 +70,7 @@ for (const example of examples.filter((e) => ONLY === undefined || ONLY.includes
   const twin = await fc.check(property(example, 'fixed'), { seed: 1, numRuns: TWIN_RUNS });
   const twinS = (performance.now() - t0) / 1000;
   console.log(
-    `${example.name.padEnd(28)} ${`${found}/${SEEDS}`.padStart(5)}  ${`${median(runs)} / ${Math.max(...runs)}`.padStart(29)}  ${`${median(events)} / ${Math.max(...events)}`.padStart(26)}  ${String(Math.max(...faults)).padStart(12)}  ${String(twin.failed ? `FAILED at run ${twin.numRuns}` : 0).padStart(20)}  ${Math.round(
+    `${example.name.padEnd(28)} ${`${found}/${SEEDS}`.padStart(5)}  ${`${median(runs)} / ${Math.max(...runs)}`.padStart(29)}  ${`${median(events)} / ${Math.max(...events)}`.padStart(26)}  ${`${faults.filter((f) => f <= 1).length}/${faults.length} / ${Math.max(...faults)}`.padStart(17)}  ${String(twin.failed ? `FAILED at run ${twin.numRuns}` : 0).padStart(20)}  ${Math.round(
       twin.numRuns / twinS,
     )
       .toString()
