@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import { type Example, examples } from '../fixtures/examples/index.js';
-import { runScenario, type Scenario, scenarios } from '../src/index.js';
+import { exampleScenarios } from '../fixtures/examples/property.js';
+import { runScenario, type Scenario } from '../src/index.js';
 
 const arg = (name: string, fallback: number) => {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -18,18 +19,8 @@ const ONLY = process.argv
   ?.split('=')[1]
   ?.split(',');
 
-function arbitraryFor(example: Example<never>): fc.Arbitrary<Scenario<never>> {
-  return scenarios[example.model]({
-    events: example.events,
-    services: example.services,
-    ...(example.config === undefined ? {} : { config: example.config }),
-    faults: example.faults ?? 'aws',
-    delivery: example.delivery ?? 'aws',
-  }) as fc.Arbitrary<Scenario<never>>;
-}
-
 function property(example: Example<never>, variant: 'buggy' | 'fixed') {
-  return fc.asyncProperty(arbitraryFor(example), async (scenario) => {
+  return fc.asyncProperty(exampleScenarios(example), async (scenario) => {
     const result = await runScenario(scenario, example[variant]);
     return (await example.check(result)).length === 0;
   });
