@@ -1,0 +1,79 @@
+/**
+ * Property runs per second (issue 6 / DESIGN §7 target: >= 1,000 runs/s for a 10-event scenario
+ * with faults). Each run: generate a scenario (exactly 10 async events, a fault plan, delivery
+ * behaviours), run it through a small idempotent handler, check exactlyOnce + noLostEvents.
+ * Anchor measured in the same run: the same number of fast-check runs of a trivial property over
+ * the same arbitrary (generation and shrinking machinery only), so the ratio is the simulation's
+ * own cost. `npx tsx bench/properties.ts [--runs=3000]`
+ */
+import fc from 'fast-check';
+import {
+  checks,
+  ConditionalCheckFailedException,
+  runScenario,
+  type ScenarioSetup,
+  scenarios,
+  when,
+} from '../src/index.js';
+
+const RUNS = Number(process.argv.find((a) => a.startsWith('--runs='))?.split('=')[1] ?? 3000);
+
+interface Order {
+  readonly orderId: string;
+}
+const setup: ScenarioSetup<Order> = (sim) => {
+  const payments = sim.api('payments', { latencyMs: 30 });
+  const claims = sim.table<{ orderId: string }>('claims', { key: 'orderId' });
+  return () => async (event: Order) => {
+    try {
+      await claims.put({ orderId: event.orderId }, { condition: when.notExists('orderId') });
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return;
+      throw error;
+    }
+    await payments.call('charge', event);
+  };
+};
+
+const arb = scenarios.async({
+  events: fc.record({ orderId: fc.integer({ min: 1, max: 1_000_000_000 }).map((n) => `o-${n}`) }),
+  minEvents: 10,
+  maxEvents: 10,
+  services: ['payments', 'claims'],
+});
+
+async function time<T extends [unknown]>(label: string, property: fc.IAsyncProperty<T>): Promise<number> {
+  await fc.check(property, { numRuns: 200, seed: 1 }); // warm-up
+  const t0 = performance.now();
+  const details = await fc.check(property, { numRuns: RUNS, seed: 2 });
+  const ms = performance.now() - t0;
+  if (details.failed) throw new Error(`${label}: the property failed: ${String(details.errorInstance)}`);
+  const perS = (RUNS / ms) * 1000;
+  console.log(
+    `${label.padEnd(46)} ${String(RUNS).padStart(6)} runs  ${ms.toFixed(0).padStart(6)} ms  ${perS.toFixed(0).padStart(7)} runs/s  ${((ms * 1000) / RUNS).toFixed(0).padStart(6)} µs/run`,
+  );
+  return perS;
+}
+
+console.log(
+  `property runs, Node ${process.version}, 10 async events per scenario with a generated fault plan\n`,
+);
+const anchor = await time(
+  'anchor: same arbitrary, trivial property',
+  fc.asyncProperty(arb, async () => true),
+);
+const full = await time(
+  'scenario run + exactlyOnce + noLostEvents',
+  fc.asyncProperty(arb, async (scenario) => {
+    const result = await runScenario(scenario, setup);
+    const violations = [
+      ...checks.exactlyOnce(result.effects('payments'), (e) => (e.args as Order).orderId),
+      ...checks.noLostEvents(result),
+    ];
+    return violations.length === 0;
+  }),
+);
+console.log(`\nsimulation + checks cost ${(anchor / full).toFixed(1)}x the generation-only anchor`);
+console.log(
+  `${full >= 1000 ? 'PASS' : 'FAIL'}  >= 1,000 property runs/s for a 10-event scenario with faults: ${full.toFixed(0)} runs/s`,
+);
