@@ -42,7 +42,10 @@ const arb = scenarios.async({
   services: ['payments', 'claims'],
 });
 
-async function time<T extends [unknown]>(label: string, property: fc.IAsyncProperty<T>): Promise<number> {
+async function time<T extends [unknown, ...unknown[]]>(
+  label: string,
+  property: fc.IAsyncProperty<T>,
+): Promise<number> {
   await fc.check(property, { numRuns: 200, seed: 1 }); // warm-up
   const t0 = performance.now();
   const details = await fc.check(property, { numRuns: RUNS, seed: 2 });
@@ -60,7 +63,7 @@ console.log(
 );
 const anchor = await time(
   'anchor: same arbitrary, trivial property',
-  fc.asyncProperty(arb, async () => true),
+  fc.asyncProperty(arb, async (_scenario) => true),
 );
 const full = await time(
   'scenario run + exactlyOnce + noLostEvents',
