@@ -18,7 +18,7 @@ function property(factory: ChargeOrderFactory) {
   });
 }
 
-describe('demo: ChargeOrder under client timeouts and retries', () => {
+describe('checkout example (fixtures/demo/checkoutScenario): ChargeOrder under client timeouts and retries', () => {
   it('finds the double charge in the buggy handler and shrinks it to one order and two attempts', async () => {
     const details = await fc.check(property(chargeOrderBuggy), { numRuns: 200 });
     expect(details.failed).toBe(true);
