@@ -478,10 +478,11 @@ export class Simulation {
       intInRange('sim.run', 'maxEvents', limits.maxEvents, 1, Number.MAX_SAFE_INTEGER);
     for (const schedule of this.schedules) schedule.checkBounded(limits.untilMs);
     for (const schedule of this.schedules) schedule.arm(limits.untilMs);
-    this.world.faults.checkTargets(
-      this.lambda.names(),
-      new Set([...this.services.keys(), ...this.sqsModel.queueNames()]),
-    );
+    this.world.faults.checkTargets({
+      functions: this.lambda.names(),
+      services: new Set([...this.services.keys(), ...this.sqsModel.queueNames()]),
+      queues: this.sqsModel.queueKinds(),
+    });
     this.ran = true;
     const stop = watchEscapes();
     const releaseUtc = holdUtcTimeZone();

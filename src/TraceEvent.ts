@@ -1,11 +1,20 @@
-import type { FaultKind } from './faults/Fault.js';
+import type { FaultKind, FaultShape } from './faults/Fault.js';
 
 /**
  * Every fact a run records, as one discriminated union keyed by `kind` (past tense). The trace
  * is append-only and hashed; each entry holds only deterministic data (no paths, no real time).
  */
 export type TraceEvent =
-  | { atMs: number; kind: 'fault.injected'; fault: FaultKind; target: string; at: number }
+  | {
+      atMs: number;
+      kind: 'fault.injected';
+      fault: FaultKind;
+      /** The function, service or queue the fault names. */
+      target: string;
+      /** What `at` counts: the target's invocations, calls, async events, deliveries or messages. */
+      point: FaultShape['point'];
+      at: number;
+    }
   | { atMs: number; kind: 'request.received'; requestId: string; fn: string; via: RequestVia; bytes: number }
   | {
       atMs: number;

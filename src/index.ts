@@ -30,8 +30,30 @@ export {
   formatViolation,
   formatViolations,
 } from './checks/index.js';
-export type { CallFault, Fault, FaultKind, FaultPlan, InvocationFault } from './faults/Fault.js';
-export { CALL_FAULT_KINDS, FAULT_KINDS, INVOCATION_FAULT_KINDS } from './faults/Fault.js';
+export type {
+  AsyncEventFault,
+  CallFault,
+  DeliveryFault,
+  Fault,
+  FaultFieldType,
+  FaultKind,
+  FaultPlan,
+  FaultShape,
+  InvocationFault,
+  QueueFault,
+} from './faults/Fault.js';
+export {
+  ALL_FAULT_KINDS,
+  CALL_FAULT_KINDS,
+  DELIVERY_FAULT_KINDS,
+  FAULT_KINDS,
+  FAULT_SHAPES,
+  faultPoint,
+  INVOCATION_FAULT_KINDS,
+  ON_REQUEST_FAULT_KINDS,
+  POISON_BODY,
+  REORDER_MAX_HOLD_MS,
+} from './faults/Fault.js';
 export { resolveFaultPlan } from './faults/FaultInjector.js';
 export { callFaultArb, faultPlanArb, invocationFaultArb } from './faults/arbitraries.js';
 export type {

@@ -5,9 +5,16 @@
  * - `invocation: n` is the n-th time Lambda tries to run function `fn` in this run (1-based; a
  *   throttled try counts, a retry is a new try), whatever the model that asked (sync, async, SQS);
  * - `call: n` is the n-th call made to service `service` (a table, an external API, a queue
- *   send), counted across all callers.
+ *   send), counted across all callers;
+ * - `event: n` is the n-th event Lambda accepted (202) for asynchronous invocation of `fn`;
+ * - `delivery: n` is the n-th time standard queue `queue` handed a message to a receive (every
+ *   message of every receive counts, redeliveries included);
+ * - `message: n` is the n-th message sent to `queue` (workload sends, handler sends and
+ *   destinations alike; messages redriven in from another queue do not count).
  *
- * Every fault here is one AWS itself can produce.
+ * Every kind but `poisonRecord` is one AWS itself can produce ({@link FAULT_KINDS}, the default
+ * of the fault arbitraries); `poisonRecord` is a workload fault, given on request
+ * ({@link ALL_FAULT_KINDS}).
  */
 export type Fault =
   /** The invocation fails as if the handler threw at once: a function error, environment kept. */
@@ -50,7 +57,28 @@ export type Fault =
       readonly landed: boolean;
     }
   /** The call takes `addMs` longer, split over its request and response. */
-  | { readonly kind: 'callLatency'; readonly service: string; readonly call: number; readonly addMs: number };
+  | { readonly kind: 'callLatency'; readonly service: string; readonly call: number; readonly addMs: number }
+  /**
+   * Asynchronous invocation: the event is delivered twice, the second delivery a separate run with
+   * the same request id and its own retries (R-ASYNC-10).
+   */
+  | { readonly kind: 'duplicateDelivery'; readonly fn: string; readonly event: number }
+  /**
+   * Standard SQS queue: the delivered message also stays receivable, so another receive gets a
+   * copy while the first is in flight (R-SQS-9, at-least-once delivery).
+   */
+  | { readonly kind: 'duplicateDelivery'; readonly queue: string; readonly delivery: number }
+  /**
+   * Standard SQS queue: the message is received after the next message sent to the queue (it
+   * stays hidden until that one is sent, at most {@link REORDER_MAX_HOLD_MS}) (R-SQS-9,
+   * best-effort ordering).
+   */
+  | { readonly kind: 'reorder'; readonly queue: string; readonly message: number }
+  /**
+   * Not an AWS fault (given on request): the message's body is replaced by {@link POISON_BODY},
+   * text no handler can parse, so every receive of it fails until it is dead-lettered or expires.
+   */
+  | { readonly kind: 'poisonRecord'; readonly queue: string; readonly message: number };
 
 export type FaultKind = Fault['kind'];
 
@@ -58,9 +86,18 @@ export type FaultKind = Fault['kind'];
 export type FaultPlan = readonly Fault[];
 
 /** Faults aimed at a function invocation. */
-export type InvocationFault = Extract<Fault, { readonly fn: string }>;
+export type InvocationFault = Extract<
+  Fault,
+  { readonly kind: (typeof INVOCATION_FAULT_KINDS)[number]; readonly invocation: number }
+>;
 /** Faults aimed at a service call. */
 export type CallFault = Extract<Fault, { readonly service: string }>;
+/** Faults aimed at how events and messages are delivered (async event queue, SQS queue). */
+export type DeliveryFault = Extract<Fault, { readonly kind: (typeof DELIVERY_FAULT_KINDS)[number] }>;
+/** Delivery faults aimed at an SQS queue. */
+export type QueueFault = Extract<Fault, { readonly queue: string }>;
+/** Delivery faults aimed at a function's asynchronous event queue. */
+export type AsyncEventFault = Extract<Fault, { readonly event: number }>;
 
 export const INVOCATION_FAULT_KINDS = [
   'handlerError',
@@ -68,12 +105,112 @@ export const INVOCATION_FAULT_KINDS = [
   'crashAfterCalls',
   'coldStart',
   'throttle',
-] as const satisfies readonly InvocationFault['kind'][];
+] as const;
 
-export const CALL_FAULT_KINDS = [
-  'callError',
-  'callTimeout',
-  'callLatency',
-] as const satisfies readonly CallFault['kind'][];
+export const CALL_FAULT_KINDS = ['callError', 'callTimeout', 'callLatency'] as const;
 
-export const FAULT_KINDS: readonly FaultKind[] = [...INVOCATION_FAULT_KINDS, ...CALL_FAULT_KINDS];
+/** Delivery fault kinds, `poisonRecord` included. */
+export const DELIVERY_FAULT_KINDS = ['duplicateDelivery', 'reorder', 'poisonRecord'] as const;
+
+/** Kinds that are not faults AWS produces: generated only when asked for in `kinds`. */
+export const ON_REQUEST_FAULT_KINDS = ['poisonRecord'] as const;
+
+/** Every kind AWS itself can produce: the default of the fault arbitraries. */
+export const FAULT_KINDS: readonly FaultKind[] = [
+  ...INVOCATION_FAULT_KINDS,
+  ...CALL_FAULT_KINDS,
+  'duplicateDelivery',
+  'reorder',
+];
+
+/** Every kind, the on-request ones included. */
+export const ALL_FAULT_KINDS: readonly FaultKind[] = [...FAULT_KINDS, ...ON_REQUEST_FAULT_KINDS];
+
+/** Longest a `reorder` fault hides its message when no other message is sent. */
+export const REORDER_MAX_HOLD_MS = 5_000;
+
+/** The body of a message hit by a `poisonRecord` fault: not JSON, not what any producer sent. */
+export const POISON_BODY = '<<lambdasim poison record: this body is not what the producer sent>>';
+
+/** What a fault's field holds: its target name, its point (an index from 1), or a parameter. */
+export type FaultFieldType = 'name' | 'index' | 'count' | 'ms' | 'boolean' | 'string?';
+
+/** The layout of a fault: which field names its target, which its point, and every field's type. */
+export interface FaultShape {
+  readonly kind: FaultKind;
+  /** The field naming the target: a function, a service or a queue. */
+  readonly target: 'fn' | 'service' | 'queue';
+  /** The field holding the point (1-based): which invocation, call, event, delivery or message. */
+  readonly point: 'invocation' | 'call' | 'event' | 'delivery' | 'message';
+  /** Every field but `kind`, with its type. */
+  readonly fields: Readonly<Record<string, FaultFieldType>>;
+}
+
+function shape(
+  kind: FaultKind,
+  target: FaultShape['target'],
+  point: FaultShape['point'],
+  more: Readonly<Record<string, FaultFieldType>> = {},
+): FaultShape {
+  return Object.freeze({
+    kind,
+    target,
+    point,
+    fields: Object.freeze({ [target]: 'name', [point]: 'index', ...more }),
+  });
+}
+
+/**
+ * Every fault's layout, one entry per kind and target (`duplicateDelivery` has two: an async
+ * event of a function, a delivery of a queue). Validation, printing, folding and shrinking all
+ * read it, so a new kind is added here once.
+ */
+export const FAULT_SHAPES: readonly FaultShape[] = Object.freeze([
+  shape('handlerError', 'fn', 'invocation', { message: 'string?' }),
+  shape('handlerTimeout', 'fn', 'invocation'),
+  shape('crashAfterCalls', 'fn', 'invocation', { calls: 'count' }),
+  shape('coldStart', 'fn', 'invocation'),
+  shape('throttle', 'fn', 'invocation'),
+  shape('callError', 'service', 'call', { errorName: 'string?', message: 'string?' }),
+  shape('callTimeout', 'service', 'call', { landed: 'boolean' }),
+  shape('callLatency', 'service', 'call', { addMs: 'ms' }),
+  shape('duplicateDelivery', 'fn', 'event'),
+  shape('duplicateDelivery', 'queue', 'delivery'),
+  shape('reorder', 'queue', 'message'),
+  shape('poisonRecord', 'queue', 'message'),
+]);
+
+/** The shapes of `kind` (one, or two for `duplicateDelivery`). */
+export function shapesOf(kind: FaultKind): readonly FaultShape[] {
+  return FAULT_SHAPES.filter((s) => s.kind === kind);
+}
+
+/** The shape `fault` has: the one of its kind whose target field it holds. */
+export function shapeOf(fault: Fault): FaultShape {
+  const shapes = shapesOf(fault.kind);
+  return shapes.find((s) => s.target in fault) ?? shapes[0]!;
+}
+
+/** The target a fault names (a function, service or queue) and the point it aims at. */
+export function faultPoint(fault: Fault): {
+  readonly target: string;
+  readonly point: FaultShape['point'];
+  readonly at: number;
+} {
+  const s = shapeOf(fault);
+  const f = fault as unknown as Record<string, string | number>;
+  return { target: f[s.target] as string, point: s.point, at: f[s.point] as number };
+}
+
+const INVOCATION_KINDS: ReadonlySet<string> = new Set(INVOCATION_FAULT_KINDS);
+const CALL_KINDS: ReadonlySet<string> = new Set(CALL_FAULT_KINDS);
+
+/** True for faults aimed at a function invocation. */
+export function isInvocationFault(fault: Fault): fault is InvocationFault {
+  return INVOCATION_KINDS.has(fault.kind);
+}
+
+/** True for faults aimed at a service call. */
+export function isCallFault(fault: Fault): fault is CallFault {
+  return CALL_KINDS.has(fault.kind);
+}

@@ -2,33 +2,57 @@ import { ConfigError } from '../errors.js';
 import type { Kernel } from '../sim/Kernel.js';
 import type { TraceEvent } from '../TraceEvent.js';
 import {
-  CALL_FAULT_KINDS,
+  ALL_FAULT_KINDS,
+  type AsyncEventFault,
   type CallFault,
   type Fault,
-  FAULT_KINDS,
   type FaultPlan,
+  faultPoint,
   type InvocationFault,
+  isCallFault,
+  isInvocationFault,
+  type QueueFault,
+  shapeOf,
+  shapesOf,
 } from './Fault.js';
 
 const NONE: readonly never[] = Object.freeze([]);
 
+/** What a fault plan's targets are checked against when a run starts. */
+export interface DefinedTargets {
+  readonly functions: ReadonlySet<string>;
+  /** Every service a call fault may aim at (tables, external APIs, queues). */
+  readonly services: ReadonlySet<string>;
+  /** SQS queues, with whether each is FIFO (duplicates and reordering need a standard queue). */
+  readonly queues: ReadonlyMap<string, { readonly fifo: boolean }>;
+}
+
 /**
- * Applies a {@link FaultPlan} during a run: counts invocation tries per function and calls per
- * service, and answers which faults aim at the current one. Every fault applied is recorded in
- * the trace as `fault.injected`.
+ * Applies a {@link FaultPlan} during a run: counts invocation tries per function, calls per
+ * service, accepted async events per function, and deliveries and sent messages per queue, and
+ * answers which faults aim at the current one. Every fault applied is recorded in the trace as
+ * `fault.injected`.
  */
 export class FaultInjector {
   private readonly invocationFaults = new Map<string, InvocationFault[]>();
   private readonly callFaults = new Map<string, CallFault[]>();
-  private readonly calls = new Map<string, number>();
+  private readonly eventFaults = new Map<string, AsyncEventFault[]>();
+  private readonly deliveryFaults = new Map<string, QueueFault[]>();
+  private readonly messageFaults = new Map<string, QueueFault[]>();
+  private readonly counts = new Map<string, number>();
 
   constructor(
     private readonly kernel: Kernel<TraceEvent>,
     readonly plan: FaultPlan,
   ) {
     for (const fault of plan) {
-      if ('fn' in fault) push(this.invocationFaults, `${fault.fn}#${fault.invocation}`, fault);
-      else push(this.callFaults, `${fault.service}#${fault.call}`, fault);
+      const { target, point, at } = faultPoint(fault);
+      const key = `${target}#${at}`;
+      if (isInvocationFault(fault)) push(this.invocationFaults, key, fault);
+      else if (isCallFault(fault)) push(this.callFaults, key, fault);
+      else if (point === 'event') push(this.eventFaults, key, fault as AsyncEventFault);
+      else if (point === 'delivery') push(this.deliveryFaults, key, fault as QueueFault);
+      else push(this.messageFaults, key, fault as QueueFault);
     }
   }
 
@@ -45,40 +69,87 @@ export class FaultInjector {
 
   /** Counts one more call to `service`; returns the faults aimed at it. */
   nextCall(service: string): readonly CallFault[] {
-    if (this.plan.length === 0) return NONE;
-    const n = (this.calls.get(service) ?? 0) + 1;
-    this.calls.set(service, n);
-    return this.callFaults.get(`${service}#${n}`) ?? NONE;
+    return this.next(this.callFaults, 'call', service);
+  }
+
+  /** Counts one more event accepted for asynchronous invocation of `fn`; returns the faults aimed at it. */
+  nextAsyncEvent(fn: string): readonly AsyncEventFault[] {
+    return this.next(this.eventFaults, 'event', fn);
+  }
+
+  /** Counts one more message handed to a receive by `queue`; returns the faults aimed at it. */
+  nextDelivery(queue: string): readonly QueueFault[] {
+    return this.next(this.deliveryFaults, 'delivery', queue);
+  }
+
+  /** Counts one more message sent to `queue`; returns the faults aimed at it. */
+  nextMessage(queue: string): readonly QueueFault[] {
+    return this.next(this.messageFaults, 'message', queue);
+  }
+
+  private next<F extends Fault>(faults: Map<string, F[]>, point: string, target: string): readonly F[] {
+    if (faults.size === 0) return NONE;
+    const counter = `${point}:${target}`;
+    const n = (this.counts.get(counter) ?? 0) + 1;
+    this.counts.set(counter, n);
+    return faults.get(`${target}#${n}`) ?? NONE;
   }
 
   /** Records that `fault` took effect now. */
   injected(fault: Fault): void {
-    const target = 'fn' in fault ? fault.fn : fault.service;
-    const at = 'fn' in fault ? fault.invocation : fault.call;
-    this.kernel.record({ atMs: this.kernel.nowMs, kind: 'fault.injected', fault: fault.kind, target, at });
+    const { target, point, at } = faultPoint(fault);
+    this.kernel.record({
+      atMs: this.kernel.nowMs,
+      kind: 'fault.injected',
+      fault: fault.kind,
+      target,
+      point,
+      at,
+    });
   }
 
   /**
-   * Checks that every fault names a function or service of the simulation (called when the run
-   * starts, once everything is defined).
+   * Checks that every fault names a function, service or queue of the simulation, and that
+   * duplicates and reordering aim at a standard queue (called when the run starts, once
+   * everything is defined).
    */
-  checkTargets(functions: ReadonlySet<string>, services: ReadonlySet<string>): void {
+  checkTargets(defined: DefinedTargets): void {
     this.plan.forEach((fault, i) => {
-      if ('fn' in fault) {
-        if (!functions.has(fault.fn))
+      const s = shapeOf(fault);
+      const name = faultPoint(fault).target;
+      const field = `faults[${i}].${s.target}`;
+      if (s.target === 'fn') {
+        if (!defined.functions.has(name))
           throw new ConfigError(
             'sim.run',
-            `faults[${i}].fn`,
-            `must name a function of this simulation (${list(functions)})`,
-            fault.fn,
+            field,
+            `must name a function of this simulation (${list(defined.functions)})`,
+            name,
           );
-      } else if (!services.has(fault.service)) {
-        throw new ConfigError(
-          'sim.run',
-          `faults[${i}].service`,
-          `must name a service of this simulation (${list(services)})`,
-          fault.service,
-        );
+      } else if (s.target === 'service') {
+        if (!defined.services.has(name))
+          throw new ConfigError(
+            'sim.run',
+            field,
+            `must name a service of this simulation (${list(defined.services)})`,
+            name,
+          );
+      } else {
+        const queue = defined.queues.get(name);
+        if (queue === undefined)
+          throw new ConfigError(
+            'sim.run',
+            field,
+            `must name an SQS queue of this simulation (${list(new Set(defined.queues.keys()))})`,
+            name,
+          );
+        if (queue.fifo && fault.kind !== 'poisonRecord')
+          throw new ConfigError(
+            'sim.run',
+            field,
+            `must name a standard queue: a FIFO queue delivers each message once and in order, so a ${fault.kind} fault cannot happen there`,
+            name,
+          );
       }
     });
   }
@@ -93,20 +164,6 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
 function list(names: ReadonlySet<string>): string {
   return names.size === 0 ? 'none defined' : `defined: ${[...names].join(', ')}`;
 }
-
-const FIELDS: Record<
-  Fault['kind'],
-  Record<string, 'string' | 'index' | 'count' | 'ms' | 'boolean' | 'string?'>
-> = {
-  handlerError: { fn: 'string', invocation: 'index', message: 'string?' },
-  handlerTimeout: { fn: 'string', invocation: 'index' },
-  crashAfterCalls: { fn: 'string', invocation: 'index', calls: 'count' },
-  coldStart: { fn: 'string', invocation: 'index' },
-  throttle: { fn: 'string', invocation: 'index' },
-  callError: { service: 'string', call: 'index', errorName: 'string?', message: 'string?' },
-  callTimeout: { service: 'string', call: 'index', landed: 'boolean' },
-  callLatency: { service: 'string', call: 'index', addMs: 'ms' },
-};
 
 /**
  * Validates a fault plan (e.g. one read from a saved scenario file) and returns it frozen.
@@ -123,9 +180,18 @@ export function resolveFaultPlan(plan: unknown, api = 'createSimulation'): Fault
         throw new ConfigError(api, at, 'must be a fault object with a kind', raw);
       const fault = raw as Record<string, unknown>;
       const kind = fault.kind;
-      if (typeof kind !== 'string' || !(FAULT_KINDS as readonly string[]).includes(kind))
-        throw new ConfigError(api, `${at}.kind`, `must be one of ${FAULT_KINDS.join(', ')}`, kind);
-      const fields = FIELDS[kind as Fault['kind']];
+      if (typeof kind !== 'string' || !(ALL_FAULT_KINDS as readonly string[]).includes(kind))
+        throw new ConfigError(api, `${at}.kind`, `must be one of ${ALL_FAULT_KINDS.join(', ')}`, kind);
+      const shapes = shapesOf(kind as Fault['kind']);
+      const shape = shapes.find((sh) => sh.target in fault) ?? shapes[0]!;
+      const fields = shape.fields;
+      if (shapes.length > 1 && !shapes.some((sh) => sh.target in fault))
+        throw new ConfigError(
+          api,
+          at,
+          `must name its target: a ${kind} fault has ${shapes.map((sh) => `{ ${Object.keys(sh.fields).join(', ')} }`).join(' or ')}`,
+          raw,
+        );
       for (const key of Object.keys(fault)) {
         if (key !== 'kind' && !(key in fields))
           throw new ConfigError(
@@ -141,7 +207,7 @@ export function resolveFaultPlan(plan: unknown, api = 'createSimulation'): Fault
         if (type === 'string?') {
           if (value !== undefined && typeof value !== 'string')
             throw new ConfigError(api, field, 'must be a string when given', value);
-        } else if (type === 'string') {
+        } else if (type === 'name') {
           if (typeof value !== 'string' || value === '')
             throw new ConfigError(api, field, 'must be a non-empty string', value);
         } else if (type === 'boolean') {
@@ -157,7 +223,4 @@ export function resolveFaultPlan(plan: unknown, api = 'createSimulation'): Fault
   );
 }
 
-/** True for faults aimed at service calls. */
-export function isCallFault(fault: Fault): fault is CallFault {
-  return (CALL_FAULT_KINDS as readonly string[]).includes(fault.kind);
-}
+export { isCallFault };

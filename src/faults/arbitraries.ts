@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { ConfigError, checkBoolean, checkOptions, intInRange } from '../errors.js';
 import {
+  ALL_FAULT_KINDS,
   CALL_FAULT_KINDS,
   type CallFault,
+  type DeliveryFault,
   FAULT_KINDS,
   type Fault,
   type FaultKind,
@@ -10,6 +12,7 @@ import {
   INVOCATION_FAULT_KINDS,
   type InvocationFault,
 } from './Fault.js';
+import { withPlanShrinker } from './shrinkPlan.js';
 
 /** What a fault plan may aim at: the simulation's functions and, optionally, its services. */
 export interface FaultTargets {
@@ -17,6 +20,17 @@ export interface FaultTargets {
   readonly functions: readonly string[];
   /** Service names (tables, external APIs, queues); call faults aim at these. None: no call faults. */
   readonly services?: readonly string[];
+  /**
+   * Functions invoked asynchronously: `duplicateDelivery` of an accepted event aims at these.
+   * None: no async duplicates.
+   */
+  readonly asyncFunctions?: readonly string[];
+  /**
+   * SQS queue names: `duplicateDelivery` (by delivery), `reorder` and `poisonRecord` (by sent
+   * message) aim at these. Name standard queues only, unless the plan asks for `poisonRecord`
+   * alone (a FIFO queue neither duplicates nor reorders). None: no queue faults.
+   */
+  readonly queues?: readonly string[];
 }
 
 /** Options of {@link invocationFaultArb}. */
@@ -56,6 +70,8 @@ export interface FaultPlanArbOptions {
   readonly maxCallsBeforeCrash?: number;
   /** Highest `addMs` of a `callLatency` fault (the lowest is 1). @defaultValue 30000 */
   readonly maxAddedLatencyMs?: number;
+  /** Highest `event`, `delivery` or `message` index of a delivery fault (indexes are 1-based). @defaultValue 10 */
+  readonly maxDelivery?: number;
   /**
    * Swarm testing, as TigerBeetle's VOPR does: each plan first enables a random non-empty subset
    * of `kinds` and uses only those, so plans made of one or two kinds (and the rare
@@ -73,6 +89,7 @@ interface ResolvedFaultArbOptions {
   readonly maxCall: number;
   readonly maxCallsBeforeCrash: number;
   readonly maxAddedLatencyMs: number;
+  readonly maxDelivery: number;
   readonly swarm: boolean;
 }
 
@@ -84,6 +101,7 @@ const DEFAULTS: ResolvedFaultArbOptions = {
   maxCall: 10,
   maxCallsBeforeCrash: 3,
   maxAddedLatencyMs: 30_000,
+  maxDelivery: 10,
   swarm: true,
 };
 
@@ -93,7 +111,7 @@ const MAX_INT = 0x7fffffff;
 const INVOCATION_OPTIONS = new Set(['kinds', 'maxInvocation', 'maxCallsBeforeCrash']);
 const CALL_OPTIONS = new Set(['kinds', 'maxCall', 'maxAddedLatencyMs']);
 const PLAN_OPTIONS = new Set(Object.keys(DEFAULTS));
-const TARGET_KEYS = new Set(['functions', 'services']);
+const TARGET_KEYS = new Set(['functions', 'services', 'asyncFunctions', 'queues']);
 
 /**
  * Validates an option bag against `known` and fills in every default. `allowedKinds` is what
@@ -126,6 +144,7 @@ function resolveOptions(
       1,
       MAX_INT,
     ),
+    maxDelivery: intInRange(api, 'maxDelivery', o.maxDelivery ?? DEFAULTS.maxDelivery, 1, MAX_INT),
     swarm: checkBoolean(api, 'swarm', o.swarm ?? DEFAULTS.swarm),
   };
 }
@@ -208,6 +227,36 @@ function callKindArbs(
       call,
       addMs: fc.integer({ min: 1, max: o.maxAddedLatencyMs }),
     }),
+  };
+}
+
+/**
+ * One arbitrary per delivery fault kind (those with a target), each shrinking toward the first
+ * target and index 1. `duplicateDelivery` aims at async events when there are async functions,
+ * else (or half of the time when there are both) at queue deliveries.
+ */
+function deliveryKindArbs(
+  asyncFunctions: readonly string[],
+  queues: readonly string[],
+  o: ResolvedFaultArbOptions,
+): { readonly [K in DeliveryFault['kind']]?: fc.Arbitrary<DeliveryFault> } {
+  const index = fc.integer({ min: 1, max: o.maxDelivery });
+  const duplicates: fc.Arbitrary<DeliveryFault>[] = [];
+  if (asyncFunctions.length > 0)
+    duplicates.push(
+      record({
+        kind: fc.constant('duplicateDelivery'),
+        fn: fc.constantFrom(...asyncFunctions),
+        event: index,
+      }),
+    );
+  if (queues.length === 0) return duplicates.length === 0 ? {} : { duplicateDelivery: duplicates[0]! };
+  const queue = fc.constantFrom(...queues);
+  duplicates.push(record({ kind: fc.constant('duplicateDelivery'), queue, delivery: index }));
+  return {
+    duplicateDelivery: duplicates.length === 1 ? duplicates[0]! : fc.oneof(...duplicates),
+    reorder: record({ kind: fc.constant('reorder'), queue, message: index }),
+    poisonRecord: record({ kind: fc.constant('poisonRecord'), queue, message: index }),
   };
 }
 
@@ -327,28 +376,32 @@ export function faultPlanArb(
       throw new ConfigError(
         api,
         `targets.${key}`,
-        'is not a known target (known: functions, services)',
+        'is not a known target (known: functions, services, asyncFunctions, queues)',
         t[key],
       );
   }
   const functions = checkNames(api, 'targets.functions', t.functions, false);
   const services = checkNames(api, 'targets.services', t.services ?? [], true);
-  const o = resolveOptions(api, options, PLAN_OPTIONS, FAULT_KINDS, 'fault kinds');
-
-  const callKinds: readonly FaultKind[] = CALL_FAULT_KINDS;
-  const kinds = services.length > 0 ? o.kinds : o.kinds.filter((kind) => !callKinds.includes(kind));
-  if (kinds.length === 0)
-    throw new ConfigError(
-      api,
-      'kinds',
-      'must hold an invocation fault kind when targets.services is empty',
-      o.kinds,
-    );
+  const asyncFunctions = checkNames(api, 'targets.asyncFunctions', t.asyncFunctions ?? [], true);
+  const queues = checkNames(api, 'targets.queues', t.queues ?? [], true);
+  const o = resolveOptions(api, options, PLAN_OPTIONS, ALL_FAULT_KINDS, 'fault kinds');
+  // The default is the AWS kinds; poisonRecord only when asked for.
+  const asked = (options as FaultPlanArbOptions).kinds === undefined ? FAULT_KINDS : o.kinds;
 
   const byKind: { readonly [K in FaultKind]?: fc.Arbitrary<Fault> } = {
     ...invocationKindArbs(functions, o),
     ...(services.length > 0 ? callKindArbs(services, o) : {}),
+    ...deliveryKindArbs(asyncFunctions, queues, o),
   };
+  // Kinds without a target (call kinds without services, queue kinds without queues) are dropped.
+  const kinds = asked.filter((kind) => byKind[kind] !== undefined);
+  if (kinds.length === 0)
+    throw new ConfigError(
+      api,
+      'kinds',
+      'must hold a kind the targets allow (call kinds need targets.services, queue kinds targets.queues, duplicateDelivery targets.asyncFunctions or targets.queues)',
+      o.kinds,
+    );
   const kindArbs = kinds.map((kind) => byKind[kind]!);
 
   // Design (no `chain`: it regenerates the plan whenever the kind subset shrinks). The swarm draw
@@ -365,10 +418,11 @@ export function faultPlanArb(
     : fc.constant<number[]>([]);
   const pickRange = lcmUpTo(kinds.length);
   const slot = fc.tuple(fc.integer({ min: 0, max: pickRange - 1 }), fc.tuple(...kindArbs));
-  return fc
+  const plans = fc
     .tuple(disabledArb, fc.array(slot, { maxLength: o.maxFaults, size: 'max' }))
     .map(([disabled, slots]): FaultPlan => {
       const enabled = indexes.filter((i) => !disabled.includes(i));
       return slots.map(([pick, candidates]) => candidates[enabled[pick % enabled.length]!]!);
     });
+  return withPlanShrinker(plans, { functions, services, asyncFunctions, queues, kinds });
 }

@@ -125,7 +125,7 @@ function describeEvent(ev: TraceEvent): [string, string] {
     case 'fault.injected':
       return [
         ev.target,
-        `FAULT ${ev.fault} (${ev.fault.startsWith('call') ? 'call' : 'invocation'} #${ev.at})`,
+        `FAULT ${ev.fault} (${ev.point} #${ev.at})`,
       ];
     case 'determinism.violated':
       return [ev.by, `real ${ev.resource} escaped virtual time`];

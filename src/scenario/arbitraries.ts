@@ -1,17 +1,23 @@
 import fc from 'fast-check';
 import { ConfigError, checkOptions, intInRange } from '../errors.js';
 import { faultPlanArb, type FaultPlanArbOptions } from '../faults/arbitraries.js';
-import type { Fault, FaultPlan } from '../faults/Fault.js';
+import {
+  CALL_FAULT_KINDS,
+  type Fault,
+  type FaultKind,
+  type FaultPlan,
+  faultPoint,
+  INVOCATION_FAULT_KINDS,
+} from '../faults/Fault.js';
 import {
   SCENARIO_FUNCTION_NAME,
   type Scenario,
   type ScenarioConfig,
-  type ScenarioDelivery,
   type ScenarioEvent,
   type ScenarioModel,
 } from './Scenario.js';
 import { validateScenario } from './validateScenario.js';
-import { createScenarioSimulation, wireScenario } from './wireScenario.js';
+import { createScenarioSimulation, SCENARIO_QUEUE_NAME, wireScenario } from './wireScenario.js';
 
 /** Options of `scenarios.sync`, `scenarios.async` and `scenarios.sqs`. */
 export interface ScenarioArbOptions<E> {
@@ -24,11 +30,13 @@ export interface ScenarioArbOptions<E> {
   /** Events are sent at instants drawn in [0, spreadMs], sorted. @defaultValue 1000 */
   readonly spreadMs?: number;
   /**
-   * The fault plan: `'aws'` is `faultPlanArb` (swarm, every kind AWS can produce, up to 6 faults:
-   * denser plans find bugs in fewer runs — 50/50 seeds within 100 runs for the retried-email
-   * example against 49/50 with 3 — and shrinking removes the faults a failure does not need)
-   * aimed at the function `Handler` and at `services`; an options object tunes that
-   * `faultPlanArb`; `'none'` gives empty plans. @defaultValue 'aws'
+   * The fault plan: `'aws'` is `faultPlanArb` (swarm, every invocation and call fault kind, up to
+   * 6 faults: denser plans find bugs in fewer runs — 50/50 seeds within 100 runs for the
+   * retried-email example against 49/50 with 3 — and shrinking removes the faults a failure
+   * does not need) aimed at the function `Handler` and at `services`; an options object tunes
+   * that `faultPlanArb` (e.g. `{ kinds: ['handlerTimeout', 'poisonRecord'] }`: given `kinds` are
+   * the plan's kinds, `delivery` adds none); `'none'` gives no invocation or call faults.
+   * Delivery faults come with `delivery`. @defaultValue 'aws'
    */
   readonly faults?: 'none' | 'aws' | FaultPlanArbOptions;
   /** Services the setup defines (tables, APIs) that call faults may aim at, e.g. `['payments']`. @defaultValue [] */
@@ -40,8 +48,10 @@ export interface ScenarioArbOptions<E> {
    */
   readonly config?: ScenarioConfig;
   /**
-   * At-least-once behaviours: `'aws'` turns each one the model has on or off per scenario
-   * (swarm style), with small probabilities; `'none'` keeps them all off. @defaultValue 'aws'
+   * At-least-once behaviours, as faults in the plan (data, so they shrink and replay like any
+   * fault): `'aws'` adds the ones the model has — async: `duplicateDelivery` of an event; SQS
+   * standard: `duplicateDelivery` of a delivery and `reorder` of a message (none on FIFO) — to
+   * the plan's kinds; `'none'` leaves them out. @defaultValue 'aws'
    */
   readonly delivery?: 'aws' | 'none';
 }
@@ -87,9 +97,6 @@ const RANGES = {
   /** Added to the function timeout (visibility >= timeout, as a mapping requires). */
   extraVisibilityS: { min: 0, max: 60 },
   maxReceiveCount: { min: 1, max: 5 },
-  /** Largest first: a shrunk scenario needs fewer events to show a duplicate. */
-  duplicateProbability: [0.1, 0.05, 0.01],
-  sqsReorderWindow: { min: 2, max: 5 },
 } as const;
 
 /** `fc.record` with plain objects only (what JSON and literals give back). */
@@ -121,7 +128,6 @@ interface Resolved<E> {
   readonly spreadMs: number;
   readonly faults: fc.Arbitrary<FaultPlan>;
   readonly config: ScenarioConfig;
-  readonly delivery: boolean;
   readonly groupOf: ((body: E) => string) | undefined;
 }
 
@@ -137,19 +143,43 @@ function resolve<E>(model: ScenarioModel, options: SqsScenarioArbOptions<E>): Re
   if (!Array.isArray(services) || services.some((s) => typeof s !== 'string' || s === ''))
     throw new ConfigError(api, 'services', 'must be an array of service names', services);
   const faults = o.faults ?? 'aws';
-  let faultArb: fc.Arbitrary<FaultPlan>;
-  if (faults === 'none') faultArb = fc.constant<FaultPlan>([]);
-  else if (faults === 'aws' || (faults !== null && typeof faults === 'object' && !Array.isArray(faults)))
-    faultArb = faultPlanArb(
-      { functions: [SCENARIO_FUNCTION_NAME], services: services as string[] },
-      faults === 'aws'
-        ? { maxFaults: DEFAULT_MAX_FAULTS }
-        : { maxFaults: DEFAULT_MAX_FAULTS, ...(faults as FaultPlanArbOptions) },
-    );
-  else throw new ConfigError(api, 'faults', "must be 'aws', 'none' or faultPlanArb options", faults);
+  if (
+    faults !== 'none' &&
+    faults !== 'aws' &&
+    (faults === null || typeof faults !== 'object' || Array.isArray(faults))
+  )
+    throw new ConfigError(api, 'faults', "must be 'aws', 'none' or faultPlanArb options", faults);
   const delivery = o.delivery ?? 'aws';
   if (delivery !== 'aws' && delivery !== 'none')
     throw new ConfigError(api, 'delivery', "must be 'aws' or 'none'", delivery);
+  // The plan's kinds: the AWS invocation and call kinds (or the ones asked for), plus, with
+  // delivery 'aws', the at-least-once behaviours this model has (as faults: data that shrinks).
+  const planOptions: FaultPlanArbOptions =
+    faults === 'aws' || faults === 'none' ? {} : (faults as FaultPlanArbOptions);
+  const asked: readonly FaultKind[] =
+    faults === 'none' ? [] : (planOptions.kinds ?? [...INVOCATION_FAULT_KINDS, ...CALL_FAULT_KINDS]);
+  const deliveryKinds: readonly FaultKind[] =
+    delivery === 'none'
+      ? []
+      : model === 'async'
+        ? ['duplicateDelivery']
+        : model === 'sqs'
+          ? ['duplicateDelivery', 'reorder']
+          : [];
+  // Kinds given explicitly are the plan's kinds, as given.
+  const kinds = planOptions.kinds !== undefined ? asked : [...new Set([...asked, ...deliveryKinds])];
+  const faultArb =
+    kinds.length === 0
+      ? fc.constant<FaultPlan>([])
+      : faultPlanArb(
+          {
+            functions: [SCENARIO_FUNCTION_NAME],
+            services: services as string[],
+            ...(model === 'async' ? { asyncFunctions: [SCENARIO_FUNCTION_NAME] } : {}),
+            ...(model === 'sqs' ? { queues: [SCENARIO_QUEUE_NAME] } : {}),
+          },
+          { maxFaults: DEFAULT_MAX_FAULTS, ...planOptions, kinds },
+        );
   const groupOf = o.groupOf;
   if (groupOf !== undefined && typeof groupOf !== 'function')
     throw new ConfigError(api, 'groupOf', 'must be a function (body) => group', groupOf);
@@ -180,7 +210,6 @@ function resolve<E>(model: ScenarioModel, options: SqsScenarioArbOptions<E>): Re
     spreadMs,
     faults: faultArb,
     config,
-    delivery: delivery === 'aws',
     groupOf: groupOf as ((body: E) => string) | undefined,
   };
 }
@@ -210,16 +239,12 @@ function scenarioArb<E>(
   model: ScenarioModel,
   r: Resolved<E>,
   config: fc.Arbitrary<ScenarioConfig>,
-  delivery: fc.Arbitrary<ScenarioDelivery>,
 ): fc.Arbitrary<Scenario<E>> {
-  // The delivery knobs depend on the config (a FIFO queue has none), so they are drawn anyway and
-  // dropped by `map`: no `chain`, which would regenerate them whenever the config shrinks.
   // Record order is shrink priority: events and faults first, the seed last (a seed shrunk first
   // fixes the random choices of the run, and the events could then no longer shrink).
   return record({
     events: eventsArb(r),
     faults: r.faults,
-    delivery: r.delivery ? delivery : fc.constant<ScenarioDelivery>({}),
     config,
     seed: seedArb,
   }).map((s): Scenario<E> => ({
@@ -227,9 +252,26 @@ function scenarioArb<E>(
     seed: s.seed,
     events: s.events,
     config: s.config,
-    delivery: s.config.fifo === true ? {} : s.delivery,
-    faults: foldFaultsOntoWorkload(s.faults, s.events.length),
+    delivery: {},
+    faults: foldFaultsOntoWorkload(
+      s.config.fifo === true ? onFifoQueue(s.faults) : s.faults,
+      s.events.length,
+    ),
   }));
+}
+
+/**
+ * A plan aimed at the scenario's standard queue, moved to its FIFO twin: a FIFO queue delivers
+ * once and in order, so duplicates and reordering are dropped; a poison record stays (it blocks
+ * its message group).
+ */
+function onFifoQueue(plan: FaultPlan): FaultPlan {
+  if (plan.length === 0) return plan;
+  return plan.flatMap((f): Fault[] => {
+    if (!('queue' in f)) return [f];
+    if (f.kind !== 'poisonRecord') return [];
+    return [{ ...f, queue: `${f.queue}.fifo` }];
+  });
 }
 
 /** Faults per generated plan (scenario default; faultPlanArb's own default is 3). */
@@ -240,18 +282,21 @@ const ATTEMPTS_PER_EVENT = 3;
 
 /**
  * Aims every fault at a point the workload can reach: with n events there are at most about
- * 3n invocation tries and 3n calls per service worth aiming at, so an index k becomes
- * `1 + ((k - 1) mod 3n)`. Without this, a fault at invocation 7 of a 1-event scenario hits
+ * 3n invocation tries, 3n calls per service and 3n queue deliveries worth aiming at (and n
+ * async events or sent messages), so an index k becomes `1 + ((k - 1) mod 3n)` (`mod n` for
+ * events and messages). Without this, a fault at invocation 7 of a 1-event scenario hits
  * nothing and most generated plans are no-ops. The fold is monotone near 1, so shrinking still
  * moves indexes toward 1.
  */
 export function foldFaultsOntoWorkload(plan: FaultPlan, events: number): FaultPlan {
   if (plan.length === 0) return plan;
-  const bound = Math.max(1, events * ATTEMPTS_PER_EVENT);
-  const fold = (k: number) => 1 + ((k - 1) % bound);
-  return plan.map((f): Fault =>
-    'fn' in f ? { ...f, invocation: fold(f.invocation) } : { ...f, call: fold(f.call) },
-  );
+  const perAttempt = Math.max(1, events * ATTEMPTS_PER_EVENT);
+  const perEvent = Math.max(1, events);
+  return plan.map((f): Fault => {
+    const { point, at } = faultPoint(f);
+    const bound = point === 'event' || point === 'message' ? perEvent : perAttempt;
+    return { ...f, [point]: 1 + ((at - 1) % bound) } as Fault;
+  });
 }
 
 function commonConfig(c: ScenarioConfig, maxTimeoutS: number = RANGES.timeoutS.max) {
@@ -276,7 +321,7 @@ function syncScenarios<E>(options: ScenarioArbOptions<E>): fc.Arbitrary<Scenario
         : fc.constant(c.clientTimeoutMs),
     clientMaxAttempts: fixedOr(c.clientMaxAttempts, fc.integer(RANGES.clientMaxAttempts)),
   }).map((drawn) => compact<ScenarioConfig>(drawn));
-  return scenarioArb('sync', r, config, fc.constant({}));
+  return scenarioArb('sync', r, config);
 }
 
 function asyncScenarios<E>(options: ScenarioArbOptions<E>): fc.Arbitrary<Scenario<E>> {
@@ -288,11 +333,7 @@ function asyncScenarios<E>(options: ScenarioArbOptions<E>): fc.Arbitrary<Scenari
     maximumEventAgeS: fixedOr(c.maximumEventAgeS, fc.constantFrom(...RANGES.maximumEventAgeS)),
     onFailureDestination: fc.constant(c.onFailureDestination),
   }).map((drawn) => compact<ScenarioConfig>(drawn));
-  const delivery = record({
-    asyncDuplicateProbability: maybe(fc.constantFrom(...RANGES.duplicateProbability)),
-    asyncReorder: maybe(fc.constant(true as const)),
-  }).map((drawn) => compact<ScenarioDelivery>(drawn));
-  return scenarioArb('async', r, config, delivery);
+  return scenarioArb('async', r, config);
 }
 
 function sqsScenarios<E>(options: SqsScenarioArbOptions<E>): fc.Arbitrary<Scenario<E>> {
@@ -321,11 +362,7 @@ function sqsScenarios<E>(options: SqsScenarioArbOptions<E>): fc.Arbitrary<Scenar
       visibilityTimeoutS: c.visibilityTimeoutS ?? drawn.timeoutS + extraVisibilityS,
     }),
   );
-  const standardDelivery = record({
-    sqsDuplicateRate: maybe(fc.constantFrom(...RANGES.duplicateProbability)),
-    sqsReorderWindow: maybe(fc.integer(RANGES.sqsReorderWindow)),
-  }).map((drawn) => compact<ScenarioDelivery>(drawn));
-  return scenarioArb('sqs', r, config, standardDelivery);
+  return scenarioArb('sqs', r, config);
 }
 
 /**
@@ -344,8 +381,9 @@ function sqsScenarios<E>(options: SqsScenarioArbOptions<E>): fc.Arbitrary<Scenar
  * `maximumRetryAttempts` 0-2, `maximumEventAgeS` 21,600 / 3,600 / 60; sqs `fifo`, `batchSize`
  * 1-10, `maximumBatchingWindowS` 0-5 (standard only), `visibilityTimeoutS` = timeout + 0-60,
  * `maxReceiveCount` 1-5, `reportBatchItemFailures`. `memoryMB` is never drawn (no memory
- * model). Delivery `'aws'`: async duplicates (1-10 %) and reordering; standard SQS duplicates
- * (1-10 %) and a reorder window of 2-5; each on in half of the scenarios.
+ * model). Delivery `'aws'`: `duplicateDelivery` (async, SQS standard) and `reorder` (SQS
+ * standard) faults in the plan. The scenario's `delivery` probabilities are never drawn (they
+ * are seeded, not data, so they would not shrink); set them in a hand-written scenario.
  *
  * @example
  * ```ts
@@ -363,11 +401,9 @@ function sqsScenarios<E>(options: SqsScenarioArbOptions<E>): fc.Arbitrary<Scenar
  * ```
  *
  * Gotchas: fault plans aim at `Handler` and at the `services` you name, which your setup must
- * define (a fault aimed at an undefined service is a ConfigError when the scenario runs). With
- * `delivery: 'aws'` a duplicate can come from AWS itself, with no fault in the plan; such
- * duplicates are seeded probabilities, not data, so a counterexample that relies on one may keep
- * a few events (as many as its seed needs for the duplicate to happen). Use `delivery: 'none'`
- * to look for bugs that faults alone reach.
+ * define (a fault aimed at an undefined service is a ConfigError when the scenario runs). On a
+ * FIFO scenario, duplicates and reordering are dropped from the plan and a `poisonRecord` aims at
+ * `HandlerQueue.fifo`.
  *
  * @throws ConfigError at once for unknown options, a bad bound, or a fixed `config` that a model
  * refuses or that does not apply to the model.

@@ -184,8 +184,14 @@ export class AsyncModel {
     this.makeReady(this.accept(fn, requestId, json, source, false, clientContext));
     // R-ASYNC-10: an independent second delivery, same request id, its own retry budget (U).
     const p = this.options.duplicateProbability;
-    if (p > 0 && this.faults.next() < p)
-      this.makeReady(this.accept(fn, requestId, json, source, true, clientContext));
+    let duplicate = p > 0 && this.faults.next() < p;
+    const injector = this.world.faults;
+    if (!injector.empty)
+      for (const fault of injector.nextAsyncEvent(fn.name)) {
+        injector.injected(fault);
+        duplicate = true;
+      }
+    if (duplicate) this.makeReady(this.accept(fn, requestId, json, source, true, clientContext));
     return { kind: 'accepted', statusCode: 202, requestId };
   }
 

@@ -24,6 +24,11 @@ export class SqsModel {
     return [...this.queues.keys()];
   }
 
+  /** The queues defined so far, by name, with whether each is FIFO. */
+  queueKinds(): ReadonlyMap<string, { readonly fifo: boolean }> {
+    return new Map([...this.queues].map(([name, q]) => [name, { fifo: q.fifo }]));
+  }
+
   /** Defines a queue; names are unique among the simulation's queues. */
   queue(name: string, options?: SqsQueueOptions): SqsQueue {
     if (typeof name === 'string' && this.queues.has(name))

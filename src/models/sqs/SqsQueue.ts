@@ -3,6 +3,7 @@ import { ConfigError, checkBoolean, checkOptions, intInRange } from '../../error
 import { ACCOUNT_ID, REGION } from '../../lambda/FunctionConfig.js';
 import { RuntimeProcess } from '../../lambda/RuntimeProcess.js';
 import type { World } from '../../lambda/World.js';
+import { POISON_BODY, REORDER_MAX_HOLD_MS } from '../../faults/Fault.js';
 import type { TimerHandle } from '../../sim/Kernel.js';
 import { type Rng, seededUuid } from '../../sim/Rng.js';
 import { currentScope } from '../../sim/VirtualScope.js';
@@ -328,6 +329,8 @@ export class SqsQueue implements DeliveryTarget {
   private seq = 0;
   private receives = 0;
   private sentCount = 0;
+  /** A message a `reorder` fault keeps out of the receive order until the next one joins. */
+  private held: { readonly message: StoredMessage; readonly timer: TimerHandle } | undefined;
   private redrivenIn = 0;
   private deduplicated = 0;
 
@@ -585,6 +588,7 @@ export class SqsQueue implements DeliveryTarget {
     const kernel = this.world.kernel;
     const now = kernel.nowMs;
     const receipts: string[] = new Array<string>(out.length);
+    const faults = this.world.faults;
     for (let i = 0; i < out.length; i++) {
       const m = out[i]!;
       m.status = 'inFlight';
@@ -599,7 +603,13 @@ export class SqsQueue implements DeliveryTarget {
         messageId: m.messageId,
         receiveCount: m.receiveCount,
       });
-      if (this.options.duplicateRate > 0 && this.choices.next() < this.options.duplicateRate) {
+      let duplicate = this.options.duplicateRate > 0 && this.choices.next() < this.options.duplicateRate;
+      if (!faults.empty)
+        for (const fault of faults.nextDelivery(this.name)) {
+          faults.injected(fault);
+          duplicate = true;
+        }
+      if (duplicate) {
         // The duplicate is next in line: another poller may receive it while this copy is in flight.
         m.ghosts++;
         if (this.head > 0) this.ready[--this.head] = m;
@@ -808,9 +818,18 @@ export class SqsQueue implements DeliveryTarget {
         };
       }
     }
+    const faults = this.world.faults;
+    let body = p.body;
+    let holdBack = false;
+    if (!faults.empty)
+      for (const fault of faults.nextMessage(this.name)) {
+        faults.injected(fault);
+        if (fault.kind === 'poisonRecord') body = POISON_BODY;
+        else if (fault.kind === 'reorder') holdBack = true;
+      }
     const m = this.newMessage(
       seededUuid(this.ids),
-      p.body,
+      body,
       p.attributes,
       senderId,
       now,
@@ -827,11 +846,11 @@ export class SqsQueue implements DeliveryTarget {
       queue: this.name,
       messageId: m.messageId,
       by: source ?? senderId,
-      bytes: Buffer.byteLength(p.body, 'utf8'),
+      bytes: Buffer.byteLength(body, 'utf8'),
       ...(p.delayS > 0 ? { delayS: p.delayS } : {}),
       ...(p.groupId === undefined ? {} : { messageGroupId: p.groupId }),
     });
-    this.enqueue(m, p.delayS * 1000);
+    this.enqueue(m, p.delayS * 1000, holdBack);
     return {
       messageId: m.messageId,
       md5OfMessageBody: m.md5OfBody,
@@ -899,7 +918,7 @@ export class SqsQueue implements DeliveryTarget {
     return m;
   }
 
-  private enqueue(m: StoredMessage, delayMs: number): void {
+  private enqueue(m: StoredMessage, delayMs: number, holdBack = false): void {
     if (this.fifo) {
       let group = this.groups.get(m.messageGroupId!);
       if (group === undefined) {
@@ -913,14 +932,48 @@ export class SqsQueue implements DeliveryTarget {
       this.world.kernel.after(delayMs, () => {
         if (m.status !== 'delayed') return;
         m.status = 'visible';
-        if (!this.fifo) this.ready.push(m);
-        this.notify();
+        this.makeReceivable(m, holdBack);
       });
       return;
     }
     m.status = 'visible';
-    if (!this.fifo) this.ready.push(m);
+    this.makeReceivable(m, holdBack);
+  }
+
+  /**
+   * A newly visible message joins the receive order. With `holdBack` (a `reorder` fault) it stays
+   * out of it until the next message joins (which then goes first) or for at most
+   * REORDER_MAX_HOLD_MS; its status stays `visible` meanwhile, so accounting is unchanged.
+   */
+  private makeReceivable(m: StoredMessage, holdBack: boolean): void {
+    if (this.fifo) {
+      this.notify();
+      return;
+    }
+    if (holdBack && !this.fifo) {
+      this.releaseHeld(); // one held message at a time: an earlier one goes now
+      const timer = this.world.kernel.after(REORDER_MAX_HOLD_MS, () => {
+        if (this.held?.message === m) {
+          this.held = undefined;
+          if (m.status === 'visible') this.ready.push(m);
+          this.notify();
+        }
+      });
+      this.held = { message: m, timer };
+      return;
+    }
+    this.ready.push(m);
+    this.releaseHeld();
     this.notify();
+  }
+
+  /** The held-back message (if any) joins the receive order now, behind what joined before it. */
+  private releaseHeld(): void {
+    const held = this.held;
+    if (held === undefined) return;
+    this.held = undefined;
+    this.world.kernel.cancel(held.timer);
+    if (held.message.status === 'visible') this.ready.push(held.message);
   }
 
   private visibilityExpired(lease: Lease): void {

@@ -13,11 +13,14 @@ import {
   type Fault,
   type FaultKind,
   type FaultPlan,
+  faultPoint,
   INVOCATION_FAULT_KINDS,
 } from '../../../src/faults/Fault.js';
 
 const TARGETS = { functions: ['ProcessOrder', 'SendEmail'], services: ['payments', 'orders'] };
 const CALL_KINDS: readonly FaultKind[] = CALL_FAULT_KINDS;
+/** TARGETS plus async functions and queues: every AWS kind has a target. */
+const ALL_TARGETS = { ...TARGETS, asyncFunctions: ['SendEmail'], queues: ['orders-queue'] };
 
 function samplePlans(arb: fc.Arbitrary<FaultPlan>, numRuns = 2000, seed = 7): FaultPlan[] {
   return fc.sample(arb, { seed, numRuns });
@@ -73,6 +76,12 @@ function expectWellFormed(
         expect(Object.keys(fault)).toEqual(['kind', 'service', 'call']);
       }
       break;
+    case 'duplicateDelivery':
+    case 'reorder':
+    case 'poisonRecord':
+      throw new Error(
+        `no delivery fault expected without asyncFunctions or queues: ${JSON.stringify(fault)}`,
+      );
     default: {
       const never: never = fault;
       throw new Error(`unexpected fault ${JSON.stringify(never)}`);
@@ -111,7 +120,7 @@ describe('faultPlanArb: values', () => {
     expect(faults.some((f) => f.kind === 'crashAfterCalls' && f.calls === 3)).toBe(true);
     expect(faults.some((f) => f.kind === 'callTimeout' && f.landed)).toBe(true);
     expect(faults.some((f) => f.kind === 'callTimeout' && !f.landed)).toBe(true);
-    expect(new Set(faults.map((f) => ('fn' in f ? f.fn : f.service)))).toEqual(
+    expect(new Set(faults.map((f) => faultPoint(f).target))).toEqual(
       new Set([...TARGETS.functions, ...TARGETS.services]),
     );
   });
@@ -164,22 +173,22 @@ describe('faultPlanArb: swarm testing', () => {
   }
 
   it('swarm on: single-kind multi-fault plans are common, every kind appears, each on its own too', () => {
-    const plans = samplePlans(faultPlanArb(TARGETS));
+    const plans = samplePlans(faultPlanArb(ALL_TARGETS));
     expect(new Set(plans.flatMap((p) => p.map((f) => f.kind)))).toEqual(new Set(FAULT_KINDS));
-    // Enabled-set sizes are uniform in 1..8: a 2-fault plan has one kind with probability
-    // mean(1/k) ~ 0.34, a 3-fault plan mean(1/k^2) ~ 0.19 (seen: 0.238 at this seed).
-    expect(singleKindShare(plans)).toBeGreaterThan(0.2);
+    // Enabled-set sizes are uniform in 1..10: a 2-fault plan has one kind with probability
+    // mean(1/k) ~ 0.29, a 3-fault plan mean(1/k^2) ~ 0.15 (seen: 0.195 at this seed).
+    expect(singleKindShare(plans)).toBeGreaterThan(0.15);
     for (const kind of FAULT_KINDS)
       expect(plans.some((p) => p.length >= 2 && p.every((f) => f.kind === kind))).toBe(true);
   });
 
   it('swarm off: kinds are mixed uniformly, so single-kind multi-fault plans are rare', () => {
-    const plans = samplePlans(faultPlanArb(TARGETS, { swarm: false }));
+    const plans = samplePlans(faultPlanArb(ALL_TARGETS, { swarm: false }));
     expect(new Set(plans.flatMap((p) => p.map((f) => f.kind)))).toEqual(new Set(FAULT_KINDS));
-    // A uniform mix of 8 kinds: 1/8 for a 2-fault plan, 1/64 for a 3-fault plan (seen: 0.064).
+    // A uniform mix of 10 kinds: 1/10 for a 2-fault plan, 1/100 for a 3-fault plan.
     const share = singleKindShare(plans);
     expect(share).toBeLessThan(0.1);
-    expect(singleKindShare(samplePlans(faultPlanArb(TARGETS)))).toBeGreaterThan(3 * share);
+    expect(singleKindShare(samplePlans(faultPlanArb(ALL_TARGETS)))).toBeGreaterThan(3 * share);
   });
 });
 
@@ -331,8 +340,8 @@ describe('invalid options', () => {
     ],
     [
       'an unknown target',
-      () => faultPlanArb({ functions: ['A'], queues: ['q'] } as FaultTargets),
-      'faultPlanArb: targets.queues is not a known target (known: functions, services), got ["q"]',
+      () => faultPlanArb({ functions: ['A'], topics: ['q'] } as FaultTargets),
+      'faultPlanArb: targets.topics is not a known target (known: functions, services, asyncFunctions, queues), got ["q"]',
     ],
     [
       'a function name that is not a string',
@@ -342,7 +351,7 @@ describe('invalid options', () => {
     [
       'an unknown kind',
       () => faultPlanArb(TARGETS, { kinds: ['handlerError', 'explode' as FaultKind] }),
-      'faultPlanArb: kinds[1] must be one of the fault kinds (handlerError, handlerTimeout, crashAfterCalls, coldStart, throttle, callError, callTimeout, callLatency), got "explode"',
+      'faultPlanArb: kinds[1] must be one of the fault kinds (handlerError, handlerTimeout, crashAfterCalls, coldStart, throttle, callError, callTimeout, callLatency, duplicateDelivery, reorder, poisonRecord), got "explode"',
     ],
     [
       'no kinds',
@@ -372,12 +381,12 @@ describe('invalid options', () => {
     [
       'an unknown option',
       () => faultPlanArb(TARGETS, { maxFault: 2 } as FaultPlanArbOptionsWithTypo),
-      'faultPlanArb: maxFault is not a known option (known: kinds, maxFaults, maxInvocation, maxCall, maxCallsBeforeCrash, maxAddedLatencyMs, swarm), got 2',
+      'faultPlanArb: maxFault is not a known option (known: kinds, maxFaults, maxInvocation, maxCall, maxCallsBeforeCrash, maxAddedLatencyMs, maxDelivery, swarm), got 2',
     ],
     [
       'only call kinds without services',
       () => faultPlanArb({ functions: ['A'] }, { kinds: ['callError'] }),
-      'faultPlanArb: kinds must hold an invocation fault kind when targets.services is empty, got ["callError"]',
+      'faultPlanArb: kinds must hold a kind the targets allow (call kinds need targets.services, queue kinds targets.queues, duplicateDelivery targets.asyncFunctions or targets.queues), got ["callError"]',
     ],
     [
       'a call kind given to invocationFaultArb',

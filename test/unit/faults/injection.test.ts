@@ -47,7 +47,14 @@ describe('fault plan: invocation faults', () => {
     expect(effects.map((e) => (e.args as { orderId: string }).orderId)).toEqual(['o-1']);
     expect(inits).toBe(1);
     expect(kinds('fault.injected')).toEqual([
-      { atMs: expect.any(Number), kind: 'fault.injected', fault: 'handlerError', target: 'Charge', at: 2 },
+      {
+        atMs: expect.any(Number),
+        kind: 'fault.injected',
+        fault: 'handlerError',
+        point: 'invocation',
+        target: 'Charge',
+        at: 2,
+      },
     ]);
   });
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/errors.js';
-import type { FaultPlan } from '../../../src/faults/Fault.js';
+import { type FaultPlan, faultPoint } from '../../../src/faults/Fault.js';
 import { scenarios } from '../../../src/scenario/arbitraries.js';
 import { runScenario } from '../../../src/scenario/runScenario.js';
 import type { Scenario, ScenarioModel, ScenarioSetup } from '../../../src/scenario/Scenario.js';
@@ -54,9 +54,13 @@ function expectWellFormed(scenario: Scenario<Order>, model: ScenarioModel): void
   const times = scenario.events.map((e) => e.atMs);
   expect(times).toEqual([...times].sort((a, b) => a - b));
   expect(times.every((t) => t >= 0 && t <= 1000)).toBe(true);
-  for (const fault of scenario.faults)
-    if ('fn' in fault) expect(fault.fn).toBe('Handler');
-    else expect(SERVICES).toContain(fault.service);
+  for (const fault of scenario.faults) {
+    const { target } = faultPoint(fault);
+    if ('fn' in fault) expect(target).toBe('Handler');
+    else if ('queue' in fault)
+      expect(target).toBe(scenario.config.fifo ? 'HandlerQueue.fifo' : 'HandlerQueue');
+    else expect(SERVICES).toContain(target);
+  }
   // Plain JSON: survives a round trip unchanged.
   expect(JSON.parse(JSON.stringify(scenario))).toEqual(scenario);
   const c = scenario.config;
@@ -95,16 +99,17 @@ describe('scenarios.<model>: generated scenarios are valid and run quiescent', (
     const sqsSamples = fc.sample(arbs.sqs, { seed: 5, numRuns: 300 });
     const share = (samples: Scenario<Order>[], pick: (s: Scenario<Order>) => boolean) =>
       samples.filter(pick).length / samples.length;
-    for (const [samples, knob] of [
-      [asyncSamples, 'asyncDuplicateProbability'],
-      [asyncSamples, 'asyncReorder'],
-      [sqsSamples, 'sqsDuplicateRate'],
-      [sqsSamples, 'sqsReorderWindow'],
+    // Delivery behaviours are faults now: each kind is in some plans and not in others.
+    for (const [samples, kind] of [
+      [asyncSamples, 'duplicateDelivery'],
+      [sqsSamples, 'duplicateDelivery'],
+      [sqsSamples, 'reorder'],
     ] as const) {
-      const on = share(samples, (s) => (s.delivery as Record<string, unknown>)[knob] !== undefined);
-      expect(on, knob).toBeGreaterThan(0.15);
-      expect(on, knob).toBeLessThan(0.85);
+      const on = share(samples, (s) => s.faults.some((f) => f.kind === kind));
+      expect(on, kind).toBeGreaterThan(0.05);
+      expect(on, kind).toBeLessThan(0.85);
     }
+    expect(asyncSamples.concat(sqsSamples).every((s) => Object.keys(s.delivery).length === 0)).toBe(true);
     expect(share(sqsSamples, (s) => s.config.fifo === true)).toBeGreaterThan(0.2);
     expect(new Set(asyncSamples.map((s) => s.config.maximumRetryAttempts))).toEqual(new Set([0, 1, 2]));
     expect(share(asyncSamples, (s) => s.faults.length > 0)).toBeGreaterThan(0.5);
@@ -179,7 +184,7 @@ describe('scenarios.<model>: bad options give a ConfigError at once', () => {
     [
       'call fault kinds without services',
       () => scenarios.sync({ events: orderArb, faults: { kinds: ['callError'] } }),
-      /^faultPlanArb: kinds must hold an invocation fault kind when targets.services is empty/,
+      /^faultPlanArb: kinds must hold a kind the targets allow \(call kinds need targets.services/,
     ],
   ];
   for (const [name, make, message] of cases)
@@ -218,21 +223,52 @@ describe('shrinking helps', () => {
     expect(scenario.config.reservedConcurrency).toBeUndefined();
     const [fault] = scenario.faults as FaultPlan;
     expect(fault).toBeDefined();
-    expect('fn' in fault! ? fault.invocation : fault!.call).toBe(1);
+    expect(faultPoint(fault!).at).toBe(1);
   });
 
-  it('with AWS delivery behaviours on, a duplicate from AWS itself needs no fault', async () => {
-    // Duplicates are seeded probabilities, not data: the counterexample keeps a duplicate knob
-    // and as many events as that seed needs (see the scenarios JSDoc).
+  it('with AWS delivery behaviours on, a duplicate from AWS itself shrinks to one duplicateDelivery fault', async () => {
+    // Duplicates are faults in the plan (data), so they shrink like any other fault.
     const arb = scenarios.async({ events: orderArb, services: SERVICES });
     for (const seed of [1, 2]) {
       const details = await fc.check(fc.asyncProperty(arb, noDuplicateEffect), { seed, numRuns: 200 });
       expect(details.failed).toBe(true);
       const [scenario] = details.counterexample!;
       expect(scenario.events).toHaveLength(1);
-      expect(scenario.faults).toEqual([]);
-      expect(scenario.delivery).toEqual({ asyncDuplicateProbability: 0.1 });
+      expect(scenario.delivery).toEqual({});
+      expect(scenario.faults).toHaveLength(1);
     }
+  });
+
+  it('draws async duplicates as duplicateDelivery faults aimed at Handler, never as probabilities', () => {
+    const sample = fc.sample(scenarios.async({ events: orderArb }), { seed: 3, numRuns: 300 });
+    const duplicates = sample.flatMap((s) => s.faults.filter((f) => f.kind === 'duplicateDelivery'));
+    expect(duplicates.length).toBeGreaterThan(0);
+    for (const f of duplicates) expect(f).toMatchObject({ fn: 'Handler' });
+    expect(sample.every((s) => Object.keys(s.delivery).length === 0)).toBe(true);
+    const none = fc.sample(scenarios.async({ events: orderArb, delivery: 'none' }), {
+      seed: 3,
+      numRuns: 300,
+    });
+    expect(none.some((s) => s.faults.some((f) => f.kind === 'duplicateDelivery'))).toBe(false);
+  });
+
+  it('keeps SQS duplicates and reorders to standard queues; FIFO keeps poison records on HandlerQueue.fifo', () => {
+    const sample = fc.sample(
+      scenarios.sqs({
+        events: orderArb,
+        faults: { kinds: ['handlerError', 'poisonRecord', 'duplicateDelivery', 'reorder'] },
+      }),
+      { seed: 4, numRuns: 400 },
+    );
+    const standard = sample.filter((s) => s.config.fifo !== true);
+    const fifo = sample.filter((s) => s.config.fifo === true);
+    const kindsOn = (list: typeof sample) => new Set(list.flatMap((s) => s.faults.map((f) => f.kind)));
+    expect(kindsOn(standard)).toEqual(
+      new Set(['handlerError', 'poisonRecord', 'duplicateDelivery', 'reorder']),
+    );
+    expect(kindsOn(fifo)).toEqual(new Set(['handlerError', 'poisonRecord']));
+    for (const s of fifo)
+      for (const f of s.faults) if ('queue' in f) expect(f.queue).toBe('HandlerQueue.fifo');
   });
 });
 
@@ -259,7 +295,7 @@ describe('fault plans aim at points the workload reaches', () => {
     );
     for (const s of plans) {
       const bound = 3 * s.events.length;
-      for (const f of s.faults) expect('fn' in f ? f.invocation : f.call).toBeLessThanOrEqual(bound);
+      for (const f of s.faults) expect(faultPoint(f).at).toBeLessThanOrEqual(bound);
     }
     expect(plans.some((s) => s.faults.length > 0)).toBe(true);
   });
