@@ -1,0 +1,7 @@
+/** Where the CLI writes: the process's stdout and stderr, or a test's buffers. */
+export interface CliIo {
+  /** Writes `text` and a newline to standard output. */
+  readonly out: (text: string) => void;
+  /** Writes `text` and a newline to standard error. */
+  readonly err: (text: string) => void;
+}

@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+/**
+ * The `lambdasim` command: replays saved scenarios (what `saveScenario` writes, e.g. a shrunk
+ * counterexample) outside the test runner.
+ *
+ * ```
+ * lambdasim show <scenario.json>
+ *     Validate a scenario file (shape, fault plan, configuration) and print it as a literal,
+ *     after a one-line summary comment (model, seed, events, faults).
+ *
+ * lambdasim replay <scenario.json> --setup <module>[#export] [options]
+ *     Run it with runScenario and print the timeline, a summary (how the run ended, requests,
+ *     async events, queues, calls, faults injected), the noLostEvents violations and the trace
+ *     hash: the same scenario and setup give the same hash in any process.
+ *
+ *     --setup <module>[#export]  the ScenarioSetup `(sim) => handler factory`: the export after
+ *                                `#` (a dotted path reaches into objects: #welcomeEmail.buggy),
+ *                                else the module's default export, else its export `setup`.
+ *                                A .ts/.mts/.cts module is loaded with tsx (install it, or pass
+ *                                the compiled JavaScript).
+ *     --check <name>             judge the run: exit 1 on violations. Repeatable: no-lost-events,
+ *                                retry-policy, same-as-fault-free (reruns without faults).
+ *     --max-lines <n>            at most n timeline lines (default 400; 0 hides the timeline)
+ *     --all-calls                also show call.sent / call.returned lines
+ *     --json                     one JSON object: { scenario, setup, traceHash, end, summary,
+ *                                checks, violations, determinismErrors }
+ *
+ * lambdasim --help | lambdasim <command> --help | lambdasim --version
+ *
+ * Exit codes: 0 done (the CLI reports, it does not judge); 1 a --check found violations;
+ * 2 usage error, unreadable or invalid scenario, setup module missing, without the export, not a
+ * function, or throwing (its error is shown with its own stack).
+ * ```
+ *
+ * Examples, in this repository (`npx tsx src/cli/main.ts` in place of `lambdasim`):
+ * ```
+ * lambdasim show fixtures/regressions/welcomeEmail/seed-20261123.json
+ * lambdasim replay fixtures/regressions/welcomeEmail/seed-20261123.json \
+ *   --setup fixtures/examples/welcomeEmail.ts#welcomeEmail.buggy --check no-lost-events
+ * ```
+ */
+import { runCli } from './runCli.js';
+
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  // `lambdasim replay … | head`: the reader went away, nothing left to say.
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
+const code = await runCli(process.argv.slice(2), {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+});
+// Exit once the output is written, even if handler code left real handles open (they are
+// reported as determinism errors).
+process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));

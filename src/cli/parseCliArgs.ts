@@ -1,0 +1,172 @@
+import { parseArgs } from 'node:util';
+import { CliError } from './CliError.js';
+import { CHECK_NAMES, type HelpTopic } from './usage.js';
+
+/** A check `--check` can run, by its name in the `checks` registry. */
+export type CliCheck = (typeof CHECK_NAMES)[keyof typeof CHECK_NAMES];
+
+/** Where the setup comes from: a module path and, optionally, which export (a dotted path). */
+export interface SetupSpecifier {
+  /** The module path as given (relative to the current directory, or absolute). */
+  readonly path: string;
+  /** The export to use, e.g. `['welcomeEmail', 'buggy']`; undefined: default export, else `setup`. */
+  readonly exportPath: readonly string[] | undefined;
+}
+
+/** What the command line asks for, one kind per command. */
+export type CliCommand =
+  | { readonly kind: 'help'; readonly topic: HelpTopic }
+  | { readonly kind: 'version' }
+  | { readonly kind: 'show'; readonly scenarioPath: string }
+  | {
+      readonly kind: 'replay';
+      readonly scenarioPath: string;
+      readonly setup: SetupSpecifier;
+      readonly checks: readonly CliCheck[];
+      readonly maxLines: number | undefined;
+      readonly allCalls: boolean;
+      readonly json: boolean;
+    };
+
+const COMMANDS: readonly HelpTopic[] = ['show', 'replay'];
+const EXPORT_PATH = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
+
+/**
+ * Parses the arguments after `lambdasim` (`process.argv.slice(2)`).
+ *
+ * @example
+ * ```ts
+ * parseCliArgs(['replay', 'x.json', '--setup', 'setup.ts#welcomeEmail.buggy']);
+ * // { kind: 'replay', scenarioPath: 'x.json', setup: { path: 'setup.ts', exportPath: ['welcomeEmail', 'buggy'] }, ... }
+ * ```
+ * @throws CliError with the usage line of the command for an unknown command or option, a
+ * missing or extra argument, or an invalid option value.
+ */
+export function parseCliArgs(argv: readonly string[]): CliCommand {
+  const [first, ...rest] = argv;
+  if (first === undefined) throw new CliError('no command given', 'main');
+  if (first === '--help' || first === '-h') return { kind: 'help', topic: 'main' };
+  if (first === '--version' || first === '-v') return { kind: 'version' };
+  if (first === 'help') {
+    const topic = rest[0];
+    if (topic === undefined) return { kind: 'help', topic: 'main' };
+    return { kind: 'help', topic: command(topic) };
+  }
+  if (first.startsWith('-')) throw new CliError(`unknown option ${first}`, 'main');
+  const topic = command(first);
+  if (rest.includes('--help') || rest.includes('-h')) return { kind: 'help', topic };
+  switch (topic) {
+    case 'show':
+      return parseShow(rest);
+    case 'replay':
+      return parseReplay(rest);
+    default:
+      throw new CliError(`unknown command ${JSON.stringify(first)}`, 'main');
+  }
+}
+
+function command(name: string): HelpTopic {
+  const found = COMMANDS.find((c) => c === name);
+  if (found === undefined)
+    throw new CliError(`unknown command ${JSON.stringify(name)} (commands: ${COMMANDS.join(', ')})`, 'main');
+  return found;
+}
+
+function parseShow(args: readonly string[]): CliCommand {
+  const { positionals } = parse('show', () =>
+    parseArgs({ args: [...args], options: {}, allowPositionals: true, strict: true }),
+  );
+  return { kind: 'show', scenarioPath: scenarioPath('show', positionals) };
+}
+
+function parseReplay(args: readonly string[]): CliCommand {
+  const { values, positionals } = parse('replay', () =>
+    parseArgs({
+      args: [...args],
+      options: {
+        setup: { type: 'string' },
+        check: { type: 'string', multiple: true },
+        'max-lines': { type: 'string' },
+        'all-calls': { type: 'boolean' },
+        json: { type: 'boolean' },
+      },
+      allowPositionals: true,
+      strict: true,
+    }),
+  );
+  const path = scenarioPath('replay', positionals);
+  const setup = values.setup;
+  if (typeof setup !== 'string' || setup === '')
+    throw new CliError('replay needs --setup <module>[#export]: the ScenarioSetup to run', 'replay');
+  const checks = (values.check ?? []).map(checkName);
+  return {
+    kind: 'replay',
+    scenarioPath: path,
+    setup: setupSpecifier(setup),
+    checks: [...new Set(checks)],
+    maxLines: maxLines(values['max-lines']),
+    allCalls: values['all-calls'] === true,
+    json: values.json === true,
+  };
+}
+
+/** Runs `parseArgs`, its errors turned into usage errors of `topic`. */
+function parse<T>(topic: HelpTopic, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_'))
+      throw new CliError(parseArgsMessage(error as Error), topic);
+    throw error;
+  }
+}
+
+/** parseArgs's message without its hints for scripts (`To specify a positional argument …`). */
+function parseArgsMessage(error: Error): string {
+  const first = error.message.split('\n')[0] ?? error.message;
+  const unknown = /^Unknown option '([^']+)'/.exec(first);
+  if (unknown !== null) return `unknown option ${unknown[1]}`;
+  return first.replace(/\.\s.*$/, '').replace(/\.$/, '');
+}
+
+function scenarioPath(topic: HelpTopic, positionals: readonly string[]): string {
+  const [path, ...extra] = positionals;
+  if (path === undefined) throw new CliError(`${topic} needs a scenario file`, topic);
+  if (extra.length > 0)
+    throw new CliError(`${topic} takes one scenario file, got also ${extra.join(' ')}`, topic);
+  return path;
+}
+
+/** `path#a.b` → the path and the export path; a `#` not followed by an identifier path is part of the path. */
+export function setupSpecifier(text: string): SetupSpecifier {
+  const hash = text.lastIndexOf('#');
+  if (hash > 0) {
+    const name = text.slice(hash + 1);
+    if (EXPORT_PATH.test(name)) return { path: text.slice(0, hash), exportPath: name.split('.') };
+    if (name === '') throw new CliError(`--setup ${text}: name the export after #, or drop the #`, 'replay');
+  }
+  return { path: text, exportPath: undefined };
+}
+
+function checkName(name: string): CliCheck {
+  const byName: Readonly<Record<string, CliCheck>> = CHECK_NAMES;
+  // The kebab-case name, or the check's own name in the registry (`noLostEvents`).
+  const found =
+    (Object.hasOwn(byName, name) ? byName[name] : undefined) ??
+    Object.values(CHECK_NAMES).find((check) => check === name);
+  if (found === undefined)
+    throw new CliError(
+      `--check ${JSON.stringify(name)} is not a check lambdasim can run here (checks: ${Object.keys(CHECK_NAMES).join(', ')})`,
+      'replay',
+    );
+  return found;
+}
+
+function maxLines(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n))
+    throw new CliError(`--max-lines must be a non-negative integer, got ${JSON.stringify(text)}`, 'replay');
+  return n;
+}

@@ -1,0 +1,127 @@
+import { formatViolations } from '../checks/formatViolation.js';
+import { noLostEvents } from '../checks/noLostEvents.js';
+import { retryPolicyHonored } from '../checks/retryPolicyHonored.js';
+import { sameAsFaultFree } from '../checks/sameAsFaultFree.js';
+import type { Violation } from '../checks/Violation.js';
+import { formatTimeline } from '../report/timeline.js';
+import { runScenario } from '../scenario/runScenario.js';
+import type { ScenarioResult, ScenarioSetup } from '../scenario/Scenario.js';
+import { loadScenario } from '../scenario/scenarioFile.js';
+import { UserCodeError } from './CliError.js';
+import type { CliIo } from './CliIo.js';
+import { describeScenario } from './describeScenario.js';
+import { isConfigError } from './isConfigError.js';
+import { loadSetup } from './loadSetup.js';
+import type { CliCheck, CliCommand, SetupSpecifier } from './parseCliArgs.js';
+import { formatRunSummary, summarizeRun } from './runSummary.js';
+
+/** The parsed `lambdasim replay` command line. */
+export type ReplayCommand = Extract<CliCommand, { kind: 'replay' }>;
+
+/** The check every replay reports (judged only when asked with `--check`). */
+const REPORTED_CHECK: CliCheck = 'noLostEvents';
+
+/**
+ * `lambdasim replay <scenario.json> --setup <module>[#export]`: loads the scenario and the setup,
+ * runs them with {@link runScenario} and prints the timeline, a summary, the noLostEvents
+ * violations and checks asked for, and the trace hash (or all of it as one JSON object).
+ *
+ * @returns the exit code: 1 when a check given with `--check` found violations, else 0.
+ * @throws ConfigError for an invalid scenario or a setup that does not fit it; CliError for a
+ * setup module that cannot be loaded; UserCodeError when the setup module or function throws.
+ */
+export async function replayCommand(command: ReplayCommand, io: CliIo): Promise<number> {
+  const scenario = loadScenario(command.scenarioPath);
+  const label = setupLabel(command.setup);
+  const setup = guarded(await loadSetup(command.setup), label);
+  const result = await runScenario(scenario, setup);
+  const names = [REPORTED_CHECK, ...command.checks.filter((c) => c !== REPORTED_CHECK)];
+  const violations = new Map<CliCheck, readonly Violation[]>();
+  for (const name of names) violations.set(name, await runCheck(name, result));
+  const failed = command.checks.filter((name) => (violations.get(name)?.length ?? 0) > 0);
+
+  if (command.json) {
+    const { end, ...summary } = summarizeRun(result);
+    const report = {
+      scenario: command.scenarioPath,
+      setup: label,
+      traceHash: result.traceHash,
+      end,
+      summary,
+      checks: Object.fromEntries(
+        names.map((name) => [
+          name,
+          { judged: command.checks.includes(name), violations: violations.get(name)?.length ?? 0 },
+        ]),
+      ),
+      violations: names.flatMap((name) => violations.get(name) ?? []),
+      determinismErrors: result.determinismErrors,
+    };
+    io.out(JSON.stringify(report, null, 2));
+  } else {
+    io.out(`Replaying ${command.scenarioPath}: ${describeScenario(scenario)}`);
+    io.out(`Setup: ${label}`);
+    if (command.maxLines !== 0) {
+      const timeline = formatTimeline(result.trace, {
+        compactCalls: !command.allCalls,
+        ...(command.maxLines === undefined ? {} : { maxLines: command.maxLines }),
+      });
+      io.out(`\nTimeline (virtual time):\n${timeline}`);
+    }
+    io.out(`\n${formatRunSummary(summarizeRun(result))}`);
+    if (result.determinismErrors.length > 0) {
+      io.out(
+        `\nDeterminism errors: ${result.determinismErrors.length} (real I/O or timers escaped virtual time: this run may not replay bit for bit)`,
+      );
+      for (const e of result.determinismErrors) io.out(`  - ${e.message}`);
+    }
+    io.out('');
+    for (const name of names) {
+      const found = violations.get(name) ?? [];
+      const judged = command.checks.includes(name) ? '' : ' (reported, not judged)';
+      io.out(
+        found.length === 0
+          ? `${name}: no violations`
+          : `${name}${judged}: ${formatViolations(found).replaceAll('\n', '\n  ')}`,
+      );
+    }
+    io.out(`Trace hash: ${result.traceHash}`);
+  }
+  if (failed.length === 0) return 0;
+  io.err(
+    `lambdasim: --check found violations: ${failed.map((name) => `${name} (${violations.get(name)?.length ?? 0})`).join(', ')}`,
+  );
+  return 1;
+}
+
+async function runCheck(name: CliCheck, result: ScenarioResult<unknown>): Promise<readonly Violation[]> {
+  switch (name) {
+    case 'noLostEvents':
+      return noLostEvents(result);
+    case 'retryPolicyHonored':
+      return retryPolicyHonored(result);
+    case 'sameAsFaultFree':
+      return sameAsFaultFree(result);
+    default: {
+      const never: never = name;
+      throw new Error(`unknown check ${String(never)}`);
+    }
+  }
+}
+
+/** The setup as the user named it: `path` or `path#export.path`. */
+function setupLabel(spec: SetupSpecifier): string {
+  return spec.exportPath === undefined ? spec.path : `${spec.path}#${spec.exportPath.join('.')}`;
+}
+
+/** The setup, with what it throws marked as the user's (a ConfigError stays one: a misused API). */
+function guarded(setup: ScenarioSetup<unknown>, label: string): ScenarioSetup<unknown> {
+  return (sim) => {
+    try {
+      return setup(sim);
+    } catch (error) {
+      if (isConfigError(error)) throw error;
+      throw new UserCodeError(`the setup ${label} threw`, error);
+    }
+  };
+}

@@ -1,0 +1,82 @@
+/** The help pages of the CLI: the main page and one per command. */
+export type HelpTopic = 'main' | 'show' | 'replay';
+
+/** One usage line per command, printed after a usage error. */
+export const USAGE: Readonly<Record<HelpTopic, string>> = {
+  main: 'Usage: lambdasim <show|replay> <scenario.json> [options]   (lambdasim --help)',
+  show: 'Usage: lambdasim show <scenario.json>',
+  replay:
+    'Usage: lambdasim replay <scenario.json> --setup <module>[#export] [--check <name>]... [--max-lines <n>] [--all-calls] [--json]',
+};
+
+/** The names `--check` accepts, and the check each one runs. */
+export const CHECK_NAMES = {
+  'no-lost-events': 'noLostEvents',
+  'retry-policy': 'retryPolicyHonored',
+  'same-as-fault-free': 'sameAsFaultFree',
+} as const;
+
+const MAIN_HELP = `lambdasim: replay saved lambdasim scenarios from the command line.
+
+Usage:
+  lambdasim show <scenario.json>                          validate a scenario file and print it
+  lambdasim replay <scenario.json> --setup <module>[#export] [options]
+                                                          run it and print the timeline and trace hash
+  lambdasim <command> --help                              help on one command
+  lambdasim --version                                     the lambdasim version
+
+A scenario file is what saveScenario writes (a shrunk counterexample, say); the setup module is
+the ScenarioSetup your property test runs: (sim) => handler factory.
+
+Exit codes: 0 done; 1 a --check found violations; 2 usage error, unreadable or invalid scenario,
+or a setup module that cannot be loaded or run.`;
+
+const SHOW_HELP = `${USAGE.show}
+
+Validates a scenario file as loadScenario does (its shape, fault plan and configuration) and
+prints it as a literal to paste into a test, after a one-line summary comment:
+
+  // async scenario, seed 0: 1 event over 0 ms, 1 fault (crashAfterCalls)
+  { model: 'async', seed: 0, ... }
+
+Exit codes: 0 valid; 2 unreadable or invalid (the reason on stderr).`;
+
+const REPLAY_HELP = `${USAGE.replay}
+
+Runs a saved scenario with runScenario, as the property test did, and prints the timeline of the
+run, a summary (how it ended, requests, async events, queues, calls, faults), the noLostEvents
+violations and the trace hash: the same scenario and setup give the same hash in any process.
+
+Options:
+  --setup <module>[#export]  the module holding the ScenarioSetup (sim) => handler factory, a path
+                             from the current directory: the export named after # (a dotted
+                             path such as #welcomeEmail.buggy reaches into an object), else its
+                             default export, else its export named setup. A .ts/.mts/.cts module
+                             is loaded with tsx (install it, or pass the compiled JavaScript).
+  --check <name>             judge the run: exit 1 when the check finds violations. Repeatable;
+                             names: ${Object.keys(CHECK_NAMES).join(', ')}
+                             (same-as-fault-free reruns the scenario without faults).
+                             Without --check, noLostEvents is reported but not judged.
+  --max-lines <n>            at most n timeline lines (default 400); 0 hides the timeline
+  --all-calls                show call.sent / call.returned lines (hidden by default)
+  --json                     print one JSON object instead: { scenario, setup, traceHash, end,
+                             summary, checks, violations, determinismErrors }
+
+Exit codes: 0 the run completed (the CLI reports, it does not judge); 1 a --check found
+violations; 2 usage error, invalid scenario, or a setup module that cannot be loaded or run.`;
+
+/** The help page of a topic. */
+export function helpText(topic: HelpTopic): string {
+  switch (topic) {
+    case 'main':
+      return MAIN_HELP;
+    case 'show':
+      return SHOW_HELP;
+    case 'replay':
+      return REPLAY_HELP;
+    default: {
+      const never: never = topic;
+      return String(never);
+    }
+  }
+}

@@ -1,0 +1,175 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../../src/cli/runCli.js';
+import { saveScenario, type Scenario } from '../../../src/index.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const SETUP = join(root, 'test/e2e/fixtures/cliSetup.ts');
+
+/** Runs the CLI in this process; what it wrote to stdout and stderr, and its exit code. */
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+const welcome: Scenario = {
+  model: 'async',
+  seed: 5,
+  events: [
+    { atMs: 0, body: { eventId: 'evt-1', email: 'ada@example.com' } },
+    { atMs: 2500, body: { eventId: 'evt-2', email: 'bob@example.com' } },
+  ],
+  config: { timeoutS: 1, maximumRetryAttempts: 2 },
+  delivery: {},
+  faults: [{ kind: 'callTimeout', service: 'mailer', call: 1, landed: true }],
+};
+
+let dir: string;
+let scenarioFile: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'lambdasim-runcli-'));
+  scenarioFile = join(dir, 'welcome.json');
+  saveScenario(scenarioFile, welcome);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('runCli', () => {
+  it('--version prints the version of package.json; --help the main page', async () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    expect(await cli('--version')).toEqual({ code: 0, out: pkg.version, err: '' });
+    const help = await cli('--help');
+    expect(help.code).toBe(0);
+    expect(help.out).toContain('lambdasim replay <scenario.json> --setup <module>[#export]');
+  });
+
+  it('show: an unreadable or non-JSON file is one line on stderr and exit 2', async () => {
+    const missing = join(dir, 'missing.json');
+    expect(await cli('show', missing)).toEqual({
+      code: 2,
+      out: '',
+      err: `lambdasim: loadScenario(${JSON.stringify(missing)}): path must name a readable scenario file (ENOENT), got ${JSON.stringify(missing)}`,
+    });
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{ model: async }');
+    const ran = await cli('show', bad);
+    expect(ran.code).toBe(2);
+    expect(ran.err).toMatch(
+      /^lambdasim: loadScenario\(".*bad\.json"\): file must hold .*JSON.*, got "\{ model: async \}"$/,
+    );
+  });
+
+  it('replay: the summary counts, --max-lines caps the timeline, --all-calls shows call.sent lines', async () => {
+    const ran = await cli('replay', scenarioFile, '--setup', SETUP, '--max-lines', '3');
+    expect(ran.err).toBe('');
+    expect(ran.code).toBe(0);
+    expect(ran.out).toContain(
+      `Replaying ${scenarioFile}: async scenario, seed 5: 2 events from +0.000s to +2.500s, 1 fault (callTimeout)`,
+    );
+    const timeline = ran.out.split('Timeline (virtual time):\n')[1]!.split('\n\n')[0]!.split('\n');
+    expect(timeline).toHaveLength(4);
+    expect(timeline[3]).toMatch(/^ {2}… \d+ more events$/);
+    expect(ran.out).toMatch(/^Run ended quiescent at \+1m\d\d\.\d{3}s \(\d+ simulation events\)$/m);
+    expect(ran.out).toMatch(/^ {2}async events +2: 2 succeeded$/m);
+    expect(ran.out).toMatch(/^ {2}calls +mailer\.send: 3 applied$/m);
+    expect(ran.out).toMatch(/^ {2}faults injected +1: callTimeout on mailer \(call #1\)$/m);
+    expect(ran.out).not.toContain('call.sent');
+
+    const all = await cli('replay', scenarioFile, '--setup', SETUP, '--all-calls');
+    expect(all.out).toContain('call.sent');
+    expect(/^Trace hash: (\w+)$/m.exec(all.out)?.[1]).toBe(/^Trace hash: (\w+)$/m.exec(ran.out)?.[1]);
+
+    const hidden = await cli('replay', scenarioFile, '--setup', SETUP, '--max-lines', '0');
+    expect(hidden.out).not.toContain('Timeline');
+  });
+
+  it('replay: noLostEvents violations are reported but judged only with --check', async () => {
+    const lost = join(dir, 'lost.json');
+    saveScenario(lost, {
+      model: 'async',
+      seed: 1,
+      events: [{ atMs: 0, body: {} }],
+      config: { maximumRetryAttempts: 0, onFailureDestination: false },
+      delivery: {},
+      faults: [],
+    });
+    const reported = await cli('replay', lost, '--setup', `${SETUP}#alwaysFails`);
+    expect(reported.code).toBe(0);
+    expect(reported.err).toBe('');
+    expect(reported.out).toMatch(
+      /^noLostEvents \(reported, not judged\): 1 violation:\n {2}1\. \[noLostEvents\] async event/m,
+    );
+    expect(reported.out).toMatch(/^ {2}async events +1: 1 discarded RetriesExhausted$/m);
+
+    const judged = await cli(
+      'replay',
+      lost,
+      '--setup',
+      `${SETUP}#alwaysFails`,
+      '--check',
+      'retry-policy',
+      '--check',
+      'no-lost-events',
+    );
+    expect(judged.code).toBe(1);
+    expect(judged.out).toContain('retryPolicyHonored: no violations');
+    expect(judged.err).toBe('lambdasim: --check found violations: noLostEvents (1)');
+  });
+
+  it('replay: setup modules that are missing, lack the export or export no function are one line, exit 2', async () => {
+    const missing = join(dir, 'nope.ts');
+    expect(await cli('replay', scenarioFile, '--setup', missing)).toEqual({
+      code: 2,
+      out: '',
+      err: `lambdasim: --setup ${missing}: no such file (looked for ${missing})`,
+    });
+    expect((await cli('replay', scenarioFile, '--setup', dir)).err).toBe(
+      `lambdasim: --setup ${dir}: not a file (name the setup module itself)`,
+    );
+    expect((await cli('replay', scenarioFile, '--setup', `${SETUP}#nope`)).err).toBe(
+      `lambdasim: --setup ${SETUP}: the module has no export nope (exports: alwaysFails, default, holder, throwsInSetup)`,
+    );
+    expect((await cli('replay', scenarioFile, '--setup', `${SETUP}#holder.missing`)).err).toBe(
+      `lambdasim: --setup ${SETUP}#holder.missing: holder has no property missing`,
+    );
+    const notFunction = await cli('replay', scenarioFile, '--setup', `${SETUP}#holder`);
+    expect(notFunction).toEqual({
+      code: 2,
+      out: '',
+      err: `lambdasim: --setup ${SETUP}: holder is an object, not a setup function (sim) => handler factory; its functions: setup (e.g. ${SETUP}#holder.setup)`,
+    });
+    expect((await cli('replay', scenarioFile, '--setup', `${SETUP}#holder.setup`)).code).toBe(0);
+    const noDefault = join(dir, 'named.mjs');
+    writeFileSync(noDefault, 'export const other = () => {};\n');
+    expect((await cli('replay', scenarioFile, '--setup', noDefault)).err).toBe(
+      `lambdasim: --setup ${noDefault}: the module has no default export and no export named setup; name the export with ${noDefault}#<export> (exports: other)`,
+    );
+  });
+
+  it("replay: a setup function that throws is shown with the user's stack, lambdasim's frames removed, exit 2", async () => {
+    const ran = await cli('replay', scenarioFile, '--setup', `${SETUP}#throwsInSetup`);
+    expect(ran.code).toBe(2);
+    const [head, message, ...frames] = ran.err.split('\n');
+    expect(head).toBe(`lambdasim: the setup ${SETUP}#throwsInSetup threw:`);
+    expect(message).toBe('TypeError: the setup forgot its table');
+    expect(frames[0]).toMatch(/cliSetup\.ts:\d+:\d+\)?$/);
+    expect(frames.filter((f) => f.includes(join(root, 'src')))).toEqual([]);
+  });
+
+  it('replay: a ConfigError from runScenario (a fault aimed at a service the setup lacks) is one line, exit 2', async () => {
+    const wrongTarget = join(dir, 'wrong-target.json');
+    saveScenario(wrongTarget, {
+      ...welcome,
+      faults: [{ kind: 'callTimeout', service: 'sms', call: 1, landed: true }],
+    });
+    const ran = await cli('replay', wrongTarget, '--setup', SETUP);
+    expect(ran.code).toBe(2);
+    expect(ran.err).toMatch(/^lambdasim: runScenario: .*sms/);
+    expect(ran.err).not.toContain('\n');
+  });
+});
