@@ -62,6 +62,33 @@ export type {
   FaultTargets,
   InvocationFaultArbOptions,
 } from './faults/arbitraries.js';
+// --- coverage ---
+export type {
+  CoverageCase,
+  CoverageCount,
+  CoverageFinding,
+  CoverageFindingsOptions,
+  CoverageSummary,
+  CoverageTableOptions,
+  TracedResult,
+} from './coverage/index.js';
+export {
+  casesReached,
+  COVERAGE_CASE_DESCRIPTIONS,
+  COVERAGE_CASES,
+  CoverageCollector,
+  coverageFindings,
+  coveragePlugin,
+  formatCoverageFinding,
+  formatCoverageTable,
+  installCoveragePlugin,
+  isCoverageCase,
+  recordCoverage,
+  requireReached,
+  sometimes,
+  withCoverage,
+} from './coverage/index.js';
+// --- end coverage ---
 export { ConfigError } from './errors.js';
 export type { EnvironmentInfo, Handler, HandlerFactory, InvocationOutcome } from './lambda/Environment.js';
 export type { ErrorBody } from './lambda/errorBodies.js';

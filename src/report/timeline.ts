@@ -123,10 +123,7 @@ function describeEvent(ev: TraceEvent): [string, string] {
         `${ev.requestId ? `req ${short(ev.requestId)} ` : ''}→ ${ev.statusCode} (${ev.cause})`,
       ];
     case 'fault.injected':
-      return [
-        ev.target,
-        `FAULT ${ev.fault} (${ev.point} #${ev.at})`,
-      ];
+      return [ev.target, `FAULT ${ev.fault} (${ev.point} #${ev.at})`];
     case 'determinism.violated':
       return [ev.by, `real ${ev.resource} escaped virtual time`];
     case 'async.accepted':

@@ -1,3 +1,4 @@
+import { recordCoverage } from '../coverage/recordCoverage.js';
 import { ConfigError } from '../errors.js';
 import type { HandlerFactory } from '../lambda/Environment.js';
 import type { Simulation, SimulationResult } from '../Simulation.js';
@@ -92,7 +93,7 @@ export async function runScenario<E>(
       `was refused by SQS (${refused.error instanceof Error ? refused.error.message : String(refused.error)}); make the event arbitrary produce bodies SQS accepts`,
       scenario.events[refused.index]?.body,
     );
-  return scenarioResult(result, scenario, sim, setup);
+  return recordCoverage(scenarioResult(result, scenario, sim, setup)); // coverage: no-op without a collector
 }
 
 /** The scenario with no faults and every at-least-once delivery behaviour off. */

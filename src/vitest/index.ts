@@ -10,6 +10,11 @@
  *   run, its trace hash and the command that replays it
  *   (`FC_SEED=… FC_PATH=… npx vitest run <file> -t '<test>'`, read by {@link configureFromEnv}).
  * - Saved scenarios (fixtures/regressions/*.json) replay as plain tests: {@link regressionTests}.
+ * - Coverage: each test counts, over its runs, the built-in interesting cases `runScenario`
+ *   results reached (`retryAfterTimeout`, `retryAfterEffect`, `deadLettered`, …) and its
+ *   {@link sometimes} labels; a label no run reached prints `weak pass: …` when the test passes,
+ *   {@link requireReached} or `LAMBDASIM_COVERAGE=strict` make it fail, `LAMBDASIM_COVERAGE=1`
+ *   prints every test's table ({@link configureCoverage}).
  *
  * @example
  * ```ts
@@ -36,7 +41,25 @@ export { formatFailureReport } from './failureReport.js';
 export type { LambdasimMatchers } from './matchers.js';
 export { installMatchers, lambdasimMatchers } from './matchers.js';
 export { regressionTests, replayScenarioFile } from './regressionTests.js';
+// --- coverage ("sometimes" labels, built-in cases, weak-pass report per test) ---
+export type { CoverageCase } from '../coverage/casesReached.js';
+export { requireReached } from '../coverage/requireReached.js';
+export { sometimes } from '../coverage/sometimes.js';
+export type {
+  CoverageReport,
+  CoverageReportOptions,
+  ResolvedCoverageReportOptions,
+} from './coverageReporter.js';
+export {
+  configureCoverage,
+  coverageReport,
+  installCoverageReporter,
+  resolveCoverageReportOptions,
+} from './coverageReporter.js';
+// --- end coverage ---
 
+import { installCoverageReporter } from './coverageReporter.js';
 import { installMatchers } from './matchers.js';
 
 installMatchers();
+installCoverageReporter();

@@ -1,0 +1,182 @@
+import type { TraceEvent } from '../TraceEvent.js';
+
+/**
+ * The built-in interesting cases, each defined exactly from the trace of one run (see
+ * {@link casesReached} for the definitions). An input is an async event (its request id; its
+ * retries and duplicate deliveries share it), an SQS message (its message id; a batch invocation
+ * has one input per message) or a synchronous request (its request id; Lambda never runs it twice).
+ * An invocation runs from its `invoke.started` to its `invoke.succeeded` / `invoke.failed`; an
+ * attempt that failed in Init (an `invoke.failed` with no start) is an invocation too.
+ */
+export const COVERAGE_CASES = [
+  'retryAfterTimeout',
+  'retryAfterEffect',
+  'redeliveryWhileInProgress',
+  'deadLettered',
+  'onFailureDestination',
+  'partialBatchFailure',
+  'throttled',
+  'clientTimedOut',
+  'faultInjected',
+] as const;
+
+/** One built-in interesting case: a name from {@link COVERAGE_CASES}. */
+export type CoverageCase = (typeof COVERAGE_CASES)[number];
+
+/** The part of a result the detectors read. */
+export interface TracedResult {
+  readonly trace: readonly TraceEvent[];
+}
+
+interface Invocation {
+  readonly requestId: string;
+  /** Input keys: the request id (async event, sync request) or `m:<messageId>` (SQS message). */
+  readonly inputs: readonly string[];
+  /** A service call this invocation sent has landed with `ok: true` (an effect at the service). */
+  landed: boolean;
+  /** Ended with `invoke.failed`, cause `timeout`. */
+  timedOut: boolean;
+}
+
+/**
+ * The built-in interesting cases one run reached, read from its trace in one pass:
+ *
+ * - `retryAfterTimeout`: an invocation timed out (`invoke.failed`, cause `timeout`) and one of its
+ *   inputs (the async event, an SQS message of its batch) was invoked again after it ended;
+ * - `retryAfterEffect`: an invocation failed (any cause: error, timeout, crash) after a service
+ *   call it sent had landed with `ok: true` (its effect done at the service), and one of its
+ *   inputs was invoked again after that call landed: the retry that duplicates a side effect;
+ * - `redeliveryWhileInProgress`: an input was invoked while an earlier invocation of the same
+ *   input was still running (an async duplicate delivery; an SQS message received again after its
+ *   visibility timeout while the first batch still runs, or a duplicate receive);
+ * - `deadLettered`: a message or async event reached a dead-letter queue (`sqs.deadLettered`, or
+ *   `destination.delivered` with role `deadLetter`);
+ * - `onFailureDestination`: an async event's failure record was delivered to its on-failure
+ *   destination (`destination.delivered` with role `onFailure`);
+ * - `partialBatchFailure`: an SQS batch reported some items failed (`batch.partiallyFailed`);
+ * - `throttled`: an invocation was throttled (`invoke.throttled`, `async.throttled`,
+ *   `batch.throttled`);
+ * - `clientTimedOut`: a synchronous caller stopped waiting while Lambda was still running its
+ *   request (`request.clientTimedOut`); with client retries on, the retry runs alongside it;
+ * - `faultInjected`: a fault of the plan fired (`fault.injected`): a fault aimed at an invocation
+ *   or call the run never made does not count.
+ *
+ * Gotcha: a synchronous client retry is a new request the trace does not link to the first
+ * (`request.received` names no caller), so the retry cases cover async events and SQS messages;
+ * for sync workloads `clientTimedOut` is the case to watch.
+ *
+ * @example
+ * ```ts
+ * const result = await runScenario(scenario, setup);
+ * if (casesReached(result).has('retryAfterEffect')) console.log('a retry after a landed charge');
+ * ```
+ */
+export function casesReached(result: TracedResult): ReadonlySet<CoverageCase> {
+  const reached = new Set<CoverageCase>();
+  /** SQS batch request id → its messages' input keys. */
+  const batchInputs = new Map<string, readonly string[]>();
+  /** Environment → the invocation it runs (an environment runs one invocation at a time). */
+  const running = new Map<string, Invocation>();
+  const runningCount = new Map<string, number>();
+  const failedOf = new Map<string, Invocation[]>();
+  const callOwner = new Map<number, Invocation>();
+
+  const invocation = (requestId: string): Invocation => ({
+    requestId,
+    inputs: batchInputs.get(requestId) ?? [requestId],
+    landed: false,
+    timedOut: false,
+  });
+  /** A new invocation of `inv`'s inputs begins: is it a redelivery or a retry? */
+  const begins = (inv: Invocation): void => {
+    for (const input of inv.inputs) {
+      if ((runningCount.get(input) ?? 0) > 0) reached.add('redeliveryWhileInProgress');
+      const failed = failedOf.get(input);
+      if (failed === undefined) continue;
+      for (const f of failed) {
+        if (f.timedOut) reached.add('retryAfterTimeout');
+        if (f.landed) reached.add('retryAfterEffect');
+      }
+    }
+  };
+  /** The invocation `requestId` of `env` ends; undefined when it never started (failed in Init). */
+  const ends = (requestId: string, env: string): Invocation | undefined => {
+    const inv = running.get(env);
+    if (inv === undefined || inv.requestId !== requestId) return undefined;
+    running.delete(env);
+    for (const input of inv.inputs) runningCount.set(input, runningCount.get(input)! - 1);
+    return inv;
+  };
+
+  for (const ev of result.trace) {
+    switch (ev.kind) {
+      case 'batch.invoked':
+        batchInputs.set(
+          ev.requestId,
+          ev.messageIds.map((id) => `m:${id}`),
+        );
+        break;
+      case 'invoke.started': {
+        const inv = invocation(ev.requestId);
+        begins(inv);
+        running.set(ev.env, inv);
+        for (const input of inv.inputs) runningCount.set(input, (runningCount.get(input) ?? 0) + 1);
+        break;
+      }
+      case 'invoke.succeeded':
+        ends(ev.requestId, ev.env);
+        break;
+      case 'invoke.failed': {
+        let inv = ends(ev.requestId, ev.env);
+        if (inv === undefined) {
+          // Failed in Init, before the handler started: an attempt all the same.
+          inv = invocation(ev.requestId);
+          begins(inv);
+        }
+        inv.timedOut = ev.cause === 'timeout';
+        for (const input of inv.inputs) {
+          const failed = failedOf.get(input);
+          if (failed === undefined) failedOf.set(input, [inv]);
+          else failed.push(inv);
+        }
+        break;
+      }
+      case 'call.sent':
+        if (ev.requestId !== undefined) {
+          const inv = running.get(ev.by);
+          if (inv !== undefined && inv.requestId === ev.requestId) callOwner.set(ev.callId, inv);
+        }
+        break;
+      case 'call.landed':
+        if (ev.ok) {
+          const inv = callOwner.get(ev.callId);
+          if (inv !== undefined) inv.landed = true;
+        }
+        break;
+      case 'sqs.deadLettered':
+        reached.add('deadLettered');
+        break;
+      case 'destination.delivered':
+        if (ev.role === 'deadLetter') reached.add('deadLettered');
+        else if (ev.role === 'onFailure') reached.add('onFailureDestination');
+        break;
+      case 'batch.partiallyFailed':
+        reached.add('partialBatchFailure');
+        break;
+      case 'invoke.throttled':
+      case 'async.throttled':
+      case 'batch.throttled':
+        reached.add('throttled');
+        break;
+      case 'request.clientTimedOut':
+        reached.add('clientTimedOut');
+        break;
+      case 'fault.injected':
+        reached.add('faultInjected');
+        break;
+      default:
+        break;
+    }
+  }
+  return reached;
+}

@@ -1,0 +1,71 @@
+import fc from 'fast-check';
+import { coverageState } from './coverageState.js';
+
+type Run = ReturnType<NonNullable<ReturnType<fc.Plugin<unknown>>['decorateRun']>>;
+type RunOutcome = ReturnType<Run>;
+
+/**
+ * A fast-check plugin that marks where each run of a property begins and ends, so that coverage
+ * (built-in cases and {@link sometimes} labels) is counted per run: the results of
+ * `runScenario` and `rerunFaultFree()` in one run count once. It records nothing by itself and
+ * costs one closure per run. lambdasim/vitest and {@link withCoverage} install it globally.
+ *
+ * @example
+ * ```ts
+ * await fc.assert(property, { plugins: [coveragePlugin] });
+ * ```
+ */
+export const coveragePlugin: fc.Plugin<unknown> = () => ({
+  decorateRun: (nested) =>
+    ((value: unknown) => {
+      const s = coverageState();
+      const previous = { runId: s.runId, entered: s.entered };
+      s.runId = ++s.serial;
+      s.entered = [];
+      const done = (): void => {
+        for (const collector of s.entered) collector.endRun();
+        s.runId = previous.runId;
+        s.entered = previous.entered;
+      };
+      let out: RunOutcome;
+      try {
+        out = nested(value);
+      } catch (error) {
+        done();
+        throw error;
+      }
+      if (out !== null && typeof out === 'object' && 'then' in out) {
+        return (out as Promise<unknown>).then(
+          (r) => {
+            done();
+            return r;
+          },
+          (error: unknown) => {
+            done();
+            throw error;
+          },
+        );
+      }
+      done();
+      return out;
+    }) as Run,
+});
+
+const INSTALLED = Symbol.for('lambdasim.coverage.plugin');
+
+/**
+ * Installs {@link coveragePlugin} in fast-check's global plugins, once per fast-check instance.
+ *
+ * @example
+ * ```ts
+ * installCoveragePlugin();
+ * await withCoverage(collector, () => fc.assert(property));
+ * ```
+ */
+export function installCoveragePlugin(): void {
+  const registry = globalThis as { [INSTALLED]?: WeakSet<object> };
+  const installed = (registry[INSTALLED] ??= new WeakSet<object>());
+  if (installed.has(fc.installGlobalPlugin)) return;
+  installed.add(fc.installGlobalPlugin);
+  fc.installGlobalPlugin(coveragePlugin);
+}

@@ -1,0 +1,13 @@
+export type { CoverageCase, TracedResult } from './casesReached.js';
+export { casesReached, COVERAGE_CASES } from './casesReached.js';
+export type { CoverageCount, CoverageSummary } from './CoverageCollector.js';
+export { CoverageCollector, isCoverageCase } from './CoverageCollector.js';
+export type { CoverageFinding, CoverageFindingsOptions } from './coverageFindings.js';
+export { coverageFindings } from './coverageFindings.js';
+export { coveragePlugin, installCoveragePlugin } from './coveragePlugin.js';
+export type { CoverageTableOptions } from './formatCoverage.js';
+export { COVERAGE_CASE_DESCRIPTIONS, formatCoverageFinding, formatCoverageTable } from './formatCoverage.js';
+export { recordCoverage } from './recordCoverage.js';
+export { requireReached } from './requireReached.js';
+export { sometimes } from './sometimes.js';
+export { withCoverage } from './withCoverage.js';

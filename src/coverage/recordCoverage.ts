@@ -1,0 +1,26 @@
+import type { TracedResult } from './casesReached.js';
+import { activeCollector, enterCurrentRun } from './coverageState.js';
+
+/**
+ * Feeds a run's result to the active coverage collector (the running vitest test's with
+ * lambdasim/vitest, or the one of an enclosing {@link withCoverage}); does nothing, at the cost of
+ * one lookup, when there is none. `runScenario` calls it for every result; call it yourself for
+ * a raw `sim.run()` result. Inside a fast-check run, every result of the run counts once; outside
+ * one, each result is a run by itself. Returns `result`.
+ *
+ * @example
+ * ```ts
+ * test.prop([faultPlanArb({ functions: ['Charge'], services: ['payments'] })])('charges once', async (faults) => {
+ *   const sim = createSimulation({ seed: 1, faults });
+ *   // … define the function, services and workload on sim …
+ *   const result = recordCoverage(await sim.run()); // counts retryAfterEffect & co. for this test
+ * });
+ * ```
+ */
+export function recordCoverage<R extends TracedResult>(result: R): R {
+  const collector = activeCollector();
+  if (collector === undefined) return result;
+  if (!enterCurrentRun(collector)) collector.beginRun();
+  collector.record(result);
+  return result;
+}

@@ -1,0 +1,319 @@
+import type { SQSEvent } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import {
+  casesReached,
+  COVERAGE_CASES,
+  type CoverageCase,
+  createSimulation,
+  type FaultPlan,
+  type Simulation,
+  type SimulationOptions,
+  type SimulationResult,
+} from '../../../src/index.js';
+
+/** Each test builds one tiny simulation; each case has one that reaches it and one that does not. */
+async function run(
+  build: (sim: Simulation) => void,
+  options: Partial<SimulationOptions> = {},
+): Promise<SimulationResult> {
+  const sim = createSimulation({ seed: 3, ...options });
+  build(sim);
+  return sim.run();
+}
+
+const has = (result: SimulationResult, c: CoverageCase): boolean => casesReached(result).has(c);
+
+/** An async function that charges `payments` then returns; retries and destinations as given. */
+function asyncCharge(
+  sim: Simulation,
+  asyncOptions: NonNullable<Parameters<Simulation['fn']>[2]>['async'] = {},
+  handler: 'charge' | 'throw' | 'sleep' = 'charge',
+): void {
+  const payments = sim.api('payments', { latencyMs: 20 });
+  const fn = sim.fn(
+    'Charge',
+    () => async (event: { orderId: string }) => {
+      if (handler === 'throw') throw new Error('boom');
+      if (handler === 'sleep') await sim.sleep(100);
+      else await payments.call('charge', event);
+      return 'ok';
+    },
+    { async: asyncOptions },
+  );
+  void sim.invokeAsync(fn, { orderId: 'o-1' });
+}
+
+/** An SQS queue (redrive to a DLQ) consumed by `handler`; `bodies` sent at t=0. */
+function sqsConsumer(
+  sim: Simulation,
+  handler: (event: SQSEvent) => Promise<unknown>,
+  options: { maxReceiveCount?: number; reportBatchItemFailures?: boolean; bodies?: readonly string[] } = {},
+): void {
+  const dlq = sim.sqs('orders-dlq');
+  const queue = sim.sqs('orders', {
+    visibilityTimeoutS: 30,
+    redrive: { deadLetter: dlq, maxReceiveCount: options.maxReceiveCount ?? 3 },
+  });
+  const fn = sim.fn('Consume', () => handler);
+  sim.mapping(queue, fn, {
+    batchSize: 10,
+    ...(options.reportBatchItemFailures === undefined
+      ? {}
+      : { reportBatchItemFailures: options.reportBatchItemFailures }),
+  });
+  for (const body of options.bodies ?? ['o-1']) void queue.send(body);
+}
+
+const timeoutFirst: FaultPlan = [{ kind: 'handlerTimeout', fn: 'Charge', invocation: 1 }];
+
+describe('casesReached', () => {
+  it('reaches nothing in a fault-free run that succeeds at once', async () => {
+    const result = await run((sim) => asyncCharge(sim));
+    expect([...casesReached(result)]).toEqual([]);
+    expect(COVERAGE_CASES).toHaveLength(9);
+  });
+
+  describe('retryAfterTimeout', () => {
+    it('is reached when an async event is retried after its attempt timed out', async () => {
+      const result = await run((sim) => asyncCharge(sim), { faults: timeoutFirst });
+      expect(has(result, 'retryAfterTimeout')).toBe(true);
+    });
+
+    it('is reached when an SQS message is received and invoked again after its batch timed out', async () => {
+      const result = await run((sim) => sqsConsumer(sim, async () => ({})), {
+        faults: [{ kind: 'handlerTimeout', fn: 'Consume', invocation: 1 }],
+      });
+      expect(result.trace.filter((e) => e.kind === 'batch.invoked')).toHaveLength(2);
+      expect(has(result, 'retryAfterTimeout')).toBe(true);
+      expect(has(result, 'redeliveryWhileInProgress')).toBe(false);
+    });
+
+    it('is not reached when the timed-out event is not retried (maximumRetryAttempts 0)', async () => {
+      const result = await run((sim) => asyncCharge(sim, { maximumRetryAttempts: 0 }), {
+        faults: timeoutFirst,
+      });
+      expect(result.trace.some((e) => e.kind === 'invoke.failed' && e.cause === 'timeout')).toBe(true);
+      expect(has(result, 'retryAfterTimeout')).toBe(false);
+    });
+
+    it('is not reached by a retry after a function error', async () => {
+      const result = await run((sim) => asyncCharge(sim), {
+        faults: [{ kind: 'handlerError', fn: 'Charge', invocation: 1 }],
+      });
+      expect(result.asyncEvents[0]?.attempts).toBe(2);
+      expect(has(result, 'retryAfterTimeout')).toBe(false);
+    });
+
+    it('is not reached by a client retry of a sync request (a new request the trace does not link)', async () => {
+      const result = await run(
+        (sim) => {
+          const fn = sim.fn('Slow', () => async () => 'ok');
+          const client = sim.client(fn, { maxAttempts: 2, clientTimeoutMs: 1000 });
+          sim.spawn('caller', async () => {
+            await client.invoke({});
+          });
+        },
+        { faults: [{ kind: 'handlerTimeout', fn: 'Slow', invocation: 1 }] },
+      );
+      // The client gave up, retried with a new request, and the first invocation timed out.
+      expect(result.requests).toHaveLength(2);
+      expect(result.trace.some((e) => e.kind === 'invoke.failed' && e.cause === 'timeout')).toBe(true);
+      expect(has(result, 'clientTimedOut')).toBe(true);
+      expect(has(result, 'retryAfterTimeout')).toBe(false);
+    });
+  });
+
+  describe('retryAfterEffect', () => {
+    it('is reached when an attempt crashes after its charge landed and the event is retried', async () => {
+      const result = await run((sim) => asyncCharge(sim), {
+        faults: [{ kind: 'crashAfterCalls', fn: 'Charge', invocation: 1, calls: 1 }],
+      });
+      expect(result.effects('payments')).toHaveLength(2);
+      expect(has(result, 'retryAfterEffect')).toBe(true);
+      expect(has(result, 'retryAfterTimeout')).toBe(false);
+    });
+
+    it('is not reached when the attempt died before any call landed (calls: 0)', async () => {
+      const result = await run((sim) => asyncCharge(sim), {
+        faults: [{ kind: 'crashAfterCalls', fn: 'Charge', invocation: 1, calls: 0 }],
+      });
+      expect(result.asyncEvents[0]?.attempts).toBe(2);
+      expect(has(result, 'retryAfterEffect')).toBe(false);
+    });
+
+    it('is not reached when the call failed at the service (no effect) before the retry', async () => {
+      const result = await run((sim) => asyncCharge(sim), {
+        faults: [{ kind: 'callError', service: 'payments', call: 1 }],
+      });
+      expect(result.asyncEvents[0]?.attempts).toBe(2);
+      expect(has(result, 'retryAfterEffect')).toBe(false);
+    });
+  });
+
+  describe('redeliveryWhileInProgress', () => {
+    it('is reached when a duplicate async delivery runs alongside the first', async () => {
+      const result = await run((sim) => asyncCharge(sim, {}, 'sleep'), {
+        async: { duplicateProbability: 1 },
+      });
+      expect(has(result, 'redeliveryWhileInProgress')).toBe(true);
+    });
+
+    it('is reached when a standard queue hands a message to a second receive while the first batch runs', async () => {
+      const result = await run((sim) => {
+        const queue = sim.sqs('orders', { duplicateRate: 1 });
+        const fn = sim.fn('Consume', () => async () => {
+          await sim.sleep(500);
+          return {};
+        });
+        sim.mapping(queue, fn, { batchSize: 1 });
+        void queue.send('o-1');
+      });
+      expect(has(result, 'redeliveryWhileInProgress')).toBe(true);
+    });
+
+    it('is not reached when the duplicate waits for the first (reserved concurrency 1)', async () => {
+      const result = await run(
+        (sim) => {
+          const fn = sim.fn('Charge', () => async () => sim.sleep(100), { reservedConcurrency: 1 });
+          void sim.invokeAsync(fn, { orderId: 'o-1' });
+        },
+        { async: { duplicateProbability: 1 } },
+      );
+      expect(result.asyncEvents.filter((e) => e.state === 'succeeded')).toHaveLength(2);
+      expect(has(result, 'redeliveryWhileInProgress')).toBe(false);
+      expect(has(result, 'throttled')).toBe(true);
+    });
+  });
+
+  describe('deadLettered', () => {
+    it('is reached when an SQS message is redriven to its DLQ', async () => {
+      const result = await run((sim) =>
+        sqsConsumer(
+          sim,
+          async () => {
+            throw new Error('poison');
+          },
+          { maxReceiveCount: 1 },
+        ),
+      );
+      expect(has(result, 'deadLettered')).toBe(true);
+    });
+
+    it("is reached when an async event's message reaches its dead-letter queue", async () => {
+      const result = await run((sim) =>
+        asyncCharge(sim, { maximumRetryAttempts: 0, deadLetter: sim.sink('dlq', { kind: 'sqs' }) }, 'throw'),
+      );
+      expect(has(result, 'deadLettered')).toBe(true);
+      expect(has(result, 'onFailureDestination')).toBe(false);
+    });
+
+    it('is not reached when every message is processed', async () => {
+      const result = await run((sim) => sqsConsumer(sim, async () => ({}), { maxReceiveCount: 1 }));
+      expect(has(result, 'deadLettered')).toBe(false);
+    });
+  });
+
+  describe('onFailureDestination', () => {
+    it('is reached when a discarded event goes to its on-failure destination', async () => {
+      const result = await run((sim) =>
+        asyncCharge(
+          sim,
+          { maximumRetryAttempts: 0, onFailure: sim.sink('failures', { kind: 'sqs' }) },
+          'throw',
+        ),
+      );
+      expect(has(result, 'onFailureDestination')).toBe(true);
+      expect(has(result, 'deadLettered')).toBe(false);
+    });
+
+    it('is not reached when the event succeeds', async () => {
+      const result = await run((sim) =>
+        asyncCharge(sim, { maximumRetryAttempts: 0, onFailure: sim.sink('failures', { kind: 'sqs' }) }),
+      );
+      expect(has(result, 'onFailureDestination')).toBe(false);
+    });
+  });
+
+  describe('partialBatchFailure', () => {
+    const failFirst = async (event: SQSEvent) => ({
+      batchItemFailures: event.Records.slice(0, 1).map((r) => ({ itemIdentifier: r.messageId })),
+    });
+
+    it('is reached when a batch reports one of its items failed', async () => {
+      const result = await run((sim) =>
+        sqsConsumer(sim, failFirst, {
+          reportBatchItemFailures: true,
+          bodies: ['o-1', 'o-2'],
+          maxReceiveCount: 1,
+        }),
+      );
+      expect(has(result, 'partialBatchFailure')).toBe(true);
+    });
+
+    it('is not reached when the mapping ignores the response (reportBatchItemFailures off)', async () => {
+      const result = await run((sim) =>
+        sqsConsumer(sim, failFirst, { reportBatchItemFailures: false, bodies: ['o-1', 'o-2'] }),
+      );
+      expect(has(result, 'partialBatchFailure')).toBe(false);
+    });
+  });
+
+  describe('throttled', () => {
+    it('is reached by a throttle fault', async () => {
+      const result = await run((sim) => asyncCharge(sim), {
+        faults: [{ kind: 'throttle', fn: 'Charge', invocation: 1 }],
+      });
+      expect(has(result, 'throttled')).toBe(true);
+      expect(has(result, 'faultInjected')).toBe(true);
+    });
+
+    it('is not reached when concurrency suffices', async () => {
+      const result = await run((sim) => {
+        const fn = sim.fn('Charge', () => async () => 'ok', { reservedConcurrency: 1 });
+        void sim.invokeAsync(fn, {});
+      });
+      expect(has(result, 'throttled')).toBe(false);
+    });
+  });
+
+  describe('clientTimedOut', () => {
+    function syncCaller(sim: Simulation, handlerMs: number): void {
+      const fn = sim.fn('Slow', () => async () => sim.sleep(handlerMs));
+      const client = sim.client(fn, { maxAttempts: 1, clientTimeoutMs: 500 });
+      sim.spawn('caller', async () => {
+        await client.invoke({});
+      });
+    }
+
+    it('is reached when the caller stops waiting while the handler still runs', async () => {
+      expect(has(await run((sim) => syncCaller(sim, 1000)), 'clientTimedOut')).toBe(true);
+    });
+
+    it('is not reached when the answer comes in time', async () => {
+      expect(has(await run((sim) => syncCaller(sim, 10)), 'clientTimedOut')).toBe(false);
+    });
+  });
+
+  describe('faultInjected', () => {
+    it('is reached when a fault of the plan fires', async () => {
+      const result = await run((sim) => asyncCharge(sim), {
+        faults: [{ kind: 'callLatency', service: 'payments', call: 1, addMs: 10 }],
+      });
+      expect([...casesReached(result)]).toEqual(['faultInjected']);
+    });
+
+    it('is not reached when the fault aims at an invocation the run never makes', async () => {
+      const result = await run((sim) => asyncCharge(sim), {
+        faults: [{ kind: 'handlerError', fn: 'Charge', invocation: 5 }],
+      });
+      expect(has(result, 'faultInjected')).toBe(false);
+    });
+  });
+
+  it('is deterministic: the same run reaches the same cases', async () => {
+    const faults: FaultPlan = [{ kind: 'crashAfterCalls', fn: 'Charge', invocation: 1, calls: 1 }];
+    const a = casesReached(await run((sim) => asyncCharge(sim), { faults }));
+    const b = casesReached(await run((sim) => asyncCharge(sim), { faults }));
+    expect([...a]).toEqual([...b]);
+  });
+});
