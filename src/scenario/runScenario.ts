@@ -1,3 +1,5 @@
+import { isAbsolute, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { recordCoverage } from '../coverage/recordCoverage.js';
 import { ConfigError } from '../errors.js';
 import type { HandlerFactory } from '../lambda/Environment.js';
@@ -50,18 +52,42 @@ export const SCENARIO_MAX_EVENTS = 1_000_000;
  * ```
  *
  * Gotchas: `setup` is called again by `rerunFaultFree()` (and by every run of a property), so it
- * must build everything it uses from `sim`, never keep state across runs.
+ * must build everything it uses from `sim`, never keep state across runs. A handler factory that
+ * fails at Init every time (it throws, rejects or returns no function: a missing environment
+ * variable, a bad import) is a `ConfigError` after the run, not a result: in Lambda each such
+ * invocation fails with an Init error and the environment is discarded, so the handler never ran
+ * and no check could say anything true about it (an event discarded to its destination is not
+ * lost; no effect is not a duplicate). To test Init failures on purpose, drive a simulation
+ * directly (`createSimulation`, `sim.fn`); a factory that fails in some environments only is a
+ * run like any other.
  *
  * @throws ConfigError at once for an invalid scenario (a specific message naming the field:
- * `runScenario: config.timeoutS must be an integer between 1 and 900, got 0`), for a setup that
- * does not return a function, or for a fault aimed at a function or service the setup does not
- * define.
+ * `runScenario: config.timeoutS must be an integer between 1 and 900, got 0`), for an event body
+ * over the model's payload limit (`events[3].body` with its size, the limit and how to bound the
+ * arbitrary), for a setup that does not return a function, or for a fault aimed at a function or
+ * service the setup does not define; after the run, for a handler factory that failed at Init in
+ * every environment (`runScenario: setup returned a handler factory that threw at Init in every
+ * execution environment (…), got "Error: missing TABLE_NAME (at test/orders.test.ts:12:11)"`,
+ * the factory's error as its `cause`), and for an event SQS refused.
  */
 export async function runScenario<E>(
   scenario: Scenario<E>,
   setup: ScenarioSetup<E>,
 ): Promise<ScenarioResult<E>> {
-  const api = 'runScenario';
+  try {
+    return await run(scenario, setup);
+  } catch (error) {
+    // A ConfigError about the scenario or the setup starts its stack at the caller's line, not
+    // inside lambdasim (errors of the user's own calls in setup keep theirs).
+    if (error instanceof ConfigError && error.api === API) Error.captureStackTrace(error, runScenario);
+    throw error;
+  }
+}
+
+const API = 'runScenario';
+
+async function run<E>(scenario: Scenario<E>, setup: ScenarioSetup<E>): Promise<ScenarioResult<E>> {
+  const api = API;
   validateScenario<E>(scenario, api);
   if (typeof setup !== 'function')
     throw new ConfigError(api, 'setup', 'must be a function (sim) => handler factory', setup);
@@ -74,7 +100,8 @@ export async function runScenario<E>(
       'must return the handler factory, a function (env) => handler (define services on sim first)',
       factory,
     );
-  const wiring = wireScenario(sim, scenario, factory as HandlerFactory<unknown>, api);
+  const init: InitWatch = { failure: undefined };
+  const wiring = wireScenario(sim, scenario, watchInit(factory as HandlerFactory<unknown>, init), api);
   let result: SimulationResult;
   try {
     result = await sim.run({ maxEvents: SCENARIO_MAX_EVENTS });
@@ -85,6 +112,7 @@ export async function runScenario<E>(
     });
     throw error;
   }
+  checkInit(api, result, init);
   const refused = wiring.refused[0];
   if (refused !== undefined)
     throw new ConfigError(
@@ -115,4 +143,152 @@ function scenarioResult<E>(
     sim: { value: sim, enumerable: true },
     rerunFaultFree: { value: () => runScenario(faultFree(scenario), setup), enumerable: true },
   }) as ScenarioResult<E>;
+}
+
+/** The first Init failure of the handler factory that runScenario saw (its own code failing). */
+interface InitWatch {
+  failure:
+    | { readonly kind: 'threw'; readonly error: unknown }
+    | { readonly kind: 'returned'; readonly value: unknown }
+    | undefined;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/**
+ * The factory, noting in `watch` how it first failed (threw, rejected, or built no function).
+ * It returns what the factory returned, the same promise included, so Init runs as it would.
+ */
+function watchInit(factory: HandlerFactory<unknown>, watch: InitWatch): HandlerFactory<unknown> {
+  const note = (failure: NonNullable<InitWatch['failure']>) => {
+    watch.failure ??= failure;
+  };
+  return (env) => {
+    let built: ReturnType<HandlerFactory<unknown>>;
+    try {
+      built = factory(env);
+    } catch (error) {
+      note({ kind: 'threw', error });
+      throw error;
+    }
+    if (isThenable(built))
+      built.then(
+        (handler) => {
+          if (typeof handler !== 'function') note({ kind: 'returned', value: handler });
+        },
+        (error: unknown) => note({ kind: 'threw', error }),
+      );
+    else if (typeof built !== 'function') note({ kind: 'returned', value: built });
+    return built;
+  };
+}
+
+/** lambdasim's own source directory (src/ here, dist/ when built): frames there are not the user's. */
+const OWN_DIR = fileURLToPath(new URL('../', import.meta.url));
+
+/** One frame of a stack trace that names a file. */
+export interface StackFrame {
+  /** `path:line:column`, the path relative to the working directory. */
+  readonly location: string;
+  /** Where the file is: lambdasim's own code, Node's or a dependency's, or the user's. */
+  readonly owner: 'lambdasim' | 'node' | 'dependency' | 'user';
+}
+
+/** The frames of `error`'s stack that name a file, innermost first (none for a non-Error). */
+export function stackFrames(error: unknown): StackFrame[] {
+  const stack = error instanceof Error && typeof error.stack === 'string' ? error.stack : '';
+  const frames: StackFrame[] = [];
+  for (const line of stack.split('\n')) {
+    const at = /^\s+at (?:async )?(?:.*? \()?(.+?):(\d+):(\d+)\)?$/.exec(line);
+    if (at === null) continue;
+    let file = at[1] ?? '';
+    if (file.startsWith('file://')) file = fileURLToPath(file);
+    const owner: StackFrame['owner'] | undefined = file.startsWith('node:')
+      ? 'node'
+      : !isAbsolute(file)
+        ? undefined // <anonymous>, eval, native
+        : file.includes(`${sep}node_modules${sep}`)
+          ? 'dependency'
+          : file.startsWith(OWN_DIR)
+            ? 'lambdasim'
+            : 'user';
+    if (owner === undefined) continue;
+    const path = owner === 'node' ? file : relative(process.cwd(), file);
+    frames.push({ location: `${path}:${at[2]}:${at[3]}`, owner });
+  }
+  return frames;
+}
+
+/**
+ * The innermost frame of `error` in the user's code (not lambdasim's, Node's or a dependency's),
+ * as `path:line:column` relative to the working directory; undefined if there is none.
+ *
+ * @example
+ * ```ts
+ * userFrame(new Error('missing TABLE_NAME')); // 'test/orders.test.ts:12:11'
+ * ```
+ */
+export function userFrame(error: unknown): string | undefined {
+  return stackFrames(error).find((f) => f.owner === 'user')?.location;
+}
+
+/** `Error: missing TABLE_NAME (at test/orders.test.ts:12:11)`: a thrown value in one line. */
+function describeThrown(error: unknown): string {
+  const text =
+    error instanceof Error ? `${error.name}: ${error.message}` : `${typeof error} ${String(error)}`;
+  const frame = userFrame(error);
+  return frame === undefined ? text : `${text} (at ${frame})`;
+}
+
+/**
+ * After the run: when no environment finished Init and some Init failed, the handler never ran,
+ * and whatever the checks say is about Lambda's Init error, not the handler. That is a setup bug:
+ * a ConfigError naming what the factory did (its error as the `cause`).
+ */
+function checkInit(api: string, result: SimulationResult, watch: InitWatch): void {
+  let failed = 0;
+  let errorType: string | undefined;
+  for (const event of result.trace) {
+    if (event.kind === 'env.initFinished') return;
+    if (event.kind === 'env.initFailed') {
+      failed += 1;
+      errorType ??= event.errorType;
+    }
+  }
+  if (failed === 0) return;
+  const where = `in every execution environment (${failed} Init${failed === 1 ? '' : 's'} failed, none finished)`;
+  const consequence =
+    "so the handler never ran: each invocation failed with Lambda's Init error and its environment was discarded";
+  const failure = watch.failure;
+  let error: ConfigError;
+  if (failure?.kind === 'threw') {
+    error = new ConfigError(
+      api,
+      'setup',
+      `returned a handler factory that threw at Init ${where}, ${consequence}; fix the factory or what it reads at Init (environment variables, configuration, clients)`,
+      describeThrown(failure.error),
+    );
+    Object.defineProperty(error, 'cause', { value: failure.error, configurable: true, writable: true });
+  } else if (failure?.kind === 'returned') {
+    error = new ConfigError(
+      api,
+      'setup',
+      `returned a handler factory that built no handler at Init ${where} (Runtime.HandlerNotFound), ${consequence}; the factory must return the handler, e.g. () => async (event) => { … }`,
+      failure.value,
+    );
+  } else {
+    error = new ConfigError(
+      api,
+      'setup',
+      `returned a handler factory whose Init failed ${where}, ${consequence}; look at what the factory does at Init (process.exit, an unhandled rejection, real I/O)`,
+      errorType,
+    );
+  }
+  throw error;
 }

@@ -11,13 +11,19 @@ import {
 } from './validateScenario.js';
 import { createScenarioSimulation, wireScenario } from './wireScenario.js';
 
-/** Fault fields in the order they print: kind, target, point, then the rest. */
+/**
+ * Fault fields in the order they print: kind, target, point, then the rest (`message` is last: a
+ * point of the queue faults, the text of the error faults).
+ */
 const FAULT_KEYS = [
   'kind',
   'fn',
   'service',
+  'queue',
   'invocation',
   'call',
+  'event',
+  'delivery',
   'calls',
   'landed',
   'addMs',
@@ -50,6 +56,18 @@ function canonical(scenario: Scenario<unknown>): Record<string, unknown> {
   );
 }
 
+/** What JSON.parse found wrong, with the line and column when it gives a position. */
+function jsonProblem(text: string, error: unknown): string {
+  if (text.trim() === '') return 'the file is empty';
+  const message = error instanceof Error ? error.message : String(error);
+  const at = /at position (\d+)/.exec(message);
+  if (at === null || /\(line \d+/.test(message)) return message;
+  const before = text.slice(0, Number(at[1]));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return `${message}: line ${line}, column ${column}`;
+}
+
 /**
  * Writes a scenario as JSON (stable key order, 2-space indent), creating the directory; e.g. a
  * shrunk counterexample to `fixtures/regressions/<name>.json`, to replay with
@@ -75,8 +93,12 @@ export function saveScenario(path: string, scenario: Scenario<unknown>): void {
  * ```ts
  * const result = await runScenario(loadScenario('fixtures/regressions/double-charge.json'), setup);
  * ```
- * @throws ConfigError naming the file and the field, e.g.
- * `loadScenario("fixtures/regressions/x.json"): faults[0].invocation must be an integer >= 1, got 0`.
+ * @throws ConfigError naming the file, the entry and field, and the rule, e.g.
+ * `loadScenario("fixtures/regressions/x.json"): faults[1].invocation must be an integer >= 1, got 0`,
+ * `loadScenario("x.json"): model must be one of sync, async, sqs, got "kinesis"`, or for a file
+ * that is not JSON `loadScenario("x.json"): file must hold a scenario as JSON, as saveScenario
+ * writes it (Expected double-quoted property name in JSON at position 22: line 3, column 3), got …`.
+ * Fault targets other than the function (services) are checked when the scenario runs.
  */
 export function loadScenario<E = unknown>(path: string): Scenario<E> {
   const api = `loadScenario(${JSON.stringify(path)})`;
@@ -99,7 +121,7 @@ export function loadScenario<E = unknown>(path: string): Scenario<E> {
     throw new ConfigError(
       api,
       'file',
-      `must hold JSON (${error instanceof Error ? error.message : String(error)})`,
+      `must hold a scenario as JSON, as saveScenario writes it (${jsonProblem(text, error)})`,
       text.length > 40 ? `${text.slice(0, 37)}...` : text,
     );
   }

@@ -3,7 +3,13 @@ import { resolveFaultPlan } from '../faults/FaultInjector.js';
 import { MAX_ASYNC_PAYLOAD_BYTES } from '../models/async/AsyncConfig.js';
 import { SQS_MAX_MESSAGE_BYTES } from '../models/sqs/SqsQueue.js';
 import { MAX_SYNC_REQUEST_BYTES } from '../models/sync.js';
-import type { Scenario, ScenarioConfig, ScenarioDelivery, ScenarioModel } from './Scenario.js';
+import {
+  SCENARIO_FUNCTION_NAME,
+  type Scenario,
+  type ScenarioConfig,
+  type ScenarioDelivery,
+  type ScenarioModel,
+} from './Scenario.js';
 
 /** The models a scenario may drive. */
 export const SCENARIO_MODELS: readonly ScenarioModel[] = ['sync', 'async', 'sqs'];
@@ -38,13 +44,36 @@ export const DELIVERY_KEYS: { readonly [M in ScenarioModel]: readonly (keyof Sce
   sqs: ['sqsDuplicateRate', 'sqsReorderWindow'],
 };
 
-/** What one event body may weigh as JSON, per model (the model's own request / message limit). */
-const BODY_LIMIT_BYTES: { readonly [M in ScenarioModel]: { readonly bytes: number; readonly what: string } } =
-  {
-    sync: { bytes: MAX_SYNC_REQUEST_BYTES, what: 'RequestResponse invoke payload limit (R-SYNC)' },
-    async: { bytes: MAX_ASYNC_PAYLOAD_BYTES, what: 'Event invoke payload limit (R-ASYNC-1)' },
-    sqs: { bytes: SQS_MAX_MESSAGE_BYTES, what: 'SQS message size limit' },
-  };
+/**
+ * What one event body may weigh, per model: the model's own request / message limit, measured as
+ * the model measures it (the JSON text; an SQS string body as itself).
+ */
+const BODY_LIMIT_BYTES: {
+  readonly [M in ScenarioModel]: { readonly bytes: number; readonly what: string; readonly refusal: string };
+} = {
+  sync: {
+    bytes: MAX_SYNC_REQUEST_BYTES,
+    what: 'RequestResponse invoke payload limit',
+    refusal: 'Lambda would answer 413 RequestEntityTooLargeException and never run the handler',
+  },
+  async: {
+    bytes: MAX_ASYNC_PAYLOAD_BYTES,
+    what: 'Event (asynchronous) invoke payload limit',
+    refusal: 'Lambda would answer 413 RequestEntityTooLargeException and never queue the event',
+  },
+  sqs: {
+    bytes: SQS_MAX_MESSAGE_BYTES,
+    what: 'SQS message size limit',
+    refusal: 'SendMessage would be refused and the message never sent',
+  },
+};
+
+/** `1048576` → `1 MiB`, `6291456` → `6 MiB`, `262144` → `256 KiB`. */
+function binaryUnits(bytes: number): string {
+  if (bytes >= 1_048_576) return `${Number((bytes / 1_048_576).toFixed(2))} MiB`;
+  if (bytes >= 1024) return `${Number((bytes / 1024).toFixed(1))} KiB`;
+  return `${bytes} bytes`;
+}
 
 /** An SQS MessageGroupId: 1-128 printable ASCII characters without spaces. */
 const GROUP = /^[\x21-\x7e]{1,128}$/;
@@ -85,12 +114,17 @@ function checkBlock(
 /**
  * Checks the shape of a scenario (e.g. one read from a saved file) and returns it typed: known
  * fields only, a known model, a safe-integer seed, events sorted by `atMs` (non-negative
- * integers) whose JSON bodies fit the model's payload limit, config and delivery fields that
- * apply to the model, and a valid fault plan. The ranges of config values are checked by the
- * models themselves when the scenario is wired (see `runScenario`, `loadScenario`).
+ * integers) whose bodies are JSON values within the model's payload limit (non-empty for
+ * sqs), config and delivery fields that apply to the model, and a valid fault plan whose
+ * function faults aim at `Handler`. The ranges of config values are checked by the models
+ * themselves when the scenario is wired (see `runScenario`, `loadScenario`); service targets,
+ * which only the setup defines, when it runs.
  *
  * @throws ConfigError naming `api`, the field and the rule, e.g.
- * `runScenario: events[2].atMs must be >= the previous event's atMs (events are sorted), got 10`.
+ * `runScenario: events[2].atMs must be >= the previous event's atMs (events are sorted), got 10`,
+ * or `runScenario: events[0].body is over the async model's Event (asynchronous) invoke payload
+ * limit of 1048576 bytes (1 MiB): … bound it, e.g. fc.string({ maxLength: 1000 }) …, got
+ * "1100011 bytes (51435 over)"`.
  */
 export function validateScenario<E = unknown>(value: unknown, api = 'runScenario'): Scenario<E> {
   if (!isPlainObject(value))
@@ -168,13 +202,21 @@ export function validateScenario<E = unknown>(value: unknown, api = 'runScenario
         'must be a JSON value (null, a number, a string, an array or an object)',
         event.body,
       );
-    const bytes = Buffer.byteLength(json, 'utf8');
+    if (m === 'sqs' && event.body === '')
+      throw new ConfigError(
+        api,
+        `${at}.body`,
+        'must not be empty in an sqs scenario (SQS refuses an empty MessageBody); make the event arbitrary produce non-empty strings, e.g. fc.string({ minLength: 1 })',
+        event.body,
+      );
+    const text = m === 'sqs' && typeof event.body === 'string' ? event.body : json;
+    const bytes = Buffer.byteLength(text, 'utf8');
     if (bytes > limit.bytes)
       throw new ConfigError(
         api,
         `${at}.body`,
-        `must fit the ${limit.what} of ${limit.bytes} bytes as JSON; make the event arbitrary produce smaller bodies`,
-        `${bytes} bytes`,
+        `is over the ${m} model's ${limit.what} of ${limit.bytes} bytes (${binaryUnits(limit.bytes)}): ${limit.refusal}. A generated event over the limit almost always comes from an unbounded event arbitrary: bound it, e.g. fc.string({ maxLength: 1000 }) or fc.array(item, { maxLength: 100 })`,
+        `${bytes} bytes (${bytes - limit.bytes} over)`,
       );
   });
 
@@ -186,5 +228,14 @@ export function validateScenario<E = unknown>(value: unknown, api = 'runScenario
       throw new ConfigError(api, `config.${key}`, 'must be a boolean', config[key]);
 
   resolveFaultPlan(value.faults, api);
+  (value.faults as readonly Record<string, unknown>[]).forEach((fault, i) => {
+    if ('fn' in fault && fault.fn !== SCENARIO_FUNCTION_NAME)
+      throw new ConfigError(
+        api,
+        `faults[${i}].fn`,
+        `must be "${SCENARIO_FUNCTION_NAME}": a scenario defines one function, named ${SCENARIO_FUNCTION_NAME}`,
+        fault.fn,
+      );
+  });
   return value as unknown as Scenario<E>;
 }

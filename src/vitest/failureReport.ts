@@ -4,7 +4,7 @@ import type { ScenarioResult } from '../scenario/Scenario.js';
 import type { SimulationResult } from '../Simulation.js';
 import { formatViolations } from '../checks/formatViolation.js';
 import { formatScenario } from '../scenario/scenarioFile.js';
-import { currentTestName, replayCommand } from './replayRecipe.js';
+import { replayCommand, scenarioReplayLines } from './replayRecipe.js';
 
 /** Options of {@link formatFailureReport}. */
 export interface FailureReportOptions {
@@ -33,16 +33,6 @@ function scenarioLiteral(scenario: ScenarioResult['scenario']): string {
   } catch {
     return JSON.stringify(scenario, null, 2);
   }
-}
-
-/** `charges once` → `charges-once`: a file name for a saved regression scenario. */
-function slug(name: string | undefined): string {
-  const s = (name ?? 'scenario')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60);
-  return s.length === 0 ? 'scenario' : s;
 }
 
 /**
@@ -76,10 +66,7 @@ export function formatFailureReport(
   }
   const replay = [`  ${replayCommand()}`];
   if (result !== undefined && isScenarioResult(result)) {
-    replay.push(
-      `  without fast-check: await runScenario(<the scenario above>, setup)`,
-      `  keep it as a regression test: saveScenario('fixtures/regressions/${slug(currentTestName())}.json', result.scenario)`,
-    );
+    replay.push(...scenarioReplayLines('result.scenario').map((line) => `  ${line}`));
   }
   sections.push(`Replay:\n${replay.join('\n')}`);
   return sections.join('\n\n');

@@ -10,6 +10,10 @@ import { loadScenario } from '../scenario/scenarioFile.js';
  * Loads a scenario saved with `saveScenario` (fixtures/regressions/*.json) and runs it against
  * `setup`: the same run, trace and trace hash as when it was found, without fast-check.
  *
+ * @throws ConfigError naming the file: `loadScenario("…")` for what the file holds, and
+ * `replayScenarioFile("…")` for what only the run can check, e.g. a fault aimed at a service the
+ * setup does not define (`faults[0].service must name a service of this simulation (defined:
+ * payments), got "orders"`) or a handler factory that fails at Init.
  * @example
  * ```ts
  * const result = await replayScenarioFile('fixtures/regressions/double-charge.json', setup);
@@ -21,7 +25,24 @@ export async function replayScenarioFile<E = unknown>(
   setup: ScenarioSetup<E>,
 ): Promise<ScenarioResult<E>> {
   // The file's events are the setup's event type: the scenario was saved from a property over it.
-  return runScenario(loadScenario<E>(file), setup);
+  const scenario = loadScenario<E>(file);
+  try {
+    return await runScenario(scenario, setup);
+  } catch (error) {
+    if (!(error instanceof ConfigError) || error.api !== 'runScenario') throw error;
+    // What only a run can check (fault targets the setup defines, the factory's Init), named
+    // after the file: the same field and rule.
+    const named = new ConfigError(
+      `replayScenarioFile(${JSON.stringify(file)})`,
+      error.field,
+      error.rule,
+      error.value,
+    );
+    if (error.cause !== undefined)
+      Object.defineProperty(named, 'cause', { value: error.cause, configurable: true, writable: true });
+    Error.captureStackTrace(named, replayScenarioFile);
+    throw named;
+  }
 }
 
 /**

@@ -364,7 +364,22 @@ describe('runScenario: bad scenarios give a specific ConfigError', () => {
     [
       'a body over the async payload limit',
       { model: 'async', events: [{ atMs: 0, body: { blob: 'x'.repeat(1_100_000) } }] },
-      /^runScenario: events\[0\]\.body must fit the Event invoke payload limit .* of 1048576 bytes as JSON; make the event arbitrary produce smaller bodies, got "1100011 bytes"$/,
+      /^runScenario: events\[0\]\.body is over the async model's Event \(asynchronous\) invoke payload limit of 1048576 bytes \(1 MiB\): .* bound it, e\.g\. fc\.string\(\{ maxLength: 1000 \}\) or fc\.array\(item, \{ maxLength: 100 \}\), got "1100011 bytes \(51435 over\)"$/,
+    ],
+    [
+      'an empty SQS body (SQS refuses it)',
+      { model: 'sqs', events: [{ atMs: 0, body: '' }] },
+      /^runScenario: events\[0\]\.body must not be empty in an sqs scenario \(SQS refuses an empty MessageBody\); make the event arbitrary produce non-empty strings, e\.g\. fc\.string\(\{ minLength: 1 \}\), got ""$/,
+    ],
+    [
+      'an SQS string body is measured as itself, not as JSON',
+      { model: 'sqs', events: [{ atMs: 0, body: '"'.repeat(1_048_577) }] },
+      /^runScenario: events\[0\]\.body is over the sqs model's SQS message size limit .*, got "1048577 bytes \(1 over\)"$/,
+    ],
+    [
+      'a fault aimed at a function other than Handler',
+      { faults: [{ kind: 'throttle', fn: 'ChargeOrder', invocation: 1 }] },
+      /^runScenario: faults\[0\]\.fn must be "Handler": a scenario defines one function, named Handler, got "ChargeOrder"$/,
     ],
     [
       'a body that is not JSON',
@@ -379,6 +394,22 @@ describe('runScenario: bad scenarios give a specific ConfigError', () => {
       );
       expect(error.message).toMatch(message);
     });
+
+  it("starts the stack of its own ConfigError at the caller's line, not inside lambdasim", async () => {
+    const error = await configError(runScenario(scenario({ seed: 0.5 }), chargeSetup()));
+    expect(error.stack!.split('\n')[1]).toContain('test/unit/scenario/runScenario.test.ts');
+  });
+
+  it("keeps the stack of a ConfigError from the user's own call in setup", async () => {
+    const error = await configError(
+      runScenario(scenario({}), (sim) => {
+        sim.api('payments', { latencyMs: -1 });
+        return () => async () => undefined;
+      }),
+    );
+    expect(error.api).toBe('api("payments")');
+    expect(error.stack).toContain('src/services/');
+  });
 
   it('a setup that does not return a factory', async () => {
     const error = await configError(

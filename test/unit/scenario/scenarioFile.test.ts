@@ -121,8 +121,39 @@ describe('saveScenario / loadScenario', () => {
 
 describe('loadScenario: a bad file gives an error naming the file and the field', () => {
   const valid = JSON.parse(JSON.stringify(example)) as Record<string, unknown>;
-  const cases: [string, unknown, string][] = [
-    ['not JSON', '{ "model": ', 'file must hold JSON ('],
+  const cases: [string, unknown, string | RegExp][] = [
+    ['not JSON', '{ "model": ', 'file must hold a scenario as JSON, as saveScenario writes it ('],
+    [
+      'not JSON, with the line and column',
+      '{\n  "model": "async",\n  seed: 1\n}',
+      /\(Expected double-quoted property name in JSON at position 24.{0,3}line 3.{0,2}column 3\)?\)/,
+    ],
+    [
+      'an empty file',
+      '',
+      'file must hold a scenario as JSON, as saveScenario writes it (the file is empty), got ""',
+    ],
+    [
+      'an unknown model',
+      { ...valid, model: 'kinesis' },
+      'model must be one of sync, async, sqs, got "kinesis"',
+    ],
+    [
+      'the second fault invalid',
+      {
+        ...valid,
+        faults: [
+          { kind: 'throttle', fn: 'Handler', invocation: 1 },
+          { kind: 'handlerError', fn: 'Handler', invocation: 0 },
+        ],
+      },
+      'faults[1].invocation must be an integer >= 1, got 0',
+    ],
+    [
+      'a fault aimed at another function',
+      { ...valid, faults: [{ kind: 'throttle', fn: 'Other', invocation: 1 }] },
+      'faults[0].fn must be "Handler": a scenario defines one function, named Handler, got "Other"',
+    ],
     ['not an object', [1, 2], 'scenario must be an object { model, seed, events, config, delivery, faults }'],
     ['a missing field', { ...valid, faults: undefined }, 'faults is required in a scenario, got undefined'],
     ['an unknown field', { ...valid, retries: 2 }, 'retries is not a field of a scenario'],
@@ -174,7 +205,8 @@ describe('loadScenario: a bad file gives an error naming the file and the field'
       const path = write(`${name.replace(/\W+/g, '-')}.json`, content);
       const error = loadError(path);
       expect(error.message.startsWith(`loadScenario(${JSON.stringify(path)}): `)).toBe(true);
-      expect(error.message).toContain(message);
+      if (typeof message === 'string') expect(error.message).toContain(message);
+      else expect(error.message).toMatch(message);
     });
 
   it('a missing file', () => {
