@@ -1,7 +1,10 @@
 /**
  * Figures for the bundled examples (issue 6): for each buggy handler, runs to the first failure
  * over 50 seeds (median, worst) and the shrunk counterexample's size; for each fixed twin, false
- * positives over N runs. `npx tsx bench/examples.ts [--twin-runs=10000] [--seeds=50] [--only=name,…]`
+ * positives over N runs. `npx tsx bench/examples.ts [--twin-runs=10000] [--seeds=50] [--only=name,…]
+ * [--shrink-stats]`. `--shrink-stats` adds, per example, the shrunk fault counts (a histogram), the
+ * accepted shrink steps and the property runs spent shrinking (median/worst), and the time the
+ * searches took.
  */
 import fc from 'fast-check';
 import { type Example, examples } from '../fixtures/examples/index.js';
@@ -18,9 +21,14 @@ const ONLY = process.argv
   .find((a) => a.startsWith('--only='))
   ?.split('=')[1]
   ?.split(',');
+const SHRINK_STATS = process.argv.includes('--shrink-stats');
+
+/** Property evaluations so far (to count the runs spent shrinking). */
+let evaluations = 0;
 
 function property(example: Example<never>, variant: 'buggy' | 'fixed') {
   return fc.asyncProperty(exampleScenarios(example), async (scenario) => {
+    evaluations++;
     const result = await runScenario(scenario, example[variant]);
     return (await example.check(result)).length === 0;
   });
@@ -41,10 +49,16 @@ for (const example of examples.filter((e) => ONLY === undefined || ONLY.includes
   const runs: number[] = [];
   const events: number[] = [];
   const faults: number[] = [];
+  const shrinks: number[] = [];
+  const shrinkRuns: number[] = [];
   let found = 0;
+  const searchT0 = performance.now();
   for (let seed = 1; seed <= SEEDS; seed++) {
+    evaluations = 0;
     const details = await fc.check(property(example, 'buggy'), { seed, numRuns: 1000 });
     if (!details.failed) continue;
+    shrinks.push(details.numShrinks);
+    shrinkRuns.push(evaluations - details.numRuns);
     const [cex] = details.counterexample as [Scenario<never>];
     const real = (await example.check(await runScenario(cex, example.buggy))).length > 0;
     if (!real)
@@ -57,6 +71,7 @@ for (const example of examples.filter((e) => ONLY === undefined || ONLY.includes
     events.push(scenario.events.length);
     faults.push(scenario.faults.length);
   }
+  const searchS = (performance.now() - searchT0) / 1000;
   const t0 = performance.now();
   const twin = await fc.check(property(example, 'fixed'), { seed: 1, numRuns: TWIN_RUNS });
   const twinS = (performance.now() - t0) / 1000;
@@ -67,4 +82,13 @@ for (const example of examples.filter((e) => ONLY === undefined || ONLY.includes
       .toString()
       .padStart(11)}`,
   );
+  if (SHRINK_STATS) {
+    const histogram = [...new Set(faults)]
+      .sort((a, b) => a - b)
+      .map((n) => `${n}: ${faults.filter((f) => f === n).length}`)
+      .join(', ');
+    console.log(
+      `  shrunk faults { ${histogram} }; shrink steps ${median(shrinks)} / ${Math.max(...shrinks)}; runs spent shrinking ${median(shrinkRuns)} / ${Math.max(...shrinkRuns)}; ${searchS.toFixed(1)} s for the ${SEEDS} searches`,
+    );
+  }
 }

@@ -345,9 +345,13 @@ function lcmUpTo(n: number): number {
  * `landed: false`, `addMs: 1`. A property failing whenever a plan holds a handler timeout shrinks
  * to `[{ kind: 'handlerTimeout', fn: <first function>, invocation: 1 }]`.
  *
- * Gotchas: with no `services`, call kinds are dropped (asking only for call kinds then throws).
- * The plan is built by `map`, so a hand-written plan given in `examples` is used as is but not
- * shrunk.
+ * Shrinking works on the plan itself (see `withPlanShrinker`): removing a fault re-aims the
+ * faults behind it on the same target, so positional faults do not leave local minima, and a
+ * hand-written plan given in fast-check's `examples` shrinks too.
+ *
+ * Gotchas: kinds without a target are dropped (call kinds without `services`, queue kinds
+ * without `queues`, `duplicateDelivery` without either `asyncFunctions` or `queues`); asking
+ * only for such kinds throws.
  *
  * @example
  * ```ts
