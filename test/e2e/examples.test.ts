@@ -2,7 +2,26 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { examples } from '../../fixtures/examples/index.js';
 import { exampleProperty } from '../../fixtures/examples/property.js';
-import { runScenario, type Scenario } from '../../src/index.js';
+import { CoverageCollector, runScenario, type Scenario, withCoverage } from '../../src/index.js';
+
+/** The fixed seed and run count at which each twin's key-case shares are measured (exact, so no flakes). */
+const KEY_CASE_SEED = 20261123;
+const KEY_CASE_RUNS = 200;
+/**
+ * The least share (%) of the twin's runs that must meet each of the example's key cases: half the
+ * share measured at {@link KEY_CASE_SEED} over {@link KEY_CASE_RUNS} runs (in the comment), so a
+ * change that makes the twin's scenarios miss the bug's situation fails here, not silently.
+ */
+const MIN_KEY_CASE_PERCENT: Readonly<Record<string, number>> = {
+  welcomeEmail: 9, // 19.0%
+  sqsChargeBatch: 29, // 58.5%
+  poisonMessage: 30, // 60.0%
+  seatReservation: 19, // 38.5%
+  warmStateLeak: 42, // 85.5%
+  slowBatchVisibility: 11, // 23.5%
+  doneMarkerFirst: 9, // 19.0%
+  batchIgnoresRemainingTime: 22, // 45.0%
+};
 
 describe.each(examples.map((e) => [e.name, e]))('example %s', (_name, example) => {
   it(`finds the bug (${example.bug}) within the default run count`, async () => {
@@ -18,11 +37,31 @@ describe.each(examples.map((e) => [e.name, e]))('example %s', (_name, example) =
     expect(scenario.faults.length).toBeLessThanOrEqual(example.minimalFaults ?? 2);
   });
 
-  it('passes the fixed twin', async () => {
+  it('passes the fixed twin, having met the key cases (the situations the bug needs) often', async () => {
     const details = await fc.check(exampleProperty(example, 'fixed'), { numRuns: 100 });
     expect(
       details.failed,
       `${String(details.errorInstance)}\n${JSON.stringify(details.counterexample)}`,
     ).toBe(false);
+
+    // A pass means little if the runs never met the bug's situation: at a fixed seed, each key
+    // case must be met in at least its share of the runs.
+    const coverage = new CoverageCollector();
+    const atSeed = await withCoverage(coverage, () =>
+      fc.check(exampleProperty(example, 'fixed'), { seed: KEY_CASE_SEED, numRuns: KEY_CASE_RUNS }),
+    );
+    expect(atSeed.failed, String(atSeed.errorInstance)).toBe(false);
+    const summary = coverage.summary();
+    expect(summary.runs).toBe(KEY_CASE_RUNS);
+    const minPercent = MIN_KEY_CASE_PERCENT[example.name];
+    expect(minPercent, `MIN_KEY_CASE_PERCENT has no entry for ${example.name}`).toBeDefined();
+    expect(example.keyCases.length).toBeGreaterThan(0);
+    for (const name of example.keyCases) {
+      const reached = [...summary.cases, ...summary.labels].find((c) => c.name === name)?.reached ?? 0;
+      expect(
+        (100 * reached) / summary.runs,
+        `key case ${name}: reached in ${reached} of ${summary.runs} runs at seed ${KEY_CASE_SEED}`,
+      ).toBeGreaterThanOrEqual(minPercent!);
+    }
   });
 });
