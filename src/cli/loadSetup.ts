@@ -17,8 +17,9 @@ const RUNNING_FROM_TYPESCRIPT = import.meta.url.endsWith('.ts');
 
 /**
  * Imports the user's setup module and picks the {@link ScenarioSetup} in it: the export named
- * by `spec.exportPath` (a dotted path into objects), else the default export, else the export
- * named `setup`. A TypeScript module (`.ts`, `.mts`, `.cts`, `.tsx`) is loaded through tsx's
+ * by `spec.exportPath` (a dotted path into objects), else the default export when it is a
+ * function, else the export named `setup` (for a CommonJS module, `module.exports` itself and
+ * `exports.setup`). A TypeScript module (`.ts`, `.mts`, `.cts`, `.tsx`) is loaded through tsx's
  * loader when lambdasim runs as compiled JavaScript. Relative paths are from the current directory.
  *
  * @example
@@ -86,15 +87,19 @@ function pickSetup(spec: SetupSpecifier, namespace: Record<string, unknown>): Sc
   let value: unknown;
   let name: string;
   if (spec.exportPath === undefined) {
-    if (namespace.default !== undefined) {
+    // A CommonJS module's namespace always has a default (module.exports): a default that is no
+    // function gives way to an export named setup, as `exports.setup = …` means it.
+    const fromDefault = defaultFunction(namespace.default);
+    const setup = namespace.setup ?? (namespace.default as { setup?: unknown } | null | undefined)?.setup;
+    if (fromDefault !== undefined) {
+      value = fromDefault;
+      name = 'its default export';
+    } else if (setup !== undefined) {
+      value = setup;
+      name = 'its export setup';
+    } else if (namespace.default !== undefined) {
       value = namespace.default;
       name = 'its default export';
-      // A CommonJS module compiled from `export default`: module.exports = { default: setup }.
-      const inner = (value as { default?: unknown } | null)?.default;
-      if (typeof value !== 'function' && typeof inner === 'function') value = inner;
-    } else if (namespace.setup !== undefined) {
-      value = namespace.setup;
-      name = 'its export setup';
     } else
       throw new CliError(
         `--setup ${spec.path}: the module has no default export and no export named setup; name the export with ${spec.path}#<export> (${exportsList})`,
@@ -107,7 +112,7 @@ function pickSetup(spec: SetupSpecifier, namespace: Record<string, unknown>): Sc
     let reached = first;
     for (const key of rest) {
       const holder = value;
-      if (holder === null || typeof holder !== 'object' || !(key in holder))
+      if (holder === null || (typeof holder !== 'object' && typeof holder !== 'function') || !(key in holder))
         throw new CliError(
           `--setup ${spec.path}#${spec.exportPath.join('.')}: ${reached} has no property ${key}`,
         );
@@ -132,6 +137,16 @@ function pickSetup(spec: SetupSpecifier, namespace: Record<string, unknown>): Sc
     );
   }
   return value as ScenarioSetup<unknown>;
+}
+
+/**
+ * The default export when it is a function, or the function a CommonJS module compiled from
+ * `export default` holds (`module.exports = { default: setup }`); else undefined.
+ */
+function defaultFunction(value: unknown): ((...args: unknown[]) => unknown) | undefined {
+  if (typeof value === 'function') return value as (...args: unknown[]) => unknown;
+  const inner = (value as { default?: unknown } | null | undefined)?.default;
+  return typeof inner === 'function' ? (inner as (...args: unknown[]) => unknown) : undefined;
 }
 
 function kindOf(value: unknown): string {

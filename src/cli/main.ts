@@ -15,7 +15,8 @@
  *
  *     --setup <module>[#export]  the ScenarioSetup `(sim) => handler factory`: the export after
  *                                `#` (a dotted path reaches into objects: #welcomeEmail.buggy),
- *                                else the module's default export, else its export `setup`.
+ *                                else the module's default export if a function, else its
+ *                                export `setup` (`exports.setup` in CommonJS).
  *                                A .ts/.mts/.cts module is loaded with tsx (install it, or pass
  *                                the compiled JavaScript).
  *     --check <name>             judge the run: exit 1 on violations. Repeatable: no-lost-events,

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { userCallbackFrame, userStack } from '../report/stackFrames.js';
 import { CliError, UserCodeError } from './CliError.js';
 import type { CliIo } from './CliIo.js';
 import { isConfigError } from './isConfigError.js';
@@ -6,7 +7,6 @@ import { parseCliArgs } from './parseCliArgs.js';
 import { replayCommand } from './replayCommand.js';
 import { showCommand } from './showCommand.js';
 import { helpText, USAGE } from './usage.js';
-import { userStack } from './userStack.js';
 
 /** Exit code of a run that completed (and of help and version). */
 export const EXIT_OK = 0;
@@ -17,7 +17,8 @@ export const EXIT_USAGE = 2;
 
 /**
  * Runs the `lambdasim` CLI on `argv` (the arguments after `lambdasim`), writing to `io`, and
- * returns the exit code. Never throws: an error the user caused is one line on stderr, an error
+ * returns the exit code. Never throws: an error the user caused is one line on stderr (a
+ * ConfigError from a lambdasim API their setup called ends with the line of that call), an error
  * from the user's own code is shown with its stack, anything else as a lambdasim bug.
  *
  * @example
@@ -62,7 +63,9 @@ function reportError(error: unknown, io: CliIo): number {
     return EXIT_USAGE;
   }
   if (isConfigError(error)) {
-    io.err(`lambdasim: ${error.message}`);
+    // A lambdasim API the setup misused (`sim.fn(…)` with a bad option): where, in one line.
+    const at = userCallbackFrame(error);
+    io.err(`lambdasim: ${error.message}${at === undefined ? '' : ` (at ${at})`}`);
     return EXIT_USAGE;
   }
   if (error instanceof UserCodeError) {

@@ -31,12 +31,16 @@ the ScenarioSetup your property test runs: (sim) => handler factory.
 Exit codes: 0 done; 1 a --check found violations; 2 usage error, unreadable or invalid scenario,
 or a setup module that cannot be loaded or run.`;
 
+/** The summary comment `show` prints, as the help page shows it (test/unit/cli/runCli.test.ts keeps it true). */
+export const SHOW_EXAMPLE_SUMMARY =
+  '// regression.json: async scenario, seed 0: 1 event at +0.000s, 1 fault (crashAfterCalls)';
+
 const SHOW_HELP = `${USAGE.show}
 
 Validates a scenario file as loadScenario does (its shape, fault plan and configuration) and
 prints it as a literal to paste into a test, after a one-line summary comment:
 
-  // async scenario, seed 0: 1 event over 0 ms, 1 fault (crashAfterCalls)
+  ${SHOW_EXAMPLE_SUMMARY}
   { model: 'async', seed: 0, ... }
 
 Exit codes: 0 valid; 2 unreadable or invalid (the reason on stderr).`;
@@ -51,8 +55,9 @@ Options:
   --setup <module>[#export]  the module holding the ScenarioSetup (sim) => handler factory, a path
                              from the current directory: the export named after # (a dotted
                              path such as #welcomeEmail.buggy reaches into an object), else its
-                             default export, else its export named setup. A .ts/.mts/.cts module
-                             is loaded with tsx (install it, or pass the compiled JavaScript).
+                             default export if a function, else its export named setup
+                             (exports.setup in CommonJS). A .ts/.mts/.cts module is loaded
+                             with tsx (install it, or pass the compiled JavaScript).
   --check <name>             judge the run: exit 1 when the check finds violations. Repeatable;
                              names: ${Object.keys(CHECK_NAMES).join(', ')}
                              (same-as-fault-free reruns the scenario without faults).

@@ -10,7 +10,10 @@ export interface CoverageCount {
 
 /** What a {@link CoverageCollector} saw over the runs of a property (plain data). */
 export interface CoverageSummary {
-  /** Runs recorded: each run that fed a result or evaluated a `sometimes` label. */
+  /**
+   * Runs counted: each fast-check run that fed a result or evaluated a `sometimes` label, each
+   * `beginRun`, and each run a result or label opened outside those.
+   */
   readonly runs: number;
   /** Every built-in case, in {@link COVERAGE_CASES} order, with the runs that reached it. */
   readonly cases: readonly (CoverageCount & { readonly name: CoverageCase })[];
@@ -33,10 +36,12 @@ export function isCoverageCase(name: string): name is CoverageCase {
  * {@link CoverageCollector.beginRun} (or implicitly, see below) and lasts until the next one
  * begins; whatever a run reached counts once for it, however many results or labels it fed.
  *
- * Outside an explicit run, each {@link CoverageCollector.record} is a run by itself, and a
- * `sometimes` label joins the run of the latest result (or starts one). With lambdasim/vitest the
- * runs are fast-check's: you never call this class; `runScenario` and {@link sometimes} feed the
- * collector of the running test. Use it directly with {@link withCoverage}.
+ * With no run open, a result or label starts one implicitly, and later results and labels join
+ * it until the next `beginRun` or `endRun`. {@link recordCoverage} (what `runScenario` calls)
+ * ends an implicit run first, so that outside a property each result is a run by itself, and
+ * joins a run begun with `beginRun`. With lambdasim/vitest the runs are fast-check's: you never
+ * call this class; `runScenario` and {@link sometimes} feed the collector of the running test. Use
+ * it directly with {@link withCoverage}.
  *
  * @example
  * ```ts
@@ -53,6 +58,8 @@ export function isCoverageCase(name: string): name is CoverageCase {
 export class CoverageCollector {
   private runs = 0;
   private inRun = false;
+  /** The open run was begun by {@link CoverageCollector.beginRun}, not implicitly by a result or label. */
+  private begun = false;
   /** What the current run reached so far. */
   private readonly current = new Set<string>();
   private readonly counts = new Map<string, number>();
@@ -60,8 +67,16 @@ export class CoverageCollector {
   private readonly labels = new Set<string>();
   private readonly required = new Set<string>();
 
-  /** Starts a new run (the current one, if any, ends). */
+  /**
+   * Starts a new run (the current one, if any, ends): every result and label goes to it until
+   * {@link CoverageCollector.endRun} or the next `beginRun`, those `runScenario` feeds included.
+   */
   beginRun(): void {
+    this.open();
+    this.begun = true;
+  }
+
+  private open(): void {
     this.endRun();
     this.inRun = true;
     this.runs++;
@@ -71,6 +86,7 @@ export class CoverageCollector {
   endRun(): void {
     if (!this.inRun) return;
     this.inRun = false;
+    this.begun = false;
     for (const name of this.current) this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
     this.current.clear();
   }
@@ -80,12 +96,17 @@ export class CoverageCollector {
     return this.inRun;
   }
 
+  /** Whether the open run was begun with {@link CoverageCollector.beginRun} (not implicitly). */
+  get runBegun(): boolean {
+    return this.begun;
+  }
+
   /**
-   * Adds the built-in cases `result` reached to the current run; with no run open, the result is
-   * a run by itself (left open for `sometimes` labels until the next run begins).
+   * Adds the built-in cases `result` reached to the current run; with no run open, starts one
+   * (left open for later results and `sometimes` labels until the next run begins).
    */
   record(result: TracedResult): void {
-    if (!this.inRun) this.beginRun();
+    if (!this.inRun) this.open();
     for (const c of casesReached(result)) this.current.add(c);
   }
 
@@ -94,15 +115,8 @@ export class CoverageCollector {
    * true condition); with no run open, starts one.
    */
   sometimes(label: string, condition: boolean): void {
-    checkLabel('sometimes', 'label', label);
-    if (isCoverageCase(label))
-      throw new ConfigError(
-        'sometimes',
-        'label',
-        'must not be the name of a built-in case (they are counted from the trace); choose another label',
-        label,
-      );
-    if (!this.inRun) this.beginRun();
+    checkSometimesLabel(label);
+    if (!this.inRun) this.open();
     this.labels.add(label);
     if (condition) this.current.add(label);
   }
@@ -126,6 +140,21 @@ export class CoverageCollector {
       required: [...this.required],
     };
   }
+}
+
+/**
+ * Throws the ConfigError `sometimes` gives for a label that is not a non-empty string or that is
+ * the name of a built-in case; the same with or without a collector.
+ */
+export function checkSometimesLabel(label: unknown): void {
+  checkLabel('sometimes', 'label', label);
+  if (isCoverageCase(label as string))
+    throw new ConfigError(
+      'sometimes',
+      'label',
+      'must not be the name of a built-in case (they are counted from the trace); choose another label',
+      label,
+    );
 }
 
 function checkLabel(api: string, field: string, label: unknown): void {

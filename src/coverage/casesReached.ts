@@ -3,10 +3,12 @@ import type { TraceEvent } from '../TraceEvent.js';
 /**
  * The built-in interesting cases, each defined exactly from the trace of one run (see
  * {@link casesReached} for the definitions). An input is an async event (its request id; its
- * retries and duplicate deliveries share it), an SQS message (its message id; a batch invocation
- * has one input per message) or a synchronous request (its request id; Lambda never runs it twice).
- * An invocation runs from its `invoke.started` to its `invoke.succeeded` / `invoke.failed`; an
- * attempt that failed in Init (an `invoke.failed` with no start) is an invocation too.
+ * retries and duplicate deliveries share it), an SQS message on one queue (its queue and message
+ * id; a batch invocation has one input per message; a message redriven to a dead-letter queue
+ * keeps its id but is a new input there) or a synchronous request (its request id; Lambda never
+ * runs it twice). An invocation runs from its `invoke.started` to its `invoke.succeeded` /
+ * `invoke.failed`; an attempt that failed in Init (an `invoke.failed` with no start) is an
+ * invocation too.
  */
 export const COVERAGE_CASES = [
   'retryAfterTimeout',
@@ -30,7 +32,7 @@ export interface TracedResult {
 
 interface Invocation {
   readonly requestId: string;
-  /** Input keys: the request id (async event, sync request) or `m:<messageId>` (SQS message). */
+  /** Input keys: the request id (async event, sync request) or `m:<queue>:<messageId>` (SQS message). */
   readonly inputs: readonly string[];
   /** A service call this invocation sent has landed with `ok: true` (an effect at the service). */
   landed: boolean;
@@ -42,13 +44,18 @@ interface Invocation {
  * The built-in interesting cases one run reached, read from its trace in one pass:
  *
  * - `retryAfterTimeout`: an invocation timed out (`invoke.failed`, cause `timeout`) and one of its
- *   inputs (the async event, an SQS message of its batch) was invoked again after it ended;
- * - `retryAfterEffect`: an invocation failed (any cause: error, timeout, crash) after a service
- *   call it sent had landed with `ok: true` (its effect done at the service), and one of its
- *   inputs was invoked again after that call landed: the retry that duplicates a side effect;
+ *   inputs (the async event, an SQS message of its batch, on the same queue) was invoked again
+ *   after it ended;
+ * - `retryAfterEffect`: an input failed in an invocation (any cause: a function error, a timeout,
+ *   a crash such as a `crashAfterCalls` fault's `Runtime.ExitError`; for an SQS message also an
+ *   item the batch reported failed, or a batch whose response the mapping refused), a service
+ *   call that invocation sent landed with `ok: true` (its effect done at the service), and the
+ *   input was invoked again after both: the retry that duplicates a side effect (for a batch, the
+ *   effect may be another message's: the trace does not say which record a call was for);
  * - `redeliveryWhileInProgress`: an input was invoked while an earlier invocation of the same
- *   input was still running (an async duplicate delivery; an SQS message received again after its
- *   visibility timeout while the first batch still runs, or a duplicate receive);
+ *   input was still running (an async event delivered twice, as a `duplicateDelivery` fault does;
+ *   an SQS message received by a second batch while the first still runs: its visibility timeout
+ *   ended first, or a duplicate receive);
  * - `deadLettered`: a message or async event reached a dead-letter queue (`sqs.deadLettered`, or
  *   `destination.delivered` with role `deadLetter`);
  * - `onFailureDestination`: an async event's failure record was delivered to its on-failure
@@ -75,6 +82,8 @@ export function casesReached(result: TracedResult): ReadonlySet<CoverageCase> {
   const reached = new Set<CoverageCase>();
   /** SQS batch request id → its messages' input keys. */
   const batchInputs = new Map<string, readonly string[]>();
+  /** SQS batch request id → its invocation, for the batch's verdict after the invocation ended. */
+  const batches = new Map<string, Invocation>();
   /** Environment → the invocation it runs (an environment runs one invocation at a time). */
   const running = new Map<string, Invocation>();
   const runningCount = new Map<string, number>();
@@ -107,18 +116,29 @@ export function casesReached(result: TracedResult): ReadonlySet<CoverageCase> {
     for (const input of inv.inputs) runningCount.set(input, runningCount.get(input)! - 1);
     return inv;
   };
+  /** `inputs` failed in `inv`: invoking one of them again is a retry. */
+  const failed = (inv: Invocation, inputs: readonly string[]): void => {
+    for (const input of inputs) {
+      const list = failedOf.get(input);
+      if (list === undefined) failedOf.set(input, [inv]);
+      else list.push(inv);
+    }
+  };
 
   for (const ev of result.trace) {
     switch (ev.kind) {
-      case 'batch.invoked':
+      case 'batch.invoked': {
+        const queue = queueOf(ev.mapping);
         batchInputs.set(
           ev.requestId,
-          ev.messageIds.map((id) => `m:${id}`),
+          ev.messageIds.map((id) => `m:${queue}:${id}`),
         );
         break;
+      }
       case 'invoke.started': {
         const inv = invocation(ev.requestId);
         begins(inv);
+        if (batchInputs.has(ev.requestId)) batches.set(ev.requestId, inv);
         running.set(ev.env, inv);
         for (const input of inv.inputs) runningCount.set(input, (runningCount.get(input) ?? 0) + 1);
         break;
@@ -134,11 +154,14 @@ export function casesReached(result: TracedResult): ReadonlySet<CoverageCase> {
           begins(inv);
         }
         inv.timedOut = ev.cause === 'timeout';
-        for (const input of inv.inputs) {
-          const failed = failedOf.get(input);
-          if (failed === undefined) failedOf.set(input, [inv]);
-          else failed.push(inv);
-        }
+        failed(inv, inv.inputs);
+        break;
+      }
+      case 'batch.failed': {
+        // The invocation succeeded but its response was refused: the whole batch is retried. (A
+        // function error was counted at its invoke.failed.)
+        const inv = batches.get(ev.requestId);
+        if (ev.reason === 'invalidResponse' && inv !== undefined) failed(inv, inv.inputs);
         break;
       }
       case 'call.sent':
@@ -160,9 +183,16 @@ export function casesReached(result: TracedResult): ReadonlySet<CoverageCase> {
         if (ev.role === 'deadLetter') reached.add('deadLettered');
         else if (ev.role === 'onFailure') reached.add('onFailureDestination');
         break;
-      case 'batch.partiallyFailed':
+      case 'batch.partiallyFailed': {
         reached.add('partialBatchFailure');
+        const inv = batches.get(ev.requestId);
+        if (inv !== undefined)
+          failed(
+            inv,
+            ev.failedIds.map((id) => `m:${queueOf(ev.mapping)}:${id}`),
+          );
         break;
+      }
       case 'invoke.throttled':
       case 'async.throttled':
       case 'batch.throttled':
@@ -179,4 +209,10 @@ export function casesReached(result: TracedResult): ReadonlySet<CoverageCase> {
     }
   }
   return reached;
+}
+
+/** The queue of a mapping named `<queue>→<function>` (neither name can hold `→`). */
+function queueOf(mapping: string): string {
+  const arrow = mapping.lastIndexOf('→');
+  return arrow < 0 ? mapping : mapping.slice(0, arrow);
 }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { coverageState } from './coverageState.js';
+import { type CoverageRun, coverageState } from './coverageState.js';
 
 type Run = ReturnType<NonNullable<ReturnType<fc.Plugin<unknown>>['decorateRun']>>;
 type RunOutcome = ReturnType<Run>;
@@ -8,7 +8,9 @@ type RunOutcome = ReturnType<Run>;
  * A fast-check plugin that marks where each run of a property begins and ends, so that coverage
  * (built-in cases and {@link sometimes} labels) is counted per run: the results of
  * `runScenario` and `rerunFaultFree()` in one run count once. It records nothing by itself and
- * costs one closure per run. lambdasim/vitest and {@link withCoverage} install it globally.
+ * costs a closure and an `AsyncLocalStorage` scope per run: the run's code, and only it, sees the
+ * run, so properties running at once (`Promise.all`, two {@link withCoverage} scopes) keep apart.
+ * lambdasim/vitest and {@link withCoverage} install it globally.
  *
  * @example
  * ```ts
@@ -18,18 +20,15 @@ type RunOutcome = ReturnType<Run>;
 export const coveragePlugin: fc.Plugin<unknown> = () => ({
   decorateRun: (nested) =>
     ((value: unknown) => {
-      const s = coverageState();
-      const previous = { runId: s.runId, entered: s.entered };
-      s.runId = ++s.serial;
-      s.entered = [];
+      const run: CoverageRun = { entered: [] };
       const done = (): void => {
-        for (const collector of s.entered) collector.endRun();
-        s.runId = previous.runId;
-        s.entered = previous.entered;
+        for (const collector of run.entered) collector.endRun();
       };
+      // The run's code (and what it awaits) sees `run`, and only it: a property running alongside
+      // has its own.
       let out: RunOutcome;
       try {
-        out = nested(value);
+        out = coverageState().run.run(run, () => nested(value));
       } catch (error) {
         done();
         throw error;

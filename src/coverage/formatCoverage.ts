@@ -5,7 +5,8 @@ import type { CoverageFinding } from './coverageFindings.js';
 /** One line per built-in case: what reaching it means (the definitions are on {@link casesReached}). */
 export const COVERAGE_CASE_DESCRIPTIONS: Readonly<Record<CoverageCase, string>> = {
   retryAfterTimeout: 'an invocation timed out and its event or message was invoked again',
-  retryAfterEffect: 'an invocation failed after a service call of it landed, and its input was invoked again',
+  retryAfterEffect:
+    'an event or message failed after a service call of its invocation landed, and was invoked again',
   redeliveryWhileInProgress: 'an event or message was invoked while an earlier invocation of it still ran',
   deadLettered: 'a message or async event reached a dead-letter queue',
   onFailureDestination: "an async event's failure record reached its on-failure destination",

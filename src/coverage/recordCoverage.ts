@@ -6,7 +6,8 @@ import { activeCollector, enterCurrentRun } from './coverageState.js';
  * lambdasim/vitest, or the one of an enclosing {@link withCoverage}); does nothing, at the cost of
  * one lookup, when there is none. `runScenario` calls it for every result; call it yourself for
  * a raw `sim.run()` result. Inside a fast-check run, every result of the run counts once; outside
- * one, each result is a run by itself. Returns `result`.
+ * one, each result is a run by itself, or joins the run begun with `collector.beginRun()`.
+ * Returns `result`.
  *
  * @example
  * ```ts
@@ -20,7 +21,8 @@ import { activeCollector, enterCurrentRun } from './coverageState.js';
 export function recordCoverage<R extends TracedResult>(result: R): R {
   const collector = activeCollector();
   if (collector === undefined) return result;
-  if (!enterCurrentRun(collector)) collector.beginRun();
+  // Outside a fast-check run, a result is a run by itself, unless `collector.beginRun()` began one.
+  if (!enterCurrentRun(collector) && !collector.runBegun) collector.endRun();
   collector.record(result);
   return result;
 }

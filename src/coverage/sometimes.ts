@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors.js';
+import { checkSometimesLabel } from './CoverageCollector.js';
 import { activeCollector, enterCurrentRun } from './coverageState.js';
 
 /**
@@ -6,8 +6,8 @@ import { activeCollector, enterCurrentRun } from './coverageState.js';
  * assertions do): the test passes either way, but a label no run reached makes a weak pass, and
  * lambdasim/vitest prints `weak pass: <test>: sometimes('<label>') was never reached in N runs`
  * when the test ends (or fails the test in strict mode, see {@link requireReached}). A run reaches
- * the label when any of its calls had a true condition. Does nothing outside a test or
- * {@link withCoverage} scope.
+ * the label when any of its calls had a true condition. Records nothing outside a test or
+ * {@link withCoverage} scope (an invalid label throws all the same).
  *
  * Gotchas: a label is counted per run of the property, not per call; labels must not reuse a
  * built-in case name (`retryAfterTimeout`, … see {@link COVERAGE_CASES}).
@@ -23,8 +23,7 @@ import { activeCollector, enterCurrentRun } from './coverageState.js';
  * ```
  */
 export function sometimes(label: string, condition: boolean): void {
-  if (typeof label !== 'string' || label === '')
-    throw new ConfigError('sometimes', 'label', 'must be a non-empty string', label);
+  checkSometimesLabel(label); // at once, with or without a collector
   const collector = activeCollector();
   if (collector === undefined) return;
   enterCurrentRun(collector);

@@ -1,10 +1,14 @@
-import { isAbsolute, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { recordCoverage } from '../coverage/recordCoverage.js';
 import { ConfigError } from '../errors.js';
 import type { HandlerFactory } from '../lambda/Environment.js';
+import { userFrame } from '../report/stackFrames.js';
 import type { Simulation, SimulationResult } from '../Simulation.js';
-import type { Scenario, ScenarioResult, ScenarioSetup } from './Scenario.js';
+import {
+  SCENARIO_FUNCTION_NAME,
+  type Scenario,
+  type ScenarioResult,
+  type ScenarioSetup,
+} from './Scenario.js';
 import { validateScenario } from './validateScenario.js';
 import { asScenarioError, createScenarioSimulation, wireScenario } from './wireScenario.js';
 
@@ -189,55 +193,6 @@ function watchInit(factory: HandlerFactory<unknown>, watch: InitWatch): HandlerF
   };
 }
 
-/** lambdasim's own source directory (src/ here, dist/ when built): frames there are not the user's. */
-const OWN_DIR = fileURLToPath(new URL('../', import.meta.url));
-
-/** One frame of a stack trace that names a file. */
-export interface StackFrame {
-  /** `path:line:column`, the path relative to the working directory. */
-  readonly location: string;
-  /** Where the file is: lambdasim's own code, Node's or a dependency's, or the user's. */
-  readonly owner: 'lambdasim' | 'node' | 'dependency' | 'user';
-}
-
-/** The frames of `error`'s stack that name a file, innermost first (none for a non-Error). */
-export function stackFrames(error: unknown): StackFrame[] {
-  const stack = error instanceof Error && typeof error.stack === 'string' ? error.stack : '';
-  const frames: StackFrame[] = [];
-  for (const line of stack.split('\n')) {
-    const at = /^\s+at (?:async )?(?:.*? \()?(.+?):(\d+):(\d+)\)?$/.exec(line);
-    if (at === null) continue;
-    let file = at[1] ?? '';
-    if (file.startsWith('file://')) file = fileURLToPath(file);
-    const owner: StackFrame['owner'] | undefined = file.startsWith('node:')
-      ? 'node'
-      : !isAbsolute(file)
-        ? undefined // <anonymous>, eval, native
-        : file.includes(`${sep}node_modules${sep}`)
-          ? 'dependency'
-          : file.startsWith(OWN_DIR)
-            ? 'lambdasim'
-            : 'user';
-    if (owner === undefined) continue;
-    const path = owner === 'node' ? file : relative(process.cwd(), file);
-    frames.push({ location: `${path}:${at[2]}:${at[3]}`, owner });
-  }
-  return frames;
-}
-
-/**
- * The innermost frame of `error` in the user's code (not lambdasim's, Node's or a dependency's),
- * as `path:line:column` relative to the working directory; undefined if there is none.
- *
- * @example
- * ```ts
- * userFrame(new Error('missing TABLE_NAME')); // 'test/orders.test.ts:12:11'
- * ```
- */
-export function userFrame(error: unknown): string | undefined {
-  return stackFrames(error).find((f) => f.owner === 'user')?.location;
-}
-
 /** `Error: missing TABLE_NAME (at test/orders.test.ts:12:11)`: a thrown value in one line. */
 function describeThrown(error: unknown): string {
   const text =
@@ -247,16 +202,23 @@ function describeThrown(error: unknown): string {
 }
 
 /**
- * After the run: when no environment finished Init and some Init failed, the handler never ran,
- * and whatever the checks say is about Lambda's Init error, not the handler. That is a setup bug:
- * a ConfigError naming what the factory did (its error as the `cause`).
+ * After the run: when no environment of the scenario's function finished Init and some Init
+ * failed, the handler never ran, and whatever the checks say is about Lambda's Init error, not the
+ * handler. That is a setup bug: a ConfigError naming what the factory did (its error as the
+ * `cause`). Other functions the setup defines (`sim.fn`) are the user's simulation: their Init
+ * neither excuses nor accuses the handler factory.
  */
 function checkInit(api: string, result: SimulationResult, watch: InitWatch): void {
+  const handlerEnvs = new Set<string>();
   let failed = 0;
   let errorType: string | undefined;
   for (const event of result.trace) {
-    if (event.kind === 'env.initFinished') return;
-    if (event.kind === 'env.initFailed') {
+    if (event.kind === 'env.created') {
+      if (event.fn === SCENARIO_FUNCTION_NAME) handlerEnvs.add(event.env);
+      continue;
+    }
+    if (event.kind === 'env.initFinished' && handlerEnvs.has(event.env)) return;
+    if (event.kind === 'env.initFailed' && handlerEnvs.has(event.env)) {
       failed += 1;
       errorType ??= event.errorType;
     }

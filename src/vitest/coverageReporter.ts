@@ -4,7 +4,8 @@ import { coverageFindings } from '../coverage/coverageFindings.js';
 import { installCoveragePlugin } from '../coverage/coveragePlugin.js';
 import { setCoverageProvider } from '../coverage/coverageState.js';
 import { COVERAGE_FIX_HINT, formatCoverageFinding, formatCoverageTable } from '../coverage/formatCoverage.js';
-import { ConfigError } from '../errors.js';
+import { checkBoolean, checkOptions, ConfigError } from '../errors.js';
+import { withoutSeedSuffix } from './replayRecipe.js';
 
 /**
  * How lambdasim/vitest reports coverage when a test ends. Each field is overridden by the
@@ -60,16 +61,12 @@ let configured: CoverageReportOptions = {};
  */
 export function configureCoverage(options: CoverageReportOptions): void {
   const api = 'configureCoverage';
-  if (options === null || typeof options !== 'object' || Array.isArray(options))
-    throw new ConfigError(api, 'options', 'must be an object { table?, strict?, warn? }', options);
-  for (const [key, value] of Object.entries(options)) {
-    if (!['table', 'strict', 'warn'].includes(key))
-      throw new ConfigError(api, key, 'is not a known option (known: table, strict, warn)', value);
-    if (value !== undefined && typeof value !== 'boolean')
-      throw new ConfigError(api, key, 'must be a boolean', value);
-  }
+  const o = checkOptions(api, options, KNOWN_OPTIONS, 'must be an object { table?, strict?, warn? }');
+  for (const [key, value] of Object.entries(o)) if (value !== undefined) checkBoolean(api, key, value);
   configured = { ...options };
 }
+
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['table', 'strict', 'warn']);
 
 /**
  * The reporting mode: `LAMBDASIM_COVERAGE` (a comma-separated list of `table`/`1`, `strict`,
@@ -148,9 +145,6 @@ export function coverageReport(
   };
 }
 
-/** @fast-check/vitest names a property test `<name> (with seed=N)`. */
-const SEED_SUFFIX = / \(with seed=-?\d+\)$/;
-
 let current: { readonly key: string; readonly collector: CoverageCollector } | undefined;
 
 /**
@@ -164,7 +158,7 @@ function collectorOfRunningTest(): CoverageCollector | undefined {
   const key = `${state.testPath ?? ''}\u0000${name}`;
   if (current !== undefined && current.key === key) return current.collector;
   const entry = { key, collector: new CoverageCollector() };
-  const testName = name.replace(SEED_SUFFIX, '');
+  const testName = withoutSeedSuffix(name);
   try {
     onTestFinished((context) => {
       if (current === entry) current = undefined;
@@ -189,8 +183,8 @@ function collectorOfRunningTest(): CoverageCollector | undefined {
  * test, reported when the test finishes (see {@link coverageReport}). Called on import of
  * lambdasim/vitest.
  *
- * Gotcha: `test.concurrent` tests of one file share what they record (vitest's global test state
- * cannot tell them apart); keep tests that rely on coverage sequential.
+ * Gotcha: `test.concurrent` tests of one file may share a collector (vitest's global test state
+ * cannot tell them apart), so their coverage mixes; keep tests that rely on coverage sequential.
  *
  * @example
  * ```ts

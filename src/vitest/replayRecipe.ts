@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import { ConfigError } from '../errors.js';
-import { stackFrames } from '../scenario/runScenario.js';
+import { stackFrames } from '../report/stackFrames.js';
 import type { Scenario } from '../scenario/Scenario.js';
 import { formatScenario } from '../scenario/scenarioFile.js';
 import { SCENARIO_MODELS } from '../scenario/validateScenario.js';
@@ -18,12 +18,16 @@ const PLACEHOLDER_NOTE = `  (<seed> and <path>: fast-check's "{ seed, path }" li
 /** @fast-check/vitest names a property test `<name> (with seed=N)`. */
 const SEED_SUFFIX = / \(with seed=-?\d+\)$/;
 
+/** `charges once (with seed=42)` → `charges once`: a test's name as its author wrote it. */
+export function withoutSeedSuffix(testName: string): string {
+  return testName.replace(SEED_SUFFIX, '');
+}
+
 /** The name of the running vitest test (its own name, without @fast-check/vitest's seed suffix). */
 export function currentTestName(): string | undefined {
   const full = expect.getState().currentTestName;
   if (full === undefined) return undefined;
-  const own = full.split(' > ').at(-1) ?? full;
-  return own.replace(SEED_SUFFIX, '');
+  return withoutSeedSuffix(full.split(' > ').at(-1) ?? full);
 }
 
 /** The running test file, relative to the working directory. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/runCli.js';
+import { SHOW_EXAMPLE_SUMMARY } from '../../../src/cli/usage.js';
 import { saveScenario, type Scenario } from '../../../src/index.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -46,6 +47,19 @@ describe('runCli', () => {
     const help = await cli('--help');
     expect(help.code).toBe(0);
     expect(help.out).toContain('lambdasim replay <scenario.json> --setup <module>[#export]');
+  });
+
+  it('show --help shows the summary comment as show prints it', async () => {
+    const file = join(dir, 'regression.json');
+    saveScenario(file, {
+      ...welcome,
+      seed: 0,
+      events: welcome.events.slice(0, 1),
+      faults: [{ kind: 'crashAfterCalls', fn: 'Handler', invocation: 1, calls: 1 }],
+    });
+    const shown = await cli('show', file);
+    expect(shown.out.split('\n')[0]).toBe(SHOW_EXAMPLE_SUMMARY.replace('regression.json', file));
+    expect((await cli('show', '--help')).out).toContain(`\n  ${SHOW_EXAMPLE_SUMMARY}\n`);
   });
 
   it('show: an unreadable or non-JSON file is one line on stderr and exit 2', async () => {
@@ -171,5 +185,36 @@ describe('runCli', () => {
     expect(ran.code).toBe(2);
     expect(ran.err).toMatch(/^lambdasim: runScenario: .*sms/);
     expect(ran.err).not.toContain('\n');
+    expect(ran.err).not.toContain('(at '); // runScenario's own check: no user line to point at
+  });
+
+  it("replay: the user's own class named ConfigError is their code's error, shown with its stack", async () => {
+    const own = join(dir, 'own-config-error.mjs');
+    writeFileSync(
+      own,
+      [
+        'class ConfigError extends Error { name = "ConfigError"; }',
+        'export default () => { throw new ConfigError("DB_URL is not set"); };',
+        '',
+      ].join('\n'),
+    );
+    const ran = await cli('replay', scenarioFile, '--setup', own);
+    expect(ran.code).toBe(2);
+    expect(ran.err.split('\n').slice(0, 3)).toEqual([
+      `lambdasim: the setup ${own} threw:`,
+      'ConfigError: DB_URL is not set',
+      expect.stringMatching(/own-config-error\.mjs:2:\d+\)$/),
+    ]);
+  });
+
+  it("replay: a ConfigError from a lambdasim API the setup called names the setup's line, exit 2", async () => {
+    const badApi = join(dir, 'bad-api.mjs');
+    writeFileSync(
+      badApi,
+      'export default (sim) => {\n  sim.api("mailer", { latencyMs: -1 });\n  return () => async () => undefined;\n};\n',
+    );
+    const ran = await cli('replay', scenarioFile, '--setup', badApi);
+    expect(ran.code).toBe(2);
+    expect(ran.err).toMatch(/^lambdasim: api\("mailer"\): latencyMs .*, got -1 \(at .*bad-api\.mjs:2:\d+\)$/);
   });
 });

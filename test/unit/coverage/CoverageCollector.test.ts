@@ -195,11 +195,58 @@ describe('ambient coverage (withCoverage, sometimes, recordCoverage, coveragePlu
     expect(reached(summary, 'after the crash')).toBe(1);
   });
 
+  it('outside a property, joins runScenario results to a run begun with beginRun', async () => {
+    const collector = new CoverageCollector();
+    await withCoverage(collector, async () => {
+      for (const seed of [1, 2, 3]) {
+        collector.beginRun();
+        const result = await runScenario(scenarioOf({ seed, crash: seed === 2 }), setup);
+        collector.record(result); // as the class's example does: the same run, counted once
+        collector.sometimes('ran', true);
+      }
+    });
+    const summary = collector.summary();
+    expect(summary.runs).toBe(3);
+    expect(reached(summary, 'ran')).toBe(3);
+    expect(reached(summary, 'retryAfterEffect')).toBe(1);
+  });
+
+  it('keeps the runs of two properties running at once apart, and leaves no run behind', async () => {
+    const a = new CoverageCollector();
+    const b = new CoverageCollector();
+    const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
+    const property = (label: string) =>
+      fc.asyncProperty(fc.integer(), async () => {
+        await tick();
+        sometimes(label, true);
+        await tick();
+        recordCoverage({ trace: [] });
+      });
+    await Promise.all([
+      withCoverage(a, () => fc.assert(property('a'), { numRuns: 10, seed: 1 })),
+      withCoverage(b, () => fc.assert(property('b'), { numRuns: 10, seed: 2 })),
+    ]);
+    expect(a.summary()).toMatchObject({ runs: 10, labels: [{ name: 'a', reached: 10 }] });
+    expect(b.summary()).toMatchObject({ runs: 10, labels: [{ name: 'b', reached: 10 }] });
+    expect([a.running, b.running]).toEqual([false, false]);
+    // After both properties: outside any run again, so each result is a run by itself.
+    const after = new CoverageCollector();
+    await withCoverage(after, async () => {
+      recordCoverage({ trace: [] });
+      recordCoverage({ trace: [] });
+    });
+    expect(after.summary().runs).toBe(2);
+  });
+
   it('does nothing without a collector; requireReached says what it needs', async () => {
     const result = await runScenario(scenarioOf({ seed: 1, crash: true }), setup);
     expect(recordCoverage(result)).toBe(result);
     expect(() => sometimes('label', true)).not.toThrow();
     expect(() => sometimes('', true)).toThrow(ConfigError);
+    // A label that can never count is refused with or without a collector, not only under vitest.
+    expect(() => sometimes('throttled', true)).toThrow(
+      'sometimes: label must not be the name of a built-in case',
+    );
     expect(() => requireReached(['deadLettered'])).toThrow(
       /^requireReached: call needs a coverage collector: call it inside a vitest test with lambdasim\/vitest imported, or inside withCoverage/,
     );

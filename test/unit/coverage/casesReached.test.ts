@@ -150,7 +150,125 @@ describe('casesReached', () => {
     });
   });
 
+  describe('retries of SQS messages', () => {
+    /**
+     * A run of {@link sqsConsumer} (reportBatchItemFailures on) whose handler charges every record
+     * of the batch, then answers as `respond` says (the first batch only; later ones succeed).
+     */
+    function chargedThen(respond: (event: SQSEvent) => unknown, options: { maxReceiveCount?: number } = {}) {
+      return run((sim) => {
+        const payments = sim.api('payments', { latencyMs: 20 });
+        let batches = 0;
+        const handler = async (event: SQSEvent) => {
+          for (const r of event.Records) await payments.call('charge', { body: r.body });
+          batches++;
+          return batches === 1 ? respond(event) : {};
+        };
+        sqsConsumer(sim, handler, { reportBatchItemFailures: true, ...options });
+      });
+    }
+    const failAll = (event: SQSEvent) => ({
+      batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })),
+    });
+
+    it('retryAfterEffect: a crashAfterCalls fault kills the batch (Runtime.ExitError) after its charge; the message is received again', async () => {
+      const result = await run(
+        (sim) =>
+          sqsConsumer(sim, async (event) => {
+            const payments = sim.api('payments', { latencyMs: 20 });
+            for (const r of event.Records) await payments.call('charge', { body: r.body });
+            return {};
+          }),
+        { faults: [{ kind: 'crashAfterCalls', fn: 'Consume', invocation: 1, calls: 1 }] },
+      );
+      expect(result.trace.find((e) => e.kind === 'invoke.failed')).toMatchObject({
+        errorType: 'Runtime.ExitError',
+        cause: 'exit',
+      });
+      expect(has(result, 'retryAfterEffect')).toBe(true);
+      expect(has(result, 'retryAfterTimeout')).toBe(false);
+    });
+
+    it('retryAfterEffect: a message the batch reported failed (batchItemFailures) after its charge landed, received again', async () => {
+      const result = await chargedThen(failAll);
+      expect(result.trace.filter((e) => e.kind === 'invoke.failed')).toEqual([]);
+      expect(result.trace.filter((e) => e.kind === 'batch.invoked')).toHaveLength(2);
+      expect(has(result, 'retryAfterEffect')).toBe(true);
+    });
+
+    it('retryAfterEffect: a batch whose response the mapping refused (unknown itemIdentifier: R-SQS-5) is retried whole', async () => {
+      const result = await chargedThen(() => ({
+        batchItemFailures: [{ itemIdentifier: 'not-in-this-batch' }],
+      }));
+      expect(result.trace.find((e) => e.kind === 'batch.failed')).toMatchObject({
+        reason: 'invalidResponse',
+      });
+      expect(has(result, 'retryAfterEffect')).toBe(true);
+    });
+
+    it('is not reached for a message reported failed that is never received again (dead-lettered at once)', async () => {
+      const result = await chargedThen(failAll, { maxReceiveCount: 1 });
+      expect(has(result, 'deadLettered')).toBe(true);
+      expect(has(result, 'retryAfterEffect')).toBe(false);
+    });
+
+    it('a message redriven to its DLQ and consumed there is a new input: no retry of the failed one', async () => {
+      const result = await run(
+        (sim) => {
+          const payments = sim.api('payments', { latencyMs: 20 });
+          const dlq = sim.sqs('orders-dlq');
+          const queue = sim.sqs('orders', { redrive: { deadLetter: dlq, maxReceiveCount: 1 } });
+          const consume = sim.fn('Consume', () => async (event: SQSEvent) => {
+            for (const r of event.Records) await payments.call('charge', { body: r.body });
+          });
+          sim.mapping(queue, consume, { batchSize: 1 });
+          sim.mapping(
+            dlq,
+            sim.fn('Drain', () => async () => ({})),
+            { batchSize: 1 },
+          );
+          void queue.send('o-1');
+        },
+        // The charge lands, its answer never comes: the batch times out after its effect.
+        { faults: [{ kind: 'callTimeout', service: 'payments', call: 1, landed: true }] },
+      );
+      expect(result.trace.filter((e) => e.kind === 'batch.invoked').map((e) => e.fn)).toEqual([
+        'Consume',
+        'Drain',
+      ]);
+      expect(has(result, 'deadLettered')).toBe(true);
+      expect(has(result, 'retryAfterTimeout')).toBe(false);
+      expect(has(result, 'retryAfterEffect')).toBe(false);
+    });
+  });
+
   describe('redeliveryWhileInProgress', () => {
+    it('is reached when a duplicateDelivery fault delivers an async event twice, side by side', async () => {
+      const result = await run((sim) => asyncCharge(sim, {}, 'sleep'), {
+        faults: [{ kind: 'duplicateDelivery', fn: 'Charge', event: 1 }],
+      });
+      expect(result.trace.filter((e) => e.kind === 'async.accepted' && e.duplicate)).toHaveLength(1);
+      expect(has(result, 'redeliveryWhileInProgress')).toBe(true);
+      expect(has(result, 'faultInjected')).toBe(true);
+    });
+
+    it('is reached when a duplicateDelivery fault hands an SQS message to a second batch while the first runs', async () => {
+      const result = await run(
+        (sim) => {
+          const queue = sim.sqs('orders');
+          const fn = sim.fn('Consume', () => async () => {
+            await sim.sleep(500);
+            return {};
+          });
+          sim.mapping(queue, fn, { batchSize: 1 });
+          void queue.send('o-1');
+        },
+        { faults: [{ kind: 'duplicateDelivery', queue: 'orders', delivery: 1 }] },
+      );
+      expect(result.trace.filter((e) => e.kind === 'batch.invoked')).toHaveLength(2);
+      expect(has(result, 'redeliveryWhileInProgress')).toBe(true);
+    });
+
     it('is reached when a duplicate async delivery runs alongside the first', async () => {
       const result = await run((sim) => asyncCharge(sim, {}, 'sleep'), {
         async: { duplicateProbability: 1 },

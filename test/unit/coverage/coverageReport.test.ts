@@ -8,7 +8,11 @@ import {
   formatCoverageTable,
   type TracedResult,
 } from '../../../src/index.js';
-import { coverageReport, resolveCoverageReportOptions } from '../../../src/vitest/index.js';
+import {
+  configureCoverage,
+  coverageReport,
+  resolveCoverageReportOptions,
+} from '../../../src/vitest/index.js';
 
 const deadLettered: TracedResult = {
   trace: [
@@ -76,7 +80,7 @@ describe('formatCoverageTable', () => {
     expect(table.split('\n')).toEqual([
       'coverage: orders > charges once (4 runs)',
       '  retryAfterTimeout          0   never  an invocation timed out and its event or message was invoked again',
-      '  retryAfterEffect           0   never  an invocation failed after a service call of it landed, and its input was invoked again',
+      '  retryAfterEffect           0   never  an event or message failed after a service call of its invocation landed, and was invoked again',
       '  redeliveryWhileInProgress  0   never  an event or message was invoked while an earlier invocation of it still ran',
       '  deadLettered               1   25.0%  a message or async event reached a dead-letter queue (required)',
       "  onFailureDestination       0   never  an async event's failure record reached its on-failure destination",
@@ -123,6 +127,21 @@ describe('resolveCoverageReportOptions (LAMBDASIM_COVERAGE over the options over
     expect(() => resolveCoverageReportOptions({ LAMBDASIM_COVERAGE: 'stric' }, {})).toThrow(
       'lambdasim/vitest: LAMBDASIM_COVERAGE must be a comma-separated list of table (or 1), strict, off (or 0), got "stric"',
     );
+  });
+});
+
+describe('configureCoverage', () => {
+  it('refuses what is not an object, an unknown option and a non-boolean, naming the field', () => {
+    expect(() => configureCoverage(null as never)).toThrow(
+      'configureCoverage: options must be an object { table?, strict?, warn? }, got null',
+    );
+    expect(() => configureCoverage({ tables: true } as never)).toThrow(
+      'configureCoverage: tables is not a known option (known: table, strict, warn), got true',
+    );
+    expect(() => configureCoverage({ strict: 'yes' } as never)).toThrow(
+      'configureCoverage: strict must be a boolean, got "yes"',
+    );
+    configureCoverage({}); // back to the defaults for the other tests of this file
   });
 });
 

@@ -99,6 +99,18 @@ describe('duplicateDelivery of an SQS delivery (R-SQS-9)', () => {
     expect(injected).toEqual([{ fault: 'duplicateDelivery', target: 'orders', point: 'delivery', at: 1 }]);
   });
 
+  it('with room in the batch, the copy still goes to another batch: two concurrent invocations', async () => {
+    const { batches, result } = await sqsRun(
+      [{ kind: 'duplicateDelivery', queue: 'orders', delivery: 1 }],
+      [[0, 1]],
+      { workMs: 1000, batchSize: 10 },
+    );
+    expect(batches).toEqual([[{ id: 1, receiveCount: '1' }], [{ id: 1, receiveCount: '2' }]]);
+    const starts = result.trace.filter((e) => e.kind === 'batch.invoked').map((e) => e.atMs);
+    expect(starts).toHaveLength(2);
+    expect(starts[1]! - starts[0]!).toBeLessThan(1000); // the second starts while the first still works
+  });
+
   it('without the fault, each message is received once', async () => {
     const { batches } = await sqsRun([], [[0, 1]], { workMs: 1000 });
     expect(batches).toEqual([[{ id: 1, receiveCount: '1' }]]);

@@ -418,3 +418,31 @@ describe('runScenario: bad scenarios give a specific ConfigError', () => {
     expect(error.message).toMatch(/^runScenario: setup must return the handler factory/);
   });
 });
+
+describe('runScenario: Init failures are judged on the scenario function alone', () => {
+  const throwsAtInit = () => {
+    throw new Error('missing TABLE_NAME');
+  };
+
+  it('a handler factory that always throws is a ConfigError, even when another function of the setup initialised', async () => {
+    const error = await configError(
+      runScenario(scenario({ model: 'async' }), (sim) => {
+        const helper = sim.fn('Helper', () => async () => 'ok');
+        void sim.invokeAsync(helper, {});
+        return throwsAtInit;
+      }),
+    );
+    expect(error.message).toMatch(
+      /^runScenario: setup returned a handler factory that threw at Init in every execution environment \(\d+ Inits failed, none finished\)/,
+    );
+  });
+
+  it("another function's Init failures do not make the handler factory a ConfigError", async () => {
+    const result = await runScenario(scenario({ model: 'async', events: [] }), (sim) => {
+      const helper = sim.fn('Helper', () => throwsAtInit());
+      void sim.invokeAsync(helper, {});
+      return () => async () => 'ok';
+    });
+    expect(ofKind(result.trace, 'env.initFailed').length).toBeGreaterThan(0);
+  });
+});

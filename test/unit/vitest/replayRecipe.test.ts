@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, type Scenario } from '../../../src/index.js';
-import { stackFrames, userFrame } from '../../../src/scenario/runScenario.js';
 import { annotatePropertyError, fillReplayPlaceholder } from '../../../src/vitest/replayRecipe.js';
 
 const SCENARIO: Scenario = {
@@ -28,21 +27,6 @@ function annotated(error: Error, counterexample: unknown[] = [SCENARIO]): string
   annotatePropertyError(error, counterexample, 7, '0:1');
   return error.message;
 }
-
-describe('stackFrames / userFrame', () => {
-  it("classifies frames by owner and finds the user's innermost one", () => {
-    const error = thrownAt(
-      new Error('x'),
-      'src/sim/Kernel.ts',
-      'node:internal/process/task_queues',
-      'node_modules/fast-check/lib/fast-check.js',
-      'test/orders.test.ts',
-    );
-    expect(stackFrames(error).map((f) => f.owner)).toEqual(['lambdasim', 'node', 'dependency', 'user']);
-    expect(userFrame(error)).toBe('test/orders.test.ts:13:5');
-    expect(userFrame('not an error')).toBeUndefined();
-  });
-});
 
 describe('annotatePropertyError', () => {
   it("says an error thrown by the user's code is theirs, with the scenario and the replay command", () => {
