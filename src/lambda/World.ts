@@ -1,4 +1,5 @@
 import type { FaultInjector } from '../faults/FaultInjector.js';
+import { stackFrames } from '../report/stackFrames.js';
 import type { Kernel } from '../sim/Kernel.js';
 import type { Rng } from '../sim/Rng.js';
 import type { TraceEvent } from '../TraceEvent.js';
@@ -34,17 +35,15 @@ export interface World {
 }
 
 export function recordEscape(world: World, by: string, resource: string, stack: string): void {
+  // The innermost frames outside lambdasim and Node: the user's code or the dependency it called.
   const site =
-    stack
-      .split('\n')
-      .slice(1)
-      .map((l) => l.trim())
-      .filter(
-        (l) =>
-          !l.includes('node:') && !l.includes('/lambdasim/src/sim/') && !l.includes('/src/sim/VirtualScope'),
-      )
+    stackFrames(Object.assign(new Error(), { stack }))
+      .filter((frame) => frame.owner === 'user' || frame.owner === 'dependency')
       .slice(0, 3)
+      .map((frame) => frame.location)
       .join(' <- ') || '(unknown site)';
+  // One report per place: a single fs.readFile starts several resources of the same type.
+  if (world.determinismErrors.some((e) => e.by === by && e.resource === resource && e.site === site)) return;
   const message = `${by} started real ${describeResource(resource)} (${resource}) inside the simulation at ${site}. Real I/O and real timers run outside virtual time, so this run cannot be replayed from its seed: route it through a simulated service (sim.api / sim.table) or inject the dependency.`;
   world.determinismErrors.push({ atMs: world.kernel.nowMs, by, resource, site, message });
   world.kernel.record({ atMs: world.kernel.nowMs, kind: 'determinism.violated', by, resource });

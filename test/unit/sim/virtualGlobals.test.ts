@@ -412,6 +412,11 @@ describe('determinism errors', () => {
     expect(error.message).toContain('file system I/O');
     expect(error.message).toContain(error.resource);
     expect(error.site).toContain('virtualGlobals.test.ts');
+    expect(error.site).not.toContain('src/sim/'); // lambdasim's own frames are left out of the site
+    // One report per resource type and place, not one per request the read made.
+    const keys = result.determinismErrors.map((e) => `${e.resource} ${e.site}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(result.determinismErrors.length).toBeLessThanOrEqual(3);
     expect(result.trace).toContainEqual({
       atMs: INIT_MS,
       kind: 'determinism.violated',
