@@ -129,10 +129,12 @@ export function casesReached(result: TracedResult): ReadonlySet<CoverageCase> {
     switch (ev.kind) {
       case 'batch.invoked': {
         const queue = queueOf(ev.mapping);
-        batchInputs.set(
-          ev.requestId,
-          ev.messageIds.map((id) => `m:${queue}:${id}`),
-        );
+        const inputs = ev.messageIds.map((id) => `m:${queue}:${id}`);
+        batchInputs.set(ev.requestId, inputs);
+        // Handed to Lambda again while a batch holding it still runs (the new batch's Init may
+        // outlast the first batch, so its invoke.started can come too late to tell).
+        if (inputs.some((input) => (runningCount.get(input) ?? 0) > 0))
+          reached.add('redeliveryWhileInProgress');
         break;
       }
       case 'invoke.started': {

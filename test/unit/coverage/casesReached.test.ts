@@ -9,6 +9,7 @@ import {
   type Simulation,
   type SimulationOptions,
   type SimulationResult,
+  type TraceEvent,
 } from '../../../src/index.js';
 
 /** Each test builds one tiny simulation; each case has one that reaches it and one that does not. */
@@ -433,5 +434,54 @@ describe('casesReached', () => {
     const a = casesReached(await run((sim) => asyncCharge(sim), { faults }));
     const b = casesReached(await run((sim) => asyncCharge(sim), { faults }));
     expect([...a]).toEqual([...b]);
+  });
+});
+
+describe('redeliveryWhileInProgress for SQS: judged when the batch is handed to Lambda', () => {
+  it('counts a message handed to a second batch while the first runs, though the second starts (after Init) once the first ended', () => {
+    const trace: TraceEvent[] = [
+      {
+        atMs: 0,
+        kind: 'batch.invoked',
+        mapping: 'orders→Process',
+        requestId: 'r1',
+        fn: 'Process',
+        messageIds: ['m1'],
+      },
+      {
+        atMs: 0,
+        kind: 'invoke.started',
+        requestId: 'r1',
+        fn: 'Process',
+        env: 'Process#1',
+        cold: false,
+        attempt: 1,
+      },
+      {
+        atMs: 5,
+        kind: 'batch.invoked',
+        mapping: 'orders→Process',
+        requestId: 'r2',
+        fn: 'Process',
+        messageIds: ['m1'],
+      },
+      { atMs: 8, kind: 'invoke.succeeded', requestId: 'r1', env: 'Process#1', bytes: 4 },
+      {
+        atMs: 105,
+        kind: 'invoke.started',
+        requestId: 'r2',
+        fn: 'Process',
+        env: 'Process#2',
+        cold: true,
+        attempt: 1,
+      },
+      { atMs: 110, kind: 'invoke.succeeded', requestId: 'r2', env: 'Process#2', bytes: 4 },
+    ];
+    expect(casesReached({ trace }).has('redeliveryWhileInProgress')).toBe(true);
+    const later = trace.map((e) =>
+      e.kind === 'batch.invoked' && e.requestId === 'r2' ? { ...e, atMs: 9 } : e,
+    );
+    later.sort((a, b) => a.atMs - b.atMs);
+    expect(casesReached({ trace: later }).has('redeliveryWhileInProgress')).toBe(false);
   });
 });
