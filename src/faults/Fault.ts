@@ -180,14 +180,27 @@ export const FAULT_SHAPES: readonly FaultShape[] = Object.freeze([
   shape('poisonRecord', 'queue', 'message'),
 ]);
 
-/** The shapes of `kind` (one, or two for `duplicateDelivery`). */
+const SHAPES_BY_KIND: ReadonlyMap<string, readonly FaultShape[]> = (() => {
+  const byKind = new Map<string, FaultShape[]>();
+  for (const s of FAULT_SHAPES) {
+    const list = byKind.get(s.kind);
+    if (list === undefined) byKind.set(s.kind, [s]);
+    else list.push(s);
+  }
+  return byKind;
+})();
+
+const NO_SHAPES: readonly FaultShape[] = Object.freeze([]);
+
+/** The shapes of `kind` (one, or two for `duplicateDelivery`; none for an unknown kind). */
 export function shapesOf(kind: FaultKind): readonly FaultShape[] {
-  return FAULT_SHAPES.filter((s) => s.kind === kind);
+  return SHAPES_BY_KIND.get(kind) ?? NO_SHAPES;
 }
 
 /** The shape `fault` has: the one of its kind whose target field it holds. */
 export function shapeOf(fault: Fault): FaultShape {
   const shapes = shapesOf(fault.kind);
+  if (shapes.length === 1) return shapes[0]!;
   return shapes.find((s) => s.target in fault) ?? shapes[0]!;
 }
 
