@@ -959,7 +959,7 @@ export class SqsQueue implements DeliveryTarget {
       this.notify();
       return;
     }
-    if (holdBack && !this.fifo) {
+    if (holdBack) {
       this.releaseHeld(); // one held message at a time: an earlier one goes now
       const timer = this.world.kernel.after(REORDER_MAX_HOLD_MS, () => {
         if (this.held?.message === m) {
