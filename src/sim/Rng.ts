@@ -17,10 +17,15 @@ export interface Rng {
 }
 
 class AleaRng implements Rng {
-  private readonly prng: seedrandom.PRNG;
-  constructor(seed: string) {
-    // alea: fast (~8 ns/number) and cheap to create, unlike seedrandom's default ARC4.
-    this.prng = seedrandom.alea(seed);
+  private prngOrUndefined: seedrandom.PRNG | undefined;
+  constructor(private readonly seed: string) {}
+  /**
+   * alea: fast (~8 ns/number) and cheap to create, unlike seedrandom's default ARC4; created on
+   * first use all the same, since most runs never draw from most of the streams their models
+   * create (seeding one costs about as much as a thousand draws).
+   */
+  private get prng(): seedrandom.PRNG {
+    return (this.prngOrUndefined ??= seedrandom.alea(this.seed));
   }
   next(): number {
     return this.prng();
