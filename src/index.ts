@@ -192,6 +192,8 @@ export type {
   ScenarioModel,
   ScenarioResult,
   ScenarioSetup,
+  EventScenarioSetup,
+  SqsScenarioSetup,
 } from './scenario/Scenario.js';
 export { SCENARIO_FUNCTION_NAME } from './scenario/Scenario.js';
 export { formatScenario, loadScenario, saveScenario } from './scenario/scenarioFile.js';

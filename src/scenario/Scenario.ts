@@ -87,6 +87,37 @@ export interface Scenario<E = unknown> {
  */
 export type ScenarioSetup<E = unknown> = (sim: Simulation) => HandlerFactory<E> | HandlerFactory<SQSEvent>;
 
+/**
+ * A {@link ScenarioSetup} for `sync` and `async` scenarios: the handler gets the event body `E`,
+ * so an inline handler needs no parameter types (with `ScenarioSetup`, whose factory may also be
+ * an SQS handler's, TypeScript cannot tell which).
+ *
+ * @example
+ * ```ts
+ * const setup: EventScenarioSetup<Order> = (sim) => {
+ *   const payments = sim.api('payments');
+ *   return () => async (order) => { await payments.call('charge', order); }; // order: Order
+ * };
+ * ```
+ */
+export type EventScenarioSetup<E> = (sim: Simulation) => HandlerFactory<E>;
+
+/**
+ * A {@link ScenarioSetup} for `sqs` scenarios: the handler gets an `SQSEvent` whose records carry
+ * the bodies as JSON text (a string body as is).
+ *
+ * @example
+ * ```ts
+ * const setup: SqsScenarioSetup = (sim) => {
+ *   const payments = sim.api('payments');
+ *   return () => async (event) => {
+ *     for (const record of event.Records) await payments.call('charge', JSON.parse(record.body));
+ *   };
+ * };
+ * ```
+ */
+export type SqsScenarioSetup = (sim: Simulation) => HandlerFactory<SQSEvent>;
+
 /** The function name a scenario defines its handler under. */
 export const SCENARIO_FUNCTION_NAME = 'Handler';
 
