@@ -431,8 +431,14 @@ export class Environment implements ProcessOwner {
           return true;
         case 'handlerError': {
           faults.injected(fault);
-          const error = new Error(fault.message ?? 'Injected handler error (fault plan)');
-          this.finishFailed(run, 'error', serializeThrown(error), undefined);
+          // The body the runtime would send for `throw new Error(message)`; its trace names the
+          // fault, not lambdasim's frames (and building no Error skips a stack capture per fault).
+          const message = fault.message ?? 'Injected handler error (fault plan)';
+          const trace = [
+            `Error: ${message}`,
+            `    at handlerError fault (${fault.fn} invocation ${fault.invocation})`,
+          ];
+          this.finishFailed(run, 'error', { errorType: 'Error', errorMessage: message, trace }, undefined);
           return true;
         }
         case 'coldStart':
