@@ -230,8 +230,7 @@ export class SqsEventSourceMapping {
 
   /** Receives into `batch` up to the batch size and the 6 MB cap; drops filtered messages. */
   private fill(batch: Batch): void {
-    const held = new Set<StoredMessage>();
-    for (const lease of batch.leases) for (const m of lease.messages) held.add(m);
+    const inBatch = (m: StoredMessage) => batch.leases.some((lease) => lease.messages.includes(m));
     for (;;) {
       const room = this.options.batchSize - batch.count;
       if (room <= 0) return;
@@ -239,11 +238,10 @@ export class SqsEventSourceMapping {
         room,
         MAX_BATCH_PAYLOAD_BYTES - batch.bytes,
         this.visibilityMs(),
-        held,
+        inBatch,
       );
       if (lease === undefined) return;
       batch.leases.push(lease);
-      for (const m of lease.messages) held.add(m);
       const filters = this.options.filters;
       for (let i = 0; i < lease.messages.length; i++) {
         const m = lease.messages[i]!;

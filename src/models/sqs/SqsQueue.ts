@@ -521,14 +521,15 @@ export class SqsQueue implements DeliveryTarget {
    * @internal ReceiveMessage for a poller: up to `max` messages within `maxBytes` of records,
    * hidden for `visibilityMs`. Expired messages are removed and messages past the redrive
    * `maxReceiveCount` are moved to the DLQ on the way (R-SQS-7, R-SQS-8). A duplicate copy of a
-   * message in `batch` (the poller's batch being filled) ends the receive there: the copy is for
-   * another poller, so it reaches the handler concurrently rather than twice in one batch.
+   * message `inBatch` (already in the poller's batch being filled) ends the receive there: the
+   * copy is for another poller, so it reaches the handler concurrently rather than twice in one
+   * batch. `inBatch` is asked only when a duplicate copy comes up.
    */
   receive(
     max: number,
     maxBytes: number,
     visibilityMs: number,
-    batch?: ReadonlySet<StoredMessage>,
+    inBatch?: (m: StoredMessage) => boolean,
   ): Lease | undefined {
     const out: StoredMessage[] = [];
     let bytes = 0;
@@ -565,7 +566,7 @@ export class SqsQueue implements DeliveryTarget {
         const m = ready[this.head]!;
         let duplicate = false;
         if (m.status === 'inFlight' && m.ghosts > 0) {
-          if (batch?.has(m) === true) break;
+          if (inBatch?.(m) === true) break;
           duplicate = true;
         } else if (m.status !== 'visible' || m.takenBy === stamp) {
           this.head++;
