@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { coverageState } from '../../../src/coverage/coverageState.js';
 import {
   ConfigError,
+  COVERAGE_CASES,
   CoverageCollector,
   type CoverageSummary,
   recordCoverage,
@@ -11,26 +12,9 @@ import {
   type Scenario,
   type ScenarioSetup,
   sometimes,
-  type TracedResult,
   withCoverage,
 } from '../../../src/index.js';
-
-const timedOut: TracedResult = {
-  trace: [{ atMs: 5, kind: 'request.clientTimedOut', requestId: 'r-1', fn: 'Fn', afterMs: 5 }],
-};
-const deadLettered: TracedResult = {
-  trace: [
-    {
-      atMs: 9,
-      kind: 'sqs.deadLettered',
-      queue: 'q',
-      messageId: 'm-1',
-      deadLetterQueue: 'dlq',
-      receiveCount: 3,
-    },
-  ],
-};
-const nothing: TracedResult = { trace: [] };
+import { deadLettered, nothing, timedOut } from './tracedResults.js';
 
 const reached = (summary: CoverageSummary, name: string): number | undefined =>
   [...summary.cases, ...summary.labels].find((c) => c.name === name)?.reached;
@@ -54,17 +38,7 @@ describe('CoverageCollector', () => {
     expect(reached(summary, 'clientTimedOut')).toBe(1);
     expect(reached(summary, 'deadLettered')).toBe(1);
     expect(reached(summary, 'retryAfterTimeout')).toBe(0);
-    expect(summary.cases.map((x) => x.name)).toEqual([
-      'retryAfterTimeout',
-      'retryAfterEffect',
-      'redeliveryWhileInProgress',
-      'deadLettered',
-      'onFailureDestination',
-      'partialBatchFailure',
-      'throttled',
-      'clientTimedOut',
-      'faultInjected',
-    ]);
+    expect(summary.cases.map((x) => x.name)).toEqual([...COVERAGE_CASES]); // every case, in registry order
     expect(summary.labels).toEqual([{ name: 'two orders', reached: 1 }]);
     expect(summary.required).toEqual([]);
   });

@@ -6,26 +6,13 @@ import {
   type CoverageSummary,
   formatCoverageFinding,
   formatCoverageTable,
-  type TracedResult,
 } from '../../../src/index.js';
 import {
   configureCoverage,
   coverageReport,
   resolveCoverageReportOptions,
 } from '../../../src/vitest/index.js';
-
-const deadLettered: TracedResult = {
-  trace: [
-    {
-      atMs: 9,
-      kind: 'sqs.deadLettered',
-      queue: 'q',
-      messageId: 'm-1',
-      deadLetterQueue: 'dlq',
-      receiveCount: 3,
-    },
-  ],
-};
+import { deadLettered } from './tracedResults.js';
 
 /** 4 runs: one dead-lettered; label 'two orders' reached twice, 'never' never. */
 function summary(required: readonly string[] = []): CoverageSummary {
