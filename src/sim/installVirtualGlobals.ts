@@ -9,12 +9,14 @@ type AnyFn = (...args: unknown[]) => unknown;
 let installed = false;
 
 /**
- * Replaces `Date`, `Math.random`, `performance.now`, `process.hrtime`/`uptime`, the random
+ * Replaces `Date`, `Math.random`, `performance.now`/`timeOrigin`, `process.hrtime`/`uptime`, the random
  * functions of `node:crypto` and Web Crypto (`randomUUID`, `randomBytes`, `randomInt`,
  * `getRandomValues`), the timer functions (global, `node:timers`, `node:timers/promises`) and
  * `process.exit` with versions that answer
  * from the current {@link VirtualScope} when called on behalf of a simulation, and behave exactly
- * as the real ones otherwise. Installed once per process; idempotent.
+ * as the real ones otherwise. Installed once per process, when lambdasim is imported
+ * (`installAtImport.ts`), so that modules loaded afterwards capture the dispatching versions;
+ * idempotent.
  */
 export function installVirtualGlobals(): void {
   if (installed) return;
@@ -30,6 +32,16 @@ export function installVirtualGlobals(): void {
     const s = currentScope();
     return s === undefined ? real.performanceNow() : s.monotonicMs();
   };
+  // Inside a scope `timeOrigin + now()` is the virtual wall clock, as it is the real one outside.
+  // The real getter lives on Performance.prototype; this own property shadows it.
+  Object.defineProperty(globalThis.performance, 'timeOrigin', {
+    configurable: true,
+    enumerable: true,
+    get(this: typeof globalThis.performance): number {
+      const s = currentScope();
+      return s === undefined ? real.timeOriginGetter.call(this) : s.epochMs() - s.monotonicMs();
+    },
+  });
   const randomUUID = function randomUUID(
     options?: crypto.RandomUUIDOptions,
   ): `${string}-${string}-${string}-${string}-${string}` {

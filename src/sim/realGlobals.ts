@@ -18,6 +18,11 @@ export const realGlobals = {
   setImmediate: globalThis.setImmediate,
   clearImmediate: globalThis.clearImmediate,
   performanceNow: globalThis.performance.now.bind(globalThis.performance),
+  /** `performance.timeOrigin`'s getter (it lives on `Performance.prototype`). */
+  timeOriginGetter: Object.getOwnPropertyDescriptor(
+    Object.getPrototypeOf(globalThis.performance),
+    'timeOrigin',
+  )?.get as (this: typeof globalThis.performance) => number,
   cryptoRandomUUID: crypto.randomUUID,
   webCryptoRandomUUID: globalThis.crypto.randomUUID.bind(globalThis.crypto),
   processExit: process.exit,
