@@ -26,6 +26,8 @@ export const realGlobals = {
   cryptoRandomUUID: crypto.randomUUID,
   webCryptoRandomUUID: globalThis.crypto.randomUUID.bind(globalThis.crypto),
   processExit: process.exit,
+  /** The process's own environment object (Node's, whose `TZ` setter resets the time zone). */
+  env: process.env,
   hrtime: process.hrtime,
   hrtimeBigint: process.hrtime.bigint,
   uptime: process.uptime,

@@ -2,7 +2,8 @@
  * Captured globals (DESIGN.md section 2): lambdasim installs its virtual globals when it is
  * imported, so a module loaded afterwards that captured `Date`, `Date.now`, `Math.random`,
  * `crypto.randomUUID` (node:crypto, Web Crypto, a `uuid`-style CommonJS module) or
- * `performance.now` at load gets virtual, seeded values inside a run and real ones outside.
+ * `performance.now` at load gets virtual, seeded values inside a run and real ones outside; a real
+ * timer captured before lambdasim was imported is reported and cancelled when the run ends.
  * In a child process (capturedGlobals.ts), because this test process has run simulations before
  * the file loads and the import order must be a user's.
  */
@@ -25,6 +26,7 @@ interface Output {
   readonly live: Run;
   readonly outside: Sample;
   readonly realNowMs: number;
+  readonly leaky: Omit<Run, 'body'> & { readonly ticksAtEnd: number; readonly ticksAfter: number };
 }
 
 let out: Output;
@@ -68,5 +70,12 @@ describe('references captured by a module loaded after lambdasim', () => {
     expect(Math.abs(outside.date - realNowMs)).toBeLessThan(60_000);
     expect(Math.abs(outside.timeOrigin + outside.perf - realNowMs)).toBeLessThan(60_000);
     expect(outside.uuids).not.toEqual(out.captured[0].body.uuids);
+  });
+});
+
+describe('a real timer captured before lambdasim was imported', () => {
+  it('is reported, and cancelled when the run ends: it never fires into the test process', () => {
+    expect(out.leaky.determinismErrors).toEqual(['Timeout']);
+    expect(out.leaky.ticksAfter).toBe(out.leaky.ticksAtEnd);
   });
 });
