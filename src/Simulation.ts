@@ -7,7 +7,12 @@ import type { HandlerFactory } from './lambda/Environment.js';
 import type { FunctionOptions } from './lambda/FunctionConfig.js';
 import type { LambdaFunction } from './lambda/LambdaFunction.js';
 import { LambdaRuntime } from './lambda/LambdaRuntime.js';
-import type { DeterminismError, World } from './lambda/World.js';
+import {
+  cancelRealTimers,
+  type DeterminismError,
+  restoreReplacedGlobals,
+  type World,
+} from './lambda/World.js';
 import { Alb, type AlbOptions } from './models/alb.js';
 import { ApiGateway, type ApiGatewayOptions } from './models/apiGateway.js';
 import {
@@ -33,7 +38,8 @@ import type { MessageRecord, QueueAccounting, SqsQueue, SqsQueueOptions } from '
 import { type InvokeOptions, type InvokeResponse, type RequestRecord, SyncModel } from './models/sync.js';
 import { type Effect, ExternalApi, type ExternalApiOptions, effectsOf } from './services/ExternalApi.js';
 import { Table, type TableOptions } from './services/Table.js';
-import { holdUtcTimeZone, installVirtualGlobals } from './sim/installVirtualGlobals.js';
+import { GlobalsGuard } from './sim/GlobalsGuard.js';
+import { holdUtcTimeZone, virtualGlobalSlots, virtualGlobalsInPlace } from './sim/installVirtualGlobals.js';
 import { Kernel, type RunEnd, type RunLimits } from './sim/Kernel.js';
 import { currentScope, watchEscapes } from './sim/VirtualScope.js';
 import type { TraceEvent } from './TraceEvent.js';
@@ -157,7 +163,7 @@ export class Simulation {
       'startEpochMs',
       options.startEpochMs ?? DEFAULT_EPOCH_MS,
     );
-    installVirtualGlobals();
+    const globals = new GlobalsGuard(virtualGlobalSlots(), virtualGlobalsInPlace);
     const kernel = new Kernel<TraceEvent>(seed);
     this.world = {
       kernel,
@@ -168,6 +174,8 @@ export class Simulation {
       determinismErrors: [],
       faults: new FaultInjector(kernel, resolveFaultPlan(options.faults)),
       counters: { calls: 0 },
+      globals,
+      realTimers: [],
     };
     this.lambda = new LambdaRuntime(this.world, accountConcurrency);
     this.sync = new SyncModel(this.world);
@@ -484,6 +492,7 @@ export class Simulation {
       queues: this.sqsModel.queueKinds(),
     });
     this.ran = true;
+    this.world.globals.capture();
     const stop = watchEscapes();
     const releaseUtc = holdUtcTimeZone();
     let end: RunEnd;
@@ -492,6 +501,8 @@ export class Simulation {
     } finally {
       releaseUtc();
       stop();
+      cancelRealTimers(this.world);
+      restoreReplacedGlobals(this.world, 'simulated code', 'when the run ended');
     }
     const kernel = this.world.kernel;
     const sqs = this.sqsModel;

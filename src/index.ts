@@ -1,3 +1,5 @@
+// First, before any other module: modules loaded after lambdasim capture the virtual globals.
+import './sim/installAtImport.js';
 export type { ClientInvokeResult, LambdaClientOptions } from './callers/LambdaClient.js';
 export { LambdaClient } from './callers/LambdaClient.js';
 export type {

@@ -1,4 +1,4 @@
-import { recordEscape, type World } from '../lambda/World.js';
+import { recordEscapedResource, type World } from '../lambda/World.js';
 import type { TimerHandle } from '../sim/Kernel.js';
 import { seededUuid } from '../sim/Rng.js';
 import { runInScope, type VirtualScope, VirtualTimer } from '../sim/VirtualScope.js';
@@ -49,8 +49,12 @@ export class CallerScope implements VirtualScope {
       `process.exit(${code}) called by simulated caller "${this.name}": callers cannot exit the test process`,
     );
   }
-  escaped(resource: string, stack: string): void {
-    recordEscape(this.world, this.name, resource, stack);
+  /** Callers are the test's own code: they see and change the process's real environment. */
+  env(): undefined {
+    return undefined;
+  }
+  escaped(type: string, stack: string, resource: object): void {
+    recordEscapedResource(this.world, this.name, type, stack, resource);
   }
 
   /** Runs `fn` in this scope now (callers are never frozen). */

@@ -17,6 +17,7 @@ import {
 import { INIT_LIMIT_MS } from './FunctionConfig.js';
 import type { LambdaFunction } from './LambdaFunction.js';
 import { type ProcessOwner, RuntimeProcess } from './RuntimeProcess.js';
+import { restoreReplacedGlobals } from './World.js';
 
 /** A Lambda handler: async (`(event, context) => Promise`) or callback style (Node.js <= 22). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- handlers are typed by the user; any event shape goes in.
@@ -538,6 +539,8 @@ export class Environment implements ProcessOwner {
         kernel.record({ atMs: kernel.nowMs, kind: 'env.frozen', env: this.id, pendingWork });
     }
     this.run = undefined;
+    // A handler that assigned a global (`Math.random = …`) changed it for everyone: put it back.
+    restoreReplacedGlobals(this.fn.world, this.id, `when invocation ${requestId} ended`);
     if (reset === 'initError') {
       this.state = 'gone';
       this.fn.discard(this);
@@ -555,6 +558,10 @@ export class Environment implements ProcessOwner {
   }
 
   // --- ProcessOwner ---------------------------------------------------------------------------
+
+  initialEnv(): Record<string, string> {
+    return this.fn.environmentVariables();
+  }
 
   onUncaught(proc: RuntimeProcess, error: unknown): void {
     this.crashed(proc, serializeThrown(error));

@@ -47,6 +47,14 @@ export class LambdaFunction {
     return this.config.name;
   }
 
+  /**
+   * The variables a new runtime process of this function starts with (its `process.env`): a fresh
+   * copy of the test process's environment.
+   */
+  environmentVariables(): Record<string, string> {
+    return { ...this.runtime.hostEnv() };
+  }
+
   /** Invocations in flight (environments busy with Init or Invoke for a request). */
   get inFlight(): number {
     return this.busy;

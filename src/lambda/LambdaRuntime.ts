@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import { realGlobals } from '../sim/realGlobals.js';
 import type { HandlerFactory } from './Environment.js';
 import { type FunctionOptions, resolveFunctionConfig } from './FunctionConfig.js';
 import { LambdaFunction } from './LambdaFunction.js';
@@ -14,6 +15,7 @@ export class LambdaRuntime {
   private reservedTotal = 0;
   /** In-flight invocations of functions without reserved concurrency. */
   unreservedInFlight = 0;
+  private hostEnvVars: Readonly<Record<string, string>> | undefined;
 
   constructor(
     readonly world: World,
@@ -61,6 +63,14 @@ export class LambdaRuntime {
 
   get(name: string): LambdaFunction | undefined {
     return this.functions.get(name);
+  }
+
+  /**
+   * The test process's environment variables, copied once per simulation when a handler first
+   * reads `process.env`, so every environment of the run starts from the same values.
+   */
+  hostEnv(): Readonly<Record<string, string>> {
+    return (this.hostEnvVars ??= { ...(realGlobals.env as Record<string, string>) });
   }
 
   /** The unreserved pool has room for one more invocation. */

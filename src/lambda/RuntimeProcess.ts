@@ -1,7 +1,7 @@
 import type { TimerHandle } from '../sim/Kernel.js';
 import { seededUuid } from '../sim/Rng.js';
 import { runInScope, type VirtualScope, VirtualTimer } from '../sim/VirtualScope.js';
-import { recordEscape, type World } from './World.js';
+import { recordEscapedResource, type World } from './World.js';
 
 /** Thrown into user code when it calls `process.exit()` inside a simulated environment. */
 export class ProcessExitSignal extends Error {
@@ -32,6 +32,11 @@ export interface ProcessOwner {
   onExit(process: RuntimeProcess, code: number): void;
   /** A call this process made has landed at its service (its effect is done). */
   onCallLanded(process: RuntimeProcess): void;
+  /**
+   * The environment variables a new runtime process starts with: a fresh object the process may
+   * change (its `process.env`).
+   */
+  initialEnv(): Record<string, string>;
 }
 
 /**
@@ -49,6 +54,8 @@ export class RuntimeProcess implements VirtualScope {
   private readonly timers = new Map<VirtualTimer, TimerEntry>();
   private held: Array<() => void> = [];
   private nextTimerId = 1;
+  /** This process's `process.env`, made on first use (most handlers never read it). */
+  private envVars: Record<string, string> | undefined;
   /** Async resource types started for real inside this process (determinism escapes). */
   readonly escapes: string[] = [];
 
@@ -87,9 +94,12 @@ export class RuntimeProcess implements VirtualScope {
     this.owner.onExit(this, code);
     throw new ProcessExitSignal(code);
   }
-  escaped(resource: string, stack: string): void {
-    this.escapes.push(resource);
-    recordEscape(this.world, this.owner.id, resource, stack);
+  env(): Record<string, string> {
+    return (this.envVars ??= this.owner.initialEnv());
+  }
+  escaped(type: string, stack: string, resource: object): void {
+    this.escapes.push(type);
+    recordEscapedResource(this.world, this.owner.id, type, stack, resource);
   }
 
   // --- work accounting ----------------------------------------------------------------------

@@ -1,6 +1,8 @@
 import type { FaultInjector } from '../faults/FaultInjector.js';
 import { stackFrames } from '../report/stackFrames.js';
+import type { GlobalsGuard } from '../sim/GlobalsGuard.js';
 import type { Kernel } from '../sim/Kernel.js';
+import { realGlobals } from '../sim/realGlobals.js';
 import type { Rng } from '../sim/Rng.js';
 import type { TraceEvent } from '../TraceEvent.js';
 
@@ -9,7 +11,11 @@ export interface DeterminismError {
   readonly atMs: number;
   /** Who started it: an environment id (`ProcessOrder#1`) or a caller name. */
   readonly by: string;
-  /** The Node async resource type, e.g. `TCPWRAP`, `FSREQCALLBACK`, `Timeout`. */
+  /**
+   * The Node async resource type, e.g. `TCPWRAP`, `FSREQCALLBACK`, `Timeout`; or, for a virtual
+   * global that user code replaced (and lambdasim put back), `global ` and its name:
+   * `global Math.random`.
+   */
   readonly resource: string;
   /** Where it was started (stack, first frames outside node internals). Not part of the trace hash. */
   readonly site: string;
@@ -32,6 +38,53 @@ export interface World {
   readonly faults: FaultInjector;
   /** Per-run counters (never module-level: two runs in one process must not share them). */
   readonly counters: { calls: number };
+  /** Keeps the virtual globals in place: captured when the run starts, checked after each invocation. */
+  readonly globals: GlobalsGuard;
+  /** Real timers started inside the run (determinism escapes), cancelled when the run ends. */
+  readonly realTimers: Array<{ readonly type: string; readonly resource: object }>;
+}
+
+/** Records an escape (see {@link recordEscape}) and keeps a real timer to cancel at the run's end. */
+export function recordEscapedResource(
+  world: World,
+  by: string,
+  type: string,
+  stack: string,
+  resource: object,
+): void {
+  if (type === 'Timeout' || type === 'Immediate') world.realTimers.push({ type, resource });
+  recordEscape(world, by, type, stack);
+}
+
+/**
+ * Cancels the real timers started inside the run, so that none fires into the test process after
+ * it (they stay reported as determinism errors).
+ */
+export function cancelRealTimers(world: World): void {
+  for (const { type, resource } of world.realTimers) {
+    if (type === 'Immediate') realGlobals.clearImmediate(resource as NodeJS.Immediate);
+    else realGlobals.clearTimeout(resource as NodeJS.Timeout);
+  }
+  world.realTimers.length = 0;
+}
+
+/**
+ * Puts back every virtual global replaced since the run started (`Math.random = …` in a handler)
+ * and reports each as a determinism error by `by`, found `when` (e.g. `when invocation … ended`).
+ * Globals are process-wide: left replaced, they would change every other environment, simulation
+ * and the test runner.
+ */
+export function restoreReplacedGlobals(world: World, by: string, when: string): void {
+  const replaced = world.globals.restore();
+  if (replaced === undefined) return;
+  for (const name of replaced) {
+    const resource = `global ${name}`;
+    const site = `(found ${when})`;
+    if (world.determinismErrors.some((e) => e.by === by && e.resource === resource)) continue;
+    const message = `${by} replaced the global ${name} (found ${when}); lambdasim put its virtual ${name} back. Globals are shared by every environment, simulation and the test runner, and a replaced one escapes virtual time: inject the dependency instead, or stub it in the test before sim.run().`;
+    world.determinismErrors.push({ atMs: world.kernel.nowMs, by, resource, site, message });
+    world.kernel.record({ atMs: world.kernel.nowMs, kind: 'determinism.violated', by, resource });
+  }
 }
 
 export function recordEscape(world: World, by: string, resource: string, stack: string): void {

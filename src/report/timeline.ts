@@ -125,7 +125,12 @@ function describeEvent(ev: TraceEvent): [string, string] {
     case 'fault.injected':
       return [ev.target, `FAULT ${ev.fault} (${ev.point} #${ev.at})`];
     case 'determinism.violated':
-      return [ev.by, `real ${ev.resource} escaped virtual time`];
+      return [
+        ev.by,
+        ev.resource.startsWith('global ')
+          ? `replaced ${ev.resource} (put back)`
+          : `real ${ev.resource} escaped virtual time`,
+      ];
     case 'async.accepted':
       return [
         ev.fn,

@@ -16,8 +16,16 @@ export interface VirtualScope {
   clearTimer(timer: VirtualTimer): void;
   /** `process.exit(code)` called inside the scope. Must not return normally. */
   exit(code: number): never;
-  /** Real I/O or a real timer was started inside the scope: a determinism error. */
-  escaped(resourceType: string, stack: string): void;
+  /**
+   * The object `process.env` stands for in this scope (its writes stay here), or undefined for
+   * the process's own environment.
+   */
+  env(): Record<string, string> | undefined;
+  /**
+   * Real I/O or a real timer was started inside the scope: a determinism error. `resource` is
+   * Node's object for it (a real timer's `Timeout` or `Immediate`, which the run cancels at its end).
+   */
+  escaped(resourceType: string, stack: string, resource: object): void;
 }
 
 /** The object a virtualised `setTimeout` returns; shaped like Node's `Timeout`. */
@@ -97,7 +105,7 @@ function createdBySyncApi(type: string, stack: string): boolean {
 }
 
 const escapeHook = createHook({
-  init(_id, type) {
+  init(_id, type, _triggerId, resource) {
     if (type === 'PROMISE' || HARMLESS.has(type)) return;
     const scope = storage.getStore();
     if (scope === undefined) return;
@@ -105,7 +113,7 @@ const escapeHook = createHook({
     Error.captureStackTrace(holder);
     const stack = holder.stack ?? '';
     if (createdBySyncApi(type, stack)) return;
-    scope.escaped(type, stack);
+    scope.escaped(type, stack, resource);
   },
 });
 

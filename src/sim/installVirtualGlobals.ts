@@ -2,19 +2,26 @@ import crypto from 'node:crypto';
 import { syncBuiltinESMExports } from 'node:module';
 import timers from 'node:timers';
 import timersPromises from 'node:timers/promises';
+import type { GlobalSlot } from './GlobalsGuard.js';
 import { realGlobals as real } from './realGlobals.js';
+import { makeVirtualEnv } from './virtualEnv.js';
 import { currentScope, type VirtualScope, VirtualTimer } from './VirtualScope.js';
 
 type AnyFn = (...args: unknown[]) => unknown;
 let installed = false;
+let slots: readonly GlobalSlot[] = [];
+let inPlace: () => boolean = () => false;
 
 /**
- * Replaces `Date`, `Math.random`, `performance.now`, `process.hrtime`/`uptime`, the random
+ * Replaces `Date`, `Math.random`, `performance.now`/`timeOrigin`, `process.hrtime`/`uptime`, the random
  * functions of `node:crypto` and Web Crypto (`randomUUID`, `randomBytes`, `randomInt`,
  * `getRandomValues`), the timer functions (global, `node:timers`, `node:timers/promises`) and
  * `process.exit` with versions that answer
  * from the current {@link VirtualScope} when called on behalf of a simulation, and behave exactly
- * as the real ones otherwise. Installed once per process; idempotent.
+ * as the real ones otherwise; `process.env` becomes a proxy that reads and writes the simulated
+ * runtime process's own variables inside one ({@link makeVirtualEnv}). Installed once per
+ * process, when lambdasim is imported (`installAtImport.ts`), so that modules loaded afterwards
+ * capture the dispatching versions; idempotent.
  */
 export function installVirtualGlobals(): void {
   if (installed) return;
@@ -30,6 +37,16 @@ export function installVirtualGlobals(): void {
     const s = currentScope();
     return s === undefined ? real.performanceNow() : s.monotonicMs();
   };
+  // Inside a scope `timeOrigin + now()` is the virtual wall clock, as it is the real one outside.
+  // The real getter lives on Performance.prototype; this own property shadows it.
+  Object.defineProperty(globalThis.performance, 'timeOrigin', {
+    configurable: true,
+    enumerable: true,
+    get(this: typeof globalThis.performance): number {
+      const s = currentScope();
+      return s === undefined ? real.timeOriginGetter.call(this) : s.epochMs() - s.monotonicMs();
+    },
+  });
   const randomUUID = function randomUUID(
     options?: crypto.RandomUUIDOptions,
   ): `${string}-${string}-${string}-${string}-${string}` {
@@ -172,7 +189,109 @@ export function installVirtualGlobals(): void {
     return s.exit(Number(code ?? process.exitCode ?? 0));
   } as typeof process.exit;
 
+  process.env = makeVirtualEnv(real.env);
+
   syncBuiltinESMExports();
+
+  const webCrypto = globalThis.crypto;
+  const VDate = globalThis.Date;
+  slots = [
+    ...slotsOf(globalThis, '', [
+      'Date',
+      'setTimeout',
+      'setInterval',
+      'setImmediate',
+      'clearTimeout',
+      'clearInterval',
+      'clearImmediate',
+    ]),
+    ...slotsOf(VDate, 'Date.', ['now']),
+    ...slotsOf(Math, 'Math.', ['random']),
+    ...slotsOf(globalThis.performance, 'performance.', ['now']),
+    ...slotsOf(webCrypto, 'crypto.', ['randomUUID', 'getRandomValues']),
+    ...slotsOf(crypto, 'node:crypto ', ['randomUUID', 'randomBytes', 'randomInt']),
+    ...slotsOf(timers, 'node:timers ', [
+      'setTimeout',
+      'setInterval',
+      'setImmediate',
+      'clearTimeout',
+      'clearInterval',
+      'clearImmediate',
+    ]),
+    ...slotsOf(timersPromises, 'node:timers/promises ', ['setTimeout', 'setImmediate']),
+    ...slotsOf(process, 'process.', ['env', 'hrtime', 'uptime', 'exit']),
+    ...slotsOf(hrtime, 'process.hrtime.', ['bigint']),
+  ];
+
+  // The same slots, one property load per site (a loop over them costs ~30x more): the check
+  // that runs after every invocation.
+  const v = Object.freeze({
+    dateNow: VDate.now,
+    random: Math.random,
+    perfNow: globalThis.performance.now,
+    webUuid: webCrypto.randomUUID,
+    webValues: webCrypto.getRandomValues,
+    randomBytes: crypto.randomBytes,
+    randomInt: crypto.randomInt,
+    promisesSetTimeout: timersPromises.setTimeout,
+    promisesSetImmediate: timersPromises.setImmediate,
+    env: process.env,
+    uptime: process.uptime,
+    exit: process.exit,
+    bigint: hrtime.bigint,
+  });
+  const perf = globalThis.performance;
+  const proc = process;
+  inPlace = () =>
+    globalThis.Date === VDate &&
+    globalThis.setTimeout === setTimeoutV &&
+    globalThis.setInterval === setIntervalV &&
+    globalThis.setImmediate === setImmediateV &&
+    globalThis.clearTimeout === clearTimeoutV &&
+    globalThis.clearInterval === clearIntervalV &&
+    globalThis.clearImmediate === clearImmediateV &&
+    VDate.now === v.dateNow &&
+    Math.random === v.random &&
+    perf.now === v.perfNow &&
+    webCrypto.randomUUID === v.webUuid &&
+    webCrypto.getRandomValues === v.webValues &&
+    crypto.randomUUID === randomUUID &&
+    crypto.randomBytes === v.randomBytes &&
+    crypto.randomInt === v.randomInt &&
+    timers.setTimeout === setTimeoutV &&
+    timers.setInterval === setIntervalV &&
+    timers.setImmediate === setImmediateV &&
+    timers.clearTimeout === clearTimeoutV &&
+    timers.clearInterval === clearIntervalV &&
+    timers.clearImmediate === clearImmediateV &&
+    timersPromises.setTimeout === v.promisesSetTimeout &&
+    timersPromises.setImmediate === v.promisesSetImmediate &&
+    proc.env === v.env &&
+    proc.hrtime === hrtime &&
+    proc.uptime === v.uptime &&
+    proc.exit === v.exit &&
+    hrtime.bigint === v.bigint;
+}
+
+/**
+ * The properties that hold the virtual globals (installing them first), for a
+ * {@link GlobalsGuard} to keep in place.
+ */
+export function virtualGlobalSlots(): readonly GlobalSlot[] {
+  installVirtualGlobals();
+  return slots;
+}
+
+/**
+ * True when every slot of {@link virtualGlobalSlots} holds lambdasim's virtual version: the fast
+ * path of {@link GlobalsGuard.restore}.
+ */
+export function virtualGlobalsInPlace(): boolean {
+  return inPlace();
+}
+
+function slotsOf(owner: object, prefix: string, keys: readonly string[]): GlobalSlot[] {
+  return keys.map((key) => ({ owner, key, name: `${prefix}${key}` }));
 }
 
 function toDelay(ms: number | undefined): number {
@@ -220,17 +339,19 @@ let savedTz: string | undefined;
  * machine; the previous zone is restored when the last run ends. Returns the release function.
  */
 export function holdUtcTimeZone(): () => void {
+  // The process's own environment: its TZ setter is what resets the process time zone.
+  const env = real.env;
   if (utcHolders++ === 0) {
-    savedTz = process.env.TZ;
-    process.env.TZ = 'UTC';
+    savedTz = env.TZ;
+    env.TZ = 'UTC';
   }
   let released = false;
   return () => {
     if (released) return;
     released = true;
     if (--utcHolders === 0) {
-      if (savedTz === undefined) delete process.env.TZ;
-      else process.env.TZ = savedTz;
+      if (savedTz === undefined) delete env.TZ;
+      else env.TZ = savedTz;
     }
   };
 }

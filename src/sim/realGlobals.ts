@@ -18,9 +18,16 @@ export const realGlobals = {
   setImmediate: globalThis.setImmediate,
   clearImmediate: globalThis.clearImmediate,
   performanceNow: globalThis.performance.now.bind(globalThis.performance),
+  /** `performance.timeOrigin`'s getter (it lives on `Performance.prototype`). */
+  timeOriginGetter: Object.getOwnPropertyDescriptor(
+    Object.getPrototypeOf(globalThis.performance),
+    'timeOrigin',
+  )?.get as (this: typeof globalThis.performance) => number,
   cryptoRandomUUID: crypto.randomUUID,
   webCryptoRandomUUID: globalThis.crypto.randomUUID.bind(globalThis.crypto),
   processExit: process.exit,
+  /** The process's own environment object (Node's, whose `TZ` setter resets the time zone). */
+  env: process.env,
   hrtime: process.hrtime,
   hrtimeBigint: process.hrtime.bigint,
   uptime: process.uptime,

@@ -39,4 +39,23 @@ describe('time zone inside a run', () => {
       else process.env.TZ = before;
     }
   });
+
+  it('is UTC for the whole process from sim.run() until its promise settles (README "Time zone")', async () => {
+    const before = process.env.TZ;
+    process.env.TZ = 'America/St_Johns';
+    try {
+      const sim = createSimulation({ seed: 1 });
+      sim.spawn('waiter', () => new Promise((resolve) => setTimeout(resolve, 10)));
+      const offset = () => new Date(Date.UTC(2026, 5, 1, 12)).getTimezoneOffset();
+      expect([process.env.TZ, offset()]).toEqual(['America/St_Johns', 150]);
+      const running = sim.run();
+      // Code beside the run (here: the test body before it awaits) sees the process zone: UTC.
+      expect([process.env.TZ, offset()]).toEqual(['UTC', 0]);
+      await running;
+      expect([process.env.TZ, offset()]).toEqual(['America/St_Johns', 150]);
+    } finally {
+      if (before === undefined) delete process.env.TZ;
+      else process.env.TZ = before;
+    }
+  });
 });
