@@ -109,7 +109,10 @@ export interface Replay extends Omit<Effect, 'idempotencyKey'> {
  * try {
  *   await payments.call('charge', { orderId, amountCents, idempotencyKey: orderId });
  * } catch (error) {
- *   if (error instanceof IdempotencyError && error.reason === 'keyInUse') throw error; // let Lambda retry later
+ *   // keyInUse: an earlier attempt is still being answered; fail this one and let Lambda retry
+ *   // later, when the key replays the stored answer
+ *   if (error instanceof IdempotencyError) console.warn(`charge refused: ${error.reason} (${error.statusCode})`);
+ *   throw error;
  * }
  * ```
  */
