@@ -36,7 +36,14 @@ import type { SqsEventSourceMapping, SqsMappingOptions } from './models/sqs/SqsE
 import { SqsModel } from './models/sqs/SqsModel.js';
 import type { MessageRecord, QueueAccounting, SqsQueue, SqsQueueOptions } from './models/sqs/SqsQueue.js';
 import { type InvokeOptions, type InvokeResponse, type RequestRecord, SyncModel } from './models/sync.js';
-import { type Effect, ExternalApi, type ExternalApiOptions, effectsOf } from './services/ExternalApi.js';
+import {
+  type Effect,
+  ExternalApi,
+  type ExternalApiOptions,
+  effectsOf,
+  type Replay,
+  replaysOf,
+} from './services/ExternalApi.js';
 import { Table, type TableOptions } from './services/Table.js';
 import { GlobalsGuard } from './sim/GlobalsGuard.js';
 import { holdUtcTimeZone, virtualGlobalSlots, virtualGlobalsInPlace } from './sim/installVirtualGlobals.js';
@@ -96,6 +103,15 @@ export interface SimulationResult {
    * ```
    */
   effects(service: string | ExternalApi): readonly Effect[];
+  /**
+   * The calls an API with the `idempotencyKey` option answered from a stored key (no effect), in
+   * landing order, each naming the effect it replayed (`replayOf`).
+   * @example
+   * ```ts
+   * expect(result.replays('payments')).toHaveLength(1); // the retry got the first charge's response
+   * ```
+   */
+  replays(service: string | ExternalApi): readonly Replay[];
   /**
    * Every asynchronous event (`sim.invokeAsync`, SNS, schedules, function destinations), in
    * acceptance order, each in one state: succeeded, discarded (with its condition), dropped,
@@ -520,6 +536,7 @@ export class Simulation {
       callers: this.callers,
       determinismErrors: this.world.determinismErrors,
       effects: (service) => effectsOf(this.services, service),
+      replays: (service) => replaysOf(this.services, service),
       asyncEvents: this.async.events,
       get messages() {
         return (messages ??= sqs.messages());

@@ -81,6 +81,18 @@ export type TraceEvent =
     }
   | { atMs: number; kind: 'call.dropped'; service: string; op: string; by: string; reason: 'callerDead' }
   | { atMs: number; kind: 'call.returned'; callId: number; service: string; op: string; ok: boolean }
+  | {
+      atMs: number;
+      /** An idempotency key seen before: the call gets call `replayOf`'s stored outcome, no new effect. */
+      kind: 'call.replayed';
+      callId: number;
+      service: string;
+      op: string;
+      key: string;
+      replayOf: number;
+      /** Whether the stored outcome was a success. */
+      ok: boolean;
+    }
   | { atMs: number; kind: 'caller.started'; caller: string }
   | { atMs: number; kind: 'caller.finished'; caller: string; ok: boolean }
   | {

@@ -204,10 +204,18 @@ export { SCENARIO_DLQ_NAME, SCENARIO_FAILURES_NAME, SCENARIO_QUEUE_NAME } from '
 export type { CallerRecord, SimulationOptions, SimulationResult } from './Simulation.js';
 export { createSimulation, Simulation } from './Simulation.js';
 export type { CallSite, InFlightFate } from './services/callService.js';
-export type { Condition, ConditionKind } from './services/conditions.js';
+export type { UpdateAction } from './services/change.js';
+export { change } from './services/change.js';
+export type { AttributeTypeName, Condition, ConditionKind, SizeComparator } from './services/conditions.js';
 export { when } from './services/conditions.js';
-export type { Effect, ExternalApiOptions, Responder } from './services/ExternalApi.js';
-export { ExternalApi } from './services/ExternalApi.js';
+export type {
+  Effect,
+  ExternalApiOptions,
+  IdempotencyKeyOf,
+  Replay,
+  Responder,
+} from './services/ExternalApi.js';
+export { ExternalApi, IDEMPOTENCY_KEY_RETENTION_MS, IdempotencyError } from './services/ExternalApi.js';
 export type { ItemChanges, TableKey, TableOptions, WriteOptions } from './services/Table.js';
 export {
   ConditionalCheckFailedException,

@@ -21,14 +21,17 @@ export function formatTimeline(trace: readonly TraceEvent[], options: TimelineOp
   const maxLines = options.maxLines ?? 400;
   const lines: string[] = [];
   let skipped = 0;
+  /** Calls answered from a stored idempotency key: their landing made no effect. */
+  const replayed = new Set<number>();
   for (const ev of trace) {
+    if (ev.kind === 'call.replayed') replayed.add(ev.callId);
     if (ev.atMs < fromMs) continue;
     if (options.compactCalls && (ev.kind === 'call.sent' || ev.kind === 'call.returned')) continue;
     if (lines.length >= maxLines) {
       skipped++;
       continue;
     }
-    const [who, what] = describeEvent(ev);
+    const [who, what] = describeEvent(ev, replayed);
     lines.push(
       `${formatTime(ev.atMs).padStart(10)}  ${who.padEnd(16)} ${ev.kind.padEnd(22)} ${what}`.trimEnd(),
     );
@@ -55,7 +58,7 @@ function short(id: string | undefined): string {
 }
 
 /** [who, details] for one event. */
-function describeEvent(ev: TraceEvent): [string, string] {
+function describeEvent(ev: TraceEvent, replayed: ReadonlySet<number>): [string, string] {
   switch (ev.kind) {
     case 'request.received':
       return [ev.fn, `req ${short(ev.requestId)} via ${ev.via}, ${ev.bytes} B`];
@@ -103,6 +106,8 @@ function describeEvent(ev: TraceEvent): [string, string] {
         `#${ev.callId} ${ev.service}.${ev.op}${ev.requestId ? ` for req ${short(ev.requestId)}` : ''}`,
       ];
     case 'call.landed':
+      if (replayed.has(ev.callId))
+        return [ev.service, `#${ev.callId} ${ev.op} answered from its key, no effect`];
       return [ev.service, `#${ev.callId} ${ev.op} ${ev.ok ? 'applied' : 'failed'}`];
     case 'call.lost':
       return [
@@ -113,6 +118,11 @@ function describeEvent(ev: TraceEvent): [string, string] {
       return [ev.by, `${ev.service}.${ev.op} from a dead environment: never sent`];
     case 'call.returned':
       return [ev.service, `#${ev.callId} ${ev.op} → ${ev.ok ? 'ok' : 'error'}`];
+    case 'call.replayed':
+      return [
+        ev.service,
+        `#${ev.callId} ${ev.op} key ${JSON.stringify(ev.key.length > 40 ? `${ev.key.slice(0, 37)}...` : ev.key)} seen before: #${ev.replayOf}'s ${ev.ok ? 'response' : 'error'} again, no new effect`,
+      ];
     case 'caller.started':
       return [ev.caller, ''];
     case 'caller.finished':

@@ -1,6 +1,7 @@
 import { ConfigError, checkName, checkOptions, describe, nonNegativeInt } from '../errors.js';
 import type { World } from '../lambda/World.js';
 import { type CallSpec, callService, type InFlightFate } from './callService.js';
+import { isUpdateAction, type UpdateAction } from './change.js';
 import { type Condition, conditionProblem, evaluateCondition } from './conditions.js';
 
 export type { Condition, ConditionKind } from './conditions.js';
@@ -36,13 +37,14 @@ export interface WriteOptions {
 
 /**
  * The attributes an {@link Table.update} sets: like `Partial<TItem>`, and an attribute given as
- * `undefined` is removed from the item (DynamoDB's `REMOVE`).
+ * `undefined` is removed from the item (DynamoDB's `REMOVE`); an {@link UpdateAction} built with
+ * `change.add(n)` or `change.ifNotExists(value)` is computed from the stored item when the update lands.
  * @example
  * ```ts
- * await orders.update('o-1', { status: 'PAID', lockedBy: undefined });
+ * await orders.update('o-1', { status: 'PAID', lockedBy: undefined, payAttempts: change.add(1) });
  * ```
  */
-export type ItemChanges<TItem> = { [K in keyof TItem]?: TItem[K] | undefined };
+export type ItemChanges<TItem> = { [K in keyof TItem]?: TItem[K] | undefined | UpdateAction<TItem[K]> };
 
 /** {@link TableOptions} with every default filled in. */
 export interface ResolvedTableOptions {
@@ -223,9 +225,14 @@ export class Table<TItem extends Record<string, unknown> = Record<string, unknow
    * afterwards; creates the item (key + changes) when absent, like DynamoDB's UpdateItem.
    * An attribute given as `undefined` is removed. The key attribute cannot be changed
    * (a ValidationException, as in DynamoDB, even when the value is the same).
+   *
+   * `change.add(n)` and `change.ifNotExists(value)` are computed from the item as stored when the
+   * update lands (after the condition holds), in this one call: two handlers adding 1 at the same
+   * instant leave +2, where a get-then-update loop would lose one of them.
    * @example
    * ```ts
    * const paid = await orders.update('o-1', { status: 'PAID' }, { condition: when.equals('status', 'NEW') });
+   * const { count } = await counters.update('orders', { count: change.add(1), since: change.ifNotExists(Date.now()) });
    * ```
    */
   update(key: TableKey, changes: ItemChanges<TItem>, options?: WriteOptions): Promise<TItem> {
@@ -234,11 +241,12 @@ export class Table<TItem extends Record<string, unknown> = Record<string, unknow
     const condition = parseCondition(options);
     return this.call('update', () => {
       const keyValue = unwrap(k);
-      const { set, remove } = unwrap(parsedChanges);
+      const { set, remove, actions } = unwrap(parsedChanges);
       const current = this.live(keyValue);
       this.check(unwrap(condition), keyValue);
       const next: StoredItem = { ...(current ?? { [this.options.key]: keyValue }), ...set };
       for (const attribute of remove) delete next[attribute];
+      for (const [attribute, action] of actions) next[attribute] = applyAction(attribute, action, current);
       const size = itemBytes(next);
       if (size > MAX_ITEM_BYTES)
         throw new ValidationException(
@@ -381,7 +389,9 @@ export class Table<TItem extends Record<string, unknown> = Record<string, unknow
     return { ok: true, value: { key: key as TableKey, item: stored } };
   }
 
-  private parseChanges(changes: unknown): Parsed<{ set: StoredItem; remove: string[] }> {
+  private parseChanges(
+    changes: unknown,
+  ): Parsed<{ set: StoredItem; remove: string[]; actions: [string, UpdateAction][] }> {
     if (changes === null || typeof changes !== 'object' || Array.isArray(changes))
       return invalid(`${INVALID}: changes must be an object of attributes, got ${describe(changes)}`);
     const keyName = this.options.key;
@@ -389,12 +399,38 @@ export class Table<TItem extends Record<string, unknown> = Record<string, unknow
       return invalid(`${INVALID}: Cannot update attribute ${keyName}. This attribute is part of the key`);
     const remove: string[] = [];
     for (const [attribute, value] of Object.entries(changes)) if (value === undefined) remove.push(attribute);
-    const copied = tryCopy(changes);
+    // Atomic actions are taken out (with a copy of their value) before the plain attributes are copied.
+    const actions: [string, UpdateAction][] = [];
+    for (const [attribute, value] of Object.entries(changes))
+      if (isUpdateAction(value)) actions.push([attribute, { ...value, value: copyJson(value.value) }]);
+    const plain =
+      actions.length === 0
+        ? changes
+        : Object.fromEntries(Object.entries(changes).filter(([, value]) => !isUpdateAction(value)));
+    const copied = tryCopy(plain);
     if (!copied.ok) return copied;
     if (copied.value === null || typeof copied.value !== 'object' || Array.isArray(copied.value))
       return invalid(`${INVALID}: changes must be a JSON object, got ${describe(copied.value)}`);
-    return { ok: true, value: { set: copied.value as StoredItem, remove } };
+    return { ok: true, value: { set: copied.value as StoredItem, remove, actions } };
   }
+}
+
+/**
+ * The new value of an attribute changed by an {@link UpdateAction}, from the item as stored before
+ * the update (undefined = absent). DynamoDB's ADD on a non-number is a ValidationException.
+ */
+function applyAction(attribute: string, action: UpdateAction, current: StoredItem | undefined): unknown {
+  const present = current !== undefined && Object.hasOwn(current, attribute);
+  if (action.kind === 'ifNotExists') return present ? current[attribute] : action.value;
+  const base = present ? current[attribute] : 0;
+  if (typeof base !== 'number')
+    throw new ValidationException(
+      `An operand in the update expression has an incorrect data type: ADD ${attribute} needs a number attribute, found ${describe(base)}`,
+    );
+  const sum = base + (action.value as number);
+  if (!Number.isFinite(sum))
+    throw new ValidationException(`Number overflow: ADD ${attribute} leaves ${sum}, not a finite number`);
+  return sum;
 }
 
 function keyProblem(keyName: string, key: unknown): string | undefined {

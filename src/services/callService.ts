@@ -11,8 +11,12 @@ export interface CallSpec<T> {
   readonly op: string;
   readonly latencyMs: number;
   readonly inFlightAtDeath: InFlightFate;
-  /** Applies the call's effect when the request reaches the service; may throw a service error. */
-  readonly apply: (site: CallSite) => T;
+  /**
+   * Applies the call's effect when the request reaches the service; may throw a service error.
+   * `answerInMs` is how long the response then takes to reach the caller (the rest of the latency,
+   * added latency included), whether or not it ever arrives.
+   */
+  readonly apply: (site: CallSite, answerInMs: number) => T;
 }
 
 /** Who made a call: the environment and invocation, or a simulated caller. */
@@ -119,7 +123,7 @@ export function callService<T>(world: World, spec: CallSpec<T>): Promise<T> {
         failure = injectedError;
       } else {
         try {
-          value = spec.apply(site);
+          value = spec.apply(site, latencyMs - landAfter);
         } catch (error) {
           ok = false;
           failure = error;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ConditionalCheckFailedException,
   ConfigError,
+  change,
   createSimulation,
   type Simulation,
   type SimulationResult,
@@ -319,6 +320,141 @@ describe('conditional writes', () => {
     expect(value.name).toBe('ValidationException');
     expect(value.message).toMatch(/Invalid ConditionExpression: attributeEquals needs a value/);
     expect(orders.snapshot()).toEqual([]);
+  });
+});
+
+describe('negated and not-equal conditions on writes', () => {
+  it('notEquals holds for an absent item (the update upserts) and refuses the named value', async () => {
+    const { sim, orders } = setup();
+    orders.seed([{ orderId: 'cancelled', status: 'CANCELLED' }]);
+    const notCancelled = { condition: when.notEquals('status', 'CANCELLED') };
+    const { value } = await asCaller(sim, async () => ({
+      fresh: await orders.update('fresh', { status: 'SHIPPED' }, notCancelled).then(() => 'shipped'),
+      cancelled: await orders
+        .update('cancelled', { status: 'SHIPPED' }, notCancelled)
+        .catch((e: Error) => e.name),
+    }));
+    expect(value).toEqual({ fresh: 'shipped', cancelled: 'ConditionalCheckFailedException' });
+    expect(orders.peek('cancelled')?.status).toBe('CANCELLED');
+  });
+
+  it('not(...) negates a nested condition on put and delete', async () => {
+    const { sim, orders } = setup();
+    orders.seed([
+      { orderId: 'mine', status: 'LOCKED', note: 'me' },
+      { orderId: 'theirs', status: 'LOCKED', note: 'you' },
+    ]);
+    const notMine = { condition: when.not(when.equals('note', 'me')) };
+    const { value } = await asCaller(sim, async () => ({
+      mine: await orders.delete('mine', notMine).then(
+        () => 'deleted',
+        (e: Error) => e.name,
+      ),
+      theirs: await orders
+        .put({ orderId: 'theirs', status: 'TAKEN', note: 'me' }, notMine)
+        .then(() => 'taken'),
+    }));
+    expect(value).toEqual({ mine: 'ConditionalCheckFailedException', theirs: 'taken' });
+    expect(orders.snapshot()).toEqual([
+      { orderId: 'mine', status: 'LOCKED', note: 'me' },
+      { orderId: 'theirs', status: 'TAKEN', note: 'me' },
+    ]);
+  });
+});
+
+describe('atomic changes: change.add and change.ifNotExists', () => {
+  it('add counts an absent item or attribute as 0, adds to a number, and returns the whole item', async () => {
+    const { sim, orders } = setup();
+    orders.seed([{ orderId: 'o-1', status: 'NEW', amount: 40 }]);
+    const { value } = await asCaller(sim, async () => [
+      await orders.update('o-1', { amount: change.add(2) }),
+      await orders.update('o-1', { amount: change.add(-12), status: 'PAID' }),
+      await orders.update('o-2', { amount: change.add(5) }),
+    ]);
+    expect(value).toEqual([
+      { orderId: 'o-1', status: 'NEW', amount: 42 },
+      { orderId: 'o-1', status: 'PAID', amount: 30 },
+      { orderId: 'o-2', amount: 5 },
+    ]);
+  });
+
+  it('ifNotExists sets an absent attribute and keeps a present one', async () => {
+    const { sim, orders } = setup();
+    orders.seed([{ orderId: 'o-1', note: 'first' }]);
+    const { value } = await asCaller(sim, async () => [
+      await orders.update('o-1', { note: change.ifNotExists('second'), status: change.ifNotExists('NEW') }),
+      await orders.update('o-2', { note: change.ifNotExists('only') }),
+    ]);
+    expect(value).toEqual([
+      { orderId: 'o-1', note: 'first', status: 'NEW' },
+      { orderId: 'o-2', note: 'only' },
+    ]);
+  });
+
+  it('is computed from the item as stored when the update lands, after the condition holds', async () => {
+    const { sim, orders } = setup();
+    orders.seed([{ orderId: 'o-1', status: 'DONE', amount: 1 }]);
+    const { value } = await asCaller(sim, () =>
+      rejection(
+        orders.update('o-1', { amount: change.add(1) }, { condition: when.notEquals('status', 'DONE') }),
+      ),
+    );
+    expect(value).toBeInstanceOf(ConditionalCheckFailedException);
+    expect(orders.peek('o-1')?.amount).toBe(1);
+  });
+
+  it('add to an attribute that is not a number is a ValidationException; nothing changes', async () => {
+    const { sim } = setup();
+    const loose = sim.table('loose', { key: 'id' });
+    loose.seed([{ id: 'a', n: '5', other: 1 }]);
+    const { value } = await asCaller(sim, () => rejection(loose.update('a', { n: change.add(1), other: 2 })));
+    expect(value).toBeInstanceOf(ValidationException);
+    expect(value.message).toMatch(/incorrect data type: ADD n needs a number attribute, found "5"/);
+    expect(loose.peek('a')).toEqual({ id: 'a', n: '5', other: 1 });
+  });
+
+  it('builders validate at once; the value of ifNotExists is copied when built', () => {
+    expect(() => change.add(Number.NaN)).toThrow(ConfigError);
+    expect(() => change.add('1' as unknown as number)).toThrow(
+      /change\.add: n must be a finite number, got "1"/,
+    );
+    expect(() => change.ifNotExists(undefined)).toThrow(/change\.ifNotExists: value must be JSON data/);
+    expect(() => change.ifNotExists({ big: 1n })).toThrow(/change\.ifNotExists: value must be JSON data/);
+    const meta = { tags: ['a'] };
+    const action = change.ifNotExists(meta);
+    meta.tags.push('b');
+    expect(action.value).toEqual({ tags: ['a'] });
+    expect(Object.isFrozen(action)).toBe(true);
+    // @ts-expect-error: change.add fits number attributes only (status is a string)
+    const wrong: Parameters<Table<Order>['update']>[1] = { status: change.add(1) };
+    expect(wrong).toBeDefined();
+  });
+
+  it('two environments adding 1 at the same instant leave +2, in one call each (a read-modify-write loses one)', async () => {
+    async function run(variant: 'atomic' | 'readModifyWrite') {
+      const sim = createSimulation({ seed: 3 });
+      const counters = sim.table<{ id: string; count?: number }>('counters', { key: 'id' });
+      counters.seed([{ id: 'orders', count: 10 }]);
+      const fn = sim.fn(
+        'Count',
+        () => async () => {
+          if (variant === 'atomic') return (await counters.update('orders', { count: change.add(1) })).count;
+          const current = await counters.get('orders');
+          return (await counters.update('orders', { count: (current?.count ?? 0) + 1 })).count;
+        },
+        { initDurationMs: 0 },
+      );
+      const responses = [sim.invoke(fn, {}), sim.invoke(fn, {})];
+      const result = await sim.run();
+      const bodies = (await Promise.all(responses)).map((r) => (r.kind === 'ok' ? r.body : r.kind));
+      const envs = new Set(result.trace.flatMap((e) => (e.kind === 'invoke.started' ? [e.env] : [])));
+      const sent = result.trace.filter((e) => e.kind === 'call.sent');
+      return { count: counters.peek('orders')?.count, bodies, envs: envs.size, calls: sent.length };
+    }
+    const atomic = await run('atomic');
+    expect(atomic).toEqual({ count: 12, bodies: [11, 12], envs: 2, calls: 2 });
+    const racy = await run('readModifyWrite');
+    expect(racy).toEqual({ count: 11, bodies: [11, 11], envs: 2, calls: 4 });
   });
 });
 
