@@ -7,6 +7,7 @@ import type { HandlerFactory } from './lambda/Environment.js';
 import type { FunctionOptions } from './lambda/FunctionConfig.js';
 import type { LambdaFunction } from './lambda/LambdaFunction.js';
 import { LambdaRuntime } from './lambda/LambdaRuntime.js';
+import { checkOwned, claim, type ResourceField } from './lambda/ownership.js';
 import type { DeterminismError, World } from './lambda/World.js';
 import { Alb, type AlbOptions } from './models/alb.js';
 import { ApiGateway, type ApiGatewayOptions } from './models/apiGateway.js';
@@ -194,19 +195,15 @@ export class Simulation {
     // The async block is validated first, so a bad one defines nothing.
     const asyncOptions: AsyncOptions | undefined =
       options !== null && typeof options === 'object' ? options.async : undefined;
-    const asyncConfig = resolveAsyncConfig(String(name), asyncOptions, (target, field) => {
-      if (this.lambda.get(target.name) !== target)
-        throw new ConfigError(
-          `fn(${JSON.stringify(name)})`,
-          field,
-          'must be a function defined on this simulation with sim.fn()',
-          target.name,
-        );
-      return new FunctionTarget(this.async, target);
-    });
+    const asyncConfig = resolveAsyncConfig(
+      this.world,
+      String(name),
+      asyncOptions,
+      (target) => new FunctionTarget(this.async, target),
+    );
     const fn = this.lambda.define(name, factory as HandlerFactory, options);
     if (asyncOptions !== undefined) this.async.configure(fn, asyncConfig);
-    return fn;
+    return claim(this.world, fn, `sim.fn(${JSON.stringify(name)}, …)`, name);
   }
 
   /**
@@ -226,7 +223,7 @@ export class Simulation {
     payload?: unknown,
     options?: InvokeAsyncOptions,
   ): Promise<AsyncInvokeResponse> {
-    this.assertOwn(fn, 'invokeAsync');
+    this.assertOwn(fn, 'sim.invokeAsync: fn');
     return Promise.resolve(this.async.invoke(fn, payload, options));
   }
 
@@ -242,7 +239,12 @@ export class Simulation {
   sink(name: string, options: EventSinkOptions): EventSink {
     const sink = new EventSink(this.world.kernel, () => this.async.newId(), name, options);
     this.addTarget(sink, 'sink');
-    return sink;
+    return claim(
+      this.world,
+      sink,
+      `sim.sink(${JSON.stringify(name)}, { kind: ${JSON.stringify(sink.targetKind)} })`,
+      name,
+    );
   }
 
   /**
@@ -258,7 +260,7 @@ export class Simulation {
   snsTopic(name: string): SnsTopic {
     const topic = new SnsTopic(this.world, this.async, name);
     this.addTarget(topic, 'snsTopic');
-    return topic;
+    return claim(this.world, topic, `sim.snsTopic(${JSON.stringify(name)})`, name);
   }
 
   /**
@@ -272,7 +274,7 @@ export class Simulation {
    * ```
    */
   schedule(name: string, expression: string, fn: LambdaFunction, options?: ScheduleOptions): Schedule {
-    this.assertOwn(fn, 'schedule');
+    this.assertOwn(fn, 'sim.schedule: fn');
     if (this.schedules.some((s) => s.name === name))
       throw new ConfigError('sim.schedule', 'name', 'is already used by another schedule', name);
     const schedule = new Schedule(this.world, this.async, name, expression, fn, options);
@@ -293,7 +295,7 @@ export class Simulation {
 
   /** A synchronous invoke (RequestResponse or DryRun); resolves in virtual time. */
   invoke(fn: LambdaFunction, payload?: unknown, options?: InvokeOptions): Promise<InvokeResponse> {
-    this.assertOwn(fn, 'invoke');
+    this.assertOwn(fn, 'sim.invoke: fn');
     return this.sync.invoke(fn, payload, options);
   }
 
@@ -308,7 +310,7 @@ export class Simulation {
    * ```
    */
   apiGateway(fn: LambdaFunction, options?: ApiGatewayOptions): ApiGateway {
-    this.assertOwn(fn, 'apiGateway');
+    this.assertOwn(fn, 'sim.apiGateway: fn');
     return new ApiGateway(this.world, this.sync, fn, options);
   }
 
@@ -322,7 +324,7 @@ export class Simulation {
    * ```
    */
   alb(fn: LambdaFunction, options?: AlbOptions): Alb {
-    this.assertOwn(fn, 'alb');
+    this.assertOwn(fn, 'sim.alb: fn');
     return new Alb(this.world, this.sync, fn, options);
   }
 
@@ -331,7 +333,7 @@ export class Simulation {
    * callers (`sim.spawn`). See {@link LambdaClient}.
    */
   client(fn: LambdaFunction, options?: LambdaClientOptions): LambdaClient {
-    this.assertOwn(fn, 'client');
+    this.assertOwn(fn, 'sim.client: fn');
     return new LambdaClient(this.world, this.sync, fn, options);
   }
 
@@ -407,7 +409,7 @@ export class Simulation {
   api(name: string, options?: ExternalApiOptions): ExternalApi {
     const api = new ExternalApi(this.world, name, options);
     this.addService(api, 'api');
-    return api;
+    return claim(this.world, api, `sim.api(${JSON.stringify(name)})`, name);
   }
 
   /**
@@ -438,7 +440,7 @@ export class Simulation {
    * ```
    */
   sqs(name: string, options?: SqsQueueOptions): SqsQueue {
-    return this.sqsModel.queue(name, options);
+    return claim(this.world, this.sqsModel.queue(name, options), `sim.sqs(${JSON.stringify(name)})`, name);
   }
 
   /**
@@ -450,7 +452,7 @@ export class Simulation {
    * ```
    */
   mapping(queue: SqsQueue, fn: LambdaFunction, options?: SqsMappingOptions): SqsEventSourceMapping {
-    this.assertOwn(fn, 'mapping');
+    this.assertOwn(fn, 'sim.mapping: fn');
     return this.sqsModel.map(queue, fn, options);
   }
 
@@ -508,7 +510,10 @@ export class Simulation {
       requests: this.sync.requests,
       callers: this.callers,
       determinismErrors: this.world.determinismErrors,
-      effects: (service) => effectsOf(this.services, service),
+      effects: (service) => {
+        checkOwned(this.world, 'result.effects: service', service);
+        return effectsOf(this.services, service);
+      },
       asyncEvents: this.async.events,
       get messages() {
         return (messages ??= sqs.messages());
@@ -528,10 +533,11 @@ export class Simulation {
     this.services.set(service.name, service);
   }
 
-  private assertOwn(fn: LambdaFunction, api: string): void {
+  private assertOwn(fn: LambdaFunction, use: ResourceField): void {
+    checkOwned(this.world, use, fn);
     if (this.lambda.get(fn?.name) !== fn)
       throw new ConfigError(
-        `sim.${api}`,
+        use.slice(0, use.indexOf(':')),
         'fn',
         'must be a function defined on this simulation with sim.fn()',
         fn?.name ?? fn,

@@ -72,9 +72,7 @@ describe('Simulation', () => {
     );
     const other = createSimulation({ seed: 2 });
     const foreign = other.fn('Foreign', () => async () => null);
-    expect(() => sim.invoke(foreign, {})).toThrow(
-      /sim\.invoke: fn must be a function defined on this simulation/,
-    );
+    expect(() => sim.invoke(foreign, {})).toThrow(/sim\.invoke: fn belongs to another simulation/);
     await sim.run();
     await expect(sim.run()).rejects.toThrow(/sim\.run: run can be called once per simulation/);
   });

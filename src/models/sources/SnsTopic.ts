@@ -2,6 +2,7 @@ import type { SNSMessageAttributes } from 'aws-lambda';
 import { ConfigError, checkName } from '../../errors.js';
 import { ACCOUNT_ID, REGION } from '../../lambda/FunctionConfig.js';
 import { LambdaFunction } from '../../lambda/LambdaFunction.js';
+import { checkOwned } from '../../lambda/ownership.js';
 import type { World } from '../../lambda/World.js';
 import type { AsyncModel } from '../async/AsyncModel.js';
 import type { DeliveredMessage, DeliveryResult, DeliveryTarget } from '../DeliveryTarget.js';
@@ -80,6 +81,12 @@ export class SnsTopic implements DeliveryTarget {
 
   /** Subscribes a function (invoked asynchronously) or another delivery target (gets the SNS notification JSON). */
   subscribe(subscriber: LambdaFunction | DeliveryTarget): this {
+    checkOwned(
+      this.world,
+      'snsTopic.subscribe: subscriber',
+      subscriber,
+      `snsTopic(${JSON.stringify(this.name)}).subscribe`,
+    );
     if (subscriber instanceof LambdaFunction) this.subscribers.push({ kind: 'lambda', fn: subscriber });
     else if (subscriber !== null && typeof subscriber === 'object' && typeof subscriber.accept === 'function')
       this.subscribers.push({ kind: 'target', target: subscriber });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ConfigError, checkBoolean, checkOptions, intInRange } from '../../errors.js';
 import { ACCOUNT_ID, REGION } from '../../lambda/FunctionConfig.js';
+import { checkOwned } from '../../lambda/ownership.js';
 import { RuntimeProcess } from '../../lambda/RuntimeProcess.js';
 import type { World } from '../../lambda/World.js';
 import { POISON_BODY, REORDER_MAX_HOLD_MS } from '../../faults/Fault.js';
@@ -361,6 +362,12 @@ export class SqsQueue implements DeliveryTarget {
     options: SqsQueueOptions = {},
   ) {
     this.options = resolveSqsQueueOptions(name, options);
+    checkOwned(
+      world,
+      'sim.sqs: redrive.deadLetter',
+      this.options.redrive?.deadLetter,
+      `sqs(${JSON.stringify(name)})`,
+    );
     this.name = name;
     this.arn = `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:${name}`;
     this.ids = world.kernel.rng('sqs.messageIds');
