@@ -2,7 +2,7 @@ import { CallerScope } from './callers/CallerScope.js';
 import type { FaultPlan } from './faults/Fault.js';
 import { FaultInjector, resolveFaultPlan } from './faults/FaultInjector.js';
 import { LambdaClient, type LambdaClientOptions } from './callers/LambdaClient.js';
-import { ConfigError, intInRange, nonNegativeInt } from './errors.js';
+import { ConfigError, checkOptions, intInRange, nonNegativeInt } from './errors.js';
 import type { HandlerFactory } from './lambda/Environment.js';
 import type { FunctionOptions } from './lambda/FunctionConfig.js';
 import type { LambdaFunction } from './lambda/LambdaFunction.js';
@@ -22,6 +22,7 @@ import {
   type AsyncInvokeResponse,
   AsyncModel,
   type InvokeAsyncOptions,
+  resolveInvokeAsyncOptions,
 } from './models/async/AsyncModel.js';
 import { EventSink, type EventSinkOptions } from './models/async/EventSink.js';
 import { FunctionTarget } from './models/async/FunctionTarget.js';
@@ -31,7 +32,13 @@ import { SnsTopic } from './models/sources/SnsTopic.js';
 import type { SqsEventSourceMapping, SqsMappingOptions } from './models/sqs/SqsEventSourceMapping.js';
 import { SqsModel } from './models/sqs/SqsModel.js';
 import type { MessageRecord, QueueAccounting, SqsQueue, SqsQueueOptions } from './models/sqs/SqsQueue.js';
-import { type InvokeOptions, type InvokeResponse, type RequestRecord, SyncModel } from './models/sync.js';
+import {
+  type InvokeOptions,
+  type InvokeResponse,
+  type RequestRecord,
+  resolveInvokeOptions,
+  SyncModel,
+} from './models/sync.js';
 import { type Effect, ExternalApi, type ExternalApiOptions, effectsOf } from './services/ExternalApi.js';
 import { Table, type TableOptions } from './services/Table.js';
 import { holdUtcTimeZone, installVirtualGlobals } from './sim/installVirtualGlobals.js';
@@ -109,6 +116,9 @@ export interface SimulationResult {
 }
 
 const DEFAULT_EPOCH_MS = 1_767_225_600_000;
+const SIMULATION_KNOWN = new Set(['seed', 'accountConcurrency', 'startEpochMs', 'async', 'faults']);
+const SPAWN_KNOWN = new Set(['atMs']);
+const RUN_KNOWN = new Set(['untilMs', 'maxEvents']);
 
 /**
  * One deterministic simulation: functions, services, workload and callers, all in virtual time.
@@ -141,8 +151,7 @@ export class Simulation {
   private ran = false;
 
   constructor(options: SimulationOptions) {
-    if (options === null || typeof options !== 'object')
-      throw new ConfigError('createSimulation', 'options', 'must be an object with a seed', options);
+    checkOptions('createSimulation', options, SIMULATION_KNOWN, 'must be an object with a seed');
     const seed = options.seed;
     if (typeof seed !== 'number' || !Number.isSafeInteger(seed))
       throw new ConfigError('createSimulation', 'seed', 'must be a safe integer', seed);
@@ -224,7 +233,8 @@ export class Simulation {
     options?: InvokeAsyncOptions,
   ): Promise<AsyncInvokeResponse> {
     this.assertOwn(fn, 'sim.invokeAsync: fn');
-    return Promise.resolve(this.async.invoke(fn, payload, options));
+    const resolved = resolveInvokeAsyncOptions('sim.invokeAsync', options);
+    return Promise.resolve(this.async.invoke(fn, payload, resolved));
   }
 
   /**
@@ -296,7 +306,7 @@ export class Simulation {
   /** A synchronous invoke (RequestResponse or DryRun); resolves in virtual time. */
   invoke(fn: LambdaFunction, payload?: unknown, options?: InvokeOptions): Promise<InvokeResponse> {
     this.assertOwn(fn, 'sim.invoke: fn');
-    return this.sync.invoke(fn, payload, options);
+    return this.sync.invoke(fn, payload, resolveInvokeOptions('sim.invoke', options));
   }
 
   /**
@@ -353,6 +363,7 @@ export class Simulation {
       throw new ConfigError('sim.spawn', 'name', 'must be a non-empty string', name);
     if (this.callerScopes.has(name))
       throw new ConfigError('sim.spawn', 'name', 'is already used by another caller', name);
+    checkOptions('sim.spawn', options, SPAWN_KNOWN);
     const atMs = nonNegativeInt('sim.spawn', 'atMs', options.atMs ?? 0);
     const scope = new CallerScope(this.world, name);
     this.callerScopes.set(name, scope);
@@ -474,8 +485,9 @@ export class Simulation {
         'can be called once per simulation; create a new simulation (same seed) to replay',
         'second call',
       );
-    if (limits.untilMs !== undefined && !(limits.untilMs >= 0))
-      throw new ConfigError('sim.run', 'untilMs', 'must be >= 0', limits.untilMs);
+    checkOptions('sim.run', limits, RUN_KNOWN);
+    if (limits.untilMs !== undefined && !(typeof limits.untilMs === 'number' && limits.untilMs >= 0))
+      throw new ConfigError('sim.run', 'untilMs', 'must be a number >= 0', limits.untilMs);
     if (limits.maxEvents !== undefined)
       intInRange('sim.run', 'maxEvents', limits.maxEvents, 1, Number.MAX_SAFE_INTEGER);
     for (const schedule of this.schedules) schedule.checkBounded(limits.untilMs);

@@ -1,5 +1,5 @@
 import type { SNSMessageAttributes } from 'aws-lambda';
-import { ConfigError, checkName } from '../../errors.js';
+import { ConfigError, checkName, checkObject, checkOptions } from '../../errors.js';
 import { ACCOUNT_ID, REGION } from '../../lambda/FunctionConfig.js';
 import { LambdaFunction } from '../../lambda/LambdaFunction.js';
 import { checkOwned } from '../../lambda/ownership.js';
@@ -29,6 +29,8 @@ export interface SnsPublished {
   /** One entry per subscription: the async request id for a function, the target's result otherwise. */
   readonly deliveries: readonly { readonly subscriber: string; readonly result: DeliveryResult }[];
 }
+
+const PUBLISH_KNOWN = new Set(['subject', 'messageAttributes']);
 
 type Subscriber =
   | { readonly kind: 'lambda'; readonly fn: LambdaFunction }
@@ -102,22 +104,15 @@ export class SnsTopic implements DeliveryTarget {
 
   /** Publishes a message (a string as is, anything else as JSON). Returns the message id. */
   publish(message: unknown, options: SnsPublishOptions = {}): string {
+    const api = `snsTopic(${JSON.stringify(this.name)}).publish`;
+    const o = checkOptions(api, options, PUBLISH_KNOWN);
+    if (o.subject !== undefined && typeof o.subject !== 'string')
+      throw new ConfigError(api, 'subject', 'must be a string', o.subject);
+    checkObject(api, 'messageAttributes', o.messageAttributes);
     const text = typeof message === 'string' ? message : JSON.stringify(message);
-    if (typeof text !== 'string')
-      throw new ConfigError(
-        `snsTopic(${JSON.stringify(this.name)}).publish`,
-        'message',
-        'must be JSON-serialisable',
-        message,
-      );
+    if (typeof text !== 'string') throw new ConfigError(api, 'message', 'must be JSON-serialisable', message);
     const result = this.fanOut(text, options, 'publish');
-    if (!result.ok)
-      throw new ConfigError(
-        `snsTopic(${JSON.stringify(this.name)}).publish`,
-        'message',
-        result.reason,
-        `${Buffer.byteLength(text)} bytes`,
-      );
+    if (!result.ok) throw new ConfigError(api, 'message', result.reason, `${Buffer.byteLength(text)} bytes`);
     return result.messageId;
   }
 
