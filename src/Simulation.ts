@@ -1,6 +1,7 @@
 import { CallerScope } from './callers/CallerScope.js';
 import type { FaultPlan } from './faults/Fault.js';
 import { FaultInjector, resolveFaultPlan } from './faults/FaultInjector.js';
+import type { UnreachedFault } from './faults/UnreachedFault.js';
 import { LambdaClient, type LambdaClientOptions } from './callers/LambdaClient.js';
 import { ConfigError, checkOptions, intInRange, nonNegativeInt } from './errors.js';
 import type { HandlerFactory } from './lambda/Environment.js';
@@ -113,6 +114,17 @@ export interface SimulationResult {
   readonly messages: readonly MessageRecord[];
   /** Per-queue counts; for each, `sent + redrivenIn` equals the sum of the status counts. */
   readonly queues: readonly QueueAccounting[];
+  /**
+   * The faults of the plan that never took effect, in plan order, with why (e.g. a `call: 5`
+   * fault in a run that made 3 calls). Information, not a failure: generated and shrunk plans
+   * often aim past what a run does. Failure reports and `lambdasim replay` print them.
+   * @example
+   * ```ts
+   * result.unreachedFaults.map(formatUnreachedFault);
+   * // ['faults[1] (callError payments call 5) was never reached: the run made 3 calls to payments']
+   * ```
+   */
+  readonly unreachedFaults: readonly UnreachedFault[];
 }
 
 const DEFAULT_EPOCH_MS = 1_767_225_600_000;
@@ -531,6 +543,7 @@ export class Simulation {
         return (messages ??= sqs.messages());
       },
       queues: sqs.accounting(),
+      unreachedFaults: this.world.faults.unreached(),
     };
   }
 
