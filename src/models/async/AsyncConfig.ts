@@ -76,7 +76,8 @@ export const DEFAULT_ASYNC_CONFIG: ResolvedAsyncConfig = {
 /**
  * Validates a function's `async` block as `PutFunctionEventInvokeConfig` and
  * `UpdateFunctionConfiguration` (DeadLetterConfig) do; a function destination is wrapped by
- * `asTarget` (an asynchronous invoke of that function).
+ * `asTarget` (an asynchronous invoke of that function). A destination or dead-letter target made
+ * by another simulation than `world`'s is a ConfigError.
  */
 export function resolveAsyncConfig(
   world: World,
