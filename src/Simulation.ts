@@ -1,12 +1,14 @@
 import { CallerScope } from './callers/CallerScope.js';
 import type { FaultPlan } from './faults/Fault.js';
 import { FaultInjector, resolveFaultPlan } from './faults/FaultInjector.js';
+import type { UnreachedFault } from './faults/UnreachedFault.js';
 import { LambdaClient, type LambdaClientOptions } from './callers/LambdaClient.js';
-import { ConfigError, intInRange, nonNegativeInt } from './errors.js';
+import { ConfigError, checkOptions, intInRange, nonNegativeInt } from './errors.js';
 import type { HandlerFactory } from './lambda/Environment.js';
 import type { FunctionOptions } from './lambda/FunctionConfig.js';
 import type { LambdaFunction } from './lambda/LambdaFunction.js';
 import { LambdaRuntime } from './lambda/LambdaRuntime.js';
+import { checkOwned, claim, type ResourceField } from './lambda/ownership.js';
 import {
   cancelRealTimers,
   type DeterminismError,
@@ -26,6 +28,7 @@ import {
   type AsyncInvokeResponse,
   AsyncModel,
   type InvokeAsyncOptions,
+  resolveInvokeAsyncOptions,
 } from './models/async/AsyncModel.js';
 import { EventSink, type EventSinkOptions } from './models/async/EventSink.js';
 import { FunctionTarget } from './models/async/FunctionTarget.js';
@@ -35,7 +38,13 @@ import { SnsTopic } from './models/sources/SnsTopic.js';
 import type { SqsEventSourceMapping, SqsMappingOptions } from './models/sqs/SqsEventSourceMapping.js';
 import { SqsModel } from './models/sqs/SqsModel.js';
 import type { MessageRecord, QueueAccounting, SqsQueue, SqsQueueOptions } from './models/sqs/SqsQueue.js';
-import { type InvokeOptions, type InvokeResponse, type RequestRecord, SyncModel } from './models/sync.js';
+import {
+  type InvokeOptions,
+  type InvokeResponse,
+  type RequestRecord,
+  resolveInvokeOptions,
+  SyncModel,
+} from './models/sync.js';
 import {
   type Effect,
   ExternalApi,
@@ -127,9 +136,23 @@ export interface SimulationResult {
   readonly messages: readonly MessageRecord[];
   /** Per-queue counts; for each, `sent + redrivenIn` equals the sum of the status counts. */
   readonly queues: readonly QueueAccounting[];
+  /**
+   * The faults of the plan that never took effect, in plan order, with why (e.g. a `call: 5`
+   * fault in a run that made 3 calls). Information, not a failure: generated and shrunk plans
+   * often aim past what a run does. Failure reports and `lambdasim replay` print them.
+   * @example
+   * ```ts
+   * result.unreachedFaults.map(formatUnreachedFault);
+   * // ['faults[1] (callError payments call 5) was never reached: the run made 3 calls to payments']
+   * ```
+   */
+  readonly unreachedFaults: readonly UnreachedFault[];
 }
 
 const DEFAULT_EPOCH_MS = 1_767_225_600_000;
+const SIMULATION_KNOWN = new Set(['seed', 'accountConcurrency', 'startEpochMs', 'async', 'faults']);
+const SPAWN_KNOWN = new Set(['atMs']);
+const RUN_KNOWN = new Set(['untilMs', 'maxEvents']);
 
 /**
  * One deterministic simulation: functions, services, workload and callers, all in virtual time.
@@ -162,8 +185,7 @@ export class Simulation {
   private ran = false;
 
   constructor(options: SimulationOptions) {
-    if (options === null || typeof options !== 'object')
-      throw new ConfigError('createSimulation', 'options', 'must be an object with a seed', options);
+    checkOptions('createSimulation', options, SIMULATION_KNOWN, 'must be an object with a seed');
     const seed = options.seed;
     if (typeof seed !== 'number' || !Number.isSafeInteger(seed))
       throw new ConfigError('createSimulation', 'seed', 'must be a safe integer', seed);
@@ -218,19 +240,15 @@ export class Simulation {
     // The async block is validated first, so a bad one defines nothing.
     const asyncOptions: AsyncOptions | undefined =
       options !== null && typeof options === 'object' ? options.async : undefined;
-    const asyncConfig = resolveAsyncConfig(String(name), asyncOptions, (target, field) => {
-      if (this.lambda.get(target.name) !== target)
-        throw new ConfigError(
-          `fn(${JSON.stringify(name)})`,
-          field,
-          'must be a function defined on this simulation with sim.fn()',
-          target.name,
-        );
-      return new FunctionTarget(this.async, target);
-    });
+    const asyncConfig = resolveAsyncConfig(
+      this.world,
+      String(name),
+      asyncOptions,
+      (target) => new FunctionTarget(this.async, target),
+    );
     const fn = this.lambda.define(name, factory as HandlerFactory, options);
     if (asyncOptions !== undefined) this.async.configure(fn, asyncConfig);
-    return fn;
+    return claim(this.world, fn, `sim.fn(${JSON.stringify(name)}, …)`, name);
   }
 
   /**
@@ -250,8 +268,9 @@ export class Simulation {
     payload?: unknown,
     options?: InvokeAsyncOptions,
   ): Promise<AsyncInvokeResponse> {
-    this.assertOwn(fn, 'invokeAsync');
-    return Promise.resolve(this.async.invoke(fn, payload, options));
+    this.assertOwn(fn, 'sim.invokeAsync: fn');
+    const resolved = resolveInvokeAsyncOptions('sim.invokeAsync', options);
+    return Promise.resolve(this.async.invoke(fn, payload, resolved));
   }
 
   /**
@@ -266,7 +285,12 @@ export class Simulation {
   sink(name: string, options: EventSinkOptions): EventSink {
     const sink = new EventSink(this.world.kernel, () => this.async.newId(), name, options);
     this.addTarget(sink, 'sink');
-    return sink;
+    return claim(
+      this.world,
+      sink,
+      `sim.sink(${JSON.stringify(name)}, { kind: ${JSON.stringify(sink.targetKind)} })`,
+      name,
+    );
   }
 
   /**
@@ -282,7 +306,7 @@ export class Simulation {
   snsTopic(name: string): SnsTopic {
     const topic = new SnsTopic(this.world, this.async, name);
     this.addTarget(topic, 'snsTopic');
-    return topic;
+    return claim(this.world, topic, `sim.snsTopic(${JSON.stringify(name)})`, name);
   }
 
   /**
@@ -296,7 +320,7 @@ export class Simulation {
    * ```
    */
   schedule(name: string, expression: string, fn: LambdaFunction, options?: ScheduleOptions): Schedule {
-    this.assertOwn(fn, 'schedule');
+    this.assertOwn(fn, 'sim.schedule: fn');
     if (this.schedules.some((s) => s.name === name))
       throw new ConfigError('sim.schedule', 'name', 'is already used by another schedule', name);
     const schedule = new Schedule(this.world, this.async, name, expression, fn, options);
@@ -317,8 +341,8 @@ export class Simulation {
 
   /** A synchronous invoke (RequestResponse or DryRun); resolves in virtual time. */
   invoke(fn: LambdaFunction, payload?: unknown, options?: InvokeOptions): Promise<InvokeResponse> {
-    this.assertOwn(fn, 'invoke');
-    return this.sync.invoke(fn, payload, options);
+    this.assertOwn(fn, 'sim.invoke: fn');
+    return this.sync.invoke(fn, payload, resolveInvokeOptions('sim.invoke', options));
   }
 
   /**
@@ -332,7 +356,7 @@ export class Simulation {
    * ```
    */
   apiGateway(fn: LambdaFunction, options?: ApiGatewayOptions): ApiGateway {
-    this.assertOwn(fn, 'apiGateway');
+    this.assertOwn(fn, 'sim.apiGateway: fn');
     return new ApiGateway(this.world, this.sync, fn, options);
   }
 
@@ -346,7 +370,7 @@ export class Simulation {
    * ```
    */
   alb(fn: LambdaFunction, options?: AlbOptions): Alb {
-    this.assertOwn(fn, 'alb');
+    this.assertOwn(fn, 'sim.alb: fn');
     return new Alb(this.world, this.sync, fn, options);
   }
 
@@ -355,7 +379,7 @@ export class Simulation {
    * callers (`sim.spawn`). See {@link LambdaClient}.
    */
   client(fn: LambdaFunction, options?: LambdaClientOptions): LambdaClient {
-    this.assertOwn(fn, 'client');
+    this.assertOwn(fn, 'sim.client: fn');
     return new LambdaClient(this.world, this.sync, fn, options);
   }
 
@@ -375,6 +399,7 @@ export class Simulation {
       throw new ConfigError('sim.spawn', 'name', 'must be a non-empty string', name);
     if (this.callerScopes.has(name))
       throw new ConfigError('sim.spawn', 'name', 'is already used by another caller', name);
+    checkOptions('sim.spawn', options, SPAWN_KNOWN);
     const atMs = nonNegativeInt('sim.spawn', 'atMs', options.atMs ?? 0);
     const scope = new CallerScope(this.world, name);
     this.callerScopes.set(name, scope);
@@ -431,7 +456,7 @@ export class Simulation {
   api(name: string, options?: ExternalApiOptions): ExternalApi {
     const api = new ExternalApi(this.world, name, options);
     this.addService(api, 'api');
-    return api;
+    return claim(this.world, api, `sim.api(${JSON.stringify(name)})`, name);
   }
 
   /**
@@ -462,7 +487,7 @@ export class Simulation {
    * ```
    */
   sqs(name: string, options?: SqsQueueOptions): SqsQueue {
-    return this.sqsModel.queue(name, options);
+    return claim(this.world, this.sqsModel.queue(name, options), `sim.sqs(${JSON.stringify(name)})`, name);
   }
 
   /**
@@ -474,7 +499,7 @@ export class Simulation {
    * ```
    */
   mapping(queue: SqsQueue, fn: LambdaFunction, options?: SqsMappingOptions): SqsEventSourceMapping {
-    this.assertOwn(fn, 'mapping');
+    this.assertOwn(fn, 'sim.mapping: fn');
     return this.sqsModel.map(queue, fn, options);
   }
 
@@ -496,8 +521,9 @@ export class Simulation {
         'can be called once per simulation; create a new simulation (same seed) to replay',
         'second call',
       );
-    if (limits.untilMs !== undefined && !(limits.untilMs >= 0))
-      throw new ConfigError('sim.run', 'untilMs', 'must be >= 0', limits.untilMs);
+    checkOptions('sim.run', limits, RUN_KNOWN);
+    if (limits.untilMs !== undefined && !(typeof limits.untilMs === 'number' && limits.untilMs >= 0))
+      throw new ConfigError('sim.run', 'untilMs', 'must be a number >= 0', limits.untilMs);
     if (limits.maxEvents !== undefined)
       intInRange('sim.run', 'maxEvents', limits.maxEvents, 1, Number.MAX_SAFE_INTEGER);
     for (const schedule of this.schedules) schedule.checkBounded(limits.untilMs);
@@ -535,13 +561,20 @@ export class Simulation {
       requests: this.sync.requests,
       callers: this.callers,
       determinismErrors: this.world.determinismErrors,
-      effects: (service) => effectsOf(this.services, service),
-      replays: (service) => replaysOf(this.services, service),
+      effects: (service) => {
+        checkOwned(this.world, 'result.effects: service', service);
+        return effectsOf(this.services, service);
+      },
+      replays: (service) => {
+        checkOwned(this.world, 'result.replays: service', service);
+        return replaysOf(this.services, service);
+      },
       asyncEvents: this.async.events,
       get messages() {
         return (messages ??= sqs.messages());
       },
       queues: sqs.accounting(),
+      unreachedFaults: this.world.faults.unreached(),
     };
   }
 
@@ -556,10 +589,11 @@ export class Simulation {
     this.services.set(service.name, service);
   }
 
-  private assertOwn(fn: LambdaFunction, api: string): void {
+  private assertOwn(fn: LambdaFunction, use: ResourceField): void {
+    checkOwned(this.world, use, fn);
     if (this.lambda.get(fn?.name) !== fn)
       throw new ConfigError(
-        `sim.${api}`,
+        use.slice(0, use.indexOf(':')),
         'fn',
         'must be a function defined on this simulation with sim.fn()',
         fn?.name ?? fn,

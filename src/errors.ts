@@ -19,18 +19,34 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * A value as an error message quotes it: JSON, except that `NaN`, `Infinity` and `-Infinity`
+ * (which JSON prints as `null`) print as themselves, also inside objects and arrays; cut at 80
+ * characters.
+ */
 export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
   if (typeof value === 'bigint') return `${value}n`;
   if (typeof value === 'function') return `a function`;
   if (value === undefined) return 'undefined';
   try {
-    const s = JSON.stringify(value);
+    let nonFinite = false;
+    let s = JSON.stringify(value, (_key, v: unknown) => {
+      if (typeof v !== 'number' || Number.isFinite(v)) return v;
+      nonFinite = true;
+      return `${NON_FINITE}${String(v)}`;
+    });
+    if (nonFinite) s = s.replace(NON_FINITE_JSON, '$1');
     return s.length > 80 ? `${s.slice(0, 77)}...` : s;
   } catch {
     return String(value);
   }
 }
+
+/** Marks a non-finite number inside JSON.stringify; unlikely in a user's string. */
+const NON_FINITE = '\u0001lambdasim:nonFinite:';
+const NON_FINITE_JSON = /"\\u0001lambdasim:nonFinite:(NaN|-?Infinity)"/g;
 
 /** Validation helpers shared by every config resolver. */
 export function intInRange(api: string, field: string, value: unknown, min: number, max: number): number {
@@ -75,4 +91,10 @@ export function checkOptions(
 export function checkBoolean(api: string, field: string, value: unknown): boolean {
   if (typeof value !== 'boolean') throw new ConfigError(api, field, 'must be a boolean', value);
   return value;
+}
+
+/** Throws unless `value` is undefined (not given) or a plain object. */
+export function checkObject(api: string, field: string, value: unknown): void {
+  if (value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value)))
+    throw new ConfigError(api, field, 'must be an object', value);
 }

@@ -57,6 +57,8 @@ export {
   REORDER_MAX_HOLD_MS,
 } from './faults/Fault.js';
 export { resolveFaultPlan } from './faults/FaultInjector.js';
+export type { UnreachedFault } from './faults/UnreachedFault.js';
+export { formatUnreachedFault } from './faults/UnreachedFault.js';
 export { callFaultArb, faultPlanArb, invocationFaultArb } from './faults/arbitraries.js';
 export type {
   CallFaultArbOptions,

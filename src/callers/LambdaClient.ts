@@ -1,4 +1,4 @@
-import { ConfigError, intInRange, nonNegativeInt } from '../errors.js';
+import { ConfigError, checkOptions, intInRange, nonNegativeInt } from '../errors.js';
 import type { LambdaFunction } from '../lambda/LambdaFunction.js';
 import type { World } from '../lambda/World.js';
 import type { InvokeOptions, InvokeResponse, SyncModel } from '../models/sync.js';
@@ -25,6 +25,8 @@ export interface ClientInvokeResult {
   readonly response: InvokeResponse;
   readonly attempts: readonly InvokeResponse[];
 }
+
+const KNOWN = new Set(['maxAttempts', 'clientTimeoutMs', 'baseDelayMs', 'maxDelayMs', 'retryOn']);
 
 function sdkRetryable(response: InvokeResponse): boolean {
   if (response.kind === 'clientTimeout') return true;
@@ -59,6 +61,7 @@ export class LambdaClient {
     options: LambdaClientOptions = {},
   ) {
     const api = `client(${JSON.stringify(fn.name)})`;
+    checkOptions(api, options, KNOWN);
     this.maxAttempts = intInRange(api, 'maxAttempts', options.maxAttempts ?? 3, 1, 100);
     this.baseDelayMs = nonNegativeInt(api, 'baseDelayMs', options.baseDelayMs ?? 100);
     this.maxDelayMs = nonNegativeInt(api, 'maxDelayMs', options.maxDelayMs ?? 20_000);

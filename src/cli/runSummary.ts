@@ -1,3 +1,4 @@
+import { formatUnreachedFault } from '../faults/UnreachedFault.js';
 import type { QueueAccounting } from '../models/sqs/SqsQueue.js';
 import type { RequestRecord } from '../models/sync.js';
 import { formatTime } from '../report/timeline.js';
@@ -14,7 +15,7 @@ export interface CallCounts {
   readonly lost: number;
 }
 
-/** The counts `lambdasim replay` prints: what happened to every input, call and fault. */
+/** The counts `lambdasim replay` prints: what happened to every input, call and fault (and which faults never did). */
 export interface RunSummary {
   readonly end: RunEnd;
   /** Synchronous requests by outcome (`ok`, `functionError Unhandled`, `rejected 429 TooManyRequestsException`, `unfinished`). */
@@ -29,6 +30,11 @@ export interface RunSummary {
   readonly calls: Readonly<Record<string, CallCounts>>;
   /** Faults injected, in order, e.g. `crashAfterCalls on Handler (invocation #1)`. */
   readonly faultsInjected: readonly string[];
+  /**
+   * Faults of the plan that never took effect, in plan order, e.g. `faults[1] (callError payments
+   * call 5) was never reached: the run made 3 calls to payments` (`result.unreachedFaults`).
+   */
+  readonly faultsUnreached: readonly string[];
   readonly determinismErrors: number;
 }
 
@@ -66,6 +72,7 @@ export function summarizeRun(result: SimulationResult): RunSummary {
     queues: result.queues.filter((q) => q.sent + q.redrivenIn + q.deduplicated > 0),
     calls,
     faultsInjected,
+    faultsUnreached: (result.unreachedFaults ?? []).map(formatUnreachedFault),
     determinismErrors: result.determinismErrors.length,
   };
 }
@@ -118,6 +125,12 @@ export function formatRunSummary(summary: RunSummary): string {
       ? 'none'
       : `${summary.faultsInjected.length}: ${summary.faultsInjected.join(', ')}`,
   );
+  const unreached = summary.faultsUnreached;
+  if (unreached.length > 0) {
+    row('faults unreached', `${unreached.length}: ${unreached[0]}`);
+    for (const line of unreached.slice(1))
+      lines.push(`  ${''.padEnd(16)} ${' '.repeat(String(unreached.length).length + 2)}${line}`);
+  }
   return lines.join('\n');
 }
 

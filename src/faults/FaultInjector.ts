@@ -15,6 +15,7 @@ import {
   shapeOf,
   shapesOf,
 } from './Fault.js';
+import { type UnreachedFault, unreachedReason } from './UnreachedFault.js';
 
 const NONE: readonly never[] = Object.freeze([]);
 
@@ -40,6 +41,8 @@ export class FaultInjector {
   private readonly deliveryFaults = new Map<string, QueueFault[]>();
   private readonly messageFaults = new Map<string, QueueFault[]>();
   private readonly counts = new Map<string, number>();
+  /** The faults that took effect (plan entries, by identity). */
+  private readonly fired = new Set<Fault>();
 
   constructor(
     private readonly kernel: Kernel<TraceEvent>,
@@ -64,6 +67,7 @@ export class FaultInjector {
   /** The faults aimed at try `n` of function `fn`. */
   forInvocation(fn: string, n: number): readonly InvocationFault[] {
     if (this.plan.length === 0) return NONE;
+    this.counts.set(`invocation:${fn}`, n);
     return this.invocationFaults.get(`${fn}#${n}`) ?? NONE;
   }
 
@@ -97,6 +101,7 @@ export class FaultInjector {
 
   /** Records that `fault` took effect now. */
   injected(fault: Fault): void {
+    this.fired.add(fault);
     const { target, point, at } = faultPoint(fault);
     this.kernel.record({
       atMs: this.kernel.nowMs,
@@ -106,6 +111,22 @@ export class FaultInjector {
       point,
       at,
     });
+  }
+
+  /**
+   * The faults of the plan that never took effect so far, in plan order, each with how far the
+   * run got toward its point and why (see {@link UnreachedFault}).
+   */
+  unreached(): readonly UnreachedFault[] {
+    if (this.plan.length === 0) return NONE;
+    const out: UnreachedFault[] = [];
+    this.plan.forEach((fault, index) => {
+      if (this.fired.has(fault)) return;
+      const { target, point } = faultPoint(fault);
+      const reached = this.counts.get(`${point}:${target}`) ?? 0;
+      out.push(Object.freeze({ index, fault, reached, reason: unreachedReason(fault, reached) }));
+    });
+    return Object.freeze(out);
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { ClientContext, CognitoIdentity } from 'aws-lambda';
+import { ConfigError, checkObject, checkOptions, intInRange } from '../errors.js';
 import type { InvocationOutcome } from '../lambda/Environment.js';
 import type { ErrorBody } from '../lambda/errorBodies.js';
 import type { LambdaFunction } from '../lambda/LambdaFunction.js';
@@ -22,6 +23,30 @@ export interface InvokeOptions {
    * as an SDK client with a request timeout does; the invocation keeps running in Lambda.
    */
   readonly clientTimeoutMs?: number;
+}
+
+const INVOKE_KNOWN = new Set(['invocationType', 'clientContext', 'identity', 'clientTimeoutMs']);
+const NO_OPTIONS: InvokeOptions = Object.freeze({});
+
+/**
+ * Validates {@link InvokeOptions} (a ConfigError naming `api`, the field and the rule): known keys
+ * only, `invocationType` RequestResponse or DryRun, a client timeout of 1 ms to 1 day.
+ */
+export function resolveInvokeOptions(api: string, options: unknown): InvokeOptions {
+  if (options === undefined) return NO_OPTIONS;
+  const o = checkOptions(api, options, INVOKE_KNOWN);
+  const type = o.invocationType;
+  if (type !== undefined && type !== 'RequestResponse' && type !== 'DryRun')
+    throw new ConfigError(
+      api,
+      'invocationType',
+      "must be 'RequestResponse' or 'DryRun' (for an Event invoke use sim.invokeAsync)",
+      type,
+    );
+  if (o.clientTimeoutMs !== undefined) intInRange(api, 'clientTimeoutMs', o.clientTimeoutMs, 1, 86_400_000);
+  checkObject(api, 'clientContext', o.clientContext);
+  checkObject(api, 'identity', o.identity);
+  return options as InvokeOptions;
 }
 
 /** An error the Lambda API returned instead of running the function. */

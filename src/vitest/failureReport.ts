@@ -3,6 +3,7 @@ import { formatTimeline } from '../report/timeline.js';
 import type { ScenarioResult } from '../scenario/Scenario.js';
 import type { SimulationResult } from '../Simulation.js';
 import { formatViolations } from '../checks/formatViolation.js';
+import { formatUnreachedFault } from '../faults/UnreachedFault.js';
 import { formatScenario } from '../scenario/scenarioFile.js';
 import { replayCommand, scenarioReplayLines } from './replayRecipe.js';
 
@@ -37,7 +38,8 @@ function scenarioLiteral(scenario: ScenarioResult['scenario']): string {
 
 /**
  * The failure report of a lambdasim matcher: the violations, then (given the run's result) the
- * scenario as a literal, a compact timeline of the run, its trace hash, and how to replay it.
+ * scenario as a literal, the faults of its plan that never took effect, a compact timeline of
+ * the run, its trace hash, and how to replay it.
  *
  * @example
  * ```ts
@@ -58,6 +60,14 @@ export function formatFailureReport(
     } else {
       sections.push(`Simulation seed: ${result.seed}`);
     }
+    // Older or hand-built results may lack the field.
+    const unreached = result.unreachedFaults ?? [];
+    if (unreached.length > 0)
+      sections.push(
+        `Faults of the plan that never took effect (information, not a failure):\n${unreached
+          .map((u) => `  ${formatUnreachedFault(u)}`)
+          .join('\n')}`,
+      );
     const timeline = formatTimeline(result.trace, { compactCalls: true, maxLines });
     sections.push(
       `Timeline of the failing run (virtual time; compact, at most ${maxLines} lines):\n${timeline}`,

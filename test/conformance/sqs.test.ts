@@ -352,6 +352,22 @@ describe('SQS event source mapping (spec §3.1, §8 R-SQS)', () => {
     expect(result.queues[0]).toMatchObject({ sent: 5, deleted: 3, filtered: 2 });
   });
 
+  it('R-SQS-13: a filter on anything but the body is a ConfigError (SQS mappings filter on body only)', () => {
+    const sim = createSimulation({ seed: 111 });
+    const q = sim.sqs('orders');
+    const fn = sim.fn('F', () => async () => null);
+    for (const key of ['attributes', 'messageAttributes', 'messageId', 'eventSource'])
+      expect(() => sim.mapping(q, fn, { filters: [{ [key]: { x: ['y'] } }] }), key).toThrow(
+        `sim.mapping("orders" → "F"): filters[0].${key} is not filterable: SQS event source mappings support filtering on the body key only`,
+      );
+    expect(() =>
+      sim.mapping(q, fn, {
+        filters: [{ body: { n: [1] } }, { body: { n: [2] }, attributes: { SenderId: ['x'] } }],
+      }),
+    ).toThrow(/filters\[1\]\.attributes is not filterable/);
+    expect(() => sim.mapping(q, fn, { filters: [{ body: { n: [1] } }] })).not.toThrow();
+  });
+
   it('R-SQS-14: a queue visibility timeout below the function timeout fails with AWS message; equal passes', () => {
     const sim = createSimulation({ seed: 120 });
     const fn = sim.fn('F', () => async () => null, { timeoutS: 60 });

@@ -50,6 +50,30 @@ describe('Simulation', () => {
     expect(byName.good!.endedAtMs).toBe(100);
   });
 
+  it('validates every options bag: unknown keys and non-numbers are ConfigErrors', async () => {
+    expect(() => createSimulation({ seed: 1, faultPlan: [] } as never)).toThrow(
+      'createSimulation: faultPlan is not a known option (known: seed, accountConcurrency, startEpochMs, async, faults), got []',
+    );
+    const sim = createSimulation({ seed: 1 });
+    expect(() => sim.spawn('c', async () => {}, { startMs: 5 } as never)).toThrow(
+      'sim.spawn: startMs is not a known option (known: atMs), got 5',
+    );
+    await expect(sim.run({ untilMS: 5 } as never)).rejects.toThrow(
+      'sim.run: untilMS is not a known option (known: untilMs, maxEvents), got 5',
+    );
+    await expect(sim.run({ untilMs: '5' } as never)).rejects.toThrow(
+      'sim.run: untilMs must be a number >= 0, got "5"',
+    );
+    await expect(sim.run({ untilMs: Number.NaN })).rejects.toThrow(
+      'sim.run: untilMs must be a number >= 0, got NaN',
+    );
+    await expect(sim.run({ maxEvents: Number.POSITIVE_INFINITY })).rejects.toThrow(
+      'sim.run: maxEvents must be an integer between 1 and 9007199254740991, got Infinity',
+    );
+    // A refused run did not start: the simulation still runs.
+    await expect(sim.run({ untilMs: 10 })).resolves.toMatchObject({ end: { kind: 'quiescent' } });
+  });
+
   it('rejects bad input with ConfigErrors that name the API, the value and the rule', async () => {
     expect(() => createSimulation({ seed: 1.5 })).toThrow(
       'createSimulation: seed must be a safe integer, got 1.5',
@@ -72,9 +96,7 @@ describe('Simulation', () => {
     );
     const other = createSimulation({ seed: 2 });
     const foreign = other.fn('Foreign', () => async () => null);
-    expect(() => sim.invoke(foreign, {})).toThrow(
-      /sim\.invoke: fn must be a function defined on this simulation/,
-    );
+    expect(() => sim.invoke(foreign, {})).toThrow(/sim\.invoke: fn belongs to another simulation/);
     await sim.run();
     await expect(sim.run()).rejects.toThrow(/sim\.run: run can be called once per simulation/);
   });

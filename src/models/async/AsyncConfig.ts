@@ -1,5 +1,7 @@
 import { ConfigError, checkBoolean, intInRange, nonNegativeInt } from '../../errors.js';
 import { LambdaFunction } from '../../lambda/LambdaFunction.js';
+import { checkOwned } from '../../lambda/ownership.js';
+import type { World } from '../../lambda/World.js';
 import type { DeliveryTarget, DeliveryTargetKind } from '../DeliveryTarget.js';
 
 /** R-ASYNC-1: the `Event` request payload limit since Oct 2025, in bytes. */
@@ -74,12 +76,14 @@ export const DEFAULT_ASYNC_CONFIG: ResolvedAsyncConfig = {
 /**
  * Validates a function's `async` block as `PutFunctionEventInvokeConfig` and
  * `UpdateFunctionConfiguration` (DeadLetterConfig) do; a function destination is wrapped by
- * `asTarget` (an asynchronous invoke of that function).
+ * `asTarget` (an asynchronous invoke of that function). A destination or dead-letter target made
+ * by another simulation than `world`'s is a ConfigError.
  */
 export function resolveAsyncConfig(
+  world: World,
   fnName: string,
   options: AsyncOptions | undefined,
-  asTarget: (fn: LambdaFunction, field: string) => DeliveryTarget,
+  asTarget: (fn: LambdaFunction) => DeliveryTarget,
 ): ResolvedAsyncConfig {
   if (options === undefined) return DEFAULT_ASYNC_CONFIG;
   const api = `fn(${JSON.stringify(fnName)})`;
@@ -102,7 +106,13 @@ export function resolveAsyncConfig(
     const value = options[field];
     if (value === undefined) return undefined;
     const name = `async.${field}`;
-    if (value instanceof LambdaFunction) return asTarget(value, name);
+    checkOwned(
+      world,
+      field === 'onSuccess' ? 'sim.fn: async.onSuccess' : 'sim.fn: async.onFailure',
+      value,
+      api,
+    );
+    if (value instanceof LambdaFunction) return asTarget(value);
     const target = checkTarget(api, name, value);
     const allowed = field === 'onSuccess' ? ON_SUCCESS_KINDS : ON_FAILURE_KINDS;
     if (!allowed.has(target.targetKind)) {
@@ -116,6 +126,7 @@ export function resolveAsyncConfig(
   };
   let deadLetter: DeliveryTarget | undefined;
   if (options.deadLetter !== undefined) {
+    checkOwned(world, 'sim.fn: async.deadLetter', options.deadLetter, api);
     deadLetter = checkTarget(api, 'async.deadLetter', options.deadLetter);
     if (!DEAD_LETTER_KINDS.has(deadLetter.targetKind))
       throw new ConfigError(

@@ -1,4 +1,5 @@
 import type { ClientContext } from 'aws-lambda';
+import { checkObject, checkOptions } from '../../errors.js';
 import type { InvocationOutcome } from '../../lambda/Environment.js';
 import type { LambdaFunction } from '../../lambda/LambdaFunction.js';
 import type { World } from '../../lambda/World.js';
@@ -24,6 +25,16 @@ export const SNS_RECORD_LIMIT_BYTES = 262_144;
 export interface InvokeAsyncOptions {
   /** Passed to the handler as `context.clientContext`. */
   readonly clientContext?: ClientContext;
+}
+
+const INVOKE_ASYNC_KNOWN = new Set(['clientContext']);
+
+/** Validates {@link InvokeAsyncOptions}: known keys only, `clientContext` an object. */
+export function resolveInvokeAsyncOptions(api: string, options: unknown): InvokeAsyncOptions {
+  if (options === undefined) return {};
+  const o = checkOptions(api, options, INVOKE_ASYNC_KNOWN);
+  checkObject(api, 'clientContext', o.clientContext);
+  return options as InvokeAsyncOptions;
 }
 
 /**

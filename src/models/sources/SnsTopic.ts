@@ -1,7 +1,8 @@
 import type { SNSMessageAttributes } from 'aws-lambda';
-import { ConfigError, checkName } from '../../errors.js';
+import { ConfigError, checkName, checkObject, checkOptions } from '../../errors.js';
 import { ACCOUNT_ID, REGION } from '../../lambda/FunctionConfig.js';
 import { LambdaFunction } from '../../lambda/LambdaFunction.js';
+import { checkOwned } from '../../lambda/ownership.js';
 import type { World } from '../../lambda/World.js';
 import type { AsyncModel } from '../async/AsyncModel.js';
 import type { DeliveredMessage, DeliveryResult, DeliveryTarget } from '../DeliveryTarget.js';
@@ -28,6 +29,8 @@ export interface SnsPublished {
   /** One entry per subscription: the async request id for a function, the target's result otherwise. */
   readonly deliveries: readonly { readonly subscriber: string; readonly result: DeliveryResult }[];
 }
+
+const PUBLISH_KNOWN = new Set(['subject', 'messageAttributes']);
 
 type Subscriber =
   | { readonly kind: 'lambda'; readonly fn: LambdaFunction }
@@ -80,6 +83,12 @@ export class SnsTopic implements DeliveryTarget {
 
   /** Subscribes a function (invoked asynchronously) or another delivery target (gets the SNS notification JSON). */
   subscribe(subscriber: LambdaFunction | DeliveryTarget): this {
+    checkOwned(
+      this.world,
+      'snsTopic.subscribe: subscriber',
+      subscriber,
+      `snsTopic(${JSON.stringify(this.name)}).subscribe`,
+    );
     if (subscriber instanceof LambdaFunction) this.subscribers.push({ kind: 'lambda', fn: subscriber });
     else if (subscriber !== null && typeof subscriber === 'object' && typeof subscriber.accept === 'function')
       this.subscribers.push({ kind: 'target', target: subscriber });
@@ -95,22 +104,15 @@ export class SnsTopic implements DeliveryTarget {
 
   /** Publishes a message (a string as is, anything else as JSON). Returns the message id. */
   publish(message: unknown, options: SnsPublishOptions = {}): string {
+    const api = `snsTopic(${JSON.stringify(this.name)}).publish`;
+    const o = checkOptions(api, options, PUBLISH_KNOWN);
+    if (o.subject !== undefined && typeof o.subject !== 'string')
+      throw new ConfigError(api, 'subject', 'must be a string', o.subject);
+    checkObject(api, 'messageAttributes', o.messageAttributes);
     const text = typeof message === 'string' ? message : JSON.stringify(message);
-    if (typeof text !== 'string')
-      throw new ConfigError(
-        `snsTopic(${JSON.stringify(this.name)}).publish`,
-        'message',
-        'must be JSON-serialisable',
-        message,
-      );
+    if (typeof text !== 'string') throw new ConfigError(api, 'message', 'must be JSON-serialisable', message);
     const result = this.fanOut(text, options, 'publish');
-    if (!result.ok)
-      throw new ConfigError(
-        `snsTopic(${JSON.stringify(this.name)}).publish`,
-        'message',
-        result.reason,
-        `${Buffer.byteLength(text)} bytes`,
-      );
+    if (!result.ok) throw new ConfigError(api, 'message', result.reason, `${Buffer.byteLength(text)} bytes`);
     return result.messageId;
   }
 

@@ -26,7 +26,7 @@ export interface SqsMappingOptions {
   readonly reportBatchItemFailures?: boolean;
   /** `ScalingConfig.MaximumConcurrency`: 2–1,000. @defaultValue unset (up to 1,250) */
   readonly maximumConcurrency?: number;
-  /** `FilterCriteria`: at most 5 patterns, ORed; non-matching messages are deleted (R-SQS-13). */
+  /** `FilterCriteria`: at most 5 patterns, ORed, on the `body` key only (as AWS); non-matching messages are deleted (R-SQS-13). */
   readonly filters?: readonly FilterPattern[];
 }
 
@@ -100,7 +100,20 @@ export function resolveSqsMappingOptions(
   const rawFilters = o.filters ?? [];
   if (!Array.isArray(rawFilters) || rawFilters.length > 5)
     throw new ConfigError(api, 'filters', 'must be an array of at most 5 filter patterns', rawFilters);
-  const filters = rawFilters.map((f, i) => checkFilterPattern(api, `filters[${i}]`, f));
+  const filters = rawFilters.map((f, i) => {
+    const pattern = checkFilterPattern(api, `filters[${i}]`, f);
+    // AWS: "Amazon SQS event source mappings only support filtering on the body key"
+    // (https://docs.aws.amazon.com/lambda/latest/dg/with-sqs-filtering.html).
+    for (const key of Object.keys(pattern))
+      if (key !== 'body')
+        throw new ConfigError(
+          api,
+          `filters[${i}].${key}`,
+          'is not filterable: SQS event source mappings support filtering on the body key only',
+          pattern[key],
+        );
+    return pattern;
+  });
   const visibilityS = queue.options.visibilityTimeoutS;
   const timeoutS = fn.config.timeoutS;
   if (visibilityS < timeoutS)
@@ -413,26 +426,15 @@ function isLive(m: StoredMessage, lease: Lease, i: number): boolean {
   return m.status === 'inFlight' && m.receipt === lease.receipts[i];
 }
 
-/** What filter patterns see: the body parsed as JSON (else the text), attributes, message attributes. */
-function filterView(m: StoredMessage): Record<string, unknown> {
+/** What filter patterns see: the body parsed as JSON, else the text (SQS filters on `body` only). */
+function filterView(m: StoredMessage): { readonly body: unknown } {
   let body: unknown = m.body;
   try {
     body = JSON.parse(m.body);
   } catch {
     // not JSON: matched as a plain string
   }
-  const messageAttributes: Record<string, unknown> = {};
-  for (const [k, a] of Object.entries(m.attributes))
-    messageAttributes[k] = { dataType: a.dataType, stringValue: a.stringValue };
-  return {
-    body,
-    attributes: {
-      ApproximateReceiveCount: String(m.receiveCount),
-      SenderId: m.senderId,
-      ...(m.messageGroupId === undefined ? {} : { MessageGroupId: m.messageGroupId }),
-    },
-    messageAttributes,
-  };
+  return { body };
 }
 
 /** @internal Creates the mapping's seeded UUID. */

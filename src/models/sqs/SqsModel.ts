@@ -1,4 +1,5 @@
 import { ConfigError } from '../../errors.js';
+import { checkOwned } from '../../lambda/ownership.js';
 import type { LambdaFunction } from '../../lambda/LambdaFunction.js';
 import type { World } from '../../lambda/World.js';
 import { type Rng, seededUuid } from '../../sim/Rng.js';
@@ -40,6 +41,7 @@ export class SqsModel {
 
   /** Creates an event source mapping, validated as `CreateEventSourceMapping` validates it. */
   map(queue: SqsQueue, fn: LambdaFunction, options?: SqsMappingOptions): SqsEventSourceMapping {
+    checkOwned(this.world, 'sim.mapping: queue', queue);
     if (!(queue instanceof SqsQueue) || this.queues.get(queue.name) !== queue)
       throw new ConfigError(
         'sim.mapping',

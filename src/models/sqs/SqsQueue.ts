@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ConfigError, checkBoolean, checkOptions, intInRange } from '../../errors.js';
 import { ACCOUNT_ID, REGION } from '../../lambda/FunctionConfig.js';
+import { checkOwned } from '../../lambda/ownership.js';
 import { RuntimeProcess } from '../../lambda/RuntimeProcess.js';
 import type { World } from '../../lambda/World.js';
 import { POISON_BODY, REORDER_MAX_HOLD_MS } from '../../faults/Fault.js';
@@ -294,6 +295,13 @@ interface Prepared {
 const SETTABLE = new Set(['visibilityTimeoutS']);
 
 /**
+ * A character SQS refuses in a message body (`InvalidMessageContents`): anything outside
+ * #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF (the XML 1.0 set; SendMessage
+ * API reference). With the `u` flag an unpaired surrogate is one code point, so it matches too.
+ */
+const INVALID_BODY_CHARACTER = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+
+/**
  * A simulated SQS queue, standard or FIFO (name ending in `.fifo`). Producers `send` to it (a
  * handler's send takes virtual latency and is attributed to its invocation; test and workload
  * code sends at the current instant); an event source mapping ({@link Simulation.mapping})
@@ -361,6 +369,12 @@ export class SqsQueue implements DeliveryTarget {
     options: SqsQueueOptions = {},
   ) {
     this.options = resolveSqsQueueOptions(name, options);
+    checkOwned(
+      world,
+      'sim.sqs: redrive.deadLetter',
+      this.options.redrive?.deadLetter,
+      `sqs(${JSON.stringify(name)})`,
+    );
     this.name = name;
     this.arn = `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:${name}`;
     this.ids = world.kernel.rng('sqs.messageIds');
@@ -738,6 +752,12 @@ export class SqsQueue implements DeliveryTarget {
     }
     if (text.length === 0)
       throw new SqsError('MissingParameter', 'The request must contain the parameter MessageBody.');
+    const bad = INVALID_BODY_CHARACTER.exec(text);
+    if (bad !== null)
+      throw new SqsError(
+        'InvalidMessageContents',
+        `Invalid binary character '#x${bad[0].codePointAt(0)!.toString(16).toUpperCase()}' was found in the message body, the set of allowed characters is #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].`,
+      );
     const attributes = options.messageAttributes ?? {};
     const names = Object.keys(attributes);
     if (names.length > 10)

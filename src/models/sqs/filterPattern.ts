@@ -2,8 +2,9 @@ import { ConfigError } from '../../errors.js';
 
 /**
  * One filter of an event source mapping's `FilterCriteria`, in Lambda's filter pattern syntax
- * (a useful subset). Keys mirror the record: `body` (the message body parsed as JSON; a body
- * that is not JSON matches only plain string values), `attributes`, `messageAttributes`.
+ * (a useful subset). Keys mirror the record; an SQS mapping filters on `body` only (the message
+ * body parsed as JSON; a body that is not JSON matches only plain string values), as AWS does:
+ * any other top-level key is a ConfigError.
  * Each leaf is an array of matchers, any of which may match:
  * - a string, number, boolean or `null`: equal value;
  * - `{ prefix: 'ab' }`, `{ suffix: '.png' }`;

@@ -68,4 +68,13 @@ describe('LambdaClient', () => {
       'client("F"): maxAttempts must be an integer between 1 and 100, got 0',
     );
   });
+
+  it('rejects unknown options (a typo is not silently ignored)', () => {
+    const sim = createSimulation({ seed: 1 });
+    const fn = sim.fn('F', () => async () => null);
+    expect(() => sim.client(fn, { maxRetries: 5 } as never)).toThrow(
+      'client("F"): maxRetries is not a known option (known: maxAttempts, clientTimeoutMs, baseDelayMs, maxDelayMs, retryOn), got 5',
+    );
+    expect(() => sim.client(fn, null as never)).toThrow('client("F"): options must be an object, got null');
+  });
 });

@@ -217,7 +217,7 @@ describe('Alb.request', () => {
       /^alb\("Web"\): idleTimeoutS is not a known option/,
     );
     expect(() => sim.alb(createSimulation({ seed: 2 }).fn('Web', () => async () => OK))).toThrow(
-      /^sim\.alb: fn must be/,
+      /^sim\.alb: fn belongs to another simulation/,
     );
   });
 });

@@ -71,7 +71,7 @@ describe('result.effects', () => {
     );
     expect(() => result.effects('orders')).toThrow(/names a table, which has no effects ledger/);
     const other = createSimulation({ seed: 1 }).api('payments');
-    expect(() => result.effects(other)).toThrow(/must be an API defined on this simulation/);
+    expect(() => result.effects(other)).toThrow(/result\.effects: service belongs to another simulation/);
   });
 });
 

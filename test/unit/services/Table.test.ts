@@ -496,7 +496,7 @@ describe('validation errors are service errors, returned after the latency', () 
     expect(value).toHaveLength(7);
     for (const line of value) expect(line).toMatch(/^ValidationException: /);
     expect(value[0]).toMatch(/cannot contain an empty string value\. Key: orderId/);
-    expect(value[1]).toMatch(/must be a non-empty string or a finite number, got null/);
+    expect(value[1]).toMatch(/must be a non-empty string or a finite number, got NaN/);
     expect(value[3]).toMatch(/not JSON data/);
     expect(value[5]).toMatch(/exceeded the maximum allowed size/);
     expect(orders.snapshot()).toEqual([]);

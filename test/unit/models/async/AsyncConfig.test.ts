@@ -47,7 +47,7 @@ describe('async config validation (like PutFunctionEventInvokeConfig / DeadLette
     );
     const other = createSimulation({ seed: 2 }).fn('Elsewhere', handler);
     expect(() => sim.fn('E', handler, { async: { onFailure: other } })).toThrow(
-      /must be a function defined on this simulation/,
+      /async\.onFailure belongs to another simulation/,
     );
   });
 

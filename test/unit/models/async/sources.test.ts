@@ -57,6 +57,16 @@ describe('push-source event builders', () => {
 });
 
 describe('SNS topic', () => {
+  it('publish refuses unknown options and a non-string subject', () => {
+    const topic = createSimulation({ seed: 1 }).snsTopic('orders');
+    expect(() => topic.publish('x', { Subject: 'hi' } as never)).toThrow(
+      'snsTopic("orders").publish: Subject is not a known option (known: subject, messageAttributes), got "hi"',
+    );
+    expect(() => topic.publish('x', { subject: 7 } as never)).toThrow(
+      'snsTopic("orders").publish: subject must be a string, got 7',
+    );
+  });
+
   it('a publish fans out to every subscribed function asynchronously, with retries', async () => {
     const sim = createSimulation({ seed: 1 });
     const got: string[] = [];
