@@ -50,8 +50,13 @@ export function formatViolation(v: Violation | ViolationData): string {
   }
 }
 
+/** How many violations {@link formatViolations} words; the rest are counted by check. */
+const MAX_LISTED_VIOLATIONS = 100;
+
 /**
- * The messages of several violations, one numbered paragraph each (empty string for none).
+ * The messages of several violations, one numbered paragraph each (empty string for none). Past
+ * the first 100, the rest are counted by check in one line: the text stays readable and within
+ * a string's maximum length when a run loses millions of inputs.
  *
  * @example
  * ```ts
@@ -60,8 +65,24 @@ export function formatViolation(v: Violation | ViolationData): string {
  */
 export function formatViolations(violations: readonly (Violation | ViolationData)[]): string {
   if (violations.length === 0) return '';
-  const head = `${violations.length} violation${violations.length === 1 ? '' : 's'}:`;
-  return [head, ...violations.map((v, i) => `${i + 1}. [${v.check}] ${formatViolation(v)}`)].join('\n');
+  const lines = [`${violations.length} violation${violations.length === 1 ? '' : 's'}:`];
+  const listed = Math.min(violations.length, MAX_LISTED_VIOLATIONS);
+  for (let i = 0; i < listed; i++) {
+    const v = violations[i]!;
+    lines.push(`${i + 1}. [${v.check}] ${formatViolation(v)}`);
+  }
+  if (listed < violations.length) {
+    const byCheck = new Map<string, number>();
+    for (let i = listed; i < violations.length; i++) {
+      const check = violations[i]!.check;
+      byCheck.set(check, (byCheck.get(check) ?? 0) + 1);
+    }
+    const counts = [...byCheck].map(([check, n]) => `${n} ${check}`).join(', ');
+    lines.push(
+      `… and ${violations.length - listed} more (${counts}), not listed: every one is in the violations array`,
+    );
+  }
+  return lines.join('\n');
 }
 
 function formatLost(v: Extract<ViolationData, { check: 'noLostEvents' }>): string {

@@ -108,6 +108,19 @@ describe('formatViolation', () => {
     expect(formatViolations(SAMPLES.slice(0, 1)).split('\n')[0]).toBe('1 violation:');
   });
 
+  it('words the first 100 violations and counts the rest by check', () => {
+    const many = Array.from({ length: 1000 }, (_, i) => SAMPLES[i % SAMPLES.length]!);
+    const lines = formatViolations(many).split('\n');
+    expect(lines).toHaveLength(1 + 100 + 1);
+    expect(lines[0]).toBe('1000 violations:');
+    expect(lines[100]).toBe(`100. [${many[99]!.check}] ${formatViolation(many[99]!)}`);
+    const rest = new Map<string, number>();
+    for (const v of many.slice(100)) rest.set(v.check, (rest.get(v.check) ?? 0) + 1);
+    const counts = [...rest].map(([check, n]) => `${n} ${check}`).join(', ');
+    expect(lines[101]).toBe(`… and 900 more (${counts}), not listed: every one is in the violations array`);
+    expect(formatViolations(many.slice(0, 100)).split('\n')).toHaveLength(101);
+  });
+
   it('cuts long lists of values', () => {
     const long: ViolationData = {
       ...SAMPLES[SAMPLES.length - 1]!,
