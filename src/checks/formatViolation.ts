@@ -136,23 +136,44 @@ function subjectOf(service: string, op: string | undefined): string {
   return op === undefined ? service : `${service}.${op}`;
 }
 
+const MAX_LISTED_REQUESTS = 10;
+
+/** The distinct request ids, the first 10 named (a key every call shares can have millions). */
 function requestsOf(ids: readonly string[]): string {
-  const unique = [...new Set(ids)];
-  if (unique.length === 0) return '';
-  return ` in request${unique.length === 1 ? '' : 's'} ${unique.join(', ')}`;
+  const unique = new Set(ids);
+  if (unique.size === 0) return '';
+  const named: string[] = [];
+  for (const id of unique) {
+    if (named.length === MAX_LISTED_REQUESTS) break;
+    named.push(id);
+  }
+  const more = unique.size > named.length ? `, … (${unique.size} in all)` : '';
+  return ` in request${unique.size === 1 ? '' : 's'} ${named.join(', ')}${more}`;
 }
 
 const MAX_LIST_CHARS = 300;
 
-/** Compact JSON of a list, cut at a readable length. */
+/**
+ * Compact JSON of a list, cut at a readable length. Written item by item up to the cut: the
+ * whole list as JSON can pass a string's maximum length (about 2^29 characters) first.
+ */
 function list(values: readonly unknown[]): string {
-  let text: string;
-  try {
-    text = JSON.stringify(values) ?? String(values);
-  } catch {
-    text = String(values);
+  let text = '[';
+  for (let i = 0; i < values.length && text.length <= MAX_LIST_CHARS; i++) {
+    if (i > 0) text += ',';
+    text += itemJson(values[i]);
   }
+  if (text.length <= MAX_LIST_CHARS) text += ']';
   return text.length > MAX_LIST_CHARS ? `${text.slice(0, MAX_LIST_CHARS - 3)}...` : text;
+}
+
+/** An item as JSON.stringify writes it inside an array; String(item) when it has no JSON. */
+function itemJson(item: unknown): string {
+  try {
+    return JSON.stringify(item) ?? 'null';
+  } catch {
+    return String(item);
+  }
 }
 
 function assertNever(value: never): never {

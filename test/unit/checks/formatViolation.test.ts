@@ -128,6 +128,29 @@ describe('formatViolation', () => {
     } as ViolationData;
     expect(formatViolation(long)).toContain(',10...).');
   });
+
+  it('writes a long list only up to the cut (a whole list as JSON can pass the maximum string length)', () => {
+    let written = 0;
+    const item = {
+      toJSON: () => {
+        written++;
+        return 'x';
+      },
+    };
+    const long = {
+      ...SAMPLES[SAMPLES.length - 1]!,
+      onlyFaulty: Array.from({ length: 100_000 }, () => item),
+    } as ViolationData;
+    expect(formatViolation(long)).toContain(`(only under faults: [${'"x",'.repeat(74)}...;`);
+    expect(written).toBeLessThan(100);
+  });
+
+  it('names the first 10 requests of a duplicate effect and counts the rest', () => {
+    const effects = Array.from({ length: 25 }, (_, i) => ({ requestId: `r-${i % 20}`, by: 'Charge#1' }));
+    const text = formatViolation({ ...SAMPLES[0]!, count: 25, effects } as ViolationData);
+    expect(text).toContain('ran 25 times for key o-1 (expected exactly once) in requests r-0, r-1, r-2, ');
+    expect(text).toContain(', r-9, … (20 in all). A retry or redelivery');
+  });
 });
 
 describe('assertNoViolations', () => {
