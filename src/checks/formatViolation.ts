@@ -50,8 +50,13 @@ export function formatViolation(v: Violation | ViolationData): string {
   }
 }
 
+/** How many violations {@link formatViolations} words; the rest are counted by check. */
+const MAX_LISTED_VIOLATIONS = 100;
+
 /**
- * The messages of several violations, one numbered paragraph each (empty string for none).
+ * The messages of several violations, one numbered paragraph each (empty string for none). Past
+ * the first 100, the rest are counted by check in one line: the text stays readable and within
+ * a string's maximum length when a run loses millions of inputs.
  *
  * @example
  * ```ts
@@ -60,8 +65,24 @@ export function formatViolation(v: Violation | ViolationData): string {
  */
 export function formatViolations(violations: readonly (Violation | ViolationData)[]): string {
   if (violations.length === 0) return '';
-  const head = `${violations.length} violation${violations.length === 1 ? '' : 's'}:`;
-  return [head, ...violations.map((v, i) => `${i + 1}. [${v.check}] ${formatViolation(v)}`)].join('\n');
+  const lines = [`${violations.length} violation${violations.length === 1 ? '' : 's'}:`];
+  const listed = Math.min(violations.length, MAX_LISTED_VIOLATIONS);
+  for (let i = 0; i < listed; i++) {
+    const v = violations[i]!;
+    lines.push(`${i + 1}. [${v.check}] ${formatViolation(v)}`);
+  }
+  if (listed < violations.length) {
+    const byCheck = new Map<string, number>();
+    for (let i = listed; i < violations.length; i++) {
+      const check = violations[i]!.check;
+      byCheck.set(check, (byCheck.get(check) ?? 0) + 1);
+    }
+    const counts = [...byCheck].map(([check, n]) => `${n} ${check}`).join(', ');
+    lines.push(
+      `… and ${violations.length - listed} more (${counts}), not listed: every one is in the violations array`,
+    );
+  }
+  return lines.join('\n');
 }
 
 function formatLost(v: Extract<ViolationData, { check: 'noLostEvents' }>): string {
@@ -115,23 +136,44 @@ function subjectOf(service: string, op: string | undefined): string {
   return op === undefined ? service : `${service}.${op}`;
 }
 
+const MAX_LISTED_REQUESTS = 10;
+
+/** The distinct request ids, the first 10 named (a key every call shares can have millions). */
 function requestsOf(ids: readonly string[]): string {
-  const unique = [...new Set(ids)];
-  if (unique.length === 0) return '';
-  return ` in request${unique.length === 1 ? '' : 's'} ${unique.join(', ')}`;
+  const unique = new Set(ids);
+  if (unique.size === 0) return '';
+  const named: string[] = [];
+  for (const id of unique) {
+    if (named.length === MAX_LISTED_REQUESTS) break;
+    named.push(id);
+  }
+  const more = unique.size > named.length ? `, … (${unique.size} in all)` : '';
+  return ` in request${unique.size === 1 ? '' : 's'} ${named.join(', ')}${more}`;
 }
 
 const MAX_LIST_CHARS = 300;
 
-/** Compact JSON of a list, cut at a readable length. */
+/**
+ * Compact JSON of a list, cut at a readable length. Written item by item up to the cut: the
+ * whole list as JSON can pass a string's maximum length (about 2^29 characters) first.
+ */
 function list(values: readonly unknown[]): string {
-  let text: string;
-  try {
-    text = JSON.stringify(values) ?? String(values);
-  } catch {
-    text = String(values);
+  let text = '[';
+  for (let i = 0; i < values.length && text.length <= MAX_LIST_CHARS; i++) {
+    if (i > 0) text += ',';
+    text += itemJson(values[i]);
   }
+  if (text.length <= MAX_LIST_CHARS) text += ']';
   return text.length > MAX_LIST_CHARS ? `${text.slice(0, MAX_LIST_CHARS - 3)}...` : text;
+}
+
+/** An item as JSON.stringify writes it inside an array; String(item) when it has no JSON. */
+function itemJson(item: unknown): string {
+  try {
+    return JSON.stringify(item) ?? 'null';
+  } catch {
+    return String(item);
+  }
 }
 
 function assertNever(value: never): never {

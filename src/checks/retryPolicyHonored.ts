@@ -133,15 +133,18 @@ export function retryPolicyHonored(
         report(base('async', 'retriedAfterSuccess', requestId, input.fn, n, atMs, {}));
       return;
     }
-    const earliestMs = Math.min(
-      ...failed.map((a) =>
+    // A loop, not Math.min(...failed): a spread passes one argument per attempt and overflows
+    // the stack past about 125,000.
+    let earliestMs = Infinity;
+    for (const a of failed) {
+      const readyMs =
         fromStart && a.dispatchedMs !== undefined
           ? Math.max(a.endMs!, a.dispatchedMs + delayMs)
           : fromStart
             ? a.endMs!
-            : a.endMs! + delayMs,
-      ),
-    );
+            : a.endMs! + delayMs;
+      if (readyMs < earliestMs) earliestMs = readyMs;
+    }
     if (atMs < earliestMs)
       report(base('async', 'retryTooEarly', requestId, input.fn, n, atMs, { earliestMs }));
   };

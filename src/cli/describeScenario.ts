@@ -11,14 +11,21 @@ import type { Scenario } from '../scenario/Scenario.js';
  * ```
  */
 export function describeScenario(scenario: Scenario<unknown>): string {
-  const times = scenario.events.map((e) => e.atMs);
-  const count = times.length;
+  const count = scenario.events.length;
+  // A loop, not Math.min(...times): a spread passes one argument per event and overflows the
+  // stack past about 125,000 events.
+  let firstMs = Infinity;
+  let lastMs = -Infinity;
+  for (const e of scenario.events) {
+    if (e.atMs < firstMs) firstMs = e.atMs;
+    if (e.atMs > lastMs) lastMs = e.atMs;
+  }
   const events =
     count === 0
       ? 'no events'
-      : Math.min(...times) === Math.max(...times)
-        ? `${count} event${count === 1 ? '' : 's'} at ${formatTime(times[0] ?? 0)}`
-        : `${count} events from ${formatTime(Math.min(...times))} to ${formatTime(Math.max(...times))}`;
+      : firstMs === lastMs
+        ? `${count} event${count === 1 ? '' : 's'} at ${formatTime(firstMs)}`
+        : `${count} events from ${formatTime(firstMs)} to ${formatTime(lastMs)}`;
   const kinds = [...new Set(scenario.faults.map((f) => f.kind))];
   const faults =
     scenario.faults.length === 0

@@ -87,7 +87,10 @@ export function formatCoverageTable(summary: CoverageSummary, options: CoverageT
       )
       .map((name) => ({ name: `sometimes('${name}')`, reached: 0, note: 'never called', label: name })),
   ];
-  const width = Math.max(...rows.map((r) => r.name.length));
+  // A loop, not Math.max(...rows): a spread passes one argument per row and overflows the stack
+  // past about 125,000 labels (a label per input, say).
+  let width = 0;
+  for (const r of rows) if (r.name.length > width) width = r.name.length;
   const countWidth = Math.max(1, String(summary.runs).length);
   const lines = rows.map((r) => {
     const key = 'label' in r ? r.label : r.name;

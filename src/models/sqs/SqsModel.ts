@@ -72,7 +72,7 @@ export class SqsModel {
   /** Every message of every queue (a DLQ holds a second record of a dead-lettered message). */
   messages(): readonly MessageRecord[] {
     const out: MessageRecord[] = [];
-    for (const q of this.queues.values()) out.push(...q.messages());
+    for (const q of this.queues.values()) q.snapshotInto(out);
     return Object.freeze(out);
   }
 

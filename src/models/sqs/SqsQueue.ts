@@ -497,7 +497,18 @@ export class SqsQueue implements DeliveryTarget {
    * ```
    */
   messages(): readonly MessageRecord[] {
-    return Object.freeze(this.all.map((m) => Object.freeze(snapshot(m))));
+    const out: MessageRecord[] = [];
+    this.snapshotInto(out);
+    return Object.freeze(out);
+  }
+
+  /**
+   * @internal Appends a frozen snapshot of every message to `out`, one push each: a whole queue
+   * spread into `push(...)` passes every record as an argument and overflows the stack at about
+   * 125,000 messages.
+   */
+  snapshotInto(out: MessageRecord[]): void {
+    for (const m of this.all) out.push(Object.freeze(snapshot(m)));
   }
 
   /**

@@ -108,12 +108,48 @@ describe('formatViolation', () => {
     expect(formatViolations(SAMPLES.slice(0, 1)).split('\n')[0]).toBe('1 violation:');
   });
 
+  it('words the first 100 violations and counts the rest by check', () => {
+    const many = Array.from({ length: 1000 }, (_, i) => SAMPLES[i % SAMPLES.length]!);
+    const lines = formatViolations(many).split('\n');
+    expect(lines).toHaveLength(1 + 100 + 1);
+    expect(lines[0]).toBe('1000 violations:');
+    expect(lines[100]).toBe(`100. [${many[99]!.check}] ${formatViolation(many[99]!)}`);
+    const rest = new Map<string, number>();
+    for (const v of many.slice(100)) rest.set(v.check, (rest.get(v.check) ?? 0) + 1);
+    const counts = [...rest].map(([check, n]) => `${n} ${check}`).join(', ');
+    expect(lines[101]).toBe(`… and 900 more (${counts}), not listed: every one is in the violations array`);
+    expect(formatViolations(many.slice(0, 100)).split('\n')).toHaveLength(101);
+  });
+
   it('cuts long lists of values', () => {
     const long: ViolationData = {
       ...SAMPLES[SAMPLES.length - 1]!,
       onlyFaultFree: Array.from({ length: 200 }, (_, i) => i),
     } as ViolationData;
     expect(formatViolation(long)).toContain(',10...).');
+  });
+
+  it('writes a long list only up to the cut (a whole list as JSON can pass the maximum string length)', () => {
+    let written = 0;
+    const item = {
+      toJSON: () => {
+        written++;
+        return 'x';
+      },
+    };
+    const long = {
+      ...SAMPLES[SAMPLES.length - 1]!,
+      onlyFaulty: Array.from({ length: 100_000 }, () => item),
+    } as ViolationData;
+    expect(formatViolation(long)).toContain(`(only under faults: [${'"x",'.repeat(74)}...;`);
+    expect(written).toBeLessThan(100);
+  });
+
+  it('names the first 10 requests of a duplicate effect and counts the rest', () => {
+    const effects = Array.from({ length: 25 }, (_, i) => ({ requestId: `r-${i % 20}`, by: 'Charge#1' }));
+    const text = formatViolation({ ...SAMPLES[0]!, count: 25, effects } as ViolationData);
+    expect(text).toContain('ran 25 times for key o-1 (expected exactly once) in requests r-0, r-1, r-2, ');
+    expect(text).toContain(', r-9, … (20 in all). A retry or redelivery');
   });
 });
 

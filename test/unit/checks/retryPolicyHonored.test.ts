@@ -76,6 +76,28 @@ describe('checks.retryPolicyHonored: async', () => {
     expect(violations).toEqual([expect.objectContaining({ kind: 'retriedAfterSuccess', model: 'async' })]);
     expect(violations[0]!.message).toContain('after it had succeeded');
   });
+  it('times a retry against more than 130,000 failed attempts (no spread into Math.min)', async () => {
+    const { result } = await asyncRun([]);
+    const started = result.trace.find((e) => e.kind === 'invoke.started')!;
+    const failures = 130_001;
+    const initFailures: TraceEvent[] = [];
+    // Attempts that failed in Init, the earliest last: a retry waits 60 s after the earliest end.
+    for (let i = failures; i > 0; i--)
+      initFailures.push({
+        atMs: started.atMs + 1000 + i,
+        kind: 'invoke.failed',
+        requestId: started.requestId,
+        env: `Worker#x${i}`,
+        errorType: 'Runtime.ExitError',
+        cause: 'initError',
+      });
+    const retry = { ...started, atMs: started.atMs + 60_000, env: 'Worker#y', attempt: 2 } as TraceEvent;
+    const violations = checks.retryPolicyHonored(withTrace(result, [...initFailures, retry]));
+    expect(violations.map((v) => [v.kind, v.earliestMs])).toEqual([
+      ['retriedAfterSuccess', undefined],
+      ['retryTooEarly', started.atMs + 1001 + 60_000],
+    ]);
+  });
 });
 
 describe('checks.retryPolicyHonored: sync', () => {

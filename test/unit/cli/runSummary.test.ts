@@ -23,6 +23,17 @@ describe('describeScenario', () => {
       }),
     ).toBe('sqs scenario, seed 9: 2 events from +0.500s to +1m01.000s, 3 faults (handlerError, callError)');
   });
+
+  it('describes a scenario of 130,001 events (no spread into Math.min / Math.max)', () => {
+    const events = Array.from({ length: 130_001 }, (_, i) => ({ atMs: (i * 7919) % 130_001, body: i }));
+    expect(describeScenario({ ...base, events })).toBe(
+      'sqs scenario, seed 9: 130001 events from +0.000s to +2m10.000s, no faults',
+    );
+    const same = events.map((e) => ({ ...e, atMs: 250 }));
+    expect(describeScenario({ ...base, events: same })).toBe(
+      'sqs scenario, seed 9: 130001 events at +0.250s, no faults',
+    );
+  });
 });
 
 describe('summarizeRun / formatRunSummary', () => {

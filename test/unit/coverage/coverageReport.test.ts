@@ -80,6 +80,18 @@ describe('formatCoverageTable', () => {
       "  sometimes('missing')       0   never  never called (required)",
     ]);
   });
+
+  it('lists 130,001 labels, the longest setting the width (no spread into Math.max)', () => {
+    const labels = Array.from({ length: 130_001 }, (_, i) => ({ name: `order number ${i}`, reached: i % 2 }));
+    const lines = formatCoverageTable({ ...summary(), labels }).split('\n');
+    expect(lines).toHaveLength(1 + 9 + 130_001);
+    expect(lines[1]).toBe(
+      '  retryAfterTimeout                 0   never  an invocation timed out and its event or message was invoked again',
+    );
+    expect(lines[10]).toBe("  sometimes('order number 0')       0   never");
+    expect(lines.at(-2)).toBe("  sometimes('order number 129999')  1   25.0%");
+    expect(lines.at(-1)).toBe("  sometimes('order number 130000')  0   never");
+  });
 });
 
 describe('resolveCoverageReportOptions (LAMBDASIM_COVERAGE over the options over the defaults)', () => {

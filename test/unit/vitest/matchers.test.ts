@@ -9,7 +9,7 @@ import {
   type ScenarioResult,
   type SimulationResult,
 } from '../../../src/index.js';
-import { expect, formatFailureReport } from '../../../src/vitest/index.js';
+import { expect, formatFailureReport, lambdasimMatchers } from '../../../src/vitest/index.js';
 
 const orderIdOf = (e: { args: unknown }): string => (e.args as { orderId: string }).orderId;
 
@@ -139,6 +139,26 @@ describe('toHaveNoLostEvents', () => {
     expect(message).toMatch(/Notify\s+async\.discarded/);
     expect(message).toContain(`Trace hash: ${result.traceHash}`);
     expect(message).toMatch(REPLAY_LINE);
+  });
+
+  it('does not hash the trace of a run it passes (the hash is read only for a failure report)', async () => {
+    for (const fail of [false, true]) {
+      const result = await notify(fail);
+      let hashed = 0;
+      const watched = Object.defineProperty({ ...result }, 'traceHash', {
+        get: () => {
+          hashed++;
+          return result.traceHash;
+        },
+      });
+      const outcome = lambdasimMatchers.toHaveNoLostEvents(watched);
+      expect([outcome.pass, hashed]).toEqual([!fail, 0]);
+      if (fail) expect(outcome.message()).toContain(`Trace hash: ${result.traceHash}`);
+      expect(hashed).toBe(fail ? 1 : 0);
+    }
+    expect(() => expect({ trace: [], traceHash: 1, effects: () => [] }).toHaveNoLostEvents()).toThrow(
+      /^toHaveNoLostEvents: received value must be a ScenarioResult or SimulationResult/,
+    );
   });
 
   it('passes its options on: an event still queued at a time limit counts with requireFinished', async () => {
