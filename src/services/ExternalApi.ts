@@ -134,9 +134,11 @@ export class ExternalApi {
     if (typeof op !== 'string' || op === '')
       throw new ConfigError(`${this.name}.call`, 'op', 'must be a non-empty operation name', op);
     let sent: unknown;
+    let sentText: string | undefined;
     let sendError: Error | undefined;
     try {
-      sent = deepFreeze(copyJson(args));
+      sentText = jsonText(args);
+      sent = deepFreeze(parseJson(sentText));
     } catch (error) {
       sendError = new TypeError(
         `${this.name}.${op}: args must be JSON data (${(error as Error).message}); they are copied when the call is sent`,
@@ -147,6 +149,7 @@ export class ExternalApi {
       op,
       latencyMs: this.options.latencyMs,
       inFlightAtDeath: this.options.inFlightAtDeath,
+      requestText: sentText,
       apply: (site) => {
         if (sendError !== undefined) throw sendError;
         const raw = runInScope(this.scope, () => this.options.respond(op, sent, site));
@@ -155,8 +158,10 @@ export class ExternalApi {
             `${this.name}.${op}: respond returned a promise; it must return the response synchronously (it runs at the instant the call lands)`,
           );
         let response: unknown;
+        let responseText: string | undefined;
         try {
-          response = copyJson(raw);
+          responseText = jsonText(raw);
+          response = parseJson(responseText);
         } catch (error) {
           throw new TypeError(
             `${this.name}.${op}: respond must return JSON data (${(error as Error).message})`,
@@ -176,7 +181,7 @@ export class ExternalApi {
             requestId: site.requestId,
           }),
         );
-        return response;
+        return { value: response, text: responseText };
       },
     });
   }
@@ -226,9 +231,13 @@ export function effectsOf(services: ReadonlyMap<string, NamedService>, service: 
   return found.effects();
 }
 
-function copyJson(value: unknown): unknown {
-  if (value === undefined) return undefined;
-  const text = JSON.stringify(value);
+/** The JSON text of a value (undefined for undefined and what JSON leaves out); throws when not JSON. */
+function jsonText(value: unknown): string | undefined {
+  return value === undefined ? undefined : JSON.stringify(value);
+}
+
+/** A copy of a value from its JSON text ({@link jsonText}). */
+function parseJson(text: string | undefined): unknown {
   return text === undefined ? undefined : JSON.parse(text);
 }
 
