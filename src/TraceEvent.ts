@@ -215,7 +215,11 @@ export type TraceEvent =
       messageId: string;
       /** SenderId, or the delivering source (e.g. an async destination). */
       by: string;
-      bytes: number;
+      /**
+       * The body's size, when code sent it; absent for a record Lambda or SNS delivered, whose
+       * size depends on stack traces, i.e. on file paths.
+       */
+      bytes?: number;
       delayS?: number;
       messageGroupId?: string;
       /** Of the body and attributes, when code sent it (not for a record Lambda or SNS delivered). */

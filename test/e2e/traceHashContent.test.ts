@@ -176,6 +176,29 @@ describe('trace hash over contents (issue 10, defect 5)', () => {
     expect(other).not.toBe(first);
   });
 
+  it('ignores stack traces (file paths): a failure, its destination record sent to SQS', async () => {
+    // The same failure thrown from two different places: only the stack differs.
+    const build: Build = (sim, file) => {
+      const failures = sim.sqs('failures');
+      const fn = sim.fn(
+        'Fail',
+        () => async () => {
+          const error = new Error('cannot charge o-1');
+          error.stack = `Error: cannot charge o-1\n    at handler (${file}:12:11)`;
+          throw error;
+        },
+        { async: { maximumRetryAttempts: 0, onFailure: failures } },
+      );
+      void sim.invokeAsync(fn, { orderId: 'o-1' });
+    };
+    const [first, again, other] = await hashes(build, '/home/a/handler.ts', '/srv/build/b/handler.ts');
+    expect(again).toBe(first);
+    expect(other).toBe(first);
+    const sent = (await runWith(build, '/x.ts')).trace.filter((e) => e.kind === 'sqs.sent');
+    expect(sent).toHaveLength(1); // the destination record reached the queue, with no digest of its own
+    expect(sent[0]).not.toHaveProperty('digest');
+  });
+
   it('records a 16-hex-digit digest where content enters', async () => {
     const result = await runWith((sim) => {
       const payments = sim.api('payments');

@@ -855,17 +855,33 @@ export class SqsQueue implements DeliveryTarget {
     if (p.dedupId !== undefined)
       this.dedup.set(p.dedupId, { messageId: m.messageId, atMs: now, seq: m.sequenceNumber });
     this.sentCount++;
-    kernel.record({
-      atMs: now,
-      kind: 'sqs.sent',
-      queue: this.name,
-      messageId: m.messageId,
-      by: source ?? senderId,
-      bytes: Buffer.byteLength(body, 'utf8'),
-      ...(p.delayS > 0 ? { delayS: p.delayS } : {}),
-      ...(p.groupId === undefined ? {} : { messageGroupId: p.groupId }),
-      ...(source === undefined ? { digest: messageDigest(m) } : {}),
-    });
+    const delay = p.delayS > 0 ? { delayS: p.delayS } : {};
+    const group = p.groupId === undefined ? {} : { messageGroupId: p.groupId };
+    // Sent by code: its size and digest. Delivered by Lambda or SNS: neither, as the record holds
+    // stack traces (file paths) and derives from contents digested where they entered.
+    kernel.record(
+      source === undefined
+        ? {
+            atMs: now,
+            kind: 'sqs.sent',
+            queue: this.name,
+            messageId: m.messageId,
+            by: senderId,
+            bytes: Buffer.byteLength(body, 'utf8'),
+            ...delay,
+            ...group,
+            digest: messageDigest(m),
+          }
+        : {
+            atMs: now,
+            kind: 'sqs.sent',
+            queue: this.name,
+            messageId: m.messageId,
+            by: source,
+            ...delay,
+            ...group,
+          },
+    );
     this.enqueue(m, p.delayS * 1000, holdBack);
     return {
       messageId: m.messageId,
