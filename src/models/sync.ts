@@ -278,7 +278,6 @@ export function payloadDigest(json: string, clientContext?: unknown, identity?: 
 }
 
 /** The payload as Lambda receives it: JSON text. `undefined` sends `{}` (no Payload). */
-
 export function encodePayload(payload: unknown): Encoded {
   if (payload === undefined) return { ok: true, json: '{}', bytes: 2 };
   let json: string | undefined;

@@ -37,8 +37,11 @@ export function contentDigest(text: string): string {
   return hex8(a) + hex8(b);
 }
 
+/** Two hex digits per byte value: a lookup is several times faster than `toString(16)` + pad. */
+const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 function hex8(x: number): string {
-  return (x >>> 0).toString(16).padStart(8, '0');
+  return HEX[(x >>> 24) & 255]! + HEX[(x >>> 16) & 255]! + HEX[(x >>> 8) & 255]! + HEX[x & 255]!;
 }
 
 /**
