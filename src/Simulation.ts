@@ -96,7 +96,11 @@ export interface SimulationResult {
   readonly seed: number;
   readonly end: RunEnd;
   readonly trace: readonly TraceEvent[];
-  /** SHA-256 of the trace: equal for equal scenario + seed, in any process. */
+  /**
+   * SHA-256 of the trace: equal for equal scenario + seed, in any process. Entries carry digests
+   * of the contents that entered the run (payloads, responses, call arguments, message bodies),
+   * so equal hashes mean equal contents, not only equal sizes.
+   */
   readonly traceHash: string;
   /** Every synchronous request, with its response (undefined = still running when the run ended). */
   readonly requests: readonly RequestRecord[];

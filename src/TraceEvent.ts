@@ -3,6 +3,12 @@ import type { FaultKind, FaultShape } from './faults/Fault.js';
 /**
  * Every fact a run records, as one discriminated union keyed by `kind` (past tense). The trace
  * is append-only and hashed; each entry holds only deterministic data (no paths, no real time).
+ *
+ * Contents (payloads, responses, call arguments, message bodies) are not copied into the trace:
+ * where one enters the simulation, its entry carries a `digest`, a 64-bit digest of its JSON text
+ * (16 hex digits, see `contentDigest`), so that equal trace hashes mean equal contents too.
+ * Content that lambdasim derives from other content (destination records, SQS event records,
+ * SNS deliveries, schedule events) has no digest of its own: what it derives from has one.
  */
 export type TraceEvent =
   | {
@@ -15,7 +21,16 @@ export type TraceEvent =
       point: FaultShape['point'];
       at: number;
     }
-  | { atMs: number; kind: 'request.received'; requestId: string; fn: string; via: RequestVia; bytes: number }
+  | {
+      atMs: number;
+      kind: 'request.received';
+      requestId: string;
+      fn: string;
+      via: RequestVia;
+      bytes: number;
+      /** Of the payload's JSON (and client context); absent when the payload is not JSON. */
+      digest?: string;
+    }
   | {
       atMs: number;
       kind: 'request.rejected';
@@ -48,7 +63,15 @@ export type TraceEvent =
       cold: boolean;
       attempt: number;
     }
-  | { atMs: number; kind: 'invoke.succeeded'; requestId: string; env: string; bytes: number }
+  | {
+      atMs: number;
+      kind: 'invoke.succeeded';
+      requestId: string;
+      env: string;
+      bytes: number;
+      /** Of the response's JSON (always recorded; optional for traces built by hand). */
+      digest?: string;
+    }
   | {
       atMs: number;
       kind: 'invoke.failed';
@@ -56,6 +79,11 @@ export type TraceEvent =
       env: string;
       errorType: string;
       cause: FailureCause;
+      /**
+       * Of the error message (always recorded; optional for traces built by hand). The stack trace
+       * is left out: it holds file paths.
+       */
+      digest?: string;
     }
   | { atMs: number; kind: 'env.frozen'; env: string; pendingWork: number }
   | { atMs: number; kind: 'env.thawed'; env: string; resumed: number }
@@ -69,8 +97,19 @@ export type TraceEvent =
       op: string;
       by: string;
       requestId?: string;
+      /** Of the call's arguments (an API's args, a table's key, item, changes and condition). */
+      digest?: string;
     }
-  | { atMs: number; kind: 'call.landed'; callId: number; service: string; op: string; ok: boolean }
+  | {
+      atMs: number;
+      kind: 'call.landed';
+      callId: number;
+      service: string;
+      op: string;
+      ok: boolean;
+      /** Of the response (when the service returns data) or of the error (`name: message`). */
+      digest?: string;
+    }
   | {
       atMs: number;
       kind: 'call.lost';
@@ -115,6 +154,8 @@ export type TraceEvent =
       source: string;
       /** The extra delivery of a duplicated event (R-ASYNC-10). */
       duplicate: boolean;
+      /** Of the payload's JSON (and client context), for `invokeAsync`; other sources derive theirs. */
+      digest?: string;
     }
   | {
       atMs: number;
@@ -168,7 +209,15 @@ export type TraceEvent =
       target: string;
       reason: string;
     }
-  | { atMs: number; kind: 'sns.published'; topic: string; messageId: string; subscribers: number }
+  | {
+      atMs: number;
+      kind: 'sns.published';
+      topic: string;
+      messageId: string;
+      subscribers: number;
+      /** Of the message, when code published it (not for a record Lambda delivered). */
+      digest?: string;
+    }
   | { atMs: number; kind: 'schedule.fired'; schedule: string; fn: string; requestId: string }
   // --- SQS queues and the SQS event source mapping (src/models/sqs) ---
   | {
@@ -178,9 +227,15 @@ export type TraceEvent =
       messageId: string;
       /** SenderId, or the delivering source (e.g. an async destination). */
       by: string;
-      bytes: number;
+      /**
+       * The body's size, when code sent it; absent for a record Lambda or SNS delivered, whose
+       * size depends on stack traces, i.e. on file paths.
+       */
+      bytes?: number;
       delayS?: number;
       messageGroupId?: string;
+      /** Of the body and attributes, when code sent it (not for a record Lambda or SNS delivered). */
+      digest?: string;
     }
   | { atMs: number; kind: 'sqs.deduplicated'; queue: string; messageId: string; deduplicationId: string }
   | { atMs: number; kind: 'sqs.received'; queue: string; messageId: string; receiveCount: number }

@@ -187,6 +187,10 @@ export type { TimelineOptions } from './report/timeline.js';
 export { formatTime, formatTimeline } from './report/timeline.js';
 export type { ScenarioArbOptions, SqsScenarioArbOptions } from './scenario/arbitraries.js';
 export { scenarios } from './scenario/arbitraries.js';
+export { checkDeterminism } from './scenario/checkDeterminism.js';
+export type { TraceDivergence } from './scenario/DeterminismCheckError.js';
+export { DeterminismCheckError } from './scenario/DeterminismCheckError.js';
+export type { RunScenarioOptions } from './scenario/runScenario.js';
 export { runScenario, SCENARIO_MAX_EVENTS } from './scenario/runScenario.js';
 export type {
   Scenario,

@@ -1,5 +1,6 @@
 import type { Callback, ClientContext, CognitoIdentity, Context } from 'aws-lambda';
 import type { TimerHandle } from '../sim/Kernel.js';
+import { contentDigest } from '../sim/contentDigest.js';
 import { realGlobals } from '../sim/realGlobals.js';
 import type { InvocationFault } from '../faults/Fault.js';
 import type { FailureCause, ResetReason } from '../TraceEvent.js';
@@ -515,6 +516,7 @@ export class Environment implements ProcessOwner {
         requestId,
         env: this.id,
         bytes: outcome.bytes,
+        digest: contentDigest(outcome.payloadJson),
       });
     } else {
       kernel.record({
@@ -524,6 +526,7 @@ export class Environment implements ProcessOwner {
         env: this.id,
         errorType: outcome.error.errorType,
         cause: outcome.cause,
+        digest: contentDigest(String(outcome.error.errorMessage)),
       });
     }
     if (reset !== undefined) {

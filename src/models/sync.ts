@@ -4,6 +4,7 @@ import type { InvocationOutcome } from '../lambda/Environment.js';
 import type { ErrorBody } from '../lambda/errorBodies.js';
 import type { LambdaFunction } from '../lambda/LambdaFunction.js';
 import type { World } from '../lambda/World.js';
+import { contentDigest } from '../sim/contentDigest.js';
 import { seededUuid } from '../sim/Rng.js';
 import type { RequestVia, ThrottleReason } from '../TraceEvent.js';
 
@@ -152,6 +153,7 @@ export class SyncModel {
       fn: fn.name,
       via: record.via,
       bytes: encoded.ok ? encoded.bytes : 0,
+      ...(encoded.ok ? { digest: payloadDigest(encoded.json, options.clientContext, options.identity) } : {}),
     });
     if (!encoded.ok) {
       return Promise.resolve(
@@ -288,6 +290,17 @@ function toResponse(
 }
 
 type Encoded = { ok: true; json: string; bytes: number } | { ok: false; reason: string };
+
+/**
+ * The trace digest of an invocation's input: its payload JSON, plus the client context and
+ * identity when given (rare, so they are serialised only then).
+ */
+export function payloadDigest(json: string, clientContext?: unknown, identity?: unknown): string {
+  if (clientContext === undefined && identity === undefined) return contentDigest(json);
+  return contentDigest(
+    `${json}\n${JSON.stringify(clientContext ?? null)}\n${JSON.stringify(identity ?? null)}`,
+  );
+}
 
 /** The payload as Lambda receives it: JSON text. `undefined` sends `{}` (no Payload). */
 export function encodePayload(payload: unknown): Encoded {

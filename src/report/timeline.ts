@@ -172,7 +172,7 @@ function describeEvent(ev: TraceEvent, replayed: ReadonlySet<number>): [string, 
     case 'sqs.sent':
       return [
         ev.queue,
-        `msg ${short(ev.messageId)} from ${ev.by}, ${ev.bytes} B${ev.delayS ? `, delay ${ev.delayS} s` : ''}${ev.messageGroupId === undefined ? '' : `, group ${ev.messageGroupId}`}`,
+        `msg ${short(ev.messageId)} from ${ev.by}${ev.bytes === undefined ? '' : `, ${ev.bytes} B`}${ev.delayS ? `, delay ${ev.delayS} s` : ''}${ev.messageGroupId === undefined ? '' : `, group ${ev.messageGroupId}`}`,
       ];
     case 'sqs.deduplicated':
       return [

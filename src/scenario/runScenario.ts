@@ -1,5 +1,5 @@
 import { recordCoverage } from '../coverage/recordCoverage.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, checkBoolean, checkOptions } from '../errors.js';
 import type { HandlerFactory } from '../lambda/Environment.js';
 import { userFrame } from '../report/stackFrames.js';
 import type { Simulation, SimulationResult } from '../Simulation.js';
@@ -9,6 +9,8 @@ import {
   type ScenarioResult,
   type ScenarioSetup,
 } from './Scenario.js';
+import { CHECK_DETERMINISM_ENV, checkDeterminism, checkDeterminismFromEnv } from './checkDeterminism.js';
+import { DeterminismCheckError } from './DeterminismCheckError.js';
 import { validateScenario } from './validateScenario.js';
 import { asScenarioError, createScenarioSimulation, wireScenario } from './wireScenario.js';
 
@@ -17,6 +19,19 @@ import { asScenarioError, createScenarioSimulation, wireScenario } from './wireS
  * needs (a few thousand), low enough that a livelock ends as `eventBudget` in about a second.
  */
 export const SCENARIO_MAX_EVENTS = 1_000_000;
+
+/** Options of {@link runScenario}. */
+export interface RunScenarioOptions {
+  /**
+   * The determinism self-check: run the scenario twice (setup included) and throw a
+   * {@link DeterminismCheckError} at the first trace entry where the runs differ. Doubles the
+   * cost of a run. `rerunFaultFree()` inherits it.
+   * @defaultValue true when the environment has `LAMBDASIM_CHECK_DETERMINISM=1`, else false
+   */
+  readonly checkDeterminism?: boolean;
+}
+
+const KNOWN_OPTIONS = new Set(['checkDeterminism']);
 
 /**
  * Runs a scenario: a fresh simulation with the scenario's seed, fault plan and delivery
@@ -41,6 +56,10 @@ export const SCENARIO_MAX_EVENTS = 1_000_000;
  *
  * The result is the simulation's result (its `traceHash` and `messages` stay lazy) plus the
  * scenario, the simulation (to read services after the run) and `rerunFaultFree()`.
+ *
+ * With `{ checkDeterminism: true }` (or `LAMBDASIM_CHECK_DETERMINISM=1` in the environment) the
+ * scenario runs twice and a {@link DeterminismCheckError} names the first trace entry where the
+ * runs differ (see the README's "Determinism contract"); the result is the first run's.
  *
  * @example
  * ```ts
@@ -72,25 +91,44 @@ export const SCENARIO_MAX_EVENTS = 1_000_000;
  * service the setup does not define; after the run, for a handler factory that failed at Init in
  * every environment (`runScenario: setup returned a handler factory that threw at Init in every
  * execution environment (…), got "Error: missing TABLE_NAME (at test/orders.test.ts:12:11)"`,
- * the factory's error as its `cause`), and for an event SQS refused.
+ * the factory's error as its `cause`), and for an event SQS refused; for invalid options or an
+ * invalid `LAMBDASIM_CHECK_DETERMINISM` (neither 1 nor 0).
+ * @throws DeterminismCheckError with the determinism self-check on, when two runs differ.
  */
 export async function runScenario<E>(
   scenario: Scenario<E>,
   setup: ScenarioSetup<E>,
+  options: RunScenarioOptions = {},
 ): Promise<ScenarioResult<E>> {
   try {
-    return await run(scenario, setup);
+    const o = checkOptions(API, options, KNOWN_OPTIONS);
+    const check =
+      o.checkDeterminism === undefined
+        ? checkDeterminismFromEnv(API)
+        : checkBoolean(API, 'checkDeterminism', o.checkDeterminism);
+    const result = check
+      ? await checkDeterminism(
+          () => run(scenario, setup, options),
+          `${API} (seed ${scenario.seed}, model ${scenario.model}, checkDeterminism${o.checkDeterminism === undefined ? ` from ${CHECK_DETERMINISM_ENV}=1` : ''})`,
+        )
+      : await run(scenario, setup, options);
+    return recordCoverage(result); // coverage: no-op without a collector; once per check
   } catch (error) {
     // A ConfigError about the scenario or the setup starts its stack at the caller's line, not
     // inside lambdasim (errors of the user's own calls in setup keep theirs).
-    if (error instanceof ConfigError && error.api === API) Error.captureStackTrace(error, runScenario);
+    if ((error instanceof ConfigError && error.api === API) || error instanceof DeterminismCheckError)
+      Error.captureStackTrace(error, runScenario);
     throw error;
   }
 }
 
 const API = 'runScenario';
 
-async function run<E>(scenario: Scenario<E>, setup: ScenarioSetup<E>): Promise<ScenarioResult<E>> {
+async function run<E>(
+  scenario: Scenario<E>,
+  setup: ScenarioSetup<E>,
+  options: RunScenarioOptions,
+): Promise<ScenarioResult<E>> {
   const api = API;
   validateScenario<E>(scenario, api);
   if (typeof setup !== 'function')
@@ -125,7 +163,7 @@ async function run<E>(scenario: Scenario<E>, setup: ScenarioSetup<E>): Promise<S
       `was refused by SQS (${refused.error instanceof Error ? refused.error.message : String(refused.error)}); make the event arbitrary produce bodies SQS accepts`,
       scenario.events[refused.index]?.body,
     );
-  return recordCoverage(scenarioResult(result, scenario, sim, setup)); // coverage: no-op without a collector
+  return scenarioResult(result, scenario, sim, setup, options);
 }
 
 /** The scenario with no faults and every at-least-once delivery behaviour off. */
@@ -138,6 +176,7 @@ function scenarioResult<E>(
   scenario: Scenario<E>,
   sim: Simulation,
   setup: ScenarioSetup<E>,
+  options: RunScenarioOptions,
 ): ScenarioResult<E> {
   // Copy the descriptors, not the values: `traceHash` and `messages` are getters computed on
   // first read, and a spread would compute them now.
@@ -145,7 +184,7 @@ function scenarioResult<E>(
   return Object.defineProperties(out, {
     scenario: { value: scenario, enumerable: true },
     sim: { value: sim, enumerable: true },
-    rerunFaultFree: { value: () => runScenario(faultFree(scenario), setup), enumerable: true },
+    rerunFaultFree: { value: () => runScenario(faultFree(scenario), setup, options), enumerable: true },
   }) as ScenarioResult<E>;
 }
 

@@ -255,9 +255,11 @@ export class ExternalApi {
     if (typeof op !== 'string' || op === '')
       throw new ConfigError(`${this.name}.call`, 'op', 'must be a non-empty operation name', op);
     let sent: unknown;
+    let sentText: string | undefined;
     let sendError: Error | undefined;
     try {
-      sent = deepFreeze(copyJson(args));
+      sentText = jsonText(args);
+      sent = deepFreeze(parseJson(sentText));
     } catch (error) {
       sendError = new TypeError(
         `${this.name}.${op}: args must be JSON data (${(error as Error).message}); they are copied when the call is sent`,
@@ -268,17 +270,23 @@ export class ExternalApi {
       op,
       latencyMs: this.options.latencyMs,
       inFlightAtDeath: this.options.inFlightAtDeath,
+      requestText: sentText,
       apply: (site, answerInMs) => {
         if (sendError !== undefined) throw sendError;
-        if (this.options.idempotencyKey !== undefined) return this.applyKeyed(op, sent, site, answerInMs);
+        if (this.options.idempotencyKey !== undefined) {
+          const value = this.applyKeyed(op, sent, site, answerInMs);
+          return { value, text: jsonText(value) };
+        }
         const raw = runInScope(this.scope, () => this.options.respond(op, sent, site));
         if (isThenable(raw))
           throw new TypeError(
             `${this.name}.${op}: respond returned a promise; it must return the response synchronously (it runs at the instant the call lands)`,
           );
         let response: unknown;
+        let responseText: string | undefined;
         try {
-          response = copyJson(raw);
+          responseText = jsonText(raw);
+          response = parseJson(responseText);
         } catch (error) {
           throw new TypeError(
             `${this.name}.${op}: respond must return JSON data (${(error as Error).message})`,
@@ -298,7 +306,7 @@ export class ExternalApi {
             requestId: site.requestId,
           }),
         );
-        return response;
+        return { value: response, text: responseText };
       },
     });
   }
@@ -490,9 +498,13 @@ function apiOf(services: ReadonlyMap<string, NamedService>, service: unknown, ap
   return found;
 }
 
-function copyJson(value: unknown): unknown {
-  if (value === undefined) return undefined;
-  const text = JSON.stringify(value);
+/** The JSON text of a value (undefined for undefined and what JSON leaves out); throws when not JSON. */
+function jsonText(value: unknown): string | undefined {
+  return value === undefined ? undefined : JSON.stringify(value);
+}
+
+/** A copy of a value from its JSON text ({@link jsonText}). */
+function parseJson(text: string | undefined): unknown {
   return text === undefined ? undefined : JSON.parse(text);
 }
 
@@ -510,4 +522,9 @@ function isThenable(value: unknown): boolean {
     (typeof value === 'object' || typeof value === 'function') &&
     typeof (value as { then?: unknown }).then === 'function'
   );
+}
+
+/** A fresh copy of JSON data (undefined stays undefined). */
+function copyJson(value: unknown): unknown {
+  return parseJson(jsonText(value));
 }

@@ -1,6 +1,6 @@
 import { ConfigError, checkName, checkOptions, describe, nonNegativeInt } from '../errors.js';
 import type { World } from '../lambda/World.js';
-import { type CallSpec, callService, type InFlightFate } from './callService.js';
+import { type CallReply, type CallSpec, callService, type InFlightFate } from './callService.js';
 import { isUpdateAction, type UpdateAction } from './change.js';
 import { type Condition, conditionProblem, evaluateCondition } from './conditions.js';
 
@@ -94,7 +94,13 @@ export class ValidationException extends Error {
 }
 
 type StoredItem = Record<string, unknown>;
-type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: Error };
+/** A parsed argument; `text` is the JSON text it was copied through (for the trace digest). */
+type Parsed<T> =
+  | { readonly ok: true; readonly value: T; readonly text?: string | undefined }
+  | { readonly ok: false; readonly error: Error };
+
+/** The reply of a write that returns nothing. */
+const NOTHING: CallReply<undefined> = { value: undefined };
 
 const KNOWN_OPTIONS = new Set(['key', 'latencyMs', 'ttlAttribute', 'inFlightAtDeath']);
 const FATES: readonly InFlightFate[] = ['lands', 'lost', 'random'];
@@ -195,9 +201,11 @@ export class Table<TItem extends Record<string, unknown> = Record<string, unknow
    */
   get(key: TableKey): Promise<TItem | undefined> {
     const k = this.parseKey(key);
-    return this.call('get', () => {
+    return this.call('get', requestText(key), () => {
       const item = this.live(unwrap(k));
-      return item === undefined ? undefined : (copyJson(item) as TItem);
+      if (item === undefined) return NOTHING;
+      const text = JSON.stringify(item);
+      return { value: JSON.parse(text) as TItem, text };
     });
   }
 
@@ -212,11 +220,11 @@ export class Table<TItem extends Record<string, unknown> = Record<string, unknow
   put(item: TItem, options?: WriteOptions): Promise<void> {
     const parsed = this.parseItem(item);
     const condition = parseCondition(options);
-    return this.call('put', () => {
+    return this.call('put', requestText(undefined, parsed, condition), () => {
       const { key, item: stored } = unwrap(parsed);
       this.check(unwrap(condition), key);
       this.store(key, stored);
-      return undefined;
+      return NOTHING;
     });
   }
 
@@ -239,7 +247,7 @@ export class Table<TItem extends Record<string, unknown> = Record<string, unknow
     const k = this.parseKey(key);
     const parsedChanges = this.parseChanges(changes);
     const condition = parseCondition(options);
-    return this.call('update', () => {
+    return this.call('update', requestText(key, parsedChanges, condition), () => {
       const keyValue = unwrap(k);
       const { set, remove, actions } = unwrap(parsedChanges);
       const current = this.live(keyValue);
@@ -247,13 +255,14 @@ export class Table<TItem extends Record<string, unknown> = Record<string, unknow
       const next: StoredItem = { ...(current ?? { [this.options.key]: keyValue }), ...set };
       for (const attribute of remove) delete next[attribute];
       for (const [attribute, action] of actions) next[attribute] = applyAction(attribute, action, current);
-      const size = itemBytes(next);
+      const text = JSON.stringify(next);
+      const size = Buffer.byteLength(text, 'utf8');
       if (size > MAX_ITEM_BYTES)
         throw new ValidationException(
           `Item size to update has exceeded the maximum allowed size (${size} bytes)`,
         );
       this.store(keyValue, next);
-      return copyJson(next) as TItem;
+      return { value: JSON.parse(text) as TItem, text };
     });
   }
 
@@ -268,11 +277,11 @@ export class Table<TItem extends Record<string, unknown> = Record<string, unknow
   delete(key: TableKey, options?: WriteOptions): Promise<void> {
     const k = this.parseKey(key);
     const condition = parseCondition(options);
-    return this.call('delete', () => {
+    return this.call('delete', requestText(key, undefined, condition), () => {
       const keyValue = unwrap(k);
       this.check(unwrap(condition), keyValue);
       this.items.delete(keyValue);
-      return undefined;
+      return NOTHING;
     });
   }
 
@@ -325,12 +334,13 @@ export class Table<TItem extends Record<string, unknown> = Record<string, unknow
 
   // --- internals ----------------------------------------------------------------------------
 
-  private call<T>(op: string, apply: () => T): Promise<T> {
+  private call<T>(op: string, request: string, apply: () => CallReply<T>): Promise<T> {
     const spec: CallSpec<T> = {
       service: this.name,
       op,
       latencyMs: this.options.latencyMs,
       inFlightAtDeath: this.options.inFlightAtDeath,
+      requestText: request,
       apply,
     };
     return callService(this.world, spec);
@@ -383,10 +393,10 @@ export class Table<TItem extends Record<string, unknown> = Record<string, unknow
     const key = stored[keyName];
     const problem = keyProblem(keyName, key);
     if (problem !== undefined) return invalid(problem);
-    const size = itemBytes(stored);
+    const size = Buffer.byteLength(copied.text!, 'utf8');
     if (size > MAX_ITEM_BYTES)
       return invalid(`Item size has exceeded the maximum allowed size (${size} bytes > ${MAX_ITEM_BYTES})`);
-    return { ok: true, value: { key: key as TableKey, item: stored } };
+    return { ok: true, value: { key: key as TableKey, item: stored }, text: copied.text };
   }
 
   private parseChanges(
@@ -411,7 +421,10 @@ export class Table<TItem extends Record<string, unknown> = Record<string, unknow
     if (!copied.ok) return copied;
     if (copied.value === null || typeof copied.value !== 'object' || Array.isArray(copied.value))
       return invalid(`${INVALID}: changes must be a JSON object, got ${describe(copied.value)}`);
-    return { ok: true, value: { set: copied.value as StoredItem, remove, actions } };
+    // JSON leaves out the removed attributes and the atomic actions: they go into the digest's text after it.
+    let text = remove.length === 0 ? copied.text : `${copied.text}\n${JSON.stringify(remove)}`;
+    if (actions.length > 0) text = `${text}\n${JSON.stringify(actions)}`;
+    return { ok: true, value: { set: copied.value as StoredItem, remove, actions }, text };
   }
 }
 
@@ -452,7 +465,20 @@ function parseCondition(options: WriteOptions | undefined): Parsed<Condition | u
   if (!copied.ok) return copied;
   const problem = conditionProblem(copied.value);
   if (problem !== undefined) return invalid(`Invalid ConditionExpression: ${problem}`);
-  return { ok: true, value: copied.value as Condition };
+  return { ok: true, value: copied.value as Condition, text: copied.text };
+}
+
+/**
+ * The text of a table call's arguments for the `call.sent` digest: the key, then the item or
+ * changes and the condition as the call copied them (`!` for one that failed to parse: its error
+ * is digested when the call lands).
+ */
+function requestText(key: unknown, body?: Parsed<unknown>, condition?: Parsed<unknown>): string {
+  const keyText = typeof key === 'string' || typeof key === 'number' ? JSON.stringify(key) : typeof key;
+  if (body === undefined && condition === undefined) return keyText;
+  const bodyText = body === undefined ? '' : body.ok ? (body.text ?? '') : '!';
+  const conditionText = condition === undefined ? '' : condition.ok ? (condition.text ?? '') : '!';
+  return `${keyText}\n${bodyText}\n${conditionText}`;
 }
 
 function invalid(message: string): { ok: false; error: Error } {
@@ -467,7 +493,9 @@ function unwrap<T>(parsed: Parsed<T>): T {
 
 function tryCopy(value: unknown): Parsed<unknown> {
   try {
-    return { ok: true, value: copyJson(value) };
+    if (value === undefined) return { ok: true, value: undefined };
+    const text = JSON.stringify(value);
+    return { ok: true, value: text === undefined ? undefined : JSON.parse(text), text };
   } catch (error) {
     return invalid(`${INVALID}: the value is not JSON data (${(error as Error).message})`);
   }
@@ -475,8 +503,4 @@ function tryCopy(value: unknown): Parsed<unknown> {
 
 function copyJson(value: unknown): unknown {
   return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
-}
-
-function itemBytes(item: StoredItem): number {
-  return Buffer.byteLength(JSON.stringify(item), 'utf8');
 }

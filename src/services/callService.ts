@@ -1,6 +1,7 @@
 import { CallerScope } from '../callers/CallerScope.js';
 import { RuntimeProcess } from '../lambda/RuntimeProcess.js';
 import type { World } from '../lambda/World.js';
+import { contentDigest, thrownText } from '../sim/contentDigest.js';
 import { currentScope } from '../sim/VirtualScope.js';
 
 /** What happens to a call that is in flight (sent, not yet landed) when its caller dies. */
@@ -12,11 +13,23 @@ export interface CallSpec<T> {
   readonly latencyMs: number;
   readonly inFlightAtDeath: InFlightFate;
   /**
+   * The call's arguments as text (the JSON the service built anyway to copy them), digested into
+   * `call.sent`; undefined when the arguments are not data or are recorded elsewhere.
+   */
+  readonly requestText?: string | undefined;
+  /**
    * Applies the call's effect when the request reaches the service; may throw a service error.
    * `answerInMs` is how long the response then takes to reach the caller (the rest of the latency,
-   * added latency included), whether or not it ever arrives.
+   * added latency included), whether or not it ever arrives. Returns the response and, when the
+   * service returns data, its JSON text for `call.landed`.
    */
-  readonly apply: (site: CallSite, answerInMs: number) => T;
+  readonly apply: (site: CallSite, answerInMs: number) => CallReply<T>;
+}
+
+/** What a service's `apply` returns: the response, and its JSON text when it carries data. */
+export interface CallReply<T> {
+  readonly value: T;
+  readonly text?: string | undefined;
 }
 
 /** Who made a call: the environment and invocation, or a simulated caller. */
@@ -73,6 +86,7 @@ export function callService<T>(world: World, spec: CallSpec<T>): Promise<T> {
     op: spec.op,
     by,
     ...(site.requestId === undefined ? {} : { requestId: site.requestId }),
+    ...(spec.requestText === undefined ? {} : { digest: contentDigest(spec.requestText) }),
   });
   const deliver = isProcess ? scope.beginCall() : (fn: () => void) => scope.deliver(fn);
   // Fault plan: the faults aimed at this call (n-th call to this service).
@@ -118,17 +132,21 @@ export function callService<T>(world: World, spec: CallSpec<T>): Promise<T> {
       let ok = true;
       let value: T | undefined;
       let failure: unknown;
+      let replyText: string | undefined;
       if (injectedError !== undefined) {
         ok = false;
         failure = injectedError;
       } else {
         try {
-          value = spec.apply(site, latencyMs - landAfter);
+          const reply = spec.apply(site, latencyMs - landAfter);
+          value = reply.value;
+          replyText = reply.text;
         } catch (error) {
           ok = false;
           failure = error;
         }
       }
+      if (!ok) replyText = thrownText(failure);
       kernel.record({
         atMs: kernel.nowMs,
         kind: 'call.landed',
@@ -136,6 +154,7 @@ export function callService<T>(world: World, spec: CallSpec<T>): Promise<T> {
         service: spec.service,
         op: spec.op,
         ok,
+        ...(replyText === undefined ? {} : { digest: contentDigest(replyText) }),
       });
       if (isProcess && scope.alive) scope.owner.onCallLanded(scope);
       if (hang !== undefined) return; // landed, but the answer never comes back

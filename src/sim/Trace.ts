@@ -9,6 +9,8 @@ export interface TraceEntry {
 /**
  * The append-only record of a run. Its hash (SHA-256 over one canonical JSON line per entry) is
  * the determinism fingerprint: the same scenario and seed give the same hash in any process.
+ * Entries hold no contents, only their digests (`contentDigest`), so the hash stays cheap and is
+ * computed only when read.
  */
 export class Trace<E extends TraceEntry = TraceEntry> {
   private readonly items: E[] = [];

@@ -37,6 +37,9 @@ function integerFrom(name: string, text: string, min: number): number {
  *   (`endOnFailure`), so narrow the run to the failing test with `-t`;
  * - `FC_NUM_RUNS`: runs per property (an integer ≥ 1).
  *
+ * (`LAMBDASIM_CHECK_DETERMINISM=1`, the determinism self-check, needs no setup: `runScenario`
+ * reads it on every call.)
+ *
  * Call it from a vitest `setupFiles` module. Invalid values throw a `ConfigError`.
  *
  * @example

@@ -8,7 +8,7 @@ import { seededUuid } from '../../sim/Rng.js';
 import { realGlobals } from '../../sim/realGlobals.js';
 import type { DeliveryRole, DiscardCondition } from '../../TraceEvent.js';
 import type { DeliveredMessage, DeliveryResult, DeliveryTarget } from '../DeliveryTarget.js';
-import { encodePayload, type ServiceError } from '../sync.js';
+import { encodePayload, payloadDigest, type ServiceError } from '../sync.js';
 import {
   DEFAULT_ASYNC_CONFIG,
   type ResolvedAsyncConfig,
@@ -171,7 +171,9 @@ export class AsyncModel {
         body: { Type: 'User', message },
       });
     }
-    return this.invokeJson(fn, encoded.json, encoded.bytes, source, options.clientContext);
+    // The payload came from code: its digest goes into the trace (derived payloads have none).
+    const digest = payloadDigest(encoded.json, options.clientContext);
+    return this.invokeJson(fn, encoded.json, encoded.bytes, source, options.clientContext, digest);
   }
 
   /** {@link invoke} for a payload that is already JSON text (records, SNS and schedule events). */
@@ -181,6 +183,7 @@ export class AsyncModel {
     bytes: number,
     source: string,
     clientContext?: ClientContext,
+    digest?: string,
   ): AsyncInvokeResponse {
     const limit = this.options.payloadLimitBytes;
     if (bytes > limit) {
@@ -192,7 +195,7 @@ export class AsyncModel {
       });
     }
     const requestId = seededUuid(this.ids);
-    this.makeReady(this.accept(fn, requestId, json, source, false, clientContext));
+    this.makeReady(this.accept(fn, requestId, json, source, false, clientContext, digest));
     // R-ASYNC-10: an independent second delivery, same request id, its own retry budget (U).
     const p = this.options.duplicateProbability;
     let duplicate = p > 0 && this.faults.next() < p;
@@ -202,7 +205,7 @@ export class AsyncModel {
         injector.injected(fault);
         duplicate = true;
       }
-    if (duplicate) this.makeReady(this.accept(fn, requestId, json, source, true, clientContext));
+    if (duplicate) this.makeReady(this.accept(fn, requestId, json, source, true, clientContext, digest));
     return { kind: 'accepted', statusCode: 202, requestId };
   }
 
@@ -213,6 +216,7 @@ export class AsyncModel {
     source: string,
     duplicate: boolean,
     clientContext: ClientContext | undefined,
+    digest: string | undefined,
   ): QueuedEvent {
     const kernel = this.world.kernel;
     const record: MutableRecord = {
@@ -231,7 +235,15 @@ export class AsyncModel {
     };
     this.events.push(record);
     // No byte count in the trace: a record's size depends on stack traces, i.e. on file paths.
-    kernel.record({ atMs: kernel.nowMs, kind: 'async.accepted', requestId, fn: fn.name, source, duplicate });
+    kernel.record({
+      atMs: kernel.nowMs,
+      kind: 'async.accepted',
+      requestId,
+      fn: fn.name,
+      source,
+      duplicate,
+      ...(digest === undefined ? {} : { digest }),
+    });
     const ev: QueuedEvent = {
       record,
       fn,

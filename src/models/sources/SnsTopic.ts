@@ -4,6 +4,7 @@ import { ACCOUNT_ID, REGION } from '../../lambda/FunctionConfig.js';
 import { LambdaFunction } from '../../lambda/LambdaFunction.js';
 import { checkOwned } from '../../lambda/ownership.js';
 import type { World } from '../../lambda/World.js';
+import { contentDigest } from '../../sim/contentDigest.js';
 import type { AsyncModel } from '../async/AsyncModel.js';
 import type { DeliveredMessage, DeliveryResult, DeliveryTarget } from '../DeliveryTarget.js';
 import { snsEvent } from './snsEvent.js';
@@ -141,6 +142,8 @@ export class SnsTopic implements DeliveryTarget {
       topic: this.name,
       messageId,
       subscribers: this.subscribers.length,
+      // A record Lambda delivered derives from digested contents (and holds stack traces).
+      ...(source === 'publish' ? { digest: publishedDigest(text, options) } : {}),
     });
     this.subscribers.forEach((s, i) => {
       const subscriptionArn = `${this.arn}:${String(i + 1).padStart(8, '0')}-0000-4000-8000-000000000000`;
@@ -202,4 +205,12 @@ export class SnsTopic implements DeliveryTarget {
     });
     return { ok: true, messageId };
   }
+}
+
+/** The trace digest of a message code published: its text, subject and attributes. */
+function publishedDigest(text: string, options: SnsPublishOptions): string {
+  if (options.subject === undefined && options.messageAttributes === undefined) return contentDigest(text);
+  return contentDigest(
+    `${text}\n${JSON.stringify([options.subject ?? null, options.messageAttributes ?? null])}`,
+  );
 }

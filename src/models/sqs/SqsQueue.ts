@@ -5,6 +5,7 @@ import { checkOwned } from '../../lambda/ownership.js';
 import { RuntimeProcess } from '../../lambda/RuntimeProcess.js';
 import type { World } from '../../lambda/World.js';
 import { POISON_BODY, REORDER_MAX_HOLD_MS } from '../../faults/Fault.js';
+import { contentDigest } from '../../sim/contentDigest.js';
 import type { TimerHandle } from '../../sim/Kernel.js';
 import { type Rng, seededUuid } from '../../sim/Rng.js';
 import { currentScope } from '../../sim/VirtualScope.js';
@@ -151,6 +152,9 @@ export interface QueueAccounting {
 }
 
 /** @internal A message as the queue stores it. */
+/** The attributes fragment of a message record without attributes. */
+const NO_ATTRIBUTES_JSON = '"messageAttributes":{}';
+
 export class StoredMessage implements MessageRecord {
   status: MessageStatus = 'visible';
   receiveCount = 0;
@@ -732,7 +736,8 @@ export class SqsQueue implements DeliveryTarget {
         op,
         latencyMs: this.options.latencyMs,
         inFlightAtDeath: 'lands',
-        apply: (site) => apply(`${FUNCTION_ROLE_ID}:${site.fn ?? site.by}`),
+        // The request's contents are digested where they take effect (`sqs.sent`).
+        apply: (site) => ({ value: apply(`${FUNCTION_ROLE_ID}:${site.fn ?? site.by}`) }),
       });
     }
     try {
@@ -881,16 +886,33 @@ export class SqsQueue implements DeliveryTarget {
     if (p.dedupId !== undefined)
       this.dedup.set(p.dedupId, { messageId: m.messageId, atMs: now, seq: m.sequenceNumber });
     this.sentCount++;
-    kernel.record({
-      atMs: now,
-      kind: 'sqs.sent',
-      queue: this.name,
-      messageId: m.messageId,
-      by: source ?? senderId,
-      bytes: Buffer.byteLength(body, 'utf8'),
-      ...(p.delayS > 0 ? { delayS: p.delayS } : {}),
-      ...(p.groupId === undefined ? {} : { messageGroupId: p.groupId }),
-    });
+    const delay = p.delayS > 0 ? { delayS: p.delayS } : {};
+    const group = p.groupId === undefined ? {} : { messageGroupId: p.groupId };
+    // Sent by code: its size and digest. Delivered by Lambda or SNS: neither, as the record holds
+    // stack traces (file paths) and derives from contents digested where they entered.
+    kernel.record(
+      source === undefined
+        ? {
+            atMs: now,
+            kind: 'sqs.sent',
+            queue: this.name,
+            messageId: m.messageId,
+            by: senderId,
+            bytes: Buffer.byteLength(body, 'utf8'),
+            ...delay,
+            ...group,
+            digest: messageDigest(m),
+          }
+        : {
+            atMs: now,
+            kind: 'sqs.sent',
+            queue: this.name,
+            messageId: m.messageId,
+            by: source,
+            ...delay,
+            ...group,
+          },
+    );
     this.enqueue(m, p.delayS * 1000, holdBack);
     return {
       messageId: m.messageId,
@@ -929,7 +951,7 @@ export class SqsQueue implements DeliveryTarget {
     const hasAttributes = Object.keys(attributes).length > 0;
     const attributesJson = hasAttributes
       ? `"messageAttributes":${messageAttributesJson(attributes)},"md5OfMessageAttributes":"${md5OfAttributes(attributes)}"`
-      : '"messageAttributes":{}';
+      : NO_ATTRIBUTES_JSON;
     const sequenceNumber = this.fifo ? `1${String(++this.seq).padStart(19, '0')}` : undefined;
     const recordBytes =
       Buffer.byteLength(bodyJson, 'utf8') +
@@ -1125,6 +1147,16 @@ function snapshot(m: StoredMessage): MessageRecord {
 }
 
 /** Content-based deduplication id: the SHA-256 of the body. */
+/**
+ * The trace digest of a message sent by code: the MD5 of its body that SQS computes anyway
+ * (first 16 hex digits), with its attributes when it has any.
+ */
+function messageDigest(m: StoredMessage): string {
+  return m.attributesJson === NO_ATTRIBUTES_JSON
+    ? m.md5OfBody.slice(0, 16)
+    : contentDigest(`${m.md5OfBody}${m.attributesJson}`);
+}
+
 function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }

@@ -147,7 +147,7 @@ describe('formatViolation', () => {
 
   it('names the first 10 requests of a duplicate effect and counts the rest', () => {
     const effects = Array.from({ length: 25 }, (_, i) => ({ requestId: `r-${i % 20}`, by: 'Charge#1' }));
-    const text = formatViolation({ ...SAMPLES[0]!, count: 25, effects } as ViolationData);
+    const text = formatViolation({ ...SAMPLES[0]!, count: 25, effects } as unknown as ViolationData);
     expect(text).toContain('ran 25 times for key o-1 (expected exactly once) in requests r-0, r-1, r-2, ');
     expect(text).toContain(', r-9, … (20 in all). A retry or redelivery');
   });
