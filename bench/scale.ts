@@ -82,6 +82,7 @@ function bareRun(events: number): number {
   return now() - t0;
 }
 
+const loadStart = os.loadavg()[0]!;
 const BARE_EVENTS = 1_000_000;
 bareRun(BARE_EVENTS); // warm-up
 const bareNsPerEvent = (median([0, 1, 2].map(() => bareRun(BARE_EVENTS))) * 1e6) / BARE_EVENTS;
@@ -201,6 +202,9 @@ out.push(
 
 interface Baseline {
   readonly createdAt: string;
+  readonly machine: { readonly node: string; readonly cpu: string; readonly cores: number };
+  /** 1-minute load average at the start and end of the run that made it (noise indicator). */
+  readonly loadAverage: readonly [number, number];
   readonly messages: number;
   readonly bareNsPerEvent: number;
   readonly ratios: Record<string, number>;
@@ -209,7 +213,9 @@ interface Baseline {
 const round4 = (x: number): number => Number(x.toPrecision(4));
 if (!ACCESSOR_ONLY && MESSAGES === DEFAULT_MESSAGES && fs.existsSync(BASELINE_FILE)) {
   const b = JSON.parse(fs.readFileSync(BASELINE_FILE, 'utf8')) as Baseline;
-  out.push(`baseline ${b.createdAt} (ratios to the anchor; lower is cheaper):`);
+  out.push(
+    `baseline ${b.createdAt}, load ${b.loadAverage.join(' -> ')} (ratios to the anchor, bytes per message; lower is cheaper):`,
+  );
   for (const [key, n] of Object.entries({ ...ratios, ...memory })) {
     const old = b.ratios[key] ?? b.memory[key];
     if (old === undefined) continue;
@@ -224,6 +230,8 @@ process.stdout.write(`${out.join('\n')}\n`);
 
 const record: Baseline = {
   createdAt: new Date().toISOString(),
+  machine: { node: process.version, cpu: os.cpus()[0]?.model.trim() ?? '?', cores: os.cpus().length },
+  loadAverage: [round4(loadStart), round4(os.loadavg()[0]!)],
   messages: MESSAGES,
   bareNsPerEvent: round4(bareNsPerEvent),
   ratios: Object.fromEntries(Object.entries(ratios).map(([k, v]) => [k, round4(v)])),

@@ -5,6 +5,7 @@ import {
   checks,
   formatViolation,
   formatViolations,
+  type Effect,
   type Violation,
   type ViolationData,
 } from '../../../src/index.js';
@@ -146,8 +147,10 @@ describe('formatViolation', () => {
   });
 
   it('names the first 10 requests of a duplicate effect and counts the rest', () => {
+    // Only the fields the message reads: whose request each effect came from.
     const effects = Array.from({ length: 25 }, (_, i) => ({ requestId: `r-${i % 20}`, by: 'Charge#1' }));
-    const text = formatViolation({ ...SAMPLES[0]!, count: 25, effects } as unknown as ViolationData);
+    const duplicate = SAMPLES[0] as Extract<ViolationData, { check: 'exactlyOnce' }>;
+    const text = formatViolation({ ...duplicate, count: 25, effects: effects as unknown as Effect[] });
     expect(text).toContain('ran 25 times for key o-1 (expected exactly once) in requests r-0, r-1, r-2, ');
     expect(text).toContain(', r-9, … (20 in all). A retry or redelivery');
   });
