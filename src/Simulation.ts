@@ -494,6 +494,7 @@ export class Simulation {
       stop();
     }
     const kernel = this.world.kernel;
+    this.lambda.checkSlots(end.kind === 'quiescent'); // lambdasim's own run-end invariants
     const sqs = this.sqsModel;
     sqs.settle();
     let messages: readonly MessageRecord[] | undefined;

@@ -355,7 +355,7 @@ export class AsyncModel {
       attempt: record.attempts,
       ...(ev.clientContext === undefined ? {} : { clientContext: ev.clientContext }),
     };
-    fn.execute(acquired.env, req, (outcome) => this.attemptEnded(ev, outcome, startedAtMs));
+    acquired.slot.execute(req, (outcome) => this.attemptEnded(ev, outcome, startedAtMs));
   }
 
   private attemptEnded(ev: QueuedEvent, outcome: InvocationOutcome, startedAtMs: number): void {

@@ -3,6 +3,7 @@ import type { InvocationOutcome } from '../../lambda/Environment.js';
 import type { LambdaFunction } from '../../lambda/LambdaFunction.js';
 import type { World } from '../../lambda/World.js';
 import type { TimerHandle } from '../../sim/Kernel.js';
+import { invariant } from '../../sim/invariant.js';
 import { type Rng, seededUuid } from '../../sim/Rng.js';
 import { interpretBatchResponse } from './batchResponse.js';
 import { checkFilterPattern, type FilterPattern, matchesPattern } from './filterPattern.js';
@@ -264,6 +265,19 @@ export class SqsEventSourceMapping {
 
   private invoke(batch: Batch): void {
     const kernel = this.world.kernel;
+    // Between its receive and this try (a batching window, a throttle's backoff) every message of
+    // the batch may have gone: deleted through a duplicate copy another poller received, or
+    // received again. Then there is nothing to run, so no concurrency slot is taken (issue 10).
+    if (!hasLiveMessage(batch)) {
+      kernel.record({
+        atMs: kernel.nowMs,
+        kind: 'batch.emptied',
+        mapping: this.name,
+        messageIds: batchMessageIds(batch),
+      });
+      this.finish();
+      return;
+    }
     const acquired = this.fn.acquire();
     if (acquired.kind === 'throttled') {
       // R-SQS-12: retry the same batch (no new receive) with backoff until the visibility timeout ends.
@@ -295,10 +309,7 @@ export class SqsEventSourceMapping {
         ids.add(m.messageId);
         messageIds.push(m.messageId);
       }
-    if (records.length === 0) {
-      this.finish();
-      return;
-    }
+    invariant(records.length > 0, () => `${this.name}: a batch with a live message has no record`);
     const requestId = seededUuid(this.requestIds);
     this.invocations++;
     kernel.record({
@@ -310,7 +321,7 @@ export class SqsEventSourceMapping {
       messageIds,
     });
     const payloadJson = `{"Records":[${records.join(',')}]}`;
-    this.fn.execute(acquired.env, { requestId, payloadJson, attempt: 1 }, (outcome) =>
+    acquired.slot.execute({ requestId, payloadJson, attempt: 1 }, (outcome) =>
       this.completed(batch, requestId, ids, outcome),
     );
   }
@@ -406,6 +417,21 @@ export class SqsEventSourceMapping {
     });
     this.target = to;
   }
+}
+
+/** Some message of the batch is still its to hand over. */
+function hasLiveMessage(batch: Batch): boolean {
+  for (const lease of batch.leases)
+    for (let i = 0; i < lease.messages.length; i++) if (isLive(lease.messages[i]!, lease, i)) return true;
+  return false;
+}
+
+/** The ids of the messages a batch received (those its filters dropped left out). */
+function batchMessageIds(batch: Batch): string[] {
+  const ids: string[] = [];
+  for (const lease of batch.leases)
+    for (const m of lease.messages) if (m.status !== 'filtered') ids.push(m.messageId);
+  return ids;
 }
 
 /** The message of lease slot `i` is still this lease's to hand over (not deleted, not re-received). */
