@@ -337,7 +337,7 @@ export class Simulation {
 
   /** Runs workload code at a virtual instant (in the workload's virtual scope). */
   at(atMs: number, action: () => void): void {
-    nonNegativeInt('sim.at', 'atMs', atMs);
+    this.notBeforeNow('sim.at', nonNegativeInt('sim.at', 'atMs', atMs));
     this.world.kernel.at(atMs, () => this.workloadScope.deliver(action));
   }
 
@@ -351,7 +351,7 @@ export class Simulation {
       throw new ConfigError('sim.spawn', 'name', 'must be a non-empty string', name);
     if (this.callerScopes.has(name))
       throw new ConfigError('sim.spawn', 'name', 'is already used by another caller', name);
-    const atMs = nonNegativeInt('sim.spawn', 'atMs', options.atMs ?? 0);
+    const atMs = this.notBeforeNow('sim.spawn', nonNegativeInt('sim.spawn', 'atMs', options.atMs ?? 0));
     const scope = new CallerScope(this.world, name);
     this.callerScopes.set(name, scope);
     const kernel = this.world.kernel;
@@ -527,6 +527,14 @@ export class Simulation {
         service.name,
       );
     this.services.set(service.name, service);
+  }
+
+  /** Workload code may schedule while the run goes on, but not into the past. */
+  private notBeforeNow(api: string, atMs: number): number {
+    const nowMs = this.world.kernel.nowMs;
+    if (atMs < nowMs)
+      throw new ConfigError(api, 'atMs', `must not be before the current virtual time (${nowMs} ms)`, atMs);
+    return atMs;
   }
 
   private assertOwn(fn: LambdaFunction, api: string): void {

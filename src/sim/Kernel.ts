@@ -1,4 +1,5 @@
 import { EventQueue, type ScheduledEvent } from './EventQueue.js';
+import { invariant } from './invariant.js';
 import { type Rng, RngStreams } from './Rng.js';
 import { realGlobals } from './realGlobals.js';
 import { Trace, type TraceEntry } from './Trace.js';
@@ -64,15 +65,23 @@ export class Kernel<E extends TraceEntry = TraceEntry> {
     return this.running;
   }
 
-  /** Schedules `fire` at virtual instant `atMs` (never in the past). */
+  /**
+   * Schedules `fire` at virtual instant `atMs`: whole milliseconds, never in the past. Callers
+   * check and round what users give where it enters (`sim.at`, virtual `setTimeout`); a time that
+   * breaks this rule here is a lambdasim bug.
+   */
   at(atMs: number, fire: () => void): TimerHandle {
-    if (!(atMs >= this.now)) throw new RangeError(`Kernel.at: ${atMs} is before now (${this.now})`);
-    return this.queue.push(Math.ceil(atMs), fire);
+    invariant(
+      Number.isSafeInteger(atMs) && atMs >= this.now,
+      () =>
+        `Kernel.at: an event must be scheduled at a whole millisecond not before now (${this.now}), got ${atMs}`,
+    );
+    return this.queue.push(atMs, fire);
   }
 
-  /** Schedules `fire` after `delayMs` of virtual time (0 = later at this same instant). */
+  /** Schedules `fire` after `delayMs` (whole ms, >= 0) of virtual time (0 = later at this same instant). */
   after(delayMs: number, fire: () => void): TimerHandle {
-    return this.at(this.now + Math.max(0, delayMs), fire);
+    return this.at(this.now + delayMs, fire);
   }
 
   cancel(handle: TimerHandle): boolean {
