@@ -494,8 +494,12 @@ export class Simulation {
       stop();
     }
     const kernel = this.world.kernel;
-    this.lambda.checkSlots(end.kind === 'quiescent'); // lambdasim's own run-end invariants
+    // lambdasim's own run-end invariants (counters, no scan of the trace): a failure is our bug.
+    const quiescent = end.kind === 'quiescent';
+    this.lambda.checkSlots(quiescent);
+    this.async.checkStates(quiescent);
     const sqs = this.sqsModel;
+    sqs.checkRunEnd(quiescent);
     sqs.settle();
     let messages: readonly MessageRecord[] | undefined;
     return {

@@ -380,7 +380,20 @@ export class SqsEventSourceMapping {
 
   private finish(): void {
     this.active--;
+    invariant(this.active >= 0, () => `${this.name}: a batch finished with no batch active`);
     this.schedulePump();
+  }
+
+  /**
+   * @internal Run-end invariant: a quiescent run has no batch active (each holds a timer or a
+   * running invocation).
+   */
+  checkRunEnd(quiescent: boolean): void {
+    invariant(
+      !quiescent || (this.active === 0 && this.gathering === undefined),
+      () =>
+        `run end: the run is quiescent but mapping ${this.name} has ${this.active} batch(es) active${this.gathering === undefined ? '' : ', one gathering'}`,
+    );
   }
 
   /** R-SQS-11 (U): +5 per virtual second without failures or throttles, while messages remain. */

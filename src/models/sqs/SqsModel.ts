@@ -62,6 +62,12 @@ export class SqsModel {
     return mapping;
   }
 
+  /** @internal lambdasim's run-end invariants of every queue and mapping (see their `checkRunEnd`). */
+  checkRunEnd(quiescent: boolean): void {
+    for (const q of this.queues.values()) q.checkRunEnd(quiescent);
+    for (const m of this.mappings) m.checkRunEnd(quiescent);
+  }
+
   /** At the end of a run: messages past retention count as expired (R-SQS-8). */
   settle(): void {
     for (const q of this.queues.values()) q.settle();
