@@ -1,5 +1,5 @@
 import { EventQueue, type ScheduledEvent } from './EventQueue.js';
-import { invariant } from './invariant.js';
+import { invariant, takeInvariantFailure } from './invariant.js';
 import { type Rng, RngStreams } from './Rng.js';
 import { realGlobals } from './realGlobals.js';
 import { Trace, type TraceEntry } from './Trace.js';
@@ -131,6 +131,7 @@ export class Kernel<E extends TraceEntry = TraceEntry> {
     const untilMs = limits.untilMs ?? Number.POSITIVE_INFINITY;
     const maxEvents = limits.maxEvents ?? 10_000_000;
     this.running = true;
+    takeInvariantFailure(); // one thrown before this run (and reported then) is not this run's
     try {
       this.dirty = true; // let work started before run() reach its first await point
       for (;;) {
@@ -139,8 +140,10 @@ export class Kernel<E extends TraceEntry = TraceEntry> {
           this.dirty = false;
           await drainMicrotasks();
           for (const hook of this.quietHooks) hook();
+          throwSwallowedInvariantFailure();
           continue;
         }
+        throwSwallowedInvariantFailure();
         if (next === undefined) return { kind: 'quiescent', atMs: this.now, events: this.dispatched };
         if (next.atMs > untilMs) {
           this.now = Math.max(this.now, untilMs);
@@ -154,6 +157,7 @@ export class Kernel<E extends TraceEntry = TraceEntry> {
       }
     } finally {
       this.running = false;
+      takeInvariantFailure(); // thrown out of this run already, or never to be reported by another
     }
   }
 
@@ -163,6 +167,15 @@ export class Kernel<E extends TraceEntry = TraceEntry> {
     this.dispatched++;
     fire();
   }
+}
+
+/**
+ * An invariant failed at this instant but its throw was caught on the way (turned into a
+ * rejected promise, a failed call or a function error): stop the run with it.
+ */
+function throwSwallowedInvariantFailure(): void {
+  const failure = takeInvariantFailure();
+  if (failure !== undefined) throw failure;
 }
 
 /** One real macrotask hop: every microtask queued before it (and by those) runs first. */

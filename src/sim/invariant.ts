@@ -10,6 +10,15 @@
 const PREFIX = 'lambdasim bug (please report): ';
 
 /**
+ * The latest InvariantError no run has reported yet. An invariant can fail where lambdasim's own
+ * code or a handler turns the throw into a value (a rejected promise, a failed call, a function
+ * error); the kernel takes it from here after each drain and stops the run with it, so a failed
+ * invariant is never absorbed. One per process: if two simulations run side by side, whichever
+ * checks first reports it (either way it is a lambdasim bug).
+ */
+let unreported: InvariantError | undefined;
+
+/**
  * Thrown when one of lambdasim's own invariants does not hold: a bug in lambdasim, not in the
  * code under test. The message starts with `lambdasim bug (please report): ` and carries the
  * state that broke the rule; a report with the seed (and scenario) replays it.
@@ -25,6 +34,16 @@ export class InvariantError extends Error {
 }
 
 /**
+ * @internal The InvariantError thrown since the last call, if any (see `unreported`); taking it
+ * clears it. For the kernel's run loop.
+ */
+export function takeInvariantFailure(): InvariantError | undefined {
+  const failure = unreported;
+  unreported = undefined;
+  return failure;
+}
+
+/**
  * Asserts one of lambdasim's own invariants. The message names the rule and the state; pass a
  * function when building it costs something (it is only called on failure), a string literal
  * otherwise.
@@ -36,7 +55,7 @@ export class InvariantError extends Error {
  * @throws InvariantError when `condition` is false.
  */
 export function invariant(condition: boolean, message: string | (() => string)): asserts condition {
-  if (!condition) throw new InvariantError(typeof message === 'string' ? message : message());
+  if (!condition) fail(typeof message === 'string' ? message : message());
 }
 
 /**
@@ -54,7 +73,14 @@ export function invariant(condition: boolean, message: string | (() => string)):
  * ```
  */
 export function unreachable(value: never, what = 'value'): never {
-  throw new InvariantError(`unreachable: unexpected ${what} ${show(value)}`);
+  return fail(`unreachable: unexpected ${what} ${show(value)}`);
+}
+
+/** Throws the InvariantError, and keeps it for the kernel in case the throw is caught on the way. */
+function fail(detail: string): never {
+  const error = new InvariantError(detail);
+  unreported = error;
+  throw error;
 }
 
 function show(value: unknown): string {

@@ -36,34 +36,53 @@ describe('ConcurrencySlot', () => {
     expect(fn.inFlight).toBe(0);
   });
 
-  it('is used once: a second execute or release is a lambdasim bug', async () => {
+  it('is used once: a second execute or release is a lambdasim bug', () => {
     const sim = createSimulation({ seed: 1 });
     const fn = sim.fn('Slots', () => async () => 'ok');
     const errors: unknown[] = [];
-    sim.at(0, () => {
-      const released = slotOf(fn);
-      released.release();
-      for (const misuse of [() => released.release(), () => released.execute(REQ, () => {})])
-        try {
-          misuse();
-        } catch (error) {
-          errors.push(error);
-        }
-      const running = slotOf(fn);
-      running.execute(REQ, () => {});
+    const released = slotOf(fn);
+    released.release();
+    for (const misuse of [() => released.release(), () => released.execute(REQ, () => {})])
       try {
-        running.release();
+        misuse();
       } catch (error) {
         errors.push(error);
       }
-    });
-    await sim.run();
+    const running = slotOf(fn);
+    running.execute(REQ, () => {});
+    try {
+      running.release();
+    } catch (error) {
+      errors.push(error);
+    }
     expect(errors).toHaveLength(3);
     for (const error of errors) expect(error).toBeInstanceOf(InvariantError);
     expect(String((errors[0] as Error).message)).toBe(
       'lambdasim bug (please report): ConcurrencySlot.release: the slot of Slots#1 (Slots) must be held, it is released',
     );
     expect((errors[2] as Error).message).toMatch(/ConcurrencySlot\.release: .* must be held, it is running$/);
+  });
+
+  it('an invariant that fails where the throw is caught still stops the run (the kernel reports it)', async () => {
+    const sim = createSimulation({ seed: 1 });
+    const fn = sim.fn('Slots', () => async () => 'ok');
+    let caught: unknown;
+    sim.at(10, () => {
+      const slot = slotOf(fn);
+      slot.release();
+      try {
+        slot.release(); // caught here, as a handler or a promise chain could catch it
+      } catch (error) {
+        caught = error;
+      }
+    });
+    sim.at(20, () => expect.unreachable('the run goes on after a failed invariant'));
+    const failure = await sim.run().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(caught).toBeInstanceOf(InvariantError);
+    expect(failure).toBe(caught);
   });
 
   it('a slot neither executed nor released fails the run-end invariant of every run', async () => {
