@@ -55,7 +55,7 @@ export function takeInvariantFailure(): InvariantError | undefined {
  * @throws InvariantError when `condition` is false.
  */
 export function invariant(condition: boolean, message: string | (() => string)): asserts condition {
-  if (!condition) fail(typeof message === 'string' ? message : message());
+  if (!condition) invariantFailed(typeof message === 'string' ? message : message());
 }
 
 /**
@@ -73,11 +73,14 @@ export function invariant(condition: boolean, message: string | (() => string)):
  * ```
  */
 export function unreachable(value: never, what = 'value'): never {
-  return fail(`unreachable: unexpected ${what} ${show(value)}`);
+  return invariantFailed(`unreachable: unexpected ${what} ${show(value)}`);
 }
 
-/** Throws the InvariantError, and keeps it for the kernel in case the throw is caught on the way. */
-function fail(detail: string): never {
+/**
+ * Throws an {@link InvariantError} for a state only a lambdasim bug can reach (`invariant(false, …)`
+ * for a place that must return `never`); keeps it for the kernel in case the throw is caught.
+ */
+export function invariantFailed(detail: string): never {
   const error = new InvariantError(detail);
   unreported = error;
   throw error;

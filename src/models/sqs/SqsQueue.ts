@@ -1154,9 +1154,13 @@ export class SqsQueue implements DeliveryTarget {
 
   private removeFromGroup(m: StoredMessage): void {
     const group = this.groups.get(m.messageGroupId!);
-    if (group === undefined) return;
-    const i = group.indexOf(m);
-    if (i >= 0) group.splice(i, 1);
+    const i = group === undefined ? -1 : group.indexOf(m);
+    invariant(
+      group !== undefined && i >= 0,
+      () =>
+        `queue ${this.name}: message ${m.messageId} (${m.status}) is not in its group ${m.messageGroupId}`,
+    );
+    group.splice(i, 1);
     if (group.length === 0) this.groups.delete(m.messageGroupId!);
   }
 
