@@ -718,6 +718,11 @@ export class SqsQueue implements DeliveryTarget {
     });
   }
 
+  /** @internal Messages moved in by other queues' redrive, and moved out to this queue's DLQ. */
+  get redriveCounts(): { readonly redrivenIn: number; readonly deadLettered: number } {
+    return { redrivenIn: this.redrivenIn, deadLettered: this.counts.deadLettered };
+  }
+
   /**
    * @internal Run-end invariant, before {@link SqsQueue.settle}: a quiescent run has no message
    * in flight or delayed (each holds a visibility or delay timer).
