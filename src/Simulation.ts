@@ -389,7 +389,7 @@ export class Simulation {
 
   /** Runs workload code at a virtual instant (in the workload's virtual scope). */
   at(atMs: number, action: () => void): void {
-    nonNegativeInt('sim.at', 'atMs', atMs);
+    this.notBeforeNow('sim.at', nonNegativeInt('sim.at', 'atMs', atMs));
     this.world.kernel.at(atMs, () => this.workloadScope.deliver(action));
   }
 
@@ -404,7 +404,7 @@ export class Simulation {
     if (this.callerScopes.has(name))
       throw new ConfigError('sim.spawn', 'name', 'is already used by another caller', name);
     checkOptions('sim.spawn', options, SPAWN_KNOWN);
-    const atMs = nonNegativeInt('sim.spawn', 'atMs', options.atMs ?? 0);
+    const atMs = this.notBeforeNow('sim.spawn', nonNegativeInt('sim.spawn', 'atMs', options.atMs ?? 0));
     const scope = new CallerScope(this.world, name);
     this.callerScopes.set(name, scope);
     const kernel = this.world.kernel;
@@ -551,7 +551,12 @@ export class Simulation {
       restoreReplacedGlobals(this.world, 'simulated code', 'when the run ended');
     }
     const kernel = this.world.kernel;
+    // lambdasim's own run-end invariants (counters, no scan of the trace): a failure is our bug.
+    const quiescent = end.kind === 'quiescent';
+    this.lambda.checkSlots(quiescent);
+    this.async.checkStates(quiescent);
     const sqs = this.sqsModel;
+    sqs.checkRunEnd(quiescent);
     sqs.settle();
     let messages: readonly MessageRecord[] | undefined;
     return {
@@ -591,6 +596,14 @@ export class Simulation {
         service.name,
       );
     this.services.set(service.name, service);
+  }
+
+  /** Workload code may schedule while the run goes on, but not into the past. */
+  private notBeforeNow(api: string, atMs: number): number {
+    const nowMs = this.world.kernel.nowMs;
+    if (atMs < nowMs)
+      throw new ConfigError(api, 'atMs', `must not be before the current virtual time (${nowMs} ms)`, atMs);
+    return atMs;
   }
 
   private assertOwn(fn: LambdaFunction, use: ResourceField): void {

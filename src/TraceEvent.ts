@@ -286,6 +286,13 @@ export type TraceEvent =
     }
   | {
       atMs: number;
+      kind: 'batch.emptied';
+      mapping: string;
+      /** The batch's messages, none still its to hand over (deleted, or received again by another poller). */
+      messageIds: string[];
+    }
+  | {
+      atMs: number;
       kind: 'mapping.scaled';
       mapping: string;
       from: number;

@@ -1,9 +1,11 @@
 import type { Callback, ClientContext, CognitoIdentity, Context } from 'aws-lambda';
 import type { TimerHandle } from '../sim/Kernel.js';
 import { contentDigest } from '../sim/contentDigest.js';
+import { invariant } from '../sim/invariant.js';
 import { realGlobals } from '../sim/realGlobals.js';
 import type { InvocationFault } from '../faults/Fault.js';
 import type { FailureCause, ResetReason } from '../TraceEvent.js';
+import type { ConcurrencySlot } from './ConcurrencySlot.js';
 import { createContext } from './Context.js';
 import {
   type ErrorBody,
@@ -75,6 +77,8 @@ export type InvocationOutcome =
 export const MAX_RESPONSE_BYTES = 6_291_556;
 
 interface Running {
+  /** The concurrency slot this invocation holds; given back when it finishes. */
+  readonly slot: ConcurrencySlot;
   readonly req: InvocationRequest;
   readonly done: (outcome: InvocationOutcome) => void;
   readonly cold: boolean;
@@ -109,8 +113,6 @@ export class Environment implements ProcessOwner {
   private isAsync = false;
   private run: Running | undefined;
   private initLimit: TimerHandle | undefined;
-  /** Faults aimed at the invocation this environment was just acquired for. */
-  private assignedFaults: readonly InvocationFault[] = [];
   /** Invocations served, for the timeline. */
   served = 0;
   /** `YYYY/MM/DD/[version]<id>`, as Lambda names an environment's log stream. */
@@ -142,23 +144,26 @@ export class Environment implements ProcessOwner {
 
   // --- lifecycle ------------------------------------------------------------------------------
 
-  /** @internal Called by {@link LambdaFunction.acquire} with the faults aimed at the next invocation. */
-  assignFaults(faults: readonly InvocationFault[]): void {
-    this.assignedFaults = faults;
-  }
-
   /** Provisioned concurrency: Init before any traffic (R-ENV-7). */
   prewarm(): void {
     this.state = 'initializing';
     this.startInit(undefined, 'prewarm');
   }
 
-  /** Starts an invocation on this (idle) environment; `done` is called exactly once. */
-  start(req: InvocationRequest, done: (outcome: InvocationOutcome) => void): void {
-    this.state = 'busy';
+  /**
+   * @internal Starts an invocation on this environment, reserved by `slot` (use
+   * {@link ConcurrencySlot.execute}); `done` is called exactly once.
+   */
+  start(slot: ConcurrencySlot, req: InvocationRequest, done: (outcome: InvocationOutcome) => void): void {
+    invariant(
+      this.state === 'busy' && this.run === undefined,
+      () =>
+        `Environment.start: ${this.id} must be reserved and free, it is ${this.state}${this.run === undefined ? '' : ` running ${this.run.req.requestId}`}`,
+    );
     this.served++;
     const cold = !this.warm;
     const run: Running = {
+      slot,
       req,
       done,
       cold,
@@ -168,18 +173,26 @@ export class Environment implements ProcessOwner {
       finished: false,
       pendingResult: undefined,
       context: undefined,
-      faults: this.assignedFaults,
+      faults: slot.faults,
       hung: false,
       crashAfterCalls: undefined,
       landedCalls: 0,
     };
-    this.assignedFaults = [];
     this.run = run;
     if (cold) {
       this.startInit(run, 'onDemand');
       return;
     }
     this.startHandler(run);
+  }
+
+  /** @internal A slot reserved this environment and was released unused: idle again. */
+  unreserve(): void {
+    invariant(
+      this.state === 'busy' && this.run === undefined,
+      () => `Environment.unreserve: ${this.id} must be reserved and free, it is ${this.state}`,
+    );
+    this.state = 'idle';
   }
 
   /** Reclaims an idle environment (idle timeout, R-ENV-6): its frozen work is dropped. */
@@ -550,7 +563,7 @@ export class Environment implements ProcessOwner {
     } else {
       this.becomeIdle();
     }
-    this.fn.release(this);
+    run.slot.ended();
     kernel.wake();
     run.done(outcome);
   }

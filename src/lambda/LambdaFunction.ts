@@ -1,10 +1,7 @@
+import { invariant } from '../sim/invariant.js';
 import type { ThrottleReason } from '../TraceEvent.js';
-import {
-  Environment,
-  type HandlerFactory,
-  type InvocationOutcome,
-  type InvocationRequest,
-} from './Environment.js';
+import { ConcurrencySlot } from './ConcurrencySlot.js';
+import { Environment, type HandlerFactory } from './Environment.js';
 import type { ResolvedFunctionConfig } from './FunctionConfig.js';
 import type { LambdaRuntime } from './LambdaRuntime.js';
 import type { World } from './World.js';
@@ -14,7 +11,7 @@ export const SCALE_BUCKET_CAPACITY = 1000;
 export const SCALE_REFILL_PER_MS = 0.1;
 
 export type Acquisition =
-  | { readonly kind: 'acquired'; readonly env: Environment }
+  | { readonly kind: 'acquired'; readonly slot: ConcurrencySlot }
   | { readonly kind: 'throttled'; readonly reason: ThrottleReason };
 
 /**
@@ -25,7 +22,11 @@ export type Acquisition =
 export class LambdaFunction {
   private readonly envs: Environment[] = [];
   private envSeq = 0;
+  /** Slots in use (environments busy with Init or Invoke for a request). */
   private busy = 0;
+  /** Slots handed out and given back so far: `slotsAcquired === slotsReleased + busy`. */
+  private slotsAcquired = 0;
+  private slotsReleased = 0;
   private tokens = SCALE_BUCKET_CAPACITY;
   private tokensAtMs = 0;
   /** Invocation tries so far (the `invocation` index of fault plans). */
@@ -67,7 +68,8 @@ export class LambdaFunction {
 
   /**
    * Finds an environment for one invocation, or the throttle reason (R-SYNC-5 order: reserved
-   * concurrency, then the account pool, then the scale-up bucket).
+   * concurrency, then the account pool, then the scale-up bucket). The slot must then be
+   * executed or released (see {@link ConcurrencySlot}); ask only when there is something to run.
    */
   acquire(): Acquisition {
     // Fault plan: this try's number, and the faults aimed at it (throttle / cold start here, the
@@ -108,27 +110,57 @@ export class LambdaFunction {
       env = this.newEnvironment(false);
     }
     this.busy++;
+    this.slotsAcquired++;
     if (reservedConcurrency === undefined) this.runtime.unreservedInFlight++;
+    invariant(
+      reservedConcurrency === undefined
+        ? this.runtime.unreservedWithinLimit()
+        : this.busy <= reservedConcurrency,
+      () => `LambdaFunction.acquire: ${this.slotState()} is over the concurrency limit`,
+    );
     env.state = 'busy';
-    env.assignFaults(faults);
-    return { kind: 'acquired', env };
+    return { kind: 'acquired', slot: new ConcurrencySlot(this, env, faults) };
   }
 
-  /** Runs one invocation on an acquired environment. */
-  execute(env: Environment, req: InvocationRequest, done: (outcome: InvocationOutcome) => void): void {
-    env.start(req, done);
-  }
-
-  /** Called by an environment when its invocation ends. */
-  release(_env: Environment): void {
+  /** @internal Called by {@link ConcurrencySlot} when a slot is given back (run ended or unused). */
+  slotReturned(env: Environment): void {
     this.busy--;
+    this.slotsReleased++;
     if (this.config.reservedConcurrency === undefined) this.runtime.unreservedInFlight--;
+    invariant(
+      this.busy >= 0 && this.slotsAcquired === this.slotsReleased + this.busy && env.state !== 'busy',
+      () => `LambdaFunction.slotReturned: ${this.slotState()}, ${env.id} is ${env.state}`,
+    );
+  }
+
+  /**
+   * @internal Run-end invariants: every slot handed out was given back or is still in use, as
+   * many environments are busy as slots are in use, and a run that ended quiescent (nothing left
+   * to do) holds none. Returns the slots in use.
+   */
+  checkSlots(quiescent: boolean): number {
+    let busyEnvs = 0;
+    for (const env of this.envs) if (env.state === 'busy') busyEnvs++;
+    invariant(
+      this.slotsAcquired === this.slotsReleased + this.busy && busyEnvs === this.busy,
+      () => `run end: ${this.slotState()}, but ${busyEnvs} environment(s) busy`,
+    );
+    invariant(
+      !quiescent || this.busy === 0,
+      () => `run end: the run is quiescent but ${this.slotState()} (a slot leaked)`,
+    );
+    return this.busy;
+  }
+
+  private slotState(): string {
+    return `function ${this.config.name}: ${this.slotsAcquired} slot(s) acquired, ${this.slotsReleased} released, ${this.busy} in use (reserved concurrency ${this.config.reservedConcurrency ?? 'none'})`;
   }
 
   /** Called by an environment that is gone for good (Init failure). */
   discard(env: Environment): void {
     const i = this.envs.indexOf(env);
-    if (i >= 0) this.envs.splice(i, 1);
+    invariant(i >= 0, () => `LambdaFunction.discard: ${env.id} is not an environment of ${this.config.name}`);
+    this.envs.splice(i, 1);
   }
 
   /** Environments whose running invocation may be waiting on an empty event loop. */

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import { invariant } from '../sim/invariant.js';
 import { realGlobals } from '../sim/realGlobals.js';
 import type { HandlerFactory } from './Environment.js';
 import { type FunctionOptions, resolveFunctionConfig } from './FunctionConfig.js';
@@ -76,5 +77,28 @@ export class LambdaRuntime {
   /** The unreserved pool has room for one more invocation. */
   unreservedAvailable(): boolean {
     return this.unreservedInFlight < this.accountConcurrency - this.reservedTotal;
+  }
+
+  /** The unreserved pool is not over its limit (an invariant, checked after each acquire). */
+  unreservedWithinLimit(): boolean {
+    return this.unreservedInFlight <= this.accountConcurrency - this.reservedTotal;
+  }
+
+  /**
+   * @internal Run-end invariants of concurrency (see {@link LambdaFunction.checkSlots}): every
+   * function's slots add up, none is in use when the run ended quiescent, and the unreserved pool
+   * counts exactly the slots of the functions without reserved concurrency.
+   */
+  checkSlots(quiescent: boolean): void {
+    let unreserved = 0;
+    for (const fn of this.functions.values()) {
+      const inUse = fn.checkSlots(quiescent);
+      if (fn.config.reservedConcurrency === undefined) unreserved += inUse;
+    }
+    invariant(
+      unreserved === this.unreservedInFlight,
+      () =>
+        `run end: the unreserved pool counts ${this.unreservedInFlight} invocation(s) in flight, its functions hold ${unreserved} slot(s)`,
+    );
   }
 }

@@ -37,6 +37,7 @@ import type { ALBEvent } from 'aws-lambda';
 import { ConfigError, checkBoolean, checkOptions, describe, intInRange } from '../errors.js';
 import type { LambdaFunction } from '../lambda/LambdaFunction.js';
 import type { World } from '../lambda/World.js';
+import { invariantFailed, unreachable } from '../sim/invariant.js';
 import type { FrontDoorCause } from '../TraceEvent.js';
 import { checkStatusCode, headerMap } from './apiGateway.js';
 import type { InvokeResponse, SyncModel } from './sync.js';
@@ -237,11 +238,10 @@ export class Alb {
         );
       case 'clientTimeout':
       case 'dryRun':
-        throw new Error(`${this.api}: unexpected invoke response ${lambda.kind}`);
-      default: {
-        const never: never = lambda;
-        throw new Error(`${this.api}: unknown invoke response ${describe(never)}`);
-      }
+        // The ALB invokes RequestResponse without a client timeout.
+        return invariantFailed(`${this.api}: unexpected invoke response ${lambda.kind}`);
+      default:
+        return unreachable(lambda, `${this.api} invoke response`);
     }
   }
 

@@ -41,6 +41,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ConfigError, checkBoolean, checkOptions, describe } from '../errors.js';
 import type { LambdaFunction } from '../lambda/LambdaFunction.js';
 import type { World } from '../lambda/World.js';
+import { invariantFailed, unreachable } from '../sim/invariant.js';
 import type { FrontDoorCause } from '../TraceEvent.js';
 import type { InvokeResponse, SyncModel } from './sync.js';
 
@@ -214,11 +215,9 @@ export class ApiGateway {
       case 'clientTimeout':
         return gatewayError(504, lambda.requestId, 'integrationTimeout');
       case 'dryRun':
-        throw new Error(`${this.api}: a DryRun response cannot reach a front door`);
-      default: {
-        const never: never = lambda;
-        throw new Error(`${this.api}: unknown invoke response ${describe(never)}`);
-      }
+        return invariantFailed(`${this.api}: a DryRun response cannot reach a front door`);
+      default:
+        return unreachable(lambda, `${this.api} invoke response`);
     }
   }
 

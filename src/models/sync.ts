@@ -222,7 +222,7 @@ export class SyncModel {
         ...(options.clientContext === undefined ? {} : { clientContext: options.clientContext }),
         ...(options.identity === undefined ? {} : { identity: options.identity }),
       };
-      fn.execute(acquired.env, req, (outcome) => {
+      acquired.slot.execute(req, (outcome) => {
         const response = toResponse(requestId, fn.config.version, outcome);
         this.complete(record, response);
         if (answered) return;

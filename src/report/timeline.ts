@@ -210,6 +210,11 @@ function describeEvent(ev: TraceEvent, replayed: ReadonlySet<number>): [string, 
         ev.mapping,
         `429 ${ev.reason}: ${ev.retryAtMs === undefined ? 'gave up, messages reappear after their visibility timeout' : `retry at ${formatTime(ev.retryAtMs)}`}`,
       ];
+    case 'batch.emptied':
+      return [
+        ev.mapping,
+        `batch of ${ev.messageIds.length} message(s) not invoked: each was deleted or received again since (${ev.messageIds.map(short).join(' ')})`,
+      ];
     case 'mapping.scaled':
       return [ev.mapping, `concurrency ${ev.from} → ${ev.to} (${ev.why})`];
     default: {

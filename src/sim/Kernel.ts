@@ -1,4 +1,5 @@
 import { EventQueue, type ScheduledEvent } from './EventQueue.js';
+import { invariant, takeInvariantFailure } from './invariant.js';
 import { type Rng, RngStreams } from './Rng.js';
 import { realGlobals } from './realGlobals.js';
 import { Trace, type TraceEntry } from './Trace.js';
@@ -64,15 +65,23 @@ export class Kernel<E extends TraceEntry = TraceEntry> {
     return this.running;
   }
 
-  /** Schedules `fire` at virtual instant `atMs` (never in the past). */
+  /**
+   * Schedules `fire` at virtual instant `atMs`: whole milliseconds, never in the past. Callers
+   * check and round what users give where it enters (`sim.at`, virtual `setTimeout`); a time that
+   * breaks this rule here is a lambdasim bug.
+   */
   at(atMs: number, fire: () => void): TimerHandle {
-    if (!(atMs >= this.now)) throw new RangeError(`Kernel.at: ${atMs} is before now (${this.now})`);
-    return this.queue.push(Math.ceil(atMs), fire);
+    invariant(
+      Number.isSafeInteger(atMs) && atMs >= this.now,
+      () =>
+        `Kernel.at: an event must be scheduled at a whole millisecond not before now (${this.now}), got ${atMs}`,
+    );
+    return this.queue.push(atMs, fire);
   }
 
-  /** Schedules `fire` after `delayMs` of virtual time (0 = later at this same instant). */
+  /** Schedules `fire` after `delayMs` (whole ms, >= 0) of virtual time (0 = later at this same instant). */
   after(delayMs: number, fire: () => void): TimerHandle {
-    return this.at(this.now + Math.max(0, delayMs), fire);
+    return this.at(this.now + delayMs, fire);
   }
 
   cancel(handle: TimerHandle): boolean {
@@ -122,6 +131,7 @@ export class Kernel<E extends TraceEntry = TraceEntry> {
     const untilMs = limits.untilMs ?? Number.POSITIVE_INFINITY;
     const maxEvents = limits.maxEvents ?? 10_000_000;
     this.running = true;
+    takeInvariantFailure(); // one thrown before this run (and reported then) is not this run's
     try {
       this.dirty = true; // let work started before run() reach its first await point
       for (;;) {
@@ -130,8 +140,10 @@ export class Kernel<E extends TraceEntry = TraceEntry> {
           this.dirty = false;
           await drainMicrotasks();
           for (const hook of this.quietHooks) hook();
+          throwSwallowedInvariantFailure();
           continue;
         }
+        throwSwallowedInvariantFailure();
         if (next === undefined) return { kind: 'quiescent', atMs: this.now, events: this.dispatched };
         if (next.atMs > untilMs) {
           this.now = Math.max(this.now, untilMs);
@@ -145,6 +157,7 @@ export class Kernel<E extends TraceEntry = TraceEntry> {
       }
     } finally {
       this.running = false;
+      takeInvariantFailure(); // thrown out of this run already, or never to be reported by another
     }
   }
 
@@ -154,6 +167,15 @@ export class Kernel<E extends TraceEntry = TraceEntry> {
     this.dispatched++;
     fire();
   }
+}
+
+/**
+ * An invariant failed at this instant but its throw was caught on the way (turned into a
+ * rejected promise, a failed call or a function error): stop the run with it.
+ */
+function throwSwallowedInvariantFailure(): void {
+  const failure = takeInvariantFailure();
+  if (failure !== undefined) throw failure;
 }
 
 /** One real macrotask hop: every microtask queued before it (and by those) runs first. */

@@ -425,8 +425,7 @@ describe('Node.js runtime contract (spec §6, §8 R-NODE)', () => {
     const attempt = (n: number) => {
       const acquired = fn.acquire();
       if (acquired.kind !== 'acquired') throw new Error('unexpected throttle');
-      fn.execute(
-        acquired.env,
+      acquired.slot.execute(
         { requestId: 'a5f1e2d3-0000-4000-8000-000000000001', payloadJson: '{}', attempt: n },
         (o) => outcomes.push(o),
       );

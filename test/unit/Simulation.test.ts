@@ -101,6 +101,29 @@ describe('Simulation', () => {
     await expect(sim.run()).rejects.toThrow(/sim\.run: run can be called once per simulation/);
   });
 
+  it('refuses workload code that schedules into the past while the run goes on (a ConfigError, not a kernel failure)', async () => {
+    const sim = createSimulation({ seed: 1 });
+    const errors: unknown[] = [];
+    sim.at(100, () => {
+      for (const schedule of [
+        () => sim.at(50, () => {}),
+        () => sim.spawn('late', async () => {}, { atMs: 99 }),
+      ])
+        try {
+          schedule();
+        } catch (error) {
+          errors.push(error);
+        }
+      sim.at(100, () => {}); // now is fine
+    });
+    expect((await sim.run()).end.kind).toBe('quiescent');
+    expect(errors.map((e) => (e as Error).message)).toEqual([
+      'sim.at: atMs must not be before the current virtual time (100 ms), got 50',
+      'sim.spawn: atMs must not be before the current virtual time (100 ms), got 99',
+    ]);
+    for (const error of errors) expect(error).toBeInstanceOf(ConfigError);
+  });
+
   it('reserves concurrency against the account pool at definition time (unreserved floor of 100)', () => {
     const sim = createSimulation({ seed: 1 });
     sim.fn('A', () => async () => null, { reservedConcurrency: 800 });

@@ -3,6 +3,7 @@ import { checkObject, checkOptions } from '../../errors.js';
 import type { InvocationOutcome } from '../../lambda/Environment.js';
 import type { LambdaFunction } from '../../lambda/LambdaFunction.js';
 import type { World } from '../../lambda/World.js';
+import { invariant } from '../../sim/invariant.js';
 import type { Rng } from '../../sim/Rng.js';
 import { seededUuid } from '../../sim/Rng.js';
 import { realGlobals } from '../../sim/realGlobals.js';
@@ -15,6 +16,19 @@ import {
   type ResolvedAsyncSimulationOptions,
 } from './AsyncConfig.js';
 import { deadLetterAttributes, invocationRecord, type RecordCondition } from './invocationRecord.js';
+
+/**
+ * Where an async event may go from each state: dispatched (or dropped, or discarded before an
+ * attempt), then succeeded, discarded or queued again for a retry. The end states are final.
+ */
+const ASYNC_NEXT: Readonly<Record<AsyncEventState, readonly AsyncEventState[]>> = {
+  queued: ['inFlight', 'dropped', 'discarded'],
+  inFlight: ['succeeded', 'discarded', 'queued'],
+  succeeded: [],
+  discarded: [],
+  dropped: [],
+  rejected: [],
+};
 
 /** R-ASYNC-12: an SQS queue or SNS topic whose name ends in `.fifo`. */
 const FIFO_ARN = /\.fifo$/;
@@ -128,6 +142,15 @@ export class AsyncModel {
   private readonly order: Rng;
   private readonly faults: Rng;
   private readonly jitter: Rng;
+  /** Events by state, kept by {@link AsyncModel.move}: their sum is `events.length`. */
+  private readonly counts: Record<AsyncEventState, number> = {
+    queued: 0,
+    inFlight: 0,
+    succeeded: 0,
+    discarded: 0,
+    dropped: 0,
+    rejected: 0,
+  };
 
   constructor(
     private readonly world: World,
@@ -234,6 +257,8 @@ export class AsyncModel {
       deadLetter: undefined,
     };
     this.events.push(record);
+    this.counts.queued++;
+    this.checkCounts('accept');
     // No byte count in the trace: a record's size depends on stack traces, i.e. on file paths.
     kernel.record({
       atMs: kernel.nowMs,
@@ -280,6 +305,8 @@ export class AsyncModel {
       destination: undefined,
       deadLetter: undefined,
     });
+    this.counts.rejected++;
+    this.checkCounts('reject');
     kernel.record({
       atMs: kernel.nowMs,
       kind: 'async.rejected',
@@ -289,6 +316,51 @@ export class AsyncModel {
       errorType: error.code,
     });
     return { kind: 'rejected', statusCode, requestId, error };
+  }
+
+  /**
+   * @internal Run-end invariants: the state counters agree with the records, and a run that
+   * ended quiescent left no event queued or in flight (each of those has a timer or a running
+   * invocation, so the run could not have been quiescent).
+   */
+  checkStates(quiescent: boolean): void {
+    const counts: Record<AsyncEventState, number> = { ...this.counts };
+    for (const record of this.events) counts[record.state]--;
+    invariant(
+      Object.values(counts).every((n) => n === 0),
+      () =>
+        `async events: state counters ${JSON.stringify(this.counts)} disagree with the records (off by ${JSON.stringify(counts)})`,
+    );
+    invariant(
+      !quiescent || (this.counts.queued === 0 && this.counts.inFlight === 0),
+      () =>
+        `run end: the run is quiescent but ${this.counts.queued} async event(s) are queued and ${this.counts.inFlight} in flight`,
+    );
+  }
+
+  /** Every state change of an event goes through here: a legal transition, the counters follow. */
+  private move(ev: QueuedEvent, to: AsyncEventState): void {
+    const record = ev.record;
+    const from = record.state;
+    invariant(
+      ASYNC_NEXT[from].includes(to) && this.counts[from] > 0,
+      () =>
+        `async event ${record.requestId}${record.duplicate ? ' (duplicate)' : ''} of ${record.fn} cannot go from ${from} to ${to} (counters ${JSON.stringify(this.counts)})`,
+    );
+    this.counts[from]--;
+    this.counts[to]++;
+    record.state = to;
+  }
+
+  /** Every event accepted or rejected is counted in exactly one state. */
+  private checkCounts(where: string): void {
+    const c = this.counts;
+    const total = c.queued + c.inFlight + c.succeeded + c.discarded + c.dropped + c.rejected;
+    invariant(
+      total === this.events.length,
+      () =>
+        `async events (${where}): ${this.events.length} recorded, but the state counters sum to ${total} (${JSON.stringify(c)})`,
+    );
   }
 
   // --- the internal queue ---------------------------------------------------------------------
@@ -337,7 +409,7 @@ export class AsyncModel {
       ev.dispatched = true;
       const p = this.options.dropProbability;
       if (p > 0 && this.faults.next() < p) {
-        record.state = 'dropped';
+        this.move(ev, 'dropped');
         record.endedAtMs = now;
         kernel.record({ atMs: now, kind: 'async.dropped', requestId: record.requestId, fn: fn.name });
         return;
@@ -370,7 +442,7 @@ export class AsyncModel {
     }
     ev.throttleK = 0;
     record.attempts++;
-    record.state = 'inFlight';
+    this.move(ev, 'inFlight');
     const startedAtMs = now;
     const req = {
       requestId: record.requestId,
@@ -378,7 +450,7 @@ export class AsyncModel {
       attempt: record.attempts,
       ...(ev.clientContext === undefined ? {} : { clientContext: ev.clientContext }),
     };
-    fn.execute(acquired.env, req, (outcome) => this.attemptEnded(ev, outcome, startedAtMs));
+    acquired.slot.execute(req, (outcome) => this.attemptEnded(ev, outcome, startedAtMs));
   }
 
   private attemptEnded(ev: QueuedEvent, outcome: InvocationOutcome, startedAtMs: number): void {
@@ -387,7 +459,7 @@ export class AsyncModel {
     const { record, config } = ev;
     ev.last = outcome;
     if (outcome.kind === 'succeeded') {
-      record.state = 'succeeded';
+      this.move(ev, 'succeeded');
       record.endedAtMs = now;
       kernel.record({
         atMs: now,
@@ -416,7 +488,7 @@ export class AsyncModel {
       this.discard(ev, 'EventAgeExceeded');
       return;
     }
-    record.state = 'queued';
+    this.move(ev, 'queued');
     kernel.record({
       atMs: now,
       kind: 'async.retryScheduled',
@@ -432,7 +504,7 @@ export class AsyncModel {
   private discard(ev: QueuedEvent, condition: DiscardCondition): void {
     const kernel = this.world.kernel;
     const { record, config } = ev;
-    record.state = 'discarded';
+    this.move(ev, 'discarded');
     record.condition = condition;
     record.endedAtMs = kernel.nowMs;
     kernel.record({

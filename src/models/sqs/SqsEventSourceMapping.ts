@@ -3,6 +3,7 @@ import type { InvocationOutcome } from '../../lambda/Environment.js';
 import type { LambdaFunction } from '../../lambda/LambdaFunction.js';
 import type { World } from '../../lambda/World.js';
 import type { TimerHandle } from '../../sim/Kernel.js';
+import { invariant } from '../../sim/invariant.js';
 import { type Rng, seededUuid } from '../../sim/Rng.js';
 import { interpretBatchResponse } from './batchResponse.js';
 import { checkFilterPattern, type FilterPattern, matchesPattern } from './filterPattern.js';
@@ -277,6 +278,19 @@ export class SqsEventSourceMapping {
 
   private invoke(batch: Batch): void {
     const kernel = this.world.kernel;
+    // Between its receive and this try (a batching window, a throttle's backoff) every message of
+    // the batch may have gone: deleted through a duplicate copy another poller received, or
+    // received again. Then there is nothing to run, so no concurrency slot is taken (issue 10).
+    if (!hasLiveMessage(batch)) {
+      kernel.record({
+        atMs: kernel.nowMs,
+        kind: 'batch.emptied',
+        mapping: this.name,
+        messageIds: batchMessageIds(batch),
+      });
+      this.finish();
+      return;
+    }
     const acquired = this.fn.acquire();
     if (acquired.kind === 'throttled') {
       // R-SQS-12: retry the same batch (no new receive) with backoff until the visibility timeout ends.
@@ -308,10 +322,7 @@ export class SqsEventSourceMapping {
         ids.add(m.messageId);
         messageIds.push(m.messageId);
       }
-    if (records.length === 0) {
-      this.finish();
-      return;
-    }
+    invariant(records.length > 0, () => `${this.name}: a batch with a live message has no record`);
     const requestId = seededUuid(this.requestIds);
     this.invocations++;
     kernel.record({
@@ -323,7 +334,7 @@ export class SqsEventSourceMapping {
       messageIds,
     });
     const payloadJson = `{"Records":[${records.join(',')}]}`;
-    this.fn.execute(acquired.env, { requestId, payloadJson, attempt: 1 }, (outcome) =>
+    acquired.slot.execute({ requestId, payloadJson, attempt: 1 }, (outcome) =>
       this.completed(batch, requestId, ids, outcome),
     );
   }
@@ -382,7 +393,20 @@ export class SqsEventSourceMapping {
 
   private finish(): void {
     this.active--;
+    invariant(this.active >= 0, () => `${this.name}: a batch finished with no batch active`);
     this.schedulePump();
+  }
+
+  /**
+   * @internal Run-end invariant: a quiescent run has no batch active (each holds a timer or a
+   * running invocation).
+   */
+  checkRunEnd(quiescent: boolean): void {
+    invariant(
+      !quiescent || (this.active === 0 && this.gathering === undefined),
+      () =>
+        `run end: the run is quiescent but mapping ${this.name} has ${this.active} batch(es) active${this.gathering === undefined ? '' : ', one gathering'}`,
+    );
   }
 
   /** R-SQS-11 (U): +5 per virtual second without failures or throttles, while messages remain. */
@@ -419,6 +443,21 @@ export class SqsEventSourceMapping {
     });
     this.target = to;
   }
+}
+
+/** Some message of the batch is still its to hand over. */
+function hasLiveMessage(batch: Batch): boolean {
+  for (const lease of batch.leases)
+    for (let i = 0; i < lease.messages.length; i++) if (isLive(lease.messages[i]!, lease, i)) return true;
+  return false;
+}
+
+/** The ids of the messages a batch received (those its filters dropped left out). */
+function batchMessageIds(batch: Batch): string[] {
+  const ids: string[] = [];
+  for (const lease of batch.leases)
+    for (const m of lease.messages) if (m.status !== 'filtered') ids.push(m.messageId);
+  return ids;
 }
 
 /** The message of lease slot `i` is still this lease's to hand over (not deleted, not re-received). */

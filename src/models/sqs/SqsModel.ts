@@ -2,6 +2,7 @@ import { ConfigError } from '../../errors.js';
 import { checkOwned } from '../../lambda/ownership.js';
 import type { LambdaFunction } from '../../lambda/LambdaFunction.js';
 import type { World } from '../../lambda/World.js';
+import { invariant } from '../../sim/invariant.js';
 import { type Rng, seededUuid } from '../../sim/Rng.js';
 import {
   resolveSqsMappingOptions,
@@ -62,6 +63,27 @@ export class SqsModel {
     const mapping = new SqsEventSourceMapping(this.world, queue, fn, resolved, seededUuid(this.uuids));
     this.mappings.push(mapping);
     return mapping;
+  }
+
+  /** @internal lambdasim's run-end invariants of every queue and mapping (see their `checkRunEnd`). */
+  checkRunEnd(quiescent: boolean): void {
+    for (const q of this.queues.values()) q.checkRunEnd(quiescent);
+    for (const m of this.mappings) m.checkRunEnd(quiescent);
+    // Redrive moves a message, never loses or copies it: what a DLQ took in is what its sources
+    // dead-lettered to it.
+    const redriven = new Map<SqsQueue, number>();
+    for (const q of this.queues.values()) {
+      const dlq = q.options.redrive?.deadLetter;
+      if (dlq !== undefined) redriven.set(dlq, (redriven.get(dlq) ?? 0) + q.redriveCounts.deadLettered);
+    }
+    for (const q of this.queues.values()) {
+      const expected = redriven.get(q) ?? 0;
+      invariant(
+        q.redriveCounts.redrivenIn === expected,
+        () =>
+          `run end: queue ${q.name} took in ${q.redriveCounts.redrivenIn} redriven message(s), its source queues dead-lettered ${expected} to it`,
+      );
+    }
   }
 
   /** At the end of a run: messages past retention count as expired (R-SQS-8). */

@@ -7,6 +7,7 @@ import type { World } from '../../lambda/World.js';
 import { POISON_BODY, REORDER_MAX_HOLD_MS } from '../../faults/Fault.js';
 import { contentDigest } from '../../sim/contentDigest.js';
 import type { TimerHandle } from '../../sim/Kernel.js';
+import { invariant } from '../../sim/invariant.js';
 import { type Rng, seededUuid } from '../../sim/Rng.js';
 import { currentScope } from '../../sim/VirtualScope.js';
 import { callService } from '../../services/callService.js';
@@ -211,6 +212,40 @@ const KNOWN = new Set([
 const NAME = /^[a-zA-Z0-9_-]{1,80}$/;
 const FIFO_NAME = /^[a-zA-Z0-9_-]{1,75}\.fifo$/;
 
+const STATUSES: readonly MessageStatus[] = [
+  'delayed',
+  'visible',
+  'inFlight',
+  'deleted',
+  'filtered',
+  'deadLettered',
+  'expired',
+];
+const STATUS_BIT: Readonly<Record<MessageStatus, number>> = {
+  delayed: 1,
+  visible: 2,
+  inFlight: 4,
+  deleted: 8,
+  filtered: 16,
+  deadLettered: 32,
+  expired: 64,
+};
+/**
+ * Where a message may go from each status (bits of STATUS_BIT). inFlight → inFlight is a duplicate
+ * copy received while the first is in flight; visible → deleted is a delete after the visibility
+ * timeout ended but before another receive; the four end states are final.
+ */
+const NEXT: Readonly<Record<MessageStatus, number>> = {
+  delayed: STATUS_BIT.visible | STATUS_BIT.expired,
+  visible: STATUS_BIT.inFlight | STATUS_BIT.deleted | STATUS_BIT.deadLettered | STATUS_BIT.expired,
+  inFlight:
+    STATUS_BIT.inFlight | STATUS_BIT.visible | STATUS_BIT.deleted | STATUS_BIT.filtered | STATUS_BIT.expired,
+  deleted: 0,
+  filtered: 0,
+  deadLettered: 0,
+  expired: 0,
+};
+
 /** Validates a queue's name and options (as `CreateQueue` does) and fills in every default. */
 export function resolveSqsQueueOptions(name: unknown, options: unknown): ResolvedSqsQueueOptions {
   if (typeof name !== 'string' || !(NAME.test(name) || FIFO_NAME.test(name)))
@@ -345,6 +380,16 @@ export class SqsQueue implements DeliveryTarget {
   private held: { readonly message: StoredMessage; readonly timer: TimerHandle } | undefined;
   private redrivenIn = 0;
   private deduplicated = 0;
+  /** Messages by status, kept by {@link SqsQueue.move}: `sent + redrivenIn` = their sum. */
+  private readonly counts: Record<MessageStatus, number> = {
+    delayed: 0,
+    visible: 0,
+    inFlight: 0,
+    deleted: 0,
+    filtered: 0,
+    deadLettered: 0,
+    expired: 0,
+  };
 
   /**
    * SetQueueAttributes for the visibility timeout: applies to receives from now on (messages in
@@ -530,6 +575,13 @@ export class SqsQueue implements DeliveryTarget {
       expired: 0,
     };
     for (const m of this.all) counts[m.status]++;
+    // The counters kept at each transition agree with the messages' own statuses.
+    invariant(
+      STATUSES.every((status) => counts[status] === this.counts[status]),
+      () =>
+        `queue ${this.name}: status counters ${JSON.stringify(this.counts)} disagree with the messages ${JSON.stringify(counts)}`,
+    );
+    this.checkAccounting('accounting');
     return {
       queue: this.name,
       sent: this.sentCount,
@@ -630,7 +682,7 @@ export class SqsQueue implements DeliveryTarget {
     const faults = this.world.faults;
     for (let i = 0; i < out.length; i++) {
       const m = out[i]!;
-      m.status = 'inFlight';
+      this.move(m, 'inFlight');
       m.receiveCount++;
       if (m.receiveCount === 1) m.firstReceiveAtMs = now;
       m.receipt = this.receiptHandle();
@@ -684,7 +736,7 @@ export class SqsQueue implements DeliveryTarget {
     if (!stale) this.settleLease(lease);
     if (stale && this.fifo) return;
     const kernel = this.world.kernel;
-    m.status = reason === 'filtered' ? 'filtered' : 'deleted';
+    this.move(m, reason === 'filtered' ? 'filtered' : 'deleted');
     m.endedAtMs = kernel.nowMs;
     if (this.fifo) this.removeFromGroup(m);
     kernel.record({
@@ -695,6 +747,25 @@ export class SqsQueue implements DeliveryTarget {
     });
   }
 
+  /** @internal Messages moved in by other queues' redrive, and moved out to this queue's DLQ. */
+  get redriveCounts(): { readonly redrivenIn: number; readonly deadLettered: number } {
+    return { redrivenIn: this.redrivenIn, deadLettered: this.counts.deadLettered };
+  }
+
+  /**
+   * @internal Run-end invariant, before {@link SqsQueue.settle}: a quiescent run has no message
+   * in flight or delayed (each holds a visibility or delay timer).
+   */
+  checkRunEnd(quiescent: boolean): void {
+    this.checkAccounting('run end');
+    const c = this.counts;
+    invariant(
+      !quiescent || (c.inFlight === 0 && c.delayed === 0),
+      () =>
+        `run end: the run is quiescent but queue ${this.name} has ${c.inFlight} message(s) in flight and ${c.delayed} delayed`,
+    );
+  }
+
   /** @internal Messages now on the queue past retention are expired (run end accounting, R-SQS-8). */
   settle(): void {
     for (const m of this.all)
@@ -702,7 +773,7 @@ export class SqsQueue implements DeliveryTarget {
         (m.status === 'visible' || m.status === 'inFlight' || m.status === 'delayed') &&
         this.isExpired(m)
       ) {
-        m.status = 'expired';
+        this.move(m, 'expired');
         m.endedAtMs = m.sentAtMs + this.options.messageRetentionS * 1000;
       }
   }
@@ -727,6 +798,32 @@ export class SqsQueue implements DeliveryTarget {
   }
 
   // --- private --------------------------------------------------------------------------------
+
+  /** Every status change goes through here: a legal transition, and the counters follow it. */
+  private move(m: StoredMessage, to: MessageStatus): void {
+    const from = m.status;
+    const counts = this.counts;
+    invariant(
+      (NEXT[from] & STATUS_BIT[to]) !== 0 && counts[from] > 0,
+      () =>
+        `queue ${this.name}: message ${m.messageId} cannot go from ${from} to ${to} (counters ${JSON.stringify(counts)})`,
+    );
+    counts[from]--;
+    counts[to]++;
+    m.status = to;
+  }
+
+  /** `sent + redrivenIn` = messages stored = the status counters summed (R-SQS accounting). */
+  private checkAccounting(where: string): void {
+    const c = this.counts;
+    const total = c.delayed + c.visible + c.inFlight + c.deleted + c.filtered + c.deadLettered + c.expired;
+    const stored = this.all.length;
+    invariant(
+      this.sentCount + this.redrivenIn === stored && total === stored,
+      () =>
+        `queue ${this.name} (${where}): sent ${this.sentCount} + redrivenIn ${this.redrivenIn} must equal the ${stored} message(s) stored and the status counters summed (${total}: ${JSON.stringify(c)})`,
+    );
+  }
 
   private call<T>(op: string, apply: (senderId: string) => T): Promise<T> {
     const scope = currentScope();
@@ -990,16 +1087,17 @@ export class SqsQueue implements DeliveryTarget {
       }
       group.push(m);
     }
+    m.status = delayMs > 0 ? 'delayed' : 'visible';
+    this.counts[m.status]++;
+    this.checkAccounting('enqueue');
     if (delayMs > 0) {
-      m.status = 'delayed';
       this.world.kernel.after(delayMs, () => {
         if (m.status !== 'delayed') return;
-        m.status = 'visible';
+        this.move(m, 'visible');
         this.makeReceivable(m, holdBack);
       });
       return;
     }
-    m.status = 'visible';
     this.makeReceivable(m, holdBack);
   }
 
@@ -1046,7 +1144,7 @@ export class SqsQueue implements DeliveryTarget {
     for (let i = 0; i < lease.messages.length; i++) {
       const m = lease.messages[i]!;
       if (m.status !== 'inFlight' || m.receipt !== lease.receipts[i]) continue;
-      m.status = 'visible';
+      this.move(m, 'visible');
       returned++;
       if (!this.fifo) this.ready.push(m);
       kernel.record({
@@ -1089,7 +1187,7 @@ export class SqsQueue implements DeliveryTarget {
 
   private expire(m: StoredMessage): void {
     const kernel = this.world.kernel;
-    m.status = 'expired';
+    this.move(m, 'expired');
     m.endedAtMs = kernel.nowMs;
     if (this.fifo) this.removeFromGroup(m);
     kernel.record({ atMs: kernel.nowMs, kind: 'sqs.expired', queue: this.name, messageId: m.messageId });
@@ -1098,7 +1196,7 @@ export class SqsQueue implements DeliveryTarget {
   private deadLetter(m: StoredMessage): void {
     const kernel = this.world.kernel;
     const dlq = this.options.redrive!.deadLetter;
-    m.status = 'deadLettered';
+    this.move(m, 'deadLettered');
     m.endedAtMs = kernel.nowMs;
     if (this.fifo) this.removeFromGroup(m);
     kernel.record({
@@ -1114,9 +1212,13 @@ export class SqsQueue implements DeliveryTarget {
 
   private removeFromGroup(m: StoredMessage): void {
     const group = this.groups.get(m.messageGroupId!);
-    if (group === undefined) return;
-    const i = group.indexOf(m);
-    if (i >= 0) group.splice(i, 1);
+    const i = group === undefined ? -1 : group.indexOf(m);
+    invariant(
+      group !== undefined && i >= 0,
+      () =>
+        `queue ${this.name}: message ${m.messageId} (${m.status}) is not in its group ${m.messageGroupId}`,
+    );
+    group.splice(i, 1);
     if (group.length === 0) this.groups.delete(m.messageGroupId!);
   }
 

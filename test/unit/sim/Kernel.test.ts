@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InvariantError } from '../../../src/sim/invariant.js';
 import { Kernel } from '../../../src/sim/Kernel.js';
 
 /** A promise the kernel resolves `ms` of virtual time from now, as a service call would. */
@@ -123,37 +124,40 @@ describe('Kernel', () => {
       expect(order).toEqual(['a', 'b', 'a-child', 'later']);
     });
 
-    it('after(d) fires at now + d; a negative delay means "now"', async () => {
+    it('after(d) fires at now + d; 0 means later at this same instant', async () => {
       const k = new Kernel(1);
       const seen: Array<[string, number]> = [];
       k.at(100, () => {
         k.after(25, () => seen.push(['d25', k.nowMs]));
-        k.after(-10, () => seen.push(['neg', k.nowMs]));
+        k.after(0, () => seen.push(['d0', k.nowMs]));
       });
       await k.run();
       expect(seen).toEqual([
-        ['neg', 100],
+        ['d0', 100],
         ['d25', 125],
       ]);
     });
 
-    it('keeps time integral: a fractional instant rounds up', async () => {
+    it('keeps time integral: a fractional instant or delay is a lambdasim bug (callers round user input)', () => {
       const k = new Kernel(1);
-      let at = -1;
-      k.at(1.2, () => {
-        at = k.nowMs;
-      });
-      await k.run();
-      expect(at).toBe(2);
+      expect(() => k.at(1.2, () => {})).toThrow(
+        new InvariantError(
+          'Kernel.at: an event must be scheduled at a whole millisecond not before now (0), got 1.2',
+        ),
+      );
+      expect(() => k.after(0.5, () => {})).toThrow(InvariantError);
+      expect(() => k.at(Number.POSITIVE_INFINITY, () => {})).toThrow(InvariantError);
+      expect(k.pending).toBe(0);
     });
 
-    it('throws when an event is scheduled in the past', async () => {
+    it('an event scheduled in the past (or a negative delay) is a lambdasim bug', async () => {
       const k = new Kernel(1);
       k.at(50, () => {});
       await k.run();
-      expect(() => k.at(49, () => {})).toThrow(RangeError);
-      expect(() => k.at(49, () => {})).toThrow(/before now \(50\)/);
-      expect(() => k.at(Number.NaN, () => {})).toThrow(RangeError);
+      expect(() => k.at(49, () => {})).toThrow(InvariantError);
+      expect(() => k.at(49, () => {})).toThrow(/not before now \(50\), got 49$/);
+      expect(() => k.after(-10, () => {})).toThrow(/not before now \(50\), got 40$/);
+      expect(() => k.at(Number.NaN, () => {})).toThrow(InvariantError);
       expect(() => k.at(50, () => {})).not.toThrow(); // "now" is fine
     });
 
@@ -162,7 +166,7 @@ describe('Kernel', () => {
       k.at(10, () => {
         k.at(3, () => {});
       });
-      await expect(k.run()).rejects.toThrow(RangeError);
+      await expect(k.run()).rejects.toThrow(InvariantError);
       expect(k.isRunning).toBe(false);
     });
   });
