@@ -11,9 +11,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { examples } from '../../fixtures/examples/index.js';
 import { exampleScenarios } from '../../fixtures/examples/property.js';
-import { runScenario, type Scenario, type ScenarioResult } from '../../src/index.js';
+import { runScenario, type Scenario, type ScenarioResult, type ScenarioSetup } from '../../src/index.js';
+import { realGlobals } from '../../src/sim/realGlobals.js';
 
-/** Scenarios per example and variant: 8 examples × 2 variants × 40 = 640 scenarios, each run twice. */
+/** Scenarios per example and variant: 8 examples × 3 variants × 40 = 960 runs, each run twice. */
 const RUNS_PER_VARIANT = 40;
 const FUZZ_SEED = 20261202;
 
@@ -37,6 +38,48 @@ function installedGlobals(): readonly unknown[] {
 /** Real timers alive in this process (vitest's own are there before and after). */
 function realTimers(): number {
   return process.getActiveResourcesInfo().filter((r) => r === 'Timeout' || r === 'Immediate').length;
+}
+
+/** Whether a run is in progress, and how often a handler's real interval fired outside one. */
+let running = false;
+let lateFires = 0;
+/** Invocations whose hostile code ran, since the last reset. */
+let hostileCalls = 0;
+
+/**
+ * The fixed twin made hostile: on every invocation it replaces `Math.random` and `Date.now`,
+ * starts a real interval (through a reference captured before lambdasim, as a preloaded module
+ * would) and writes `process.env`. lambdasim must put the globals back, cancel the interval when
+ * the run ends, keep the writes inside the runtime process and report what it saw, the same way
+ * in both runs.
+ */
+function hostile(setup: ScenarioSetup<never>): ScenarioSetup<never> {
+  return (sim) => {
+    const factory = setup(sim) as (env: unknown) => (event: unknown, context: unknown) => unknown;
+    return ((env: unknown) => {
+      const handler = factory(env);
+      return async (event: unknown, context: unknown) => {
+        hostileCalls++;
+        Math.random = () => 0.5;
+        Date.now = () => 0;
+        realGlobals.setInterval(() => {
+          if (!running) lateFires++;
+        }, 1);
+        process.env.LAMBDASIM_FUZZ_HOSTILE = 'written by a handler';
+        return handler(event, context);
+      };
+    }) as never;
+  };
+}
+
+/** Runs a scenario, telling the hostile intervals when it is running. */
+async function runReporting(scenario: Scenario<never>, setup: ScenarioSetup<never>) {
+  running = true;
+  try {
+    return await runScenario(scenario, setup);
+  } finally {
+    running = false;
+  }
 }
 
 /** The run-end invariants of one result, as messages (empty when they hold). */
@@ -73,29 +116,42 @@ function runEndProblems(result: ScenarioResult<unknown>): string[] {
 
 describe('fuzz: run-end invariants and same-seed replay over every model', () => {
   it.each(examples.map((e) => [e.name, e.model, e] as const))(
-    '%s (%s): buggy and fixed handlers, %#',
+    '%s (%s): buggy, fixed and hostile handlers, %#',
     async (_name, _model, example) => {
       const arb = exampleScenarios(example);
       const sampled = fc.sample(arb, { seed: FUZZ_SEED, numRuns: RUNS_PER_VARIANT });
       const globalsBefore = installedGlobals();
       let runs = 0;
-      for (const variant of ['buggy', 'fixed'] as const) {
+      for (const variant of ['buggy', 'fixed', 'hostile'] as const) {
+        const setup = variant === 'hostile' ? hostile(example.fixed) : example[variant];
         for (const [i, scenario] of sampled.entries()) {
           const where = `${example.name}.${variant} scenario ${i}: ${JSON.stringify(scenario)}`;
           const timersBefore = realTimers();
-          const first = await runScenario(scenario as Scenario<never>, example[variant]);
-          const second = await runScenario(scenario as Scenario<never>, example[variant]);
+          hostileCalls = 0;
+          const first = await runReporting(scenario as Scenario<never>, setup);
+          const second = await runReporting(scenario as Scenario<never>, setup);
           runs++;
           expect(runEndProblems(first), where).toEqual([]);
           expect(second.traceHash, `${where}: the same scenario gave another trace hash`).toBe(
             first.traceHash,
           );
-          expect(first.determinismErrors, where).toEqual([]);
+          if (variant !== 'hostile') expect(first.determinismErrors, where).toEqual([]);
+          else if (hostileCalls > 0) {
+            const reported = first.determinismErrors.map((e) => e.resource).join(', ');
+            expect(reported, where).toMatch(/Math\.random/);
+            expect(reported, where).toMatch(/Timeout/);
+          }
+          expect(process.env.LAMBDASIM_FUZZ_HOSTILE, `${where}: a handler's env write reached the test`).toBe(
+            undefined,
+          );
           expect(installedGlobals(), `${where}: a global was left replaced`).toEqual(globalsBefore);
           expect(realTimers(), `${where}: a real timer outlived the run`).toBeLessThanOrEqual(timersBefore);
         }
       }
-      expect(runs).toBe(2 * RUNS_PER_VARIANT);
+      expect(runs).toBe(3 * RUNS_PER_VARIANT);
+      // A real interval the run did not cancel would fire within these 20 ms of real time.
+      await new Promise((resolve) => realGlobals.setTimeout(resolve, 20));
+      expect(lateFires, 'a real interval started by a handler fired after its run').toBe(0);
     },
   );
 });
