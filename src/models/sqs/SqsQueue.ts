@@ -5,7 +5,7 @@ import { RuntimeProcess } from '../../lambda/RuntimeProcess.js';
 import type { World } from '../../lambda/World.js';
 import { POISON_BODY, REORDER_MAX_HOLD_MS } from '../../faults/Fault.js';
 import type { TimerHandle } from '../../sim/Kernel.js';
-import { invariant } from '../../sim/invariant.js';
+import { invariant, invariantFailed } from '../../sim/invariant.js';
 import { type Rng, seededUuid } from '../../sim/Rng.js';
 import { currentScope } from '../../sim/VirtualScope.js';
 import { callService } from '../../services/callService.js';
@@ -774,11 +774,11 @@ export class SqsQueue implements DeliveryTarget {
   private move(m: StoredMessage, to: MessageStatus): void {
     const from = m.status;
     const counts = this.counts;
-    invariant(
-      (NEXT[from] & STATUS_BIT[to]) !== 0 && counts[from] > 0,
-      () =>
+    // On the hot path: the message is built only on failure (no closure per call).
+    if ((NEXT[from] & STATUS_BIT[to]) === 0 || counts[from] <= 0)
+      invariantFailed(
         `queue ${this.name}: message ${m.messageId} cannot go from ${from} to ${to} (counters ${JSON.stringify(counts)})`,
-    );
+      );
     counts[from]--;
     counts[to]++;
     m.status = to;
