@@ -1,5 +1,5 @@
 import type { InvocationFault } from '../faults/Fault.js';
-import { invariant } from '../sim/invariant.js';
+import { invariantFailed } from '../sim/invariant.js';
 import type { Environment, InvocationOutcome, InvocationRequest } from './Environment.js';
 import type { LambdaFunction } from './LambdaFunction.js';
 
@@ -47,10 +47,9 @@ export class ConcurrencySlot {
   }
 
   private expect(state: SlotState, op: string): void {
-    invariant(
-      this.state === state,
-      () =>
+    if (this.state !== state)
+      invariantFailed(
         `ConcurrencySlot.${op}: the slot of ${this.env.id} (${this.fn.name}) must be ${state}, it is ${this.state}`,
-    );
+      );
   }
 }

@@ -1,7 +1,7 @@
 import type { Callback, ClientContext, CognitoIdentity, Context } from 'aws-lambda';
 import type { TimerHandle } from '../sim/Kernel.js';
 import { contentDigest } from '../sim/contentDigest.js';
-import { invariant } from '../sim/invariant.js';
+import { invariant, invariantFailed } from '../sim/invariant.js';
 import { realGlobals } from '../sim/realGlobals.js';
 import type { InvocationFault } from '../faults/Fault.js';
 import type { FailureCause, ResetReason } from '../TraceEvent.js';
@@ -155,11 +155,10 @@ export class Environment implements ProcessOwner {
    * {@link ConcurrencySlot.execute}); `done` is called exactly once.
    */
   start(slot: ConcurrencySlot, req: InvocationRequest, done: (outcome: InvocationOutcome) => void): void {
-    invariant(
-      this.state === 'busy' && this.run === undefined,
-      () =>
+    if (!(this.state === 'busy' && this.run === undefined))
+      invariantFailed(
         `Environment.start: ${this.id} must be reserved and free, it is ${this.state}${this.run === undefined ? '' : ` running ${this.run.req.requestId}`}`,
-    );
+      );
     this.served++;
     const cold = !this.warm;
     const run: Running = {

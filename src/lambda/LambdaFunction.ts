@@ -1,4 +1,4 @@
-import { invariant } from '../sim/invariant.js';
+import { invariant, invariantFailed } from '../sim/invariant.js';
 import type { ThrottleReason } from '../TraceEvent.js';
 import { ConcurrencySlot } from './ConcurrencySlot.js';
 import { Environment, type HandlerFactory } from './Environment.js';
@@ -112,12 +112,12 @@ export class LambdaFunction {
     this.busy++;
     this.slotsAcquired++;
     if (reservedConcurrency === undefined) this.runtime.unreservedInFlight++;
-    invariant(
-      reservedConcurrency === undefined
+    if (
+      !(reservedConcurrency === undefined
         ? this.runtime.unreservedWithinLimit()
-        : this.busy <= reservedConcurrency,
-      () => `LambdaFunction.acquire: ${this.slotState()} is over the concurrency limit`,
-    );
+        : this.busy <= reservedConcurrency)
+    )
+      invariantFailed(`LambdaFunction.acquire: ${this.slotState()} is over the concurrency limit`);
     env.state = 'busy';
     return { kind: 'acquired', slot: new ConcurrencySlot(this, env, faults) };
   }
@@ -127,10 +127,8 @@ export class LambdaFunction {
     this.busy--;
     this.slotsReleased++;
     if (this.config.reservedConcurrency === undefined) this.runtime.unreservedInFlight--;
-    invariant(
-      this.busy >= 0 && this.slotsAcquired === this.slotsReleased + this.busy && env.state !== 'busy',
-      () => `LambdaFunction.slotReturned: ${this.slotState()}, ${env.id} is ${env.state}`,
-    );
+    if (!(this.busy >= 0 && this.slotsAcquired === this.slotsReleased + this.busy && env.state !== 'busy'))
+      invariantFailed(`LambdaFunction.slotReturned: ${this.slotState()}, ${env.id} is ${env.state}`);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { EventQueue, type ScheduledEvent } from './EventQueue.js';
-import { invariant, takeInvariantFailure } from './invariant.js';
+import { invariantFailed, takeInvariantFailure } from './invariant.js';
 import { type Rng, RngStreams } from './Rng.js';
 import { realGlobals } from './realGlobals.js';
 import { Trace, type TraceEntry } from './Trace.js';
@@ -71,11 +71,11 @@ export class Kernel<E extends TraceEntry = TraceEntry> {
    * breaks this rule here is a lambdasim bug.
    */
   at(atMs: number, fire: () => void): TimerHandle {
-    invariant(
-      Number.isSafeInteger(atMs) && atMs >= this.now,
-      () =>
+    // Hot path: no closure per call; the message is built only on failure.
+    if (!(atMs >= this.now && Number.isSafeInteger(atMs)))
+      invariantFailed(
         `Kernel.at: an event must be scheduled at a whole millisecond not before now (${this.now}), got ${atMs}`,
-    );
+      );
     return this.queue.push(atMs, fire);
   }
 

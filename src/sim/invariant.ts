@@ -39,7 +39,7 @@ export class InvariantError extends Error {
  */
 export function takeInvariantFailure(): InvariantError | undefined {
   const failure = unreported;
-  unreported = undefined;
+  if (failure !== undefined) unreported = undefined;
   return failure;
 }
 

@@ -3,7 +3,7 @@ import { checkObject, checkOptions } from '../../errors.js';
 import type { InvocationOutcome } from '../../lambda/Environment.js';
 import type { LambdaFunction } from '../../lambda/LambdaFunction.js';
 import type { World } from '../../lambda/World.js';
-import { invariant } from '../../sim/invariant.js';
+import { invariant, invariantFailed, unreachable } from '../../sim/invariant.js';
 import type { Rng } from '../../sim/Rng.js';
 import { seededUuid } from '../../sim/Rng.js';
 import { realGlobals } from '../../sim/realGlobals.js';
@@ -21,14 +21,48 @@ import { deadLetterAttributes, invocationRecord, type RecordCondition } from './
  * Where an async event may go from each state: dispatched (or dropped, or discarded before an
  * attempt), then succeeded, discarded or queued again for a retry. The end states are final.
  */
-const ASYNC_NEXT: Readonly<Record<AsyncEventState, readonly AsyncEventState[]>> = {
-  queued: ['inFlight', 'dropped', 'discarded'],
-  inFlight: ['succeeded', 'discarded', 'queued'],
-  succeeded: [],
-  discarded: [],
-  dropped: [],
-  rejected: [],
-};
+const ASYNC_STATES: readonly AsyncEventState[] = [
+  'queued',
+  'inFlight',
+  'succeeded',
+  'discarded',
+  'dropped',
+  'rejected',
+];
+
+/** A state's index in the counters: a switch (string compares), no keyed lookup on the hot path. */
+function stateIndex(state: AsyncEventState): number {
+  switch (state) {
+    case 'queued':
+      return 0;
+    case 'inFlight':
+      return 1;
+    case 'succeeded':
+      return 2;
+    case 'discarded':
+      return 3;
+    case 'dropped':
+      return 4;
+    case 'rejected':
+      return 5;
+    default:
+      return unreachable(state, 'async event state');
+  }
+}
+
+/**
+ * Where an async event may go from each state (by state index, bit `1 << index` per target):
+ * dispatched (or dropped, or discarded before an attempt), then succeeded, discarded or queued
+ * again for a retry. The end states are final.
+ */
+const ASYNC_NEXT: readonly number[] = [
+  /* queued */ (1 << 1) | (1 << 3) | (1 << 4),
+  /* inFlight */ (1 << 2) | (1 << 3) | (1 << 0),
+  0,
+  0,
+  0,
+  0,
+];
 
 /** R-ASYNC-12: an SQS queue or SNS topic whose name ends in `.fifo`. */
 const FIFO_ARN = /\.fifo$/;
@@ -142,15 +176,8 @@ export class AsyncModel {
   private readonly order: Rng;
   private readonly faults: Rng;
   private readonly jitter: Rng;
-  /** Events by state, kept by {@link AsyncModel.move}: their sum is `events.length`. */
-  private readonly counts: Record<AsyncEventState, number> = {
-    queued: 0,
-    inFlight: 0,
-    succeeded: 0,
-    discarded: 0,
-    dropped: 0,
-    rejected: 0,
-  };
+  /** Events by state (index: {@link stateIndex}), kept by {@link AsyncModel.move}: they sum to `events.length`. */
+  private readonly counts = [0, 0, 0, 0, 0, 0];
 
   constructor(
     private readonly world: World,
@@ -257,7 +284,7 @@ export class AsyncModel {
       deadLetter: undefined,
     };
     this.events.push(record);
-    this.counts.queued++;
+    this.counts[0]!++; // queued
     this.checkCounts('accept');
     // No byte count in the trace: a record's size depends on stack traces, i.e. on file paths.
     kernel.record({
@@ -305,7 +332,7 @@ export class AsyncModel {
       destination: undefined,
       deadLetter: undefined,
     });
-    this.counts.rejected++;
+    this.counts[5]!++; // rejected
     this.checkCounts('reject');
     kernel.record({
       atMs: kernel.nowMs,
@@ -324,43 +351,49 @@ export class AsyncModel {
    * invocation, so the run could not have been quiescent).
    */
   checkStates(quiescent: boolean): void {
-    const counts: Record<AsyncEventState, number> = { ...this.counts };
-    for (const record of this.events) counts[record.state]--;
+    const off = [...this.counts];
+    for (const record of this.events) off[stateIndex(record.state)]!--;
     invariant(
-      Object.values(counts).every((n) => n === 0),
+      off.every((n) => n === 0),
       () =>
-        `async events: state counters ${JSON.stringify(this.counts)} disagree with the records (off by ${JSON.stringify(counts)})`,
+        `async events: state counters ${this.countsText()} disagree with the records (off by ${JSON.stringify(Object.fromEntries(ASYNC_STATES.map((state, i) => [state, off[i]])))})`,
     );
+    const [queued, inFlight] = this.counts;
     invariant(
-      !quiescent || (this.counts.queued === 0 && this.counts.inFlight === 0),
-      () =>
-        `run end: the run is quiescent but ${this.counts.queued} async event(s) are queued and ${this.counts.inFlight} in flight`,
+      !quiescent || (queued === 0 && inFlight === 0),
+      () => `run end: the run is quiescent but ${queued} async event(s) are queued and ${inFlight} in flight`,
     );
   }
 
   /** Every state change of an event goes through here: a legal transition, the counters follow. */
   private move(ev: QueuedEvent, to: AsyncEventState): void {
     const record = ev.record;
-    const from = record.state;
-    invariant(
-      ASYNC_NEXT[from].includes(to) && this.counts[from] > 0,
-      () =>
-        `async event ${record.requestId}${record.duplicate ? ' (duplicate)' : ''} of ${record.fn} cannot go from ${from} to ${to} (counters ${JSON.stringify(this.counts)})`,
-    );
-    this.counts[from]--;
-    this.counts[to]++;
+    const from = stateIndex(record.state);
+    const next = stateIndex(to);
+    const counts = this.counts;
+    // On the hot path: the message is built only on failure (no closure per call).
+    if ((ASYNC_NEXT[from]! & (1 << next)) === 0 || counts[from]! <= 0)
+      invariantFailed(
+        `async event ${record.requestId}${record.duplicate ? ' (duplicate)' : ''} of ${record.fn} cannot go from ${record.state} to ${to} (counters ${this.countsText()})`,
+      );
+    counts[from]!--;
+    counts[next]!++;
     record.state = to;
   }
 
   /** Every event accepted or rejected is counted in exactly one state. */
   private checkCounts(where: string): void {
     const c = this.counts;
-    const total = c.queued + c.inFlight + c.succeeded + c.discarded + c.dropped + c.rejected;
-    invariant(
-      total === this.events.length,
-      () =>
-        `async events (${where}): ${this.events.length} recorded, but the state counters sum to ${total} (${JSON.stringify(c)})`,
-    );
+    const total = c[0]! + c[1]! + c[2]! + c[3]! + c[4]! + c[5]!;
+    if (total !== this.events.length)
+      invariantFailed(
+        `async events (${where}): ${this.events.length} recorded, but the state counters sum to ${total} (${this.countsText()})`,
+      );
+  }
+
+  /** The counters by state name, for messages. */
+  private countsText(): string {
+    return JSON.stringify(Object.fromEntries(ASYNC_STATES.map((state, i) => [state, this.counts[i]])));
   }
 
   // --- the internal queue ---------------------------------------------------------------------

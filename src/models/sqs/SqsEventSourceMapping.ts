@@ -3,7 +3,7 @@ import type { InvocationOutcome } from '../../lambda/Environment.js';
 import type { LambdaFunction } from '../../lambda/LambdaFunction.js';
 import type { World } from '../../lambda/World.js';
 import type { TimerHandle } from '../../sim/Kernel.js';
-import { invariant } from '../../sim/invariant.js';
+import { invariant, invariantFailed } from '../../sim/invariant.js';
 import { type Rng, seededUuid } from '../../sim/Rng.js';
 import { interpretBatchResponse } from './batchResponse.js';
 import { checkFilterPattern, type FilterPattern, matchesPattern } from './filterPattern.js';
@@ -322,7 +322,7 @@ export class SqsEventSourceMapping {
         ids.add(m.messageId);
         messageIds.push(m.messageId);
       }
-    invariant(records.length > 0, () => `${this.name}: a batch with a live message has no record`);
+    if (records.length === 0) invariantFailed(`${this.name}: a batch with a live message has no record`);
     const requestId = seededUuid(this.requestIds);
     this.invocations++;
     kernel.record({
@@ -393,7 +393,7 @@ export class SqsEventSourceMapping {
 
   private finish(): void {
     this.active--;
-    invariant(this.active >= 0, () => `${this.name}: a batch finished with no batch active`);
+    if (this.active < 0) invariantFailed(`${this.name}: a batch finished with no batch active`);
     this.schedulePump();
   }
 

@@ -7,7 +7,7 @@ import type { World } from '../../lambda/World.js';
 import { POISON_BODY, REORDER_MAX_HOLD_MS } from '../../faults/Fault.js';
 import { contentDigest } from '../../sim/contentDigest.js';
 import type { TimerHandle } from '../../sim/Kernel.js';
-import { invariant } from '../../sim/invariant.js';
+import { invariant, invariantFailed, unreachable } from '../../sim/invariant.js';
 import { type Rng, seededUuid } from '../../sim/Rng.js';
 import { currentScope } from '../../sim/VirtualScope.js';
 import { callService } from '../../services/callService.js';
@@ -226,30 +226,50 @@ const STATUSES: readonly MessageStatus[] = [
   'deadLettered',
   'expired',
 ];
-const STATUS_BIT: Readonly<Record<MessageStatus, number>> = {
-  delayed: 1,
-  visible: 2,
-  inFlight: 4,
-  deleted: 8,
-  filtered: 16,
-  deadLettered: 32,
-  expired: 64,
-};
+
+/** A status's index in the counters: a switch (string compares), no keyed lookup on the hot path. */
+function statusIndex(status: MessageStatus): number {
+  switch (status) {
+    case 'delayed':
+      return 0;
+    case 'visible':
+      return 1;
+    case 'inFlight':
+      return 2;
+    case 'deleted':
+      return 3;
+    case 'filtered':
+      return 4;
+    case 'deadLettered':
+      return 5;
+    case 'expired':
+      return 6;
+    default:
+      return unreachable(status, 'message status');
+  }
+}
+/** Bits of the statuses a message may move to (`1 << statusIndex`). */
+const VISIBLE = 1 << 1;
+const IN_FLIGHT = 1 << 2;
+const DELETED = 1 << 3;
+const FILTERED = 1 << 4;
+const DEAD_LETTERED = 1 << 5;
+const EXPIRED = 1 << 6;
 /**
- * Where a message may go from each status (bits of STATUS_BIT). inFlight → inFlight is a duplicate
- * copy received while the first is in flight; visible → deleted is a delete after the visibility
- * timeout ended but before another receive; the four end states are final.
+ * Where a message may go from each status (by status index; bits `1 << index`). inFlight →
+ * inFlight is a duplicate copy received while the first is in flight; visible → deleted is a
+ * delete after the visibility timeout ended but before another receive; the four end states are
+ * final.
  */
-const NEXT: Readonly<Record<MessageStatus, number>> = {
-  delayed: STATUS_BIT.visible | STATUS_BIT.expired,
-  visible: STATUS_BIT.inFlight | STATUS_BIT.deleted | STATUS_BIT.deadLettered | STATUS_BIT.expired,
-  inFlight:
-    STATUS_BIT.inFlight | STATUS_BIT.visible | STATUS_BIT.deleted | STATUS_BIT.filtered | STATUS_BIT.expired,
-  deleted: 0,
-  filtered: 0,
-  deadLettered: 0,
-  expired: 0,
-};
+const NEXT: readonly number[] = [
+  /* delayed */ VISIBLE | EXPIRED,
+  /* visible */ IN_FLIGHT | DELETED | DEAD_LETTERED | EXPIRED,
+  /* inFlight */ IN_FLIGHT | VISIBLE | DELETED | FILTERED | EXPIRED,
+  0,
+  0,
+  0,
+  0,
+];
 
 /** Validates a queue's name and options (as `CreateQueue` does) and fills in every default. */
 export function resolveSqsQueueOptions(name: unknown, options: unknown): ResolvedSqsQueueOptions {
@@ -385,16 +405,8 @@ export class SqsQueue implements DeliveryTarget {
   private held: { readonly message: StoredMessage; readonly timer: TimerHandle } | undefined;
   private redrivenIn = 0;
   private deduplicated = 0;
-  /** Messages by status, kept by {@link SqsQueue.move}: `sent + redrivenIn` = their sum. */
-  private readonly counts: Record<MessageStatus, number> = {
-    delayed: 0,
-    visible: 0,
-    inFlight: 0,
-    deleted: 0,
-    filtered: 0,
-    deadLettered: 0,
-    expired: 0,
-  };
+  /** Messages by status (index: {@link statusIndex}), kept by {@link SqsQueue.move}: `sent + redrivenIn` = their sum. */
+  private readonly counts = [0, 0, 0, 0, 0, 0, 0];
 
   /**
    * SetQueueAttributes for the visibility timeout: applies to receives from now on (messages in
@@ -587,9 +599,9 @@ export class SqsQueue implements DeliveryTarget {
     for (const m of this.all) counts[m.status]++;
     // The counters kept at each transition agree with the messages' own statuses.
     invariant(
-      STATUSES.every((status) => counts[status] === this.counts[status]),
+      STATUSES.every((status, i) => counts[status] === this.counts[i]),
       () =>
-        `queue ${this.name}: status counters ${JSON.stringify(this.counts)} disagree with the messages ${JSON.stringify(counts)}`,
+        `queue ${this.name}: status counters ${this.countsText()} disagree with the messages ${JSON.stringify(counts)}`,
     );
     this.checkAccounting('accounting');
     return {
@@ -763,7 +775,7 @@ export class SqsQueue implements DeliveryTarget {
 
   /** @internal Messages moved in by other queues' redrive, and moved out to this queue's DLQ. */
   get redriveCounts(): { readonly redrivenIn: number; readonly deadLettered: number } {
-    return { redrivenIn: this.redrivenIn, deadLettered: this.counts.deadLettered };
+    return { redrivenIn: this.redrivenIn, deadLettered: this.counts[statusIndex('deadLettered')]! };
   }
 
   /**
@@ -772,11 +784,12 @@ export class SqsQueue implements DeliveryTarget {
    */
   checkRunEnd(quiescent: boolean): void {
     this.checkAccounting('run end');
-    const c = this.counts;
+    const inFlight = this.counts[statusIndex('inFlight')]!;
+    const delayed = this.counts[statusIndex('delayed')]!;
     invariant(
-      !quiescent || (c.inFlight === 0 && c.delayed === 0),
+      !quiescent || (inFlight === 0 && delayed === 0),
       () =>
-        `run end: the run is quiescent but queue ${this.name} has ${c.inFlight} message(s) in flight and ${c.delayed} delayed`,
+        `run end: the run is quiescent but queue ${this.name} has ${inFlight} message(s) in flight and ${delayed} delayed`,
     );
   }
 
@@ -815,28 +828,33 @@ export class SqsQueue implements DeliveryTarget {
 
   /** Every status change goes through here: a legal transition, and the counters follow it. */
   private move(m: StoredMessage, to: MessageStatus): void {
-    const from = m.status;
+    const from = statusIndex(m.status);
+    const next = statusIndex(to);
     const counts = this.counts;
-    invariant(
-      (NEXT[from] & STATUS_BIT[to]) !== 0 && counts[from] > 0,
-      () =>
-        `queue ${this.name}: message ${m.messageId} cannot go from ${from} to ${to} (counters ${JSON.stringify(counts)})`,
-    );
-    counts[from]--;
-    counts[to]++;
+    // On the hot path: the message is built only on failure (no closure per call).
+    if ((NEXT[from]! & (1 << next)) === 0 || counts[from]! <= 0)
+      invariantFailed(
+        `queue ${this.name}: message ${m.messageId} cannot go from ${m.status} to ${to} (counters ${this.countsText()})`,
+      );
+    counts[from]!--;
+    counts[next]!++;
     m.status = to;
   }
 
   /** `sent + redrivenIn` = messages stored = the status counters summed (R-SQS accounting). */
   private checkAccounting(where: string): void {
     const c = this.counts;
-    const total = c.delayed + c.visible + c.inFlight + c.deleted + c.filtered + c.deadLettered + c.expired;
+    const total = c[0]! + c[1]! + c[2]! + c[3]! + c[4]! + c[5]! + c[6]!;
     const stored = this.all.length;
-    invariant(
-      this.sentCount + this.redrivenIn === stored && total === stored,
-      () =>
-        `queue ${this.name} (${where}): sent ${this.sentCount} + redrivenIn ${this.redrivenIn} must equal the ${stored} message(s) stored and the status counters summed (${total}: ${JSON.stringify(c)})`,
-    );
+    if (this.sentCount + this.redrivenIn !== stored || total !== stored)
+      invariantFailed(
+        `queue ${this.name} (${where}): sent ${this.sentCount} + redrivenIn ${this.redrivenIn} must equal the ${stored} message(s) stored and the status counters summed (${total}: ${this.countsText()})`,
+      );
+  }
+
+  /** The counters by status name, for messages. */
+  private countsText(): string {
+    return JSON.stringify(Object.fromEntries(STATUSES.map((status, i) => [status, this.counts[i]])));
   }
 
   private call<T>(op: string, apply: (senderId: string) => T): Promise<T> {
@@ -1096,7 +1114,7 @@ export class SqsQueue implements DeliveryTarget {
   private enqueue(m: StoredMessage, delayMs: number, holdBack = false): void {
     if (this.fifo) this.groups.add(m);
     m.status = delayMs > 0 ? 'delayed' : 'visible';
-    this.counts[m.status]++;
+    this.counts[statusIndex(m.status)]!++;
     this.checkAccounting('enqueue');
     if (delayMs > 0) {
       this.world.kernel.after(delayMs, () => {
