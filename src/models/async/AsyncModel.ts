@@ -261,7 +261,6 @@ export class AsyncModel {
     this.checkCounts('accept');
     // No byte count in the trace: a record's size depends on stack traces, i.e. on file paths.
     kernel.record({
-      atMs: kernel.nowMs,
       kind: 'async.accepted',
       requestId,
       fn: fn.name,
@@ -308,7 +307,6 @@ export class AsyncModel {
     this.counts.rejected++;
     this.checkCounts('reject');
     kernel.record({
-      atMs: kernel.nowMs,
       kind: 'async.rejected',
       requestId,
       fn: fn.name,
@@ -411,7 +409,7 @@ export class AsyncModel {
       if (p > 0 && this.faults.next() < p) {
         this.move(ev, 'dropped');
         record.endedAtMs = now;
-        kernel.record({ atMs: now, kind: 'async.dropped', requestId: record.requestId, fn: fn.name });
+        kernel.record({ kind: 'async.dropped', requestId: record.requestId, fn: fn.name });
         return;
       }
     }
@@ -430,7 +428,6 @@ export class AsyncModel {
       record.throttles++;
       const retryAtMs = Math.min(now + Math.ceil(delayMs), ev.enqueuedAtMs + ev.config.maximumEventAgeMs);
       kernel.record({
-        atMs: now,
         kind: 'async.throttled',
         requestId: record.requestId,
         fn: fn.name,
@@ -462,7 +459,6 @@ export class AsyncModel {
       this.move(ev, 'succeeded');
       record.endedAtMs = now;
       kernel.record({
-        atMs: now,
         kind: 'async.succeeded',
         requestId: record.requestId,
         fn: ev.fn.name,
@@ -490,7 +486,6 @@ export class AsyncModel {
     }
     this.move(ev, 'queued');
     kernel.record({
-      atMs: now,
       kind: 'async.retryScheduled',
       requestId: record.requestId,
       fn: ev.fn.name,
@@ -508,7 +503,6 @@ export class AsyncModel {
     record.condition = condition;
     record.endedAtMs = kernel.nowMs;
     kernel.record({
-      atMs: kernel.nowMs,
       kind: 'async.discarded',
       requestId: record.requestId,
       fn: ev.fn.name,
@@ -593,7 +587,6 @@ export class AsyncModel {
       }
     }
     const base = {
-      atMs: kernel.nowMs,
       requestId: ev.record.requestId,
       fn: ev.fn.name,
       role,

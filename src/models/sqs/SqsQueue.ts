@@ -688,7 +688,6 @@ export class SqsQueue implements DeliveryTarget {
       m.receipt = this.receiptHandle();
       receipts[i] = m.receipt;
       kernel.record({
-        atMs: now,
         kind: 'sqs.received',
         queue: this.name,
         messageId: m.messageId,
@@ -740,7 +739,6 @@ export class SqsQueue implements DeliveryTarget {
     m.endedAtMs = kernel.nowMs;
     if (this.fifo) this.removeFromGroup(m);
     kernel.record({
-      atMs: kernel.nowMs,
       kind: reason === 'filtered' ? 'sqs.filtered' : 'sqs.deleted',
       queue: this.name,
       messageId: m.messageId,
@@ -948,7 +946,6 @@ export class SqsQueue implements DeliveryTarget {
       if (seen !== undefined && now - seen.atMs < FIFO_DEDUP_WINDOW_MS) {
         this.deduplicated++;
         kernel.record({
-          atMs: now,
           kind: 'sqs.deduplicated',
           queue: this.name,
           messageId: seen.messageId,
@@ -990,7 +987,6 @@ export class SqsQueue implements DeliveryTarget {
     kernel.record(
       source === undefined
         ? {
-            atMs: now,
             kind: 'sqs.sent',
             queue: this.name,
             messageId: m.messageId,
@@ -1001,7 +997,6 @@ export class SqsQueue implements DeliveryTarget {
             digest: messageDigest(m),
           }
         : {
-            atMs: now,
             kind: 'sqs.sent',
             queue: this.name,
             messageId: m.messageId,
@@ -1148,7 +1143,6 @@ export class SqsQueue implements DeliveryTarget {
       returned++;
       if (!this.fifo) this.ready.push(m);
       kernel.record({
-        atMs: kernel.nowMs,
         kind: 'sqs.reappeared',
         queue: this.name,
         messageId: m.messageId,
@@ -1190,7 +1184,7 @@ export class SqsQueue implements DeliveryTarget {
     this.move(m, 'expired');
     m.endedAtMs = kernel.nowMs;
     if (this.fifo) this.removeFromGroup(m);
-    kernel.record({ atMs: kernel.nowMs, kind: 'sqs.expired', queue: this.name, messageId: m.messageId });
+    kernel.record({ kind: 'sqs.expired', queue: this.name, messageId: m.messageId });
   }
 
   private deadLetter(m: StoredMessage): void {
@@ -1200,7 +1194,6 @@ export class SqsQueue implements DeliveryTarget {
     m.endedAtMs = kernel.nowMs;
     if (this.fifo) this.removeFromGroup(m);
     kernel.record({
-      atMs: kernel.nowMs,
       kind: 'sqs.deadLettered',
       queue: this.name,
       messageId: m.messageId,
