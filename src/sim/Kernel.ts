@@ -1,6 +1,6 @@
 import type { DistributiveOmit } from './DistributiveOmit.js';
 import { EventQueue, type ScheduledEvent } from './EventQueue.js';
-import { invariant, takeInvariantFailure } from './invariant.js';
+import { invariant, invariantFailed, takeInvariantFailure } from './invariant.js';
 import { type Rng, RngStreams } from './Rng.js';
 import { realGlobals } from './realGlobals.js';
 import { Trace, type TraceEntry } from './Trace.js';
@@ -125,14 +125,19 @@ export class Kernel<E extends TraceEntry = TraceEntry> {
    */
   record(fact: DistributiveOmit<E, 'atMs'>): void {
     const atMs = this.now;
-    const entry = { atMs, ...fact } as E;
-    invariant(
-      atMs >= this.recordedAtMs && entry.atMs === atMs,
-      () =>
-        `Kernel.record: an entry is stamped with now and the trace never goes back in time, but ${fact.kind} at ${entry.atMs} (now ${atMs}) follows an entry at ${this.recordedAtMs}`,
-    );
+    // atMs first, as the trace's JSON (its hash) has always had it. Object.assign copies the
+    // fact's fields at about half the cost of a spread; no closure here, as record runs per fact.
+    const entry = Object.assign({ atMs }, fact) as E;
+    if (entry.atMs !== atMs || atMs < this.recordedAtMs) this.recordFailed(entry);
     this.recordedAtMs = atMs;
     this.entries.push(entry);
+  }
+
+  /** The invariant {@link Kernel.record} keeps: each entry stamped with now, and time never going back. */
+  private recordFailed(entry: E): never {
+    return invariantFailed(
+      `Kernel.record: an entry is stamped with now and the trace never goes back in time, but ${entry.kind} at ${entry.atMs} (now ${this.now}) follows an entry at ${this.recordedAtMs}`,
+    );
   }
 
   /**
