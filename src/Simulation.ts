@@ -417,13 +417,13 @@ export class Simulation {
         error: undefined,
       };
       this.callers.push(record);
-      kernel.record({ atMs: kernel.nowMs, kind: 'caller.started', caller: name });
+      kernel.record({ kind: 'caller.started', caller: name });
       scope.deliver(() => {
         const settle = (ok: boolean, error?: unknown) => {
           record.status = ok ? 'finished' : 'failed';
           record.endedAtMs = kernel.nowMs;
           record.error = error;
-          kernel.record({ atMs: kernel.nowMs, kind: 'caller.finished', caller: name, ok });
+          kernel.record({ kind: 'caller.finished', caller: name, ok });
         };
         Promise.resolve()
           .then(body)

@@ -104,7 +104,6 @@ export class FaultInjector {
     this.fired.add(fault);
     const { target, point, at } = faultPoint(fault);
     this.kernel.record({
-      atMs: this.kernel.nowMs,
       kind: 'fault.injected',
       fault: fault.kind,
       target,

@@ -197,7 +197,7 @@ export class Environment implements ProcessOwner {
   /** Reclaims an idle environment (idle timeout, R-ENV-6): its frozen work is dropped. */
   reclaim(): void {
     const kernel = this.fn.world.kernel;
-    kernel.record({ atMs: kernel.nowMs, kind: 'env.reclaimed', env: this.id, idleSinceMs: this.idleSinceMs });
+    kernel.record({ kind: 'env.reclaimed', env: this.id, idleSinceMs: this.idleSinceMs });
     this.process?.kill();
     this.process = undefined;
     this.handler = undefined;
@@ -230,7 +230,7 @@ export class Environment implements ProcessOwner {
     let minElapsed = config.initDurationMs === 0 || mode === 'prewarm';
     let built: unknown;
     const budgetMs = mode === 'inInvoke' ? config.timeoutMs : mode === 'onDemand' ? INIT_LIMIT_MS : 0;
-    kernel.record({ atMs: kernel.nowMs, kind: 'env.initStarted', env: this.id, budgetMs });
+    kernel.record({ kind: 'env.initStarted', env: this.id, budgetMs });
     if (run !== undefined && mode === 'inInvoke') this.armTimeout(run);
     if (mode === 'onDemand') this.initLimit = kernel.after(INIT_LIMIT_MS, () => this.onInitLimit(run!, proc));
     const tryFinish = () => {
@@ -291,7 +291,7 @@ export class Environment implements ProcessOwner {
     }
     this.handler = handler;
     this.isAsync = handler.constructor?.name === 'AsyncFunction';
-    kernel.record({ atMs: kernel.nowMs, kind: 'env.initFinished', env: this.id });
+    kernel.record({ kind: 'env.initFinished', env: this.id });
     if (run === undefined) {
       this.becomeIdle();
       return;
@@ -304,7 +304,7 @@ export class Environment implements ProcessOwner {
     this.initLimit = undefined;
     if (this.process !== proc || run.finished) return;
     const kernel = this.fn.world.kernel;
-    kernel.record({ atMs: kernel.nowMs, kind: 'env.initAborted', env: this.id, reason: 'initLimit' });
+    kernel.record({ kind: 'env.initAborted', env: this.id, reason: 'initLimit' });
     proc.kill();
     this.startInit(run, 'inInvoke');
   }
@@ -316,7 +316,6 @@ export class Environment implements ProcessOwner {
     this.initLimit = undefined;
     const errorBody = body ?? serializeThrown(error);
     kernel.record({
-      atMs: kernel.nowMs,
       kind: 'env.initFailed',
       env: this.id,
       errorType: errorBody.errorType,
@@ -353,7 +352,6 @@ export class Environment implements ProcessOwner {
     run.phase = 'handler';
     if (run.timeout === undefined) this.armTimeout(run);
     kernel.record({
-      atMs: kernel.nowMs,
       kind: 'invoke.started',
       requestId: run.req.requestId,
       fn: config.name,
@@ -364,8 +362,7 @@ export class Environment implements ProcessOwner {
     // Thaw (R-ENV-4): work frozen after the previous invoke resumes now, before the handler is
     // called; if it crashes the process, this invocation fails with it.
     const pending = proc.pendingCount();
-    if (proc.frozen && pending > 0)
-      kernel.record({ atMs: kernel.nowMs, kind: 'env.thawed', env: this.id, resumed: pending });
+    if (proc.frozen && pending > 0) kernel.record({ kind: 'env.thawed', env: this.id, resumed: pending });
     proc.thaw();
     if (run.finished) return;
     if (run.faults.length > 0 && this.applyHandlerFaults(run)) return;
@@ -523,7 +520,6 @@ export class Environment implements ProcessOwner {
     const requestId = run.req.requestId;
     if (outcome.kind === 'succeeded') {
       kernel.record({
-        atMs: kernel.nowMs,
         kind: 'invoke.succeeded',
         requestId,
         env: this.id,
@@ -532,7 +528,6 @@ export class Environment implements ProcessOwner {
       });
     } else {
       kernel.record({
-        atMs: kernel.nowMs,
         kind: 'invoke.failed',
         requestId,
         env: this.id,
@@ -542,16 +537,14 @@ export class Environment implements ProcessOwner {
       });
     }
     if (reset !== undefined) {
-      if (reset !== 'initError')
-        kernel.record({ atMs: kernel.nowMs, kind: 'env.reset', env: this.id, reason: reset });
+      if (reset !== 'initError') kernel.record({ kind: 'env.reset', env: this.id, reason: reset });
       this.process?.kill();
       this.process = undefined;
       this.handler = undefined;
     } else if (this.process !== undefined) {
       this.process.freeze();
       const pendingWork = this.process.pendingCount();
-      if (pendingWork > 0)
-        kernel.record({ atMs: kernel.nowMs, kind: 'env.frozen', env: this.id, pendingWork });
+      if (pendingWork > 0) kernel.record({ kind: 'env.frozen', env: this.id, pendingWork });
     }
     this.run = undefined;
     // A handler that assigned a global (`Math.random = …`) changed it for everyone: put it back.
@@ -617,7 +610,7 @@ export class Environment implements ProcessOwner {
 
   private resetIdle(reason: ResetReason): void {
     const kernel = this.fn.world.kernel;
-    kernel.record({ atMs: kernel.nowMs, kind: 'env.reset', env: this.id, reason });
+    kernel.record({ kind: 'env.reset', env: this.id, reason });
     this.process?.kill();
     this.process = undefined;
     this.handler = undefined;

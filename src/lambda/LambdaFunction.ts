@@ -171,7 +171,6 @@ export class LambdaFunction {
     this.envs.push(env);
     const kernel = this.world.kernel;
     kernel.record({
-      atMs: kernel.nowMs,
       kind: 'env.created',
       fn: this.config.name,
       env: env.id,

@@ -83,7 +83,7 @@ export function restoreReplacedGlobals(world: World, by: string, when: string): 
     if (world.determinismErrors.some((e) => e.by === by && e.resource === resource)) continue;
     const message = `${by} replaced the global ${name} (found ${when}); lambdasim put its virtual ${name} back. Globals are shared by every environment, simulation and the test runner, and a replaced one escapes virtual time: inject the dependency instead, or stub it in the test before sim.run().`;
     world.determinismErrors.push({ atMs: world.kernel.nowMs, by, resource, site, message });
-    world.kernel.record({ atMs: world.kernel.nowMs, kind: 'determinism.violated', by, resource });
+    world.kernel.record({ kind: 'determinism.violated', by, resource });
   }
 }
 
@@ -99,7 +99,7 @@ export function recordEscape(world: World, by: string, resource: string, stack: 
   if (world.determinismErrors.some((e) => e.by === by && e.resource === resource && e.site === site)) return;
   const message = `${by} started real ${describeResource(resource)} (${resource}) inside the simulation at ${site}. Real I/O and real timers run outside virtual time, so this run cannot be replayed from its seed: route it through a simulated service (sim.api / sim.table) or inject the dependency.`;
   world.determinismErrors.push({ atMs: world.kernel.nowMs, by, resource, site, message });
-  world.kernel.record({ atMs: world.kernel.nowMs, kind: 'determinism.violated', by, resource });
+  world.kernel.record({ kind: 'determinism.violated', by, resource });
 }
 
 function describeResource(type: string): string {

@@ -248,7 +248,6 @@ export class Alb {
   private respond(response: AlbResponse): AlbResponse {
     const kernel = this.world.kernel;
     kernel.record({
-      atMs: kernel.nowMs,
       kind: 'frontDoor.responded',
       door: 'ALB',
       ...(response.requestId === undefined ? {} : { requestId: response.requestId }),

@@ -224,7 +224,6 @@ export class ApiGateway {
   private respond(response: ApiGatewayResponse): ApiGatewayResponse {
     const kernel = this.world.kernel;
     kernel.record({
-      atMs: kernel.nowMs,
       kind: 'frontDoor.responded',
       door: 'ApiGateway',
       ...(response.requestId === undefined ? {} : { requestId: response.requestId }),

@@ -147,7 +147,6 @@ export class SyncModel {
     this.requests.push(record);
     const encoded = encodePayload(payload);
     kernel.record({
-      atMs: kernel.nowMs,
       kind: 'request.received',
       requestId,
       fn: fn.name,
@@ -182,7 +181,6 @@ export class SyncModel {
     const acquired = fn.acquire();
     if (acquired.kind === 'throttled') {
       kernel.record({
-        atMs: kernel.nowMs,
         kind: 'invoke.throttled',
         requestId,
         fn: fn.name,
@@ -206,7 +204,6 @@ export class SyncModel {
               answered = true;
               record.clientTimedOutAtMs = kernel.nowMs;
               kernel.record({
-                atMs: kernel.nowMs,
                 kind: 'request.clientTimedOut',
                 requestId,
                 fn: fn.name,
@@ -235,7 +232,6 @@ export class SyncModel {
   private reject(record: RequestRecord, statusCode: number, error: ServiceError): InvokeResponse {
     const kernel = this.world.kernel;
     kernel.record({
-      atMs: kernel.nowMs,
       kind: 'request.rejected',
       requestId: record.requestId,
       fn: record.fn,
@@ -253,7 +249,6 @@ export class SyncModel {
     record.response = response;
     record.endedAtMs = kernel.nowMs;
     kernel.record({
-      atMs: kernel.nowMs,
       kind: 'request.completed',
       requestId: record.requestId,
       fn: record.fn,

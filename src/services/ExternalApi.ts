@@ -393,7 +393,6 @@ export class ExternalApi {
         `${this.name}.${op}: idempotency key ${JSON.stringify(key)} was first used by call #${stored.callId} (${this.name}.${stored.op}) with other arguments; a key is for retrying the same request: use a new key for a new request, the same arguments for a retry`,
       );
     kernel.record({
-      atMs: kernel.nowMs,
       kind: 'call.replayed',
       callId: site.callId,
       service: this.name,

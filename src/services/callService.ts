@@ -61,7 +61,6 @@ export function callService<T>(world: World, spec: CallSpec<T>): Promise<T> {
   const by = isProcess ? scope.owner.id : scope.name;
   if (isProcess && !scope.alive) {
     kernel.record({
-      atMs: kernel.nowMs,
       kind: 'call.dropped',
       service: spec.service,
       op: spec.op,
@@ -79,7 +78,6 @@ export function callService<T>(world: World, spec: CallSpec<T>): Promise<T> {
   };
   const callId = site.callId;
   kernel.record({
-    atMs: kernel.nowMs,
     kind: 'call.sent',
     callId,
     service: spec.service,
@@ -109,7 +107,6 @@ export function callService<T>(world: World, spec: CallSpec<T>): Promise<T> {
       if (hang !== undefined && !hang.landed) {
         // The request never reaches the service; no answer ever comes (the caller waits on).
         kernel.record({
-          atMs: kernel.nowMs,
           kind: 'call.lost',
           callId,
           service: spec.service,
@@ -120,7 +117,6 @@ export function callService<T>(world: World, spec: CallSpec<T>): Promise<T> {
       }
       if (isProcess && !scope.alive && !landsAfterDeath(world, spec.inFlightAtDeath)) {
         kernel.record({
-          atMs: kernel.nowMs,
           kind: 'call.lost',
           callId,
           service: spec.service,
@@ -148,7 +144,6 @@ export function callService<T>(world: World, spec: CallSpec<T>): Promise<T> {
       }
       if (!ok) replyText = thrownText(failure);
       kernel.record({
-        atMs: kernel.nowMs,
         kind: 'call.landed',
         callId,
         service: spec.service,
@@ -161,7 +156,6 @@ export function callService<T>(world: World, spec: CallSpec<T>): Promise<T> {
       kernel.after(latencyMs - landAfter, () => {
         deliver(() => {
           kernel.record({
-            atMs: kernel.nowMs,
             kind: 'call.returned',
             callId,
             service: spec.service,

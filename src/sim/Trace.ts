@@ -7,16 +7,27 @@ export interface TraceEntry {
 }
 
 /**
- * The append-only record of a run. Its hash (SHA-256 over one canonical JSON line per entry) is
- * the determinism fingerprint: the same scenario and seed give the same hash in any process.
- * Entries hold no contents, only their digests (`contentDigest`), so the hash stays cheap and is
- * computed only when read.
+ * The append-only record of a run, as a read-only view over entries its owner appends to (a
+ * kernel's trace is filled by `Kernel.record` alone, which stamps each entry's time). Its hash
+ * (SHA-256 over one canonical JSON line per entry) is the determinism fingerprint: the same
+ * scenario and seed give the same hash in any process. Entries hold no contents, only their
+ * digests (`contentDigest`), so the hash stays cheap and is computed only when read.
+ *
+ * @example
+ * ```ts
+ * new Trace(saved.trace).hash() === saved.traceHash; // re-hash a stored trace
+ * ```
  */
 export class Trace<E extends TraceEntry = TraceEntry> {
-  private readonly items: E[] = [];
   private hashed = 0;
   private readonly hasher = createHash('sha256');
   private digest: string | undefined;
+
+  /**
+   * @param items the entries, oldest first; the owner may append to the array later (the hash
+   *   follows) but never changes or removes an entry already there.
+   */
+  constructor(private readonly items: readonly E[]) {}
 
   get length(): number {
     return this.items.length;
@@ -25,10 +36,6 @@ export class Trace<E extends TraceEntry = TraceEntry> {
   /** The entries so far, oldest first. Do not mutate. */
   get entries(): readonly E[] {
     return this.items;
-  }
-
-  append(entry: E): void {
-    this.items.push(entry);
   }
 
   /** Hex SHA-256 of the entries so far; incremental, so calling it often is cheap. */

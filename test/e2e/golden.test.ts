@@ -66,8 +66,7 @@ describe('golden trace', () => {
       traceHash: string;
       trace: Array<{ atMs: number; kind: string }>;
     };
-    const trace = new Trace();
-    for (const e of parsed.trace) trace.append(e);
+    const trace = new Trace(parsed.trace);
     expect(parsed.seed).toBe(SEED);
     expect(trace.hash()).toBe(parsed.traceHash);
     expect(parsed.trace.length).toBeGreaterThan(50);

@@ -288,7 +288,6 @@ export class AsyncModel {
     this.checkCounts('accept');
     // No byte count in the trace: a record's size depends on stack traces, i.e. on file paths.
     kernel.record({
-      atMs: kernel.nowMs,
       kind: 'async.accepted',
       requestId,
       fn: fn.name,
@@ -335,7 +334,6 @@ export class AsyncModel {
     this.counts[5]!++; // rejected
     this.checkCounts('reject');
     kernel.record({
-      atMs: kernel.nowMs,
       kind: 'async.rejected',
       requestId,
       fn: fn.name,
@@ -444,7 +442,7 @@ export class AsyncModel {
       if (p > 0 && this.faults.next() < p) {
         this.move(ev, 'dropped');
         record.endedAtMs = now;
-        kernel.record({ atMs: now, kind: 'async.dropped', requestId: record.requestId, fn: fn.name });
+        kernel.record({ kind: 'async.dropped', requestId: record.requestId, fn: fn.name });
         return;
       }
     }
@@ -463,7 +461,6 @@ export class AsyncModel {
       record.throttles++;
       const retryAtMs = Math.min(now + Math.ceil(delayMs), ev.enqueuedAtMs + ev.config.maximumEventAgeMs);
       kernel.record({
-        atMs: now,
         kind: 'async.throttled',
         requestId: record.requestId,
         fn: fn.name,
@@ -495,7 +492,6 @@ export class AsyncModel {
       this.move(ev, 'succeeded');
       record.endedAtMs = now;
       kernel.record({
-        atMs: now,
         kind: 'async.succeeded',
         requestId: record.requestId,
         fn: ev.fn.name,
@@ -523,7 +519,6 @@ export class AsyncModel {
     }
     this.move(ev, 'queued');
     kernel.record({
-      atMs: now,
       kind: 'async.retryScheduled',
       requestId: record.requestId,
       fn: ev.fn.name,
@@ -541,7 +536,6 @@ export class AsyncModel {
     record.condition = condition;
     record.endedAtMs = kernel.nowMs;
     kernel.record({
-      atMs: kernel.nowMs,
       kind: 'async.discarded',
       requestId: record.requestId,
       fn: ev.fn.name,
@@ -626,7 +620,6 @@ export class AsyncModel {
       }
     }
     const base = {
-      atMs: kernel.nowMs,
       requestId: ev.record.requestId,
       fn: ev.fn.name,
       role,

@@ -111,7 +111,6 @@ export class Schedule {
       `schedule:${this.name}`,
     );
     kernel.record({
-      atMs: kernel.nowMs,
       kind: 'schedule.fired',
       schedule: this.name,
       fn: this.fn.name,

@@ -137,7 +137,6 @@ export class SnsTopic implements DeliveryTarget {
     const timeEpochMs = this.world.epochStartMs + kernel.nowMs;
     const deliveries: { subscriber: string; result: DeliveryResult }[] = [];
     kernel.record({
-      atMs: kernel.nowMs,
       kind: 'sns.published',
       topic: this.name,
       messageId,

@@ -283,7 +283,6 @@ export class SqsEventSourceMapping {
     // received again. Then there is nothing to run, so no concurrency slot is taken (issue 10).
     if (!hasLiveMessage(batch)) {
       kernel.record({
-        atMs: kernel.nowMs,
         kind: 'batch.emptied',
         mapping: this.name,
         messageIds: batchMessageIds(batch),
@@ -301,7 +300,6 @@ export class SqsEventSourceMapping {
       for (const lease of batch.leases) deadline = Math.min(deadline, lease.visibleAtMs);
       const retry = kernel.nowMs + retryInMs < deadline;
       kernel.record({
-        atMs: kernel.nowMs,
         kind: 'batch.throttled',
         mapping: this.name,
         reason: acquired.reason,
@@ -326,7 +324,6 @@ export class SqsEventSourceMapping {
     const requestId = seededUuid(this.requestIds);
     this.invocations++;
     kernel.record({
-      atMs: kernel.nowMs,
       kind: 'batch.invoked',
       mapping: this.name,
       requestId,
@@ -344,7 +341,6 @@ export class SqsEventSourceMapping {
     if (outcome.kind === 'failed') {
       // R-SQS-4: nothing is deleted; each message reappears when its visibility timeout ends.
       kernel.record({
-        atMs: kernel.nowMs,
         kind: 'batch.failed',
         mapping: this.name,
         requestId,
@@ -358,7 +354,6 @@ export class SqsEventSourceMapping {
     const verdict = interpretBatchResponse(outcome.payloadJson, ids, this.options.reportBatchItemFailures);
     if (verdict.kind === 'invalid') {
       kernel.record({
-        atMs: kernel.nowMs,
         kind: 'batch.failed',
         mapping: this.name,
         requestId,
@@ -378,10 +373,9 @@ export class SqsEventSourceMapping {
         deleted++;
       }
     if (failed === undefined)
-      kernel.record({ atMs: kernel.nowMs, kind: 'batch.succeeded', mapping: this.name, requestId, deleted });
+      kernel.record({ kind: 'batch.succeeded', mapping: this.name, requestId, deleted });
     else
       kernel.record({
-        atMs: kernel.nowMs,
         kind: 'batch.partiallyFailed',
         mapping: this.name,
         requestId,
@@ -434,7 +428,6 @@ export class SqsEventSourceMapping {
     if (to === this.target) return;
     const kernel = this.world.kernel;
     kernel.record({
-      atMs: kernel.nowMs,
       kind: 'mapping.scaled',
       mapping: this.name,
       from: this.target,

@@ -714,7 +714,6 @@ export class SqsQueue implements DeliveryTarget {
       m.receipt = this.receiptHandle();
       receipts[i] = m.receipt;
       kernel.record({
-        atMs: now,
         kind: 'sqs.received',
         queue: this.name,
         messageId: m.messageId,
@@ -766,7 +765,6 @@ export class SqsQueue implements DeliveryTarget {
     m.endedAtMs = kernel.nowMs;
     if (this.fifo) this.removeFromGroup(m);
     kernel.record({
-      atMs: kernel.nowMs,
       kind: reason === 'filtered' ? 'sqs.filtered' : 'sqs.deleted',
       queue: this.name,
       messageId: m.messageId,
@@ -980,7 +978,6 @@ export class SqsQueue implements DeliveryTarget {
       if (seen !== undefined && now - seen.atMs < FIFO_DEDUP_WINDOW_MS) {
         this.deduplicated++;
         kernel.record({
-          atMs: now,
           kind: 'sqs.deduplicated',
           queue: this.name,
           messageId: seen.messageId,
@@ -1022,7 +1019,6 @@ export class SqsQueue implements DeliveryTarget {
     kernel.record(
       source === undefined
         ? {
-            atMs: now,
             kind: 'sqs.sent',
             queue: this.name,
             messageId: m.messageId,
@@ -1033,7 +1029,6 @@ export class SqsQueue implements DeliveryTarget {
             digest: messageDigest(m),
           }
         : {
-            atMs: now,
             kind: 'sqs.sent',
             queue: this.name,
             messageId: m.messageId,
@@ -1176,7 +1171,6 @@ export class SqsQueue implements DeliveryTarget {
       if (this.fifo) this.offerHead(m);
       else this.ready.push(m);
       kernel.record({
-        atMs: kernel.nowMs,
         kind: 'sqs.reappeared',
         queue: this.name,
         messageId: m.messageId,
@@ -1218,7 +1212,7 @@ export class SqsQueue implements DeliveryTarget {
     this.move(m, 'expired');
     m.endedAtMs = kernel.nowMs;
     if (this.fifo) this.removeFromGroup(m);
-    kernel.record({ atMs: kernel.nowMs, kind: 'sqs.expired', queue: this.name, messageId: m.messageId });
+    kernel.record({ kind: 'sqs.expired', queue: this.name, messageId: m.messageId });
   }
 
   private deadLetter(m: StoredMessage): void {
@@ -1228,7 +1222,6 @@ export class SqsQueue implements DeliveryTarget {
     m.endedAtMs = kernel.nowMs;
     if (this.fifo) this.removeFromGroup(m);
     kernel.record({
-      atMs: kernel.nowMs,
       kind: 'sqs.deadLettered',
       queue: this.name,
       messageId: m.messageId,

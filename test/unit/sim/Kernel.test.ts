@@ -368,10 +368,64 @@ describe('Kernel', () => {
 
     it('records trace entries in order and hashes them', () => {
       const k = new Kernel(1);
-      k.record({ atMs: 0, kind: 'a' });
-      k.record({ atMs: 1, kind: 'b' });
+      k.record({ kind: 'a' });
+      k.record({ kind: 'b' });
       expect(k.trace.entries.map((e) => e.kind)).toEqual(['a', 'b']);
       expect(k.trace.hash()).toMatch(/^[0-9a-f]{64}$/);
+    });
+  });
+
+  describe('record stamps the time itself', () => {
+    type Fact = { atMs: number; kind: 'a' } | { atMs: number; kind: 'b'; n: number };
+
+    it('stamps each fact with the virtual time it is recorded at, atMs first', () => {
+      const k = new Kernel<Fact>(1);
+      k.record({ kind: 'a' });
+      k.at(7, () => k.record({ kind: 'b', n: 1 }));
+      k.at(7, () => k.record({ kind: 'a' }));
+      k.after(20, () => k.record({ kind: 'b', n: 2 }));
+      while (k.stepInstant());
+      expect(k.trace.entries).toEqual([
+        { atMs: 0, kind: 'a' },
+        { atMs: 7, kind: 'b', n: 1 },
+        { atMs: 7, kind: 'a' },
+        { atMs: 20, kind: 'b', n: 2 },
+      ]);
+      // The canonical JSON the hash covers keeps atMs first, as when callers stamped it.
+      expect(JSON.stringify(k.trace.entries[1])).toBe('{"atMs":7,"kind":"b","n":1}');
+    });
+
+    it('takes facts without atMs, each union member on its own (DistributiveOmit)', () => {
+      const k = new Kernel<Fact>(1);
+      // @ts-expect-error: callers say what happened, never when
+      expect(() => k.record({ atMs: 0, kind: 'a' })).not.toThrow(); // same instant: harmless
+      // @ts-expect-error: 'b' still needs its own field n
+      k.record({ kind: 'b' });
+      expect(k.trace.length).toBe(2);
+    });
+
+    it('fails an invariant when a fact smuggles in a time other than now', () => {
+      const k = new Kernel<Fact>(1);
+      k.after(5, () => undefined);
+      k.stepInstant();
+      const past = { atMs: 2, kind: 'a' as const }; // not a fresh literal: the type lets it through
+      expect(() => k.record(past)).toThrow(InvariantError);
+      expect(() => k.record(past)).toThrow(/Kernel\.record: .*a at 2 \(now 5\)/);
+      expect(k.trace.length).toBe(0);
+    });
+
+    it('fails an invariant if the clock ever went back before the latest entry', () => {
+      // The clock only moves forward (Kernel.at refuses a past instant), so this cannot happen
+      // through the API: turn it back by hand to check that record would catch it.
+      const k = new Kernel<Fact>(1);
+      k.after(10, () => k.record({ kind: 'a' }));
+      k.stepInstant();
+      (k as unknown as { now: number }).now = 9;
+      expect(() => k.record({ kind: 'b', n: 1 })).toThrow(InvariantError);
+      expect(() => k.record({ kind: 'b', n: 1 })).toThrow(
+        /Kernel\.record: .*never goes back in time, but b at 9 \(now 9\) follows an entry at 10/,
+      );
+      expect(k.trace.entries).toEqual([{ atMs: 10, kind: 'a' }]);
     });
   });
 });

@@ -17,9 +17,7 @@ const ENTRIES: readonly Entry[] = [
 ];
 
 function traceOf(entries: readonly Entry[]): Trace<Entry> {
-  const t = new Trace<Entry>();
-  for (const e of entries) t.append(e);
-  return t;
+  return new Trace<Entry>([...entries]);
 }
 
 /** The documented format: SHA-256 over one JSON line per entry. */
@@ -30,15 +28,18 @@ function expectedHash(entries: readonly Entry[]): string {
 }
 
 describe('Trace', () => {
-  it('keeps entries in append order and counts them', () => {
-    const t = traceOf(ENTRIES);
+  it("keeps entries in order and counts them, following its owner's appends", () => {
+    const items: Entry[] = [ENTRIES[0]!];
+    const t = new Trace<Entry>(items);
+    expect(t.length).toBe(1);
+    items.push(...ENTRIES.slice(1));
     expect(t.length).toBe(4);
     expect(t.entries).toEqual(ENTRIES);
     expect(t.entries[2]).toBe(ENTRIES[2]);
   });
 
   it('hashes an empty trace to SHA-256 of nothing', () => {
-    expect(new Trace().hash()).toBe(createHash('sha256').digest('hex'));
+    expect(new Trace([]).hash()).toBe(createHash('sha256').digest('hex'));
   });
 
   it('hash is a 64-char hex SHA-256 over one canonical JSON line per entry', () => {
@@ -84,10 +85,11 @@ describe('Trace', () => {
   });
 
   it('incremental hashing (hash after every append) equals one-shot hashing', () => {
-    const incremental = new Trace<Entry>();
+    const items: Entry[] = [];
+    const incremental = new Trace<Entry>(items);
     const seen: string[] = [];
     for (const e of ENTRIES) {
-      incremental.append(e);
+      items.push(e);
       seen.push(incremental.hash());
     }
     expect(incremental.hash()).toBe(traceOf(ENTRIES).hash());
@@ -97,14 +99,14 @@ describe('Trace', () => {
   });
 
   it('hashing in the middle of a run does not change the final hash', () => {
-    const t = new Trace<Entry>();
-    t.append(ENTRIES[0]!);
+    const items: Entry[] = [];
+    const t = new Trace<Entry>(items);
+    items.push(ENTRIES[0]!);
     t.hash();
-    t.append(ENTRIES[1]!);
-    t.append(ENTRIES[2]!);
+    items.push(ENTRIES[1]!, ENTRIES[2]!);
     t.hash();
     t.hash();
-    t.append(ENTRIES[3]!);
+    items.push(ENTRIES[3]!);
     expect(t.hash()).toBe(expectedHash(ENTRIES));
   });
 });
