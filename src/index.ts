@@ -12,6 +12,7 @@ export type {
   EffectLabelOptions,
   ExactlyOnceOptions,
   ExactlyOnceViolation,
+  InputKeyOf,
   InputModel,
   NoLostEventsOptions,
   NoLostEventsViolation,
