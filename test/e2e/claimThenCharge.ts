@@ -6,7 +6,7 @@
  * a retry charges again safely (the API answers it from the key: no second effect).
  */
 import { ConditionalCheckFailedException, type ScenarioSetup, when } from '../../src/index.js';
-import { fc } from '../../src/vitest/index.js';
+import fc from 'fast-check';
 
 export interface Order {
   readonly orderId: string;
