@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { SQSEvent } from 'aws-lambda';
-import { checks, createSimulation, type ExactlyOnceViolation } from '../../../src/index.js';
+import {
+  checks,
+  ConditionalCheckFailedException,
+  createSimulation,
+  type ExactlyOnceViolation,
+  when,
+} from '../../../src/index.js';
 import { chargeRun, CRASH_AFTER_CHARGE, type Order, orderIdOf } from './runs.js';
 
 describe('checks.exactlyOnce', () => {
@@ -119,6 +125,35 @@ describe('checks.exactlyOnce', () => {
           direction: 'both ways' as 'both',
         }),
       ).toThrow("exactlyOnce: direction must be 'both' or 'duplicatesOnly'");
+    });
+
+    it("counts a client's retry with the same body as the same input: no false alarm for a deduplicated retry", async () => {
+      const sim = createSimulation({ seed: 6 });
+      const payments = sim.api('payments', { latencyMs: 3_000 });
+      const claims = sim.table<{ orderId: string }>('claims', { key: 'orderId' });
+      const fn = sim.fn('Charge', () => async (order: Order) => {
+        try {
+          await claims.put({ orderId: order.orderId }, { condition: when.notExists('orderId') });
+        } catch (error) {
+          if (error instanceof ConditionalCheckFailedException) return;
+          throw error;
+        }
+        await payments.call('charge', order);
+      });
+      const client = sim.client(fn, { clientTimeoutMs: 1_000, maxAttempts: 2 });
+      sim.spawn('caller', async () => {
+        await client.invoke({ orderId: 'o-1' });
+      });
+      const result = await sim.run();
+      // The first request's charge landed after the client gave up (then it timed out at 3 s);
+      // the client's retry found the claim and returned: one effect between the two requests.
+      expect(result.inputs.map((i) => [i.state, i.effects.length])).toEqual([
+        ['failed', 1],
+        ['completed', 0],
+      ]);
+      expect(checks.exactlyOnce(result.effects('payments'), orderIdOf, { inputs: result.inputs })).toEqual(
+        [],
+      );
     });
   });
 });
