@@ -54,6 +54,8 @@ import {
   replaysOf,
 } from './services/ExternalApi.js';
 import { Table, type TableOptions } from './services/Table.js';
+import { buildInputLedger } from './results/inputLedger.js';
+import type { InputRecord } from './results/InputRecord.js';
 import { GlobalsGuard } from './sim/GlobalsGuard.js';
 import { holdUtcTimeZone, virtualGlobalSlots, virtualGlobalsInPlace } from './sim/installVirtualGlobals.js';
 import { Kernel, type RunEnd, type RunLimits } from './sim/Kernel.js';
@@ -141,6 +143,17 @@ export interface SimulationResult {
   /** Per-queue counts; for each, `sent + redrivenIn` equals the sum of the status counts. */
   readonly queues: readonly QueueAccounting[];
   /**
+   * The input ledger (DESIGN §10): one entry per workload input (sync request, async event, SQS
+   * message of a consumed queue) with its terminal state, every attempt (request id,
+   * environment, start and end, outcome, faults) and the effects its attempts made; see
+   * {@link InputRecord}. Computed on first read, in time linear in the run.
+   * @example
+   * ```ts
+   * const lost = result.inputs.filter((i) => isAcknowledged(i) && i.effects.length === 0);
+   * ```
+   */
+  readonly inputs: readonly InputRecord[];
+  /**
    * The faults of the plan that never took effect, in plan order, with why (e.g. a `call: 5`
    * fault in a run that made 3 calls). Information, not a failure: generated and shrunk plans
    * often aim past what a run does. Failure reports and `lambdasim replay` print them.
@@ -187,6 +200,8 @@ export class Simulation {
   /** Tables and external APIs by name (one namespace). */
   private readonly services = new Map<string, Table | ExternalApi>();
   private ran = false;
+  /** @internal runScenario's wiring: the scenario event index of each input id it sent. */
+  readonly scenarioEventIndex = new Map<string, number>();
 
   constructor(options: SimulationOptions) {
     checkOptions('createSimulation', options, SIMULATION_KNOWN, 'must be an object with a seed');
@@ -559,7 +574,10 @@ export class Simulation {
     sqs.checkRunEnd(quiescent);
     sqs.settle();
     let messages: readonly MessageRecord[] | undefined;
-    return {
+    let inputs: readonly InputRecord[] | undefined;
+    const services = this.services;
+    const eventIndex = this.scenarioEventIndex;
+    const result: SimulationResult = {
       seed: kernel.seed,
       end,
       trace: kernel.trace.entries,
@@ -583,8 +601,19 @@ export class Simulation {
         return (messages ??= sqs.messages());
       },
       queues: sqs.accounting(),
+      get inputs() {
+        return (inputs ??= buildInputLedger({
+          trace: kernel.trace.entries,
+          requests: result.requests,
+          asyncEvents: result.asyncEvents,
+          messages: result.messages,
+          effects: [...services.values()].flatMap((s) => (s instanceof ExternalApi ? [s.effects()] : [])),
+          eventIndex,
+        }));
+      },
       unreachedFaults: this.world.faults.unreached(),
     };
+    return result;
   }
 
   private addService(service: Table | ExternalApi, kind: 'table' | 'api'): void {

@@ -12,6 +12,7 @@ export type {
   EffectLabelOptions,
   ExactlyOnceOptions,
   ExactlyOnceViolation,
+  InputKeyOf,
   InputModel,
   NoLostEventsOptions,
   NoLostEventsViolation,
@@ -207,6 +208,15 @@ export { SCENARIO_FUNCTION_NAME } from './scenario/Scenario.js';
 export { formatScenario, loadScenario, saveScenario } from './scenario/scenarioFile.js';
 export { validateScenario } from './scenario/validateScenario.js';
 export { SCENARIO_DLQ_NAME, SCENARIO_FAILURES_NAME, SCENARIO_QUEUE_NAME } from './scenario/wireScenario.js';
+export type {
+  DiscardReason,
+  InjectedFault,
+  InputAttempt,
+  InputBatch,
+  InputRecord,
+  InputState,
+} from './results/InputRecord.js';
+export { isAcknowledged } from './results/InputRecord.js';
 export type { CallerRecord, SimulationOptions, SimulationResult } from './Simulation.js';
 export { createSimulation, Simulation } from './Simulation.js';
 export type { CallSite, InFlightFate } from './services/callService.js';

@@ -1,21 +1,29 @@
+import type { InputRecord } from '../results/InputRecord.js';
 import type { Effect } from '../services/ExternalApi.js';
 
 /** Which invocation model an input (request, event, message) went through. */
 export type InputModel = 'sync' | 'async' | 'sqs';
 
-/** A key's effects ran more than once, or (with `expectedKeys`) never. */
+/**
+ * A key's effects ran more than once (`duplicateEffect`), an input was acknowledged as processed
+ * but its effect never landed (`acknowledgedWithoutEffect`), or an expected key had none
+ * (`missingEffect`).
+ */
 export interface ExactlyOnceViolation {
   readonly check: 'exactlyOnce';
-  readonly kind: 'duplicateEffect' | 'missingEffect';
+  readonly kind: 'duplicateEffect' | 'acknowledgedWithoutEffect' | 'missingEffect';
   /** The service of the effects (or `'effects'` when none were given). */
   readonly service: string;
   /** The operation, when every effect checked has the same one. */
   readonly op?: string | undefined;
-  readonly key: string;
+  /** The key; for `acknowledgedWithoutEffect` without an `inputKey`, undefined (matched through attempts). */
+  readonly key: string | undefined;
   /** How many effects the key had (0 for a missing one). */
   readonly count: number;
   /** The key's effects, in landing order (who made them, when). */
   readonly effects: readonly Effect[];
+  /** `acknowledgedWithoutEffect`: the input, from the ledger (its attempts and their faults). */
+  readonly input?: InputRecord;
   readonly message: string;
 }
 

@@ -25,7 +25,8 @@ export function formatViolation(v: Violation | ViolationData): string {
         const by = requestsOf(v.effects.map((e) => e.requestId ?? e.by));
         return `${subject} ran ${v.count} times for key ${v.key} (expected exactly once)${by}. A retry or redelivery repeated the side effect: ${IDEMPOTENCY_FIX}.`;
       }
-      return `${subject} never ran for key ${v.key} (expected exactly once). The input was lost or gave up before the call landed: let a failed attempt throw so Lambda retries it, and check noLostEvents.`;
+      if (v.kind === 'acknowledgedWithoutEffect') return formatWithoutEffect(v, subject);
+      return `${subject} never ran for key ${v.key ?? '?'} (expected exactly once). The input was lost or gave up before the call landed: let a failed attempt throw so Lambda retries it, and check noLostEvents.`;
     }
     case 'atLeastOnce':
       return `${subjectOf(v.service, v.op)} never ran for key ${v.key} (expected at least once). Nothing made the work happen after a failure: let errors propagate so Lambda retries or redelivers (do not swallow them), give failed inputs a DLQ or on-failure destination, and check noLostEvents.`;
@@ -83,6 +84,31 @@ export function formatViolations(violations: readonly (Violation | ViolationData
     );
   }
   return lines.join('\n');
+}
+
+const CLAIM_THEN_ACT =
+  'Such handlers usually go wrong by claim-then-act: the claim (a conditional put, a done-marker) was recorded, the act failed (an error, a timeout, a crash), and the retry saw the claim and skipped the act. Mark the claim done only after the effect landed and let a retry redo the act while it is not (with an idempotency key the API honours), or record both in one atomic step';
+
+function formatWithoutEffect(v: Extract<ViolationData, { check: 'exactlyOnce' }>, subject: string): string {
+  const input = v.input;
+  const key = v.key === undefined ? '' : ` for key ${v.key}`;
+  if (input === undefined) return `${subject} never ran${key} for an acknowledged input. ${CLAIM_THEN_ACT}.`;
+  const event = input.eventIndex === undefined ? '' : ` (scenario event ${input.eventIndex})`;
+  const what =
+    input.model === 'sqs'
+      ? `SQS message ${input.id} on ${input.where}${event} was deleted after its processing succeeded`
+      : input.model === 'async'
+        ? `async event ${input.id} to ${input.where}${event} succeeded${input.state === 'sentToDestination' ? ' (its record went to the on-success destination)' : ''}`
+        : `synchronous request ${input.id} to ${input.where}${event} was answered 200`;
+  const faults = input.attempts.flatMap((a) =>
+    a.faults.map((f) => `${f.fault} ${f.target} ${f.point} ${f.at}`),
+  );
+  const attempts = `${input.attempts.length} attempt${input.attempts.length === 1 ? '' : 's'}${faults.length > 0 ? `, faults: ${faults.join(', ')}` : ''}`;
+  const hint =
+    v.key === undefined
+      ? ' (No attempt of it made the effect; if another input carries the same business key on purpose, or one invocation handles several inputs, give the check an inputKey so inputs are matched to effects by key.)'
+      : '';
+  return `${what} (${attempts}), but ${subject} never landed for it${key}: acknowledged without its effect. ${CLAIM_THEN_ACT}.${hint}`;
 }
 
 function formatLost(v: Extract<ViolationData, { check: 'noLostEvents' }>): string {

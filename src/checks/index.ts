@@ -37,7 +37,7 @@ export type { AtLeastOnceOptions } from './atLeastOnce.js';
 export { assertNoViolations, CheckFailedError } from './assertNoViolations.js';
 export type { CheckedResult } from './CheckedResult.js';
 export type { EffectKeyOf, EffectLabelOptions } from './effectKeys.js';
-export type { ExactlyOnceOptions } from './exactlyOnce.js';
+export type { ExactlyOnceOptions, InputKeyOf } from './exactlyOnce.js';
 export { formatViolation, formatViolations } from './formatViolation.js';
 export { customViolation } from './Violation.js';
 export type { NoLostEventsOptions } from './noLostEvents.js';

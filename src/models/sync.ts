@@ -111,6 +111,8 @@ export interface RequestRecord {
   endedAtMs: number | undefined;
   /** Set when the caller stopped waiting before Lambda answered. */
   clientTimedOutAtMs: number | undefined;
+  /** The payload's JSON text (for the input ledger); undefined when it was not JSON. */
+  payloadJson: string | undefined;
 }
 
 /** The synchronous invocation model (R-SYNC-1..7). Lambda never retries here (R-SYNC-1). */
@@ -143,9 +145,11 @@ export class SyncModel {
       response: undefined,
       endedAtMs: undefined,
       clientTimedOutAtMs: undefined,
+      payloadJson: undefined,
     };
     this.requests.push(record);
     const encoded = encodePayload(payload);
+    if (encoded.ok) record.payloadJson = encoded.json;
     kernel.record({
       kind: 'request.received',
       requestId,

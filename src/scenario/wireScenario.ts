@@ -129,11 +129,14 @@ export function wireScenario(
       const client = asScenarioError(api, () =>
         sim.client(fn, defined({ clientTimeoutMs: c.clientTimeoutMs, maxAttempts: c.clientMaxAttempts })),
       );
+      const index = sim.scenarioEventIndex;
       scenario.events.forEach((event, i) => {
         sim.spawn(
           `event-${i + 1}`,
           async () => {
-            await client.invoke(event.body);
+            // The ledger's event index: every request the client made for this event.
+            const { attempts } = await client.invoke(event.body);
+            for (const attempt of attempts) index.set(attempt.requestId, i);
           },
           { atMs: event.atMs },
         );
@@ -141,7 +144,12 @@ export function wireScenario(
       return { fn, queue: undefined, failures, refused };
     }
     case 'async': {
-      for (const event of scenario.events) sim.at(event.atMs, () => void sim.invokeAsync(fn, event.body));
+      const index = sim.scenarioEventIndex;
+      scenario.events.forEach((event, i) => {
+        sim.at(event.atMs, () => {
+          void sim.invokeAsync(fn, event.body).then((response) => index.set(response.requestId, i));
+        });
+      });
       return { fn, queue: undefined, failures, refused };
     }
     case 'sqs': {
@@ -175,7 +183,10 @@ export function wireScenario(
           ? { messageGroupId: event.group ?? DEFAULT_MESSAGE_GROUP, messageDeduplicationId: `event-${i + 1}` }
           : {};
         sim.at(event.atMs, () => {
-          queue.send(event.body, options).catch((error: unknown) => refused.push({ index: i, error }));
+          queue.send(event.body, options).then(
+            (sent) => sim.scenarioEventIndex.set(sent.messageId, i),
+            (error: unknown) => refused.push({ index: i, error }),
+          );
         });
       });
       return { fn, queue, failures, refused };

@@ -21,12 +21,18 @@ export interface LambdasimMatchers<R = unknown> {
    */
   toHaveNoViolations(result?: SimulationResult): R;
   /**
-   * Passes when every key has exactly one landed effect on `service` (`checks.exactlyOnce`;
-   * `keyOf` returning `undefined` leaves an effect out, `options.expectedKeys` also reports keys
-   * with no effect).
+   * Passes when every key has exactly one landed effect on `service` and no input was
+   * acknowledged without its effect (`checks.exactlyOnce` over `result.inputs`, both directions):
+   * a double charge and a lost charge both fail it. `keyOf` returning `undefined` leaves an effect
+   * out; `options.inputKey` matches inputs to effects by key (SQS batches, deliberate duplicate
+   * keys); `options.direction: 'duplicatesOnly'` reports duplicates only; `options.expectedKeys`
+   * also reports keys with no effect.
    * @example
    * ```ts
    * expect(result).toHaveEffectsExactlyOnce('payments', (e) => (e.args as Order).orderId);
+   * expect(result).toHaveEffectsExactlyOnce('payments', (e) => (e.args as Order).orderId, {
+   *   inputKey: (body) => (body as Order).orderId,
+   * });
    * ```
    */
   toHaveEffectsExactlyOnce(
@@ -127,7 +133,13 @@ export const lambdasimMatchers = {
     if (typeof keyOf !== 'function') {
       throw new ConfigError('toHaveEffectsExactlyOnce', 'keyOf', 'must be a function (effect) => key', keyOf);
     }
-    return outcome('toHaveEffectsExactlyOnce', exactlyOnce(result.effects(service), keyOf, options), result);
+    const name = typeof service === 'string' ? service : service?.name;
+    const checked = exactlyOnce(result.effects(service), keyOf, {
+      ...(name === undefined ? {} : { service: name }),
+      inputs: result.inputs,
+      ...options,
+    });
+    return outcome('toHaveEffectsExactlyOnce', checked, result);
   },
   toHaveNoLostEvents(received: unknown, options?: NoLostEventsOptions): MatcherOutcome {
     const result = requireResult('toHaveNoLostEvents', received);

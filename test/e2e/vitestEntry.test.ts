@@ -34,18 +34,32 @@ const buggy: ScenarioSetup<Order> = (sim) => {
   };
 };
 
-/** Claims the order with a conditional write first; a retry or duplicate finds the claim and stops. */
+/**
+ * Claims the order as `charging`, charges with the order's idempotency key (which the API
+ * honours), then marks the claim `charged`; a retry or duplicate that finds a `charging` claim
+ * charges again with the same key (answered from the key: no second charge). (This twin used to
+ * return on any claim, which loses the charge when it fails after the claim: the duplicates-only
+ * check let that pass; the default check now finds it, see test/e2e/claimThenCharge.test.ts.)
+ */
 const fixed: ScenarioSetup<Order> = (sim) => {
-  const payments = sim.api('payments', { latencyMs: 50 });
-  const claims = sim.table<{ orderId: string }>('claims', { key: 'orderId' });
+  const payments = sim.api('payments', {
+    latencyMs: 50,
+    idempotencyKey: (_op, args) => (args as { idempotencyKey?: string }).idempotencyKey,
+  });
+  const claims = sim.table<{ orderId: string; status: string }>('claims', { key: 'orderId' });
   return () => async (event: Order) => {
     try {
-      await claims.put({ orderId: event.orderId }, { condition: when.notExists('orderId') });
+      await claims.put(
+        { orderId: event.orderId, status: 'charging' },
+        { condition: when.notExists('orderId') },
+      );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return; // claimed before: charged or given up
-      throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if ((await claims.get(event.orderId))?.status === 'charged') return;
     }
-    await payments.call('charge', { orderId: event.orderId, amountCents: event.amountCents });
+    const idempotencyKey = `charge-${event.orderId}`;
+    await payments.call('charge', { orderId: event.orderId, amountCents: event.amountCents, idempotencyKey });
+    await claims.put({ orderId: event.orderId, status: 'charged' });
   };
 };
 

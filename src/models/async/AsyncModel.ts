@@ -137,6 +137,8 @@ export interface AsyncEventRecord {
   readonly endedAtMs: number | undefined;
   /** The on-success or on-failure destination delivery, if one is configured. */
   readonly destination: DeliveryRecord | undefined;
+  /** The payload's JSON text as accepted (for the input ledger); undefined for a rejected invoke. */
+  readonly payloadJson: string | undefined;
   /** The dead-letter delivery, if the event was discarded and a DLQ is configured. */
   readonly deadLetter: DeliveryRecord | undefined;
 }
@@ -282,6 +284,7 @@ export class AsyncModel {
       endedAtMs: undefined,
       destination: undefined,
       deadLetter: undefined,
+      payloadJson,
     };
     this.events.push(record);
     this.counts[0]!++; // queued
@@ -330,6 +333,7 @@ export class AsyncModel {
       endedAtMs: kernel.nowMs,
       destination: undefined,
       deadLetter: undefined,
+      payloadJson: undefined,
     });
     this.counts[5]!++; // rejected
     this.checkCounts('reject');
