@@ -2,7 +2,7 @@ import { CallerScope } from '../callers/CallerScope.js';
 import { ConfigError, checkName, checkOptions, describe, nonNegativeInt } from '../errors.js';
 import type { World } from '../lambda/World.js';
 import { runInScope } from '../sim/VirtualScope.js';
-import { type CallSite, callService, type InFlightFate } from './callService.js';
+import { type CallReply, type CallSite, callService, type InFlightFate } from './callService.js';
 import { jsonEqual } from './conditions.js';
 
 /**
@@ -277,36 +277,14 @@ export class ExternalApi {
           const value = this.applyKeyed(op, sent, site, answerInMs);
           return { value, text: jsonText(value) };
         }
-        const raw = runInScope(this.scope, () => this.options.respond(op, sent, site));
-        if (isThenable(raw))
-          throw new TypeError(
-            `${this.name}.${op}: respond returned a promise; it must return the response synchronously (it runs at the instant the call lands)`,
-          );
-        let response: unknown;
-        let responseText: string | undefined;
+        let reply: CallReply<unknown>;
         try {
-          responseText = jsonText(raw);
-          response = parseJson(responseText);
+          reply = this.respondTo(op, sent, site);
         } catch (error) {
-          throw new TypeError(
-            `${this.name}.${op}: respond must return JSON data (${(error as Error).message})`,
-            { cause: error },
-          );
+          throw error instanceof RespondMisuse ? error.cause : error;
         }
-        this.ledger.push(
-          Object.freeze({
-            callId: site.callId,
-            service: this.name,
-            op,
-            args: sent,
-            sentAtMs: site.sentAtMs,
-            atMs: this.world.kernel.nowMs,
-            by: site.by,
-            fn: site.fn,
-            requestId: site.requestId,
-          }),
-        );
-        return { value: response, text: responseText };
+        this.ledger.push(Object.freeze(this.effectOf(op, sent, site)));
+        return reply;
       },
     });
   }
@@ -351,7 +329,7 @@ export class ExternalApi {
     let ok = true;
     let outcome: unknown;
     try {
-      outcome = this.respondTo(op, sent, site);
+      outcome = this.respondTo(op, sent, site).value;
     } catch (error) {
       if (error instanceof RespondMisuse) throw error.cause; // lambdasim's own complaint: not an API answer
       ok = false;
@@ -414,7 +392,7 @@ export class ExternalApi {
   }
 
   /** Runs `respond` and copies its answer; lambdasim's complaints about `respond` come wrapped in {@link RespondMisuse}. */
-  private respondTo(op: string, sent: unknown, site: CallSite): unknown {
+  private respondTo(op: string, sent: unknown, site: CallSite): CallReply<unknown> {
     const raw = runInScope(this.scope, () => this.options.respond(op, sent, site));
     if (isThenable(raw))
       throw new RespondMisuse(
@@ -423,7 +401,8 @@ export class ExternalApi {
         ),
       );
     try {
-      return copyJson(raw);
+      const text = jsonText(raw);
+      return { value: parseJson(text), text };
     } catch (error) {
       throw new RespondMisuse(
         new TypeError(`${this.name}.${op}: respond must return JSON data (${(error as Error).message})`, {
