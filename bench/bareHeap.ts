@@ -65,3 +65,23 @@ export class BareLoop {
     return count;
   }
 }
+
+/**
+ * The anchor every bench divides by: `events` events on the bare heap loop, 1,000 chains with
+ * pseudo-random gaps of 1-50 ms. Returns the real milliseconds the loop took.
+ */
+export function bareRun(events: number): number {
+  const loop = new BareLoop();
+  let budget = events;
+  let x = 1;
+  const step = (): void => {
+    if (--budget > 0) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      loop.at(loop.now + 1 + (x % 50), step);
+    }
+  };
+  for (let p = 0; p < 1000; p++) loop.at(p, step);
+  const t0 = performance.now();
+  loop.runAll();
+  return performance.now() - t0;
+}

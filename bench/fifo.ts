@@ -16,7 +16,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { createSimulation } from '../src/index.js';
-import { BareLoop } from './bareHeap.js';
+import { bareRun } from './bareHeap.js';
 import { count, median, sig3 } from './stats.js';
 
 const { values: flags } = parseArgs({
@@ -43,22 +43,6 @@ function fail(message: string): never {
 const now = performance.now.bind(performance);
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) fail('run with node --expose-gc (npm run bench:fifo does)');
-
-function bareRun(events: number): number {
-  const loop = new BareLoop();
-  let budget = events;
-  let x = 1;
-  const step = (): void => {
-    if (--budget > 0) {
-      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-      loop.at(loop.now + 1 + (x % 50), step);
-    }
-  };
-  for (let p = 0; p < 1000; p++) loop.at(p, step);
-  const t0 = now();
-  loop.runAll();
-  return now() - t0;
-}
 
 const BARE_EVENTS = 1_000_000;
 bareRun(BARE_EVENTS); // warm-up

@@ -30,7 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { checks, createSimulation, type SimulationResult } from '../src/index.js';
 import { lambdasimMatchers } from '../src/vitest/matchers.js';
-import { BareLoop } from './bareHeap.js';
+import { bareRun } from './bareHeap.js';
 import { count, median, sig3 } from './stats.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -65,22 +65,6 @@ if (gc === undefined) fail('run with node --expose-gc (npm run bench:scale does)
 
 // --------------------------------------------------------------------------------------------
 // anchor: the bare heap loop, 1 M events, in this process before the simulation grows the heap
-
-function bareRun(events: number): number {
-  const loop = new BareLoop();
-  let budget = events;
-  let x = 1;
-  const step = (): void => {
-    if (--budget > 0) {
-      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-      loop.at(loop.now + 1 + (x % 50), step);
-    }
-  };
-  for (let p = 0; p < 1000; p++) loop.at(p, step);
-  const t0 = now();
-  loop.runAll();
-  return now() - t0;
-}
 
 const loadStart = os.loadavg()[0]!;
 const BARE_EVENTS = 1_000_000;

@@ -10,7 +10,7 @@
 import { parseArgs } from 'node:util';
 import type { SQSEvent } from 'aws-lambda';
 import { createSimulation } from '../src/index.js';
-import { BareLoop } from './bareHeap.js';
+import { bareRun } from './bareHeap.js';
 
 const { values } = parseArgs({
   options: { messages: { type: 'string', default: '100000' }, reps: { type: 'string', default: '5' } },
@@ -39,22 +39,6 @@ async function sqsRun(): Promise<{ ms: number; invocations: number; deleted: num
   if (result.end.kind !== 'quiescent' || acc.deleted !== MESSAGES)
     throw new Error(`unexpected end: ${JSON.stringify({ end: result.end, acc })}`);
   return { ms, invocations, deleted: acc.deleted };
-}
-
-function bareRun(events: number): number {
-  const loop = new BareLoop();
-  let budget = events;
-  let x = 1;
-  const step = (): void => {
-    if (--budget > 0) {
-      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-      loop.at(loop.now + 1 + (x % 50), step);
-    }
-  };
-  for (let p = 0; p < 1000; p++) loop.at(p, step);
-  const t0 = performance.now();
-  loop.runAll();
-  return performance.now() - t0;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
