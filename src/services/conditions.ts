@@ -118,13 +118,11 @@ export const when = {
   },
   /** The attribute is less than `value` (same type: number or string). `name < :value` */
   lessThan(name: string, value: number | string): Condition {
-    checkAttributeName('when.lessThan', name);
-    return { kind: 'attributeLessThan', name, value: checkComparable('when.lessThan', value) };
+    return comparison('when.lessThan', 'attributeLessThan', name, value);
   },
   /** The attribute is greater than `value` (same type: number or string). `name > :value` */
   greaterThan(name: string, value: number | string): Condition {
-    checkAttributeName('when.greaterThan', name);
-    return { kind: 'attributeGreaterThan', name, value: checkComparable('when.greaterThan', value) };
+    return comparison('when.greaterThan', 'attributeGreaterThan', name, value);
   },
   /** Every condition holds. `a AND b AND ...` */
   all(...conditions: Condition[]): Condition {
@@ -165,17 +163,11 @@ export const when = {
   },
   /** The attribute is at most `value` (same type: number or string). `name <= :value` */
   lessThanOrEqual(name: string, value: number | string): Condition {
-    checkAttributeName('when.lessThanOrEqual', name);
-    return { kind: 'attributeLessThanOrEqual', name, value: checkComparable('when.lessThanOrEqual', value) };
+    return comparison('when.lessThanOrEqual', 'attributeLessThanOrEqual', name, value);
   },
   /** The attribute is at least `value` (same type: number or string). `name >= :value` */
   greaterThanOrEqual(name: string, value: number | string): Condition {
-    checkAttributeName('when.greaterThanOrEqual', name);
-    return {
-      kind: 'attributeGreaterThanOrEqual',
-      name,
-      value: checkComparable('when.greaterThanOrEqual', value),
-    };
+    return comparison('when.greaterThanOrEqual', 'attributeGreaterThanOrEqual', name, value);
   },
   /**
    * `low <= attribute <= high`, all three numbers or all three strings. `name BETWEEN :low AND :high`
@@ -259,6 +251,15 @@ export const when = {
     return { kind: 'attributeSize', name, comparator, value };
   },
 } as const;
+
+/** The kinds that compare one attribute with one number or string. */
+type ComparisonKind =
+  'attributeLessThan' | 'attributeGreaterThan' | 'attributeLessThanOrEqual' | 'attributeGreaterThanOrEqual';
+
+/** Builds a comparison condition after checking its attribute name and value. */
+function comparison(api: string, kind: ComparisonKind, name: string, value: unknown): Condition {
+  return { kind, name: checkAttributeName(api, name), value: checkComparable(api, value) };
+}
 
 function checkAttributeName(api: string, name: unknown): string {
   if (typeof name !== 'string' || name === '')
