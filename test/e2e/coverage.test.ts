@@ -56,7 +56,7 @@ function withEnvUntilReported(value: string): void {
   });
 }
 
-describe('coverage', () => {
+describe('coverage', { shuffle: false }, () => {
   test.prop([arb], { numRuns: RUNS, seed: SEED })('weak: a label no run reaches', async (s) => {
     const result = await runScenario(s, setup);
     sometimes('more than ten orders', s.events.length > 10); // maxEvents is 3: never
