@@ -1,6 +1,13 @@
+import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
+// `import 'lambdasim'` inside the repository (README snippets, examples written as users write
+// them) resolves to the sources through the `lambdasim-source` export condition, never to a
+// built dist/ (tsconfig.json's customConditions says the same to tsc).
+const conditions = ['lambdasim-source', ...defaultServerConditions];
+
 export default defineConfig({
+  ssr: { resolve: { conditions } },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,

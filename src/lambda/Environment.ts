@@ -465,7 +465,7 @@ export class Environment implements ProcessOwner {
     this.finishFailed(run, 'exit', exitBody(run.req.requestId, 'killed'), 'exit');
   }
 
-  /** @internal A call made by `proc` landed at its service (fault plan: crash after N calls). */
+  /** A call made by `proc` landed at its service (fault plan: crash after N calls): {@link ProcessOwner}. */
   onCallLanded(proc: RuntimeProcess): void {
     const run = this.run;
     if (proc !== this.process || run === undefined || run.finished || run.crashAfterCalls === undefined)
