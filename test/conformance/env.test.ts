@@ -19,13 +19,19 @@ const FREEZE_SEEDS = Array.from({ length: 40 }, (_v, i) => i + 1);
 async function fireAndForget(
   seed: number,
   o: { secondAtMs?: number; idleTimeoutS?: number; faults?: FaultPlan },
-): Promise<{ result: SimulationResult; effects: readonly Effect[]; first: InvokeResponse; second?: InvokeResponse }> {
+): Promise<{
+  result: SimulationResult;
+  effects: readonly Effect[];
+  first: InvokeResponse;
+  second?: InvokeResponse;
+}> {
   const sim = createSimulation({ seed, ...(o.faults === undefined ? {} : { faults: o.faults }) });
   const audit = sim.api('audit', { latencyMs: 20 });
   const fn = sim.fn(
     'Audit',
     () => async (event: { send?: boolean }) => {
-      if (event.send) void audit.call('record', {}); // not awaited: fire and forget
+      if (event.send)
+        void audit.call('record', {}); // not awaited: fire and forget
       else await sleep(100); // a later invoke runs long enough for a resumed call to land
       return 'returned';
     },
@@ -243,7 +249,10 @@ describe('execution environment (spec §4, §8 R-ENV)', () => {
       if (suspended.length === 0) {
         groups.onTime.push(seed);
         // The request had left before the freeze: the service got it on time, while frozen.
-        expect(effects.map((e) => e.atMs), `seed ${seed}`).toEqual([10]);
+        expect(
+          effects.map((e) => e.atMs),
+          `seed ${seed}`,
+        ).toEqual([10]);
         continue;
       }
       groups.suspended.push(seed);
@@ -252,7 +261,10 @@ describe('execution environment (spec §4, §8 R-ENV)', () => {
       ]);
       // Nothing reached the service while the environment was frozen; the thaw at 5000 sent the
       // rest of its trip (10 ms), so it landed at 5010, once.
-      expect(effects.map((e) => e.atMs), `seed ${seed}`).toEqual([5010]);
+      expect(
+        effects.map((e) => e.atMs),
+        `seed ${seed}`,
+      ).toEqual([5010]);
       expect(events(result, 'call.landed').map((e) => e.atMs)).toEqual([5010]);
     }
     // Both happen, about half each: what AWS leaves open is a seeded choice, not a constant.
@@ -269,14 +281,24 @@ describe('execution environment (spec §4, §8 R-ENV)', () => {
       const { result, effects } = await fireAndForget(seed, { secondAtMs: 60_000, idleTimeoutS: 60 });
       expect(events(result, 'env.reclaimed').map((e) => [e.atMs, e.env])).toEqual([[60_000, 'Audit#1']]);
       if (events(result, 'call.suspended').length === 0) {
-        expect(effects.map((e) => e.atMs), `seed ${seed}`).toEqual([10]);
+        expect(
+          effects.map((e) => e.atMs),
+          `seed ${seed}`,
+        ).toEqual([10]);
         continue;
       }
       lost++;
       expect(effects, `seed ${seed}`).toEqual([]);
       expect(events(result, 'call.landed')).toEqual([]);
       expect(events(result, 'call.lost')).toEqual([
-        { atMs: 60_000, kind: 'call.lost', callId: 1, service: 'audit', op: 'record', reason: 'suspendedCallerGone' },
+        {
+          atMs: 60_000,
+          kind: 'call.lost',
+          callId: 1,
+          service: 'audit',
+          op: 'record',
+          reason: 'suspendedCallerGone',
+        },
       ]);
     }
     expect(lost).toBeGreaterThan(FREEZE_SEEDS.length / 5);
@@ -295,7 +317,8 @@ describe('execution environment (spec §4, §8 R-ENV)', () => {
   });
 
   it('R-ENV-4: a reclaimAfterReturn fault reclaims the environment as the invoke returns; its landed field decides the call in flight', async () => {
-    const fault = (landed: boolean) => ({ kind: 'reclaimAfterReturn', fn: 'Audit', invocation: 1, landed }) as const;
+    const fault = (landed: boolean) =>
+      ({ kind: 'reclaimAfterReturn', fn: 'Audit', invocation: 1, landed }) as const;
     for (const seed of [1, 2, 3]) {
       const lost = await fireAndForget(seed, { secondAtMs: 5000, faults: [fault(false)] });
       expect(lost.effects).toEqual([]);
@@ -310,13 +333,30 @@ describe('execution environment (spec §4, §8 R-ENV)', () => {
         'env.reclaimed@0',
       ]);
       expect(events(lost.result, 'call.lost')).toEqual([
-        { atMs: 0, kind: 'call.lost', callId: 1, service: 'audit', op: 'record', reason: 'suspendedCallerGone' },
+        {
+          atMs: 0,
+          kind: 'call.lost',
+          callId: 1,
+          service: 'audit',
+          op: 'record',
+          reason: 'suspendedCallerGone',
+        },
       ]);
       expect(events(lost.result, 'fault.injected')).toEqual([
-        { atMs: 0, kind: 'fault.injected', fault: 'reclaimAfterReturn', target: 'Audit', point: 'invocation', at: 1 },
+        {
+          atMs: 0,
+          kind: 'fault.injected',
+          fault: 'reclaimAfterReturn',
+          target: 'Audit',
+          point: 'invocation',
+          at: 1,
+        },
       ]);
       // The next invoke finds no warm environment.
-      expect(only(lost.result, 'invoke.started', lost.second!.requestId)).toMatchObject({ env: 'Audit#2', cold: true });
+      expect(only(lost.result, 'invoke.started', lost.second!.requestId)).toMatchObject({
+        env: 'Audit#2',
+        cold: true,
+      });
       // The ledger names the fault on the attempt it followed.
       const input = lost.result.inputs.find((i) => i.id === lost.first.requestId)!;
       expect(input.state).toBe('completed');
