@@ -1,3 +1,28 @@
+/*
+ * Conformance tests of spec §4/§8 R-ENV (execution environment).
+ *
+ * R-ENV-4 as proposed with these tests (the spec file lives outside the repository):
+ *
+ * - **R-ENV-4** After an invoke that ends without a reset (success, or a plain function error per
+ *   R-ENV-5), freeze the environment: pending timers, promises and background work are suspended
+ *   (no virtual-time progress) and resume only when that environment is thawed by a later invoke;
+ *   if it is reclaimed (R-ENV-6) or reset first, they never run. A service request sent by the
+ *   environment that has not reached its service at the freeze either had already left the
+ *   environment (it lands on time; its response waits for the thaw) or is suspended with it (it
+ *   goes on with the rest of its trip when a later invoke thaws the environment, and never lands
+ *   if the environment is reclaimed or reset before that). Which one is U (AWS does not say how far
+ *   a request had got when the freeze came): a seeded choice per request (default: one half each),
+ *   or the `landed` of a `reclaimAfterReturn` fault, which reclaims the environment as soon as the
+ *   invoke ends. AWS: "Background processes or callbacks initiated by your Lambda function that did
+ *   not complete when the function ended resume if AWS Lambda chooses to reuse the execution
+ *   context", and code should make sure such work completes before it exits: nothing guarantees a
+ *   later invoke reuses the environment. [DG23-RUNENV], [EXEC-MODEL]
+ *
+ *   [EXEC-MODEL] https://docs.aws.amazon.com/lambda/latest/dg/running-lambda-code.html (AWS Lambda
+ *   execution model; now https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html,
+ *   "Lambda freezes the execution environment when the runtime and each extension have completed
+ *   and there are no pending events").
+ */
 import { describe, expect, it } from 'vitest';
 import {
   createSimulation,
