@@ -116,7 +116,23 @@ export type TraceEvent =
       callId: number;
       service: string;
       op: string;
-      reason: 'callerDied' | 'injectedTimeout';
+      /**
+       * `suspendedCallerGone`: the request was suspended in its frozen environment (R-ENV-4), which
+       * was reclaimed or reset before any invocation thawed it.
+       */
+      reason: 'callerDied' | 'injectedTimeout' | 'suspendedCallerGone';
+    }
+  | {
+      atMs: number;
+      /**
+       * The caller's environment froze before the request left it (R-ENV-4): it goes on when the
+       * environment thaws, and never lands if the environment is reclaimed or reset first.
+       */
+      kind: 'call.suspended';
+      callId: number;
+      service: string;
+      op: string;
+      env: string;
     }
   | { atMs: number; kind: 'call.dropped'; service: string; op: string; by: string; reason: 'callerDead' }
   | { atMs: number; kind: 'call.returned'; callId: number; service: string; op: string; ok: boolean }

@@ -41,6 +41,19 @@ export type Fault =
   | { readonly kind: 'coldStart'; readonly fn: string; readonly invocation: number }
   /** This invocation is throttled (429 / re-queued / batch retried, as its model does). */
   | { readonly kind: 'throttle'; readonly fn: string; readonly invocation: number }
+  /**
+   * The environment that ran this invocation is reclaimed as soon as the invocation ends (Lambda
+   * may recycle an environment at any time, R-ENV-6), instead of staying frozen for the next one:
+   * its frozen timers and responses are dropped, and a call it made that had not landed yet lands
+   * (`landed: true`: its request had left before the freeze) or never does (`landed: false`: it was
+   * suspended with the environment, R-ENV-4). The next invocation starts cold.
+   */
+  | {
+      readonly kind: 'reclaimAfterReturn';
+      readonly fn: string;
+      readonly invocation: number;
+      readonly landed: boolean;
+    }
   /** The call fails at the service without any effect; the caller gets an error named `errorName`. */
   | {
       readonly kind: 'callError';
@@ -105,6 +118,7 @@ export const INVOCATION_FAULT_KINDS = [
   'crashAfterCalls',
   'coldStart',
   'throttle',
+  'reclaimAfterReturn',
 ] as const;
 
 export const CALL_FAULT_KINDS = ['callError', 'callTimeout', 'callLatency'] as const;
@@ -171,6 +185,7 @@ export const FAULT_SHAPES: readonly FaultShape[] = Object.freeze([
   shape('crashAfterCalls', 'fn', 'invocation', { calls: 'count' }),
   shape('coldStart', 'fn', 'invocation'),
   shape('throttle', 'fn', 'invocation'),
+  shape('reclaimAfterReturn', 'fn', 'invocation', { landed: 'boolean' }),
   shape('callError', 'service', 'call', { errorName: 'string?', message: 'string?' }),
   shape('callTimeout', 'service', 'call', { landed: 'boolean' }),
   shape('callLatency', 'service', 'call', { addMs: 'ms' }),

@@ -208,6 +208,12 @@ function invocationKindArbs(
     }),
     coldStart: record({ kind: fc.constant('coldStart'), fn, invocation }),
     throttle: record({ kind: fc.constant('throttle'), fn, invocation }),
+    reclaimAfterReturn: record({
+      kind: fc.constant('reclaimAfterReturn'),
+      fn,
+      invocation,
+      landed: fc.boolean(),
+    }),
   };
 }
 
@@ -262,9 +268,9 @@ function deliveryKindArbs(
 
 /**
  * Faults aimed at the invocations of `functions`: handler errors, handler timeouts, crashes
- * after the N-th landed service call, cold starts and throttles. The invocation subsystem's part
- * of {@link faultPlanArb}. Values shrink toward the first function, `invocation: 1` and
- * `calls: 0`; optional fields (`message`) are never set, so the runtime's defaults apply.
+ * after the N-th landed service call, cold starts, throttles and environments reclaimed after the
+ * invocation returned. The invocation subsystem's part of {@link faultPlanArb}. Values shrink
+ * toward the first function, `invocation: 1`, `calls: 0` and `landed: false`; optional fields (`message`) are never set, so the runtime's defaults apply.
  *
  * @example
  * ```ts

@@ -96,6 +96,8 @@ interface Running {
   /** A `crashAfterCalls` fault: the process is killed when this many of its calls have landed. */
   crashAfterCalls: number | undefined;
   landedCalls: number;
+  /** A `reclaimAfterReturn` fault: the environment is reclaimed as soon as this invocation ends. */
+  reclaimAfterReturn: Extract<InvocationFault, { kind: 'reclaimAfterReturn' }> | undefined;
 }
 
 type EnvState = 'initializing' | 'idle' | 'busy' | 'gone';
@@ -176,6 +178,7 @@ export class Environment implements ProcessOwner {
       hung: false,
       crashAfterCalls: undefined,
       landedCalls: 0,
+      reclaimAfterReturn: undefined,
     };
     this.run = run;
     if (cold) {
@@ -194,7 +197,10 @@ export class Environment implements ProcessOwner {
     this.state = 'idle';
   }
 
-  /** Reclaims an idle environment (idle timeout, R-ENV-6): its frozen work is dropped. */
+  /**
+   * Reclaims an idle environment (idle timeout or a fault, R-ENV-6): its frozen work is dropped and
+   * the requests suspended in it never land (R-ENV-4).
+   */
   reclaim(): void {
     const kernel = this.fn.world.kernel;
     kernel.record({ kind: 'env.reclaimed', env: this.id, idleSinceMs: this.idleSinceMs });
@@ -452,6 +458,9 @@ export class Environment implements ProcessOwner {
           this.finishFailed(run, 'error', { errorType: 'Error', errorMessage: message, trace }, undefined);
           return true;
         }
+        case 'reclaimAfterReturn':
+          run.reclaimAfterReturn = fault; // applied when the invocation ends (see finish)
+          break;
         case 'coldStart':
         case 'throttle':
           break; // applied by LambdaFunction.acquire
@@ -536,15 +545,21 @@ export class Environment implements ProcessOwner {
         digest: contentDigest(String(outcome.error.errorMessage)),
       });
     }
+    // Fault plan: the environment is reclaimed now rather than kept for the next invocation (an
+    // Init failure discards it anyway).
+    const reclaimFault = reset === 'initError' ? undefined : run.reclaimAfterReturn;
+    if (reclaimFault !== undefined) this.fn.world.faults.injected(reclaimFault);
     if (reset !== undefined) {
       if (reset !== 'initError') kernel.record({ kind: 'env.reset', env: this.id, reason: reset });
       this.process?.kill();
       this.process = undefined;
       this.handler = undefined;
     } else if (this.process !== undefined) {
-      this.process.freeze();
+      // R-ENV-4: frozen until the next invocation; requests in flight went out before the freeze
+      // or are suspended with it (the fault says which, else a seeded choice per request).
       const pendingWork = this.process.pendingCount();
       if (pendingWork > 0) kernel.record({ kind: 'env.frozen', env: this.id, pendingWork });
+      this.process.freeze(reclaimFault?.landed);
     }
     this.run = undefined;
     // A handler that assigned a global (`Math.random = …`) changed it for everyone: put it back.
@@ -554,6 +569,7 @@ export class Environment implements ProcessOwner {
       this.fn.discard(this);
     } else {
       this.becomeIdle();
+      if (reclaimFault !== undefined) this.reclaim();
     }
     run.slot.ended();
     kernel.wake();

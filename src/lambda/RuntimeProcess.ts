@@ -19,6 +19,22 @@ interface TimerEntry {
   handle: TimerHandle | undefined;
 }
 
+/**
+ * A request this process sent that has not reached its service yet, as the process's freeze,
+ * thaw and death see it (R-ENV-4). Made and kept by `callService`.
+ */
+export interface RequestInFlight {
+  /**
+   * The process froze with the request in flight: it had left the environment (`left`: it goes
+   * on and lands on time) or is suspended with the process, to go on when the process thaws.
+   */
+  frozen(left: boolean): void;
+  /** The process thawed: a suspended request goes on with the rest of its trip. */
+  thawed(): void;
+  /** The process died (reclaimed or reset) while the request was suspended in it: it never lands. */
+  dropped(): void;
+}
+
 /** Callbacks from a process to whoever owns it (the environment). */
 export interface ProcessOwner {
   readonly id: string;
@@ -53,6 +69,9 @@ export class RuntimeProcess implements VirtualScope {
   private calls = 0;
   private readonly timers = new Map<VirtualTimer, TimerEntry>();
   private held: Array<() => void> = [];
+  /** Requests sent and not landed yet, and those of them suspended by the last freeze. */
+  private readonly inFlight = new Set<RequestInFlight>();
+  private suspended: RequestInFlight[] = [];
   private nextTimerId = 1;
   /** This process's `process.env`, made on first use (most handlers never read it). */
   private envVars: Record<string, string> | undefined;
@@ -129,6 +148,16 @@ export class RuntimeProcess implements VirtualScope {
     };
   }
 
+  /**
+   * Registers a request sent by this process, until it lands: a freeze suspends it or lets it go
+   * on, a thaw resumes it, a death drops it (see {@link RequestInFlight}). Returns the function
+   * to call when it lands.
+   */
+  trackRequest(request: RequestInFlight): () => void {
+    this.inFlight.add(request);
+    return () => this.inFlight.delete(request);
+  }
+
   /** Runs `fn` in this process's scope now, or holds it while frozen, or drops it once dead. */
   deliver(fn: () => void): void {
     if (!this.alive) return;
@@ -160,24 +189,55 @@ export class RuntimeProcess implements VirtualScope {
     this.owner.onUnhandledRejection(this, reason);
   }
 
-  freeze(): void {
+  /**
+   * Freezes the process (R-ENV-4). Each request in flight had left the environment before the
+   * freeze or is suspended with it: `requestsLeft` says which for all of them (a fault decided),
+   * else each is a seeded choice (AWS does not say how far a request had got when the freeze came).
+   */
+  freeze(requestsLeft?: boolean): void {
     this.frozen = true;
+    if (this.inFlight.size === 0) return;
+    const rng = this.world.kernel.rng('lambda.freeze');
+    for (const request of [...this.inFlight]) {
+      const left = requestsLeft ?? rng.next() < 0.5;
+      if (!left) {
+        this.inFlight.delete(request);
+        this.suspended.push(request);
+      }
+      request.frozen(left);
+    }
   }
 
-  /** Thaws the process; held work resumes now, in the order it arrived. Returns how many resumed. */
+  /**
+   * Thaws the process; held work resumes now, in the order it arrived, and suspended requests go
+   * on with their trip. Returns how much held work resumed.
+   */
   thaw(): number {
     this.frozen = false;
+    const suspended = this.suspended;
+    this.suspended = [];
+    for (const request of suspended) {
+      this.inFlight.add(request);
+      request.thawed();
+    }
     const held = this.held;
     this.held = [];
     for (const fn of held) this.deliver(fn);
     return held.length;
   }
 
-  /** Ends the process: pending timers are cancelled, held and future work is dropped. */
+  /**
+   * Ends the process: pending timers are cancelled, held and future work is dropped, and requests
+   * suspended in it never land.
+   */
   kill(): void {
     if (!this.alive) return;
     this.alive = false;
     this.held = [];
+    this.inFlight.clear();
+    const suspended = this.suspended;
+    this.suspended = [];
+    for (const request of suspended) request.dropped();
     for (const entry of this.timers.values())
       if (entry.handle !== undefined) this.world.kernel.cancel(entry.handle);
     this.timers.clear();

@@ -58,6 +58,13 @@ function short(id: string | undefined): string {
 }
 
 /** [who, details] for one event. */
+/** Why a call never arrived, in words. */
+const LOST_REASONS: Readonly<Record<Extract<TraceEvent, { kind: 'call.lost' }>['reason'], string>> = {
+  callerDied: 'caller died',
+  injectedTimeout: 'injected timeout',
+  suspendedCallerGone: 'suspended in a frozen environment that was reclaimed',
+};
+
 function describeEvent(ev: TraceEvent, replayed: ReadonlySet<number>): [string, string] {
   switch (ev.kind) {
     case 'request.received':
@@ -110,9 +117,11 @@ function describeEvent(ev: TraceEvent, replayed: ReadonlySet<number>): [string, 
         return [ev.service, `#${ev.callId} ${ev.op} answered from its key, no effect`];
       return [ev.service, `#${ev.callId} ${ev.op} ${ev.ok ? 'applied' : 'failed'}`];
     case 'call.lost':
+      return [ev.service, `#${ev.callId} ${ev.op} never arrived (${LOST_REASONS[ev.reason]})`];
+    case 'call.suspended':
       return [
-        ev.service,
-        `#${ev.callId} ${ev.op} never arrived (${ev.reason === 'callerDied' ? 'caller died' : 'injected timeout'})`,
+        ev.env,
+        `#${ev.callId} ${ev.service}.${ev.op} not sent before the freeze: suspended until the next invoke`,
       ];
     case 'call.dropped':
       return [ev.by, `${ev.service}.${ev.op} from a dead environment: never sent`];

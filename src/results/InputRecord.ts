@@ -37,7 +37,8 @@ interface AttemptCommon {
   readonly batch: InputBatch | undefined;
   /**
    * Faults that hit this attempt: handler faults (`handlerError`, `handlerTimeout`,
-   * `crashAfterCalls`), a `coldStart`, and call faults on calls the attempt made.
+   * `crashAfterCalls`), a `coldStart`, a `reclaimAfterReturn` (its environment reclaimed as it
+   * ended: calls it left in flight may never land), and call faults on calls the attempt made.
    */
   readonly faults: readonly InjectedFault[];
   /** The effects of calls this attempt sent (landing order), whenever they landed. */

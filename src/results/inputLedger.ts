@@ -73,6 +73,7 @@ export function buildInputLedger(sources: LedgerSources): readonly InputRecord[]
   const throttlePending = new Map<string, InjectedFault>();
   const messagePending = new Map<string, InjectedFault[]>();
   let lastStarted: OpenAttempt | undefined;
+  let lastEnded: OpenAttempt | undefined;
   let lastCall: { service: string; attempt: OpenAttempt | undefined } | undefined;
   let lastReceived: string | undefined;
   let lastAccepted: string | undefined;
@@ -131,6 +132,7 @@ export function buildInputLedger(sources: LedgerSources): readonly InputRecord[]
           attempt = open(ev.requestId, fnOfEnv(ev.env), ev.env, ev.atMs);
         }
         running.delete(ev.env);
+        lastEnded = attempt;
         attempt.endedAtMs = ev.atMs;
         if (ev.kind === 'invoke.succeeded') attempt.outcome = 'succeeded';
         else {
@@ -224,6 +226,10 @@ export function buildInputLedger(sources: LedgerSources): readonly InputRecord[]
       case 'crashAfterCalls':
         // Applied as the handler starts, right after its `invoke.started`.
         if (lastStarted !== undefined && lastStarted.fn === ev.target) lastStarted.faults.push(ev);
+        return;
+      case 'reclaimAfterReturn':
+        // Applied as the invocation ends, right after its `invoke.succeeded` / `invoke.failed`.
+        if (lastEnded !== undefined && lastEnded.fn === ev.target) lastEnded.faults.push(ev);
         return;
       case 'coldStart':
         coldPending.set(ev.target, ev);

@@ -1,5 +1,5 @@
 import { CallerScope } from '../callers/CallerScope.js';
-import { RuntimeProcess } from '../lambda/RuntimeProcess.js';
+import { type RequestInFlight, RuntimeProcess } from '../lambda/RuntimeProcess.js';
 import type { World } from '../lambda/World.js';
 import { contentDigest, thrownText } from '../sim/contentDigest.js';
 import { currentScope } from '../sim/VirtualScope.js';
@@ -48,6 +48,17 @@ export interface CallSite {
  * the latency (the effect lands then) and the response comes back after the full latency.
  * A call from a dead environment never lands and never returns; a call in flight when its caller
  * dies lands or not by `inFlightAtDeath`; a response to a frozen environment waits for its thaw.
+ *
+ * A request still in flight when its environment freezes (R-ENV-4) either had left the
+ * environment (it lands on time) or is suspended with it: it goes on when the environment thaws
+ * (its next invocation) and never lands if the environment is reclaimed or reset first. Which one
+ * is a seeded choice made at the freeze, or a `reclaimAfterReturn` fault's `landed`. AWS documents
+ * the suspension and the resumption, not how far a request had got: "Background processes or
+ * callbacks initiated by your Lambda function that did not complete when the function ended resume
+ * if AWS Lambda chooses to reuse the execution context" and "make sure any background processes or
+ * callbacks in your code are complete before the code exits"
+ * (https://docs.aws.amazon.com/lambda/latest/dg/running-lambda-code.html, now the execution
+ * environment lifecycle page: https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html).
  */
 export function callService<T>(world: World, spec: CallSpec<T>): Promise<T> {
   const kernel = world.kernel;
@@ -103,7 +114,8 @@ export function callService<T>(world: World, spec: CallSpec<T>): Promise<T> {
   }
   return new Promise<T>((resolve, reject) => {
     const landAfter = Math.floor(latencyMs / 2);
-    kernel.after(landAfter, () => {
+    const land = () => {
+      landed?.();
       if (hang !== undefined && !hang.landed) {
         // The request never reaches the service; no answer ever comes (the caller waits on).
         kernel.record({
@@ -166,7 +178,41 @@ export function callService<T>(world: World, spec: CallSpec<T>): Promise<T> {
           else reject(failure);
         });
       });
-    });
+    };
+    let landing = kernel.after(landAfter, land);
+    const landAtMs = kernel.nowMs + landAfter;
+    const landed = isProcess ? scope.trackRequest(suspendable()) : undefined;
+
+    /** How the request meets its process's freeze, thaw and death (R-ENV-4). */
+    function suspendable(): RequestInFlight {
+      let remainingMs = 0;
+      return {
+        frozen(left) {
+          if (left) return;
+          kernel.cancel(landing);
+          remainingMs = landAtMs - kernel.nowMs;
+          kernel.record({
+            kind: 'call.suspended',
+            callId,
+            service: spec.service,
+            op: spec.op,
+            env: by,
+          });
+        },
+        thawed() {
+          landing = kernel.after(remainingMs, land);
+        },
+        dropped() {
+          kernel.record({
+            kind: 'call.lost',
+            callId,
+            service: spec.service,
+            op: spec.op,
+            reason: 'suspendedCallerGone',
+          });
+        },
+      };
+    }
   });
 }
 

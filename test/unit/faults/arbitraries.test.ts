@@ -48,6 +48,7 @@ function expectWellFormed(
     case 'coldStart':
     case 'throttle':
     case 'crashAfterCalls':
+    case 'reclaimAfterReturn':
       expect(TARGETS.functions).toContain(fault.fn);
       expect(fault.invocation).toBeGreaterThanOrEqual(1);
       expect(fault.invocation).toBeLessThanOrEqual(bounds.maxInvocation);
@@ -55,6 +56,9 @@ function expectWellFormed(
         expect(Object.keys(fault)).toEqual(['kind', 'fn', 'invocation', 'calls']);
         expect(fault.calls).toBeGreaterThanOrEqual(0);
         expect(fault.calls).toBeLessThanOrEqual(bounds.maxCallsBeforeCrash);
+      } else if (fault.kind === 'reclaimAfterReturn') {
+        expect(Object.keys(fault)).toEqual(['kind', 'fn', 'invocation', 'landed']);
+        expect(typeof fault.landed).toBe('boolean');
       } else {
         expect(Object.keys(fault)).toEqual(['kind', 'fn', 'invocation']);
       }
@@ -351,7 +355,7 @@ describe('invalid options', () => {
     [
       'an unknown kind',
       () => faultPlanArb(TARGETS, { kinds: ['handlerError', 'explode' as FaultKind] }),
-      'faultPlanArb: kinds[1] must be one of the fault kinds (handlerError, handlerTimeout, crashAfterCalls, coldStart, throttle, callError, callTimeout, callLatency, duplicateDelivery, reorder, poisonRecord), got "explode"',
+      'faultPlanArb: kinds[1] must be one of the fault kinds (handlerError, handlerTimeout, crashAfterCalls, coldStart, throttle, reclaimAfterReturn, callError, callTimeout, callLatency, duplicateDelivery, reorder, poisonRecord), got "explode"',
     ],
     [
       'no kinds',
@@ -391,7 +395,7 @@ describe('invalid options', () => {
     [
       'a call kind given to invocationFaultArb',
       () => invocationFaultArb(['A'], { kinds: ['callError'] }),
-      'invocationFaultArb: kinds[0] must be one of the invocation fault kinds (handlerError, handlerTimeout, crashAfterCalls, coldStart, throttle), got "callError"',
+      'invocationFaultArb: kinds[0] must be one of the invocation fault kinds (handlerError, handlerTimeout, crashAfterCalls, coldStart, throttle, reclaimAfterReturn), got "callError"',
     ],
     [
       'empty services given to callFaultArb',

@@ -177,6 +177,20 @@ describe('shrinkFaultPlan: candidates', () => {
       [{ kind: 'crashAfterCalls', fn: 'A', invocation: 1, calls: 0 }],
       [{ kind: 'coldStart', fn: 'A', invocation: 1 }],
       [{ kind: 'throttle', fn: 'A', invocation: 1 }],
+      [{ kind: 'reclaimAfterReturn', fn: 'A', invocation: 1, landed: false }],
+    ]);
+    const reclaim: Fault = { kind: 'reclaimAfterReturn', fn: 'B', invocation: 3, landed: true };
+    expect([...shrinkFaultPlan([reclaim], ALL_TARGETS)]).toStrictEqual([
+      [],
+      ...[1, 2].map((invocation) => [{ ...reclaim, invocation }]),
+      [{ ...reclaim, landed: false }],
+      [{ ...reclaim, fn: 'A' }],
+      // The earlier kinds at the same point, in kind order.
+      [{ kind: 'handlerError', fn: 'B', invocation: 3 }],
+      [{ kind: 'handlerTimeout', fn: 'B', invocation: 3 }],
+      [{ kind: 'crashAfterCalls', fn: 'B', invocation: 3, calls: 0 }],
+      [{ kind: 'coldStart', fn: 'B', invocation: 3 }],
+      [{ kind: 'throttle', fn: 'B', invocation: 3 }],
     ]);
   });
 

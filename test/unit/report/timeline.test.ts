@@ -29,4 +29,28 @@ describe('formatTimeline', () => {
     expect(capped.split('\n')).toHaveLength(3);
     expect(capped).toContain(`… ${result.trace.length - 2} more events`);
   });
+
+  it('shows a call suspended at the freeze, the fault that reclaimed its environment, and the call lost with it', async () => {
+    const sim = createSimulation({
+      seed: 1,
+      faults: [{ kind: 'reclaimAfterReturn', fn: 'Audit', invocation: 1, landed: false }],
+    });
+    const audit = sim.api('audit', { latencyMs: 20 });
+    const fn = sim.fn(
+      'Audit',
+      () => async () => {
+        void audit.call('record', {}); // not awaited
+      },
+      { initDurationMs: 0 },
+    );
+    void sim.invoke(fn, {});
+    const text = formatTimeline((await sim.run()).trace);
+    expect(text).toMatch(/\+0\.000s\s+Audit\s+fault\.injected\s+FAULT reclaimAfterReturn \(invocation #1\)/);
+    expect(text).toMatch(
+      /\+0\.000s\s+Audit#1\s+call\.suspended\s+#1 audit\.record not sent before the freeze: suspended until the next invoke/,
+    );
+    expect(text).toMatch(
+      /\+0\.000s\s+audit\s+call\.lost\s+#1 record never arrived \(suspended in a frozen environment that was reclaimed\)/,
+    );
+  });
 });

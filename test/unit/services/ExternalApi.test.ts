@@ -353,8 +353,12 @@ describe('death and freeze', () => {
     const fn = sim.fn(
       'Audit',
       () => async (event: { background: boolean }) => {
-        if (event.background)
+        if (event.background) {
           void payments.call('audit', {}).then(() => seenAtMs.push(Date.now() - EPOCH_MS)); // not awaited
+          // Return after the request landed (10 ms) and before the response (20 ms): only the
+          // response is left in flight at the freeze (a request would be suspended or not, R-ENV-4).
+          await new Promise((resolve) => setTimeout(resolve, 15));
+        }
         return 'returned';
       },
       { initDurationMs: 0 },
@@ -367,14 +371,14 @@ describe('death and freeze', () => {
     });
     const result = await sim.run();
     expect(responses.map(body)).toEqual(['returned', 'returned']);
-    expect(seenAtMs).toEqual([5_000]);
-    // the request went out before the freeze, so it landed on time; only the response waited
-    expect(calls(result.trace)).toEqual(['call.sent@0', 'call.landed@10', 'call.returned@5000']);
+    expect(seenAtMs).toEqual([5_015]);
+    // the request landed before the freeze; only the response waited for the thaw
+    expect(calls(result.trace)).toEqual(['call.sent@0', 'call.landed@10', 'call.returned@5015']);
     expect(result.effects('payments')).toMatchObject([{ atMs: 10, requestId: responses[0]?.requestId }]);
     const frozen = result.trace.find((e) => e.kind === 'env.frozen');
     const thawed = result.trace.find((e) => e.kind === 'env.thawed');
-    expect(frozen).toMatchObject({ atMs: 0, pendingWork: 1 });
-    expect(thawed).toMatchObject({ atMs: 5_000, resumed: 1 });
+    expect(frozen).toMatchObject({ atMs: 15, pendingWork: 1 });
+    expect(thawed).toMatchObject({ atMs: 5_015, resumed: 1 });
   });
 
   it('a frozen response is never delivered when no invocation thaws the environment', async () => {
@@ -385,6 +389,7 @@ describe('death and freeze', () => {
       'Audit',
       () => async () => {
         void payments.call('audit', {}).then(() => (delivered = true));
+        await new Promise((resolve) => setTimeout(resolve, 15)); // the request lands first
         return 'returned';
       },
       { initDurationMs: 0 },
