@@ -130,20 +130,11 @@ describe.concurrent('lambdasim CLI (a child process each)', () => {
   }) => {
     const regression = 'fixtures/regressions/sqsChargeBatch/seed-20261123.json';
     const setup = 'fixtures/examples/sqsChargeBatch.ts#sqsChargeBatch.buggy';
+    const check = ['--check', 'exactly-once', '--key', 'args.orderId'];
     const [unchecked, checked, json] = await Promise.all([
       lambdasim('replay', regression, '--setup', setup),
-      lambdasim('replay', regression, '--setup', setup, '--check', 'exactly-once', '--key', 'args.orderId'),
-      lambdasim(
-        'replay',
-        regression,
-        '--setup',
-        setup,
-        '--check',
-        'exactly-once',
-        '--key',
-        'args.orderId',
-        '--json',
-      ),
+      lambdasim('replay', regression, '--setup', setup, ...check),
+      lambdasim('replay', regression, '--setup', setup, ...check, '--json'),
     ]);
     expect(unchecked.code).toBe(0);
     expect(unchecked.stdout).toMatch(

@@ -55,37 +55,13 @@ describe('parseCliArgs', () => {
   });
 
   it('--check exactly-once takes --key (a path into the call args), and --service / --op to pick the effects', () => {
-    expect(
-      parseCliArgs([
-        'replay',
-        'x.json',
-        '--setup',
-        's.ts',
-        '--check',
-        'exactly-once',
-        '--key',
-        'args.order.id',
-      ]),
-    ).toMatchObject({
+    const replay = ['replay', 'x.json', '--setup', 's.ts'];
+    expect(parseCliArgs([...replay, '--check', 'exactly-once', '--key', 'args.order.id'])).toMatchObject({
       checks: ['exactlyOnce'],
       effects: { key: 'args.order.id', path: ['args', 'order', 'id'], service: undefined, op: undefined },
     });
-    expect(
-      parseCliArgs([
-        'replay',
-        'x.json',
-        '--setup',
-        's.ts',
-        '--check=exactlyOnce',
-        '--key=requestId',
-        '--service',
-        'payments',
-        '--op',
-        'charge',
-        '--check',
-        'no-lost-events',
-      ]),
-    ).toMatchObject({
+    const options = ['--check=exactlyOnce', '--key=requestId', '--service', 'payments', '--op', 'charge'];
+    expect(parseCliArgs([...replay, ...options, '--check', 'no-lost-events'])).toMatchObject({
       checks: ['exactlyOnce', 'noLostEvents'],
       effects: { key: 'requestId', path: ['requestId'], service: 'payments', op: 'charge' },
     });

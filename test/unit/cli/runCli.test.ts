@@ -224,27 +224,18 @@ describe('runCli', () => {
 
   describe('replay --check exactly-once', () => {
     const exactlyOnce = ['--check', 'exactly-once', '--key', 'args.orderId', '--max-lines', '0'];
+    /** Replays the saved double charge against the sqsChargeBatch example's buggy or fixed handler. */
+    const replayDoubleCharge = (variant: 'buggy' | 'fixed', ...options: string[]) =>
+      cli('replay', DOUBLE_CHARGE, '--setup', `${SQS_CHARGE}#sqsChargeBatch.${variant}`, ...options);
 
     it('a double charge: the duplicate printed by the formatter, exit 1; the fixed twin passes', async () => {
-      const buggy = await cli(
-        'replay',
-        DOUBLE_CHARGE,
-        '--setup',
-        `${SQS_CHARGE}#sqsChargeBatch.buggy`,
-        ...exactlyOnce,
-      );
+      const buggy = await replayDoubleCharge('buggy', ...exactlyOnce);
       expect(buggy.code).toBe(1);
       expect(buggy.out).toMatch(
         /^exactlyOnce: 1 violation:\n {2}1\. \[exactlyOnce\] payments\.charge ran 2 times for key o-1 \(expected exactly once\)/m,
       );
       expect(buggy.err).toBe('lambdasim: --check found violations: exactlyOnce (1)');
-      const fixed = await cli(
-        'replay',
-        DOUBLE_CHARGE,
-        '--setup',
-        `${SQS_CHARGE}#sqsChargeBatch.fixed`,
-        ...exactlyOnce,
-      );
+      const fixed = await replayDoubleCharge('fixed', ...exactlyOnce);
       expect(fixed).toMatchObject({ code: 0, err: '' });
       expect(fixed.out).toMatch(
         /^exactlyOnce: no violations \(payments, key args\.orderId, both directions\)$/m,
@@ -252,14 +243,7 @@ describe('runCli', () => {
     });
 
     it('without it, replay says effects were not checked and how to check them (not "no violations")', async () => {
-      const ran = await cli(
-        'replay',
-        DOUBLE_CHARGE,
-        '--setup',
-        `${SQS_CHARGE}#sqsChargeBatch.buggy`,
-        '--max-lines',
-        '0',
-      );
+      const ran = await replayDoubleCharge('buggy', '--max-lines', '0');
       expect(ran.code).toBe(0);
       expect(ran.out).toMatch(
         /^exactlyOnce: not run: effects were not checked \(payments\.charge: 2 applied\); check them with --check exactly-once --key args\.<field> \(payments\.charge args: amountCents, messageId, orderId\)$/m,
@@ -322,58 +306,28 @@ describe('runCli', () => {
         delivery: {},
         faults: [],
       });
-      const setup = `${EFFECTS_SETUP}#chargeAndEmail`;
-      expect(await cli('replay', order, '--setup', setup, ...exactlyOnce)).toEqual({
+      const replay = (...options: string[]) =>
+        cli('replay', order, '--setup', `${EFFECTS_SETUP}#chargeAndEmail`, ...exactlyOnce, ...options);
+      expect(await replay()).toEqual({
         code: 2,
         out: '',
         err: 'lambdasim: --check exactly-once: 2 external apis made effects (mailer, payments): name one with --service',
       });
-      const one = await cli(
-        'replay',
-        order,
-        '--setup',
-        setup,
-        ...exactlyOnce,
-        '--service',
-        'mailer',
-        '--op',
-        'send',
-      );
+      const one = await replay('--service', 'mailer', '--op', 'send');
       expect(one.code).toBe(0);
       expect(one.out).toMatch(
         /^exactlyOnce: no violations \(mailer\.send, key args\.orderId, both directions\)$/m,
       );
-      expect((await cli('replay', order, '--setup', setup, ...exactlyOnce, '--service', 'sms')).err).toBe(
+      expect((await replay('--service', 'sms')).err).toBe(
         'lambdasim: --service sms: the setup has no external api of that name (apis: mailer, payments)',
       );
-      expect(
-        (
-          await cli(
-            'replay',
-            order,
-            '--setup',
-            setup,
-            ...exactlyOnce,
-            '--service',
-            'payments',
-            '--op',
-            'chrage',
-          )
-        ).err,
-      ).toBe('lambdasim: --op chrage: no payments effect has that op (ops: charge)');
+      expect((await replay('--service', 'payments', '--op', 'chrage')).err).toBe(
+        'lambdasim: --op chrage: no payments effect has that op (ops: charge)',
+      );
     });
 
     it('a --key that reaches nothing in the effects: exit 2, one line naming the fields there are', async () => {
-      const ran = await cli(
-        'replay',
-        DOUBLE_CHARGE,
-        '--setup',
-        `${SQS_CHARGE}#sqsChargeBatch.buggy`,
-        '--check',
-        'exactly-once',
-        '--key',
-        'args.orderid',
-      );
+      const ran = await replayDoubleCharge('buggy', '--check', 'exactly-once', '--key', 'args.orderid');
       expect(ran).toEqual({
         code: 2,
         out: '',
