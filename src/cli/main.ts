@@ -19,8 +19,14 @@
  *                                export `setup` (`exports.setup` in CommonJS).
  *                                A .ts/.mts/.cts module is loaded with tsx (install it, or pass
  *                                the compiled JavaScript).
- *     --check <name>             judge the run: exit 1 on violations. Repeatable: no-lost-events,
- *                                retry-policy, same-as-fault-free (reruns without faults).
+ *     --check <name>             judge the run: exit 1 on violations. Repeatable: exactly-once,
+ *                                no-lost-events, retry-policy, same-as-fault-free (reruns
+ *                                without faults).
+ *     --key <path>               with exactly-once: the effect's key, a path into the call
+ *                                (args.orderId, requestId, idempotencyKey); both directions
+ *                                with the input ledger. Without exactly-once, replay says
+ *                                effects were not checked.
+ *     --service <api>, --op <op> with exactly-once: which api (when several made effects) and op
  *     --max-lines <n>            at most n timeline lines (default 400; 0 hides the timeline)
  *     --all-calls                also show call.sent / call.returned lines
  *     --json                     one JSON object: { scenario, setup, traceHash, end, summary,
@@ -38,6 +44,8 @@
  * lambdasim show fixtures/regressions/welcomeEmail/seed-20261123.json
  * lambdasim replay fixtures/regressions/welcomeEmail/seed-20261123.json \
  *   --setup fixtures/examples/welcomeEmail.ts#welcomeEmail.buggy --check no-lost-events
+ * lambdasim replay fixtures/regressions/sqsChargeBatch/seed-20261123.json \
+ *   --setup fixtures/examples/sqsChargeBatch.ts#sqsChargeBatch.buggy --check exactly-once --key args.orderId
  * ```
  */
 import { runCli } from './runCli.js';

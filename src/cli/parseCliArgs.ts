@@ -13,6 +13,21 @@ export interface SetupSpecifier {
   readonly exportPath: readonly string[] | undefined;
 }
 
+/**
+ * What `--check exactly-once` checks: the effects of one external api (and op), keyed by a path
+ * into each effect.
+ */
+export interface EffectCheckSpec {
+  /** The path as given, e.g. `args.orderId`. */
+  readonly key: string;
+  /** Its segments: `['args', 'orderId']`, or `['requestId']` / `['idempotencyKey']`. */
+  readonly path: readonly string[];
+  /** `--service`: the api; undefined: the only api, else the only one that made effects. */
+  readonly service: string | undefined;
+  /** `--op`: only effects of this operation; undefined: every operation of the api. */
+  readonly op: string | undefined;
+}
+
 /** What the command line asks for, one kind per command. */
 export type CliCommand =
   | { readonly kind: 'help'; readonly topic: HelpTopic }
@@ -23,6 +38,8 @@ export type CliCommand =
       readonly scenarioPath: string;
       readonly setup: SetupSpecifier;
       readonly checks: readonly CliCheck[];
+      /** With `--check exactly-once`: which effects, keyed how; undefined otherwise. */
+      readonly effects: EffectCheckSpec | undefined;
       readonly maxLines: number | undefined;
       readonly allCalls: boolean;
       readonly json: boolean;
@@ -30,6 +47,10 @@ export type CliCommand =
 
 const COMMANDS: readonly HelpTopic[] = ['show', 'replay'];
 const EXPORT_PATH = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
+/** A `--key`: a path into the call's arguments, or an effect field that identifies the call. */
+const KEY_PATH = /^(args(\.[^.\s]+)+|requestId|idempotencyKey)$/;
+const KEY_RULE =
+  'a path into the call: args.<field>[.<field>...] (e.g. args.orderId), requestId or idempotencyKey';
 
 /**
  * Parses the arguments after `lambdasim` (`process.argv.slice(2)`).
@@ -86,6 +107,9 @@ function parseReplay(args: readonly string[]): CliCommand {
       options: {
         setup: { type: 'string' },
         check: { type: 'string', multiple: true },
+        key: { type: 'string' },
+        service: { type: 'string' },
+        op: { type: 'string' },
         'max-lines': { type: 'string' },
         'all-calls': { type: 'boolean' },
         json: { type: 'boolean' },
@@ -98,12 +122,13 @@ function parseReplay(args: readonly string[]): CliCommand {
   const setup = values.setup;
   if (typeof setup !== 'string' || setup === '')
     throw new CliError('replay needs --setup <module>[#export]: the ScenarioSetup to run', 'replay');
-  const checks = (values.check ?? []).map(checkName);
+  const checks = [...new Set((values.check ?? []).map(checkName))];
   return {
     kind: 'replay',
     scenarioPath: path,
     setup: setupSpecifier(setup),
-    checks: [...new Set(checks)],
+    checks,
+    effects: effectCheck(checks.includes('exactlyOnce'), values),
     maxLines: maxLines(values['max-lines']),
     allCalls: values['all-calls'] === true,
     json: values.json === true,
@@ -158,9 +183,27 @@ function checkName(name: string): CliCheck {
   if (found === undefined)
     throw new CliError(
       `--check ${JSON.stringify(name)} is not a check lambdasim can run here (checks: ${Object.keys(CHECK_NAMES).join(', ')})`,
-      'replay',
     );
   return found;
+}
+
+/** The `--key`, `--service` and `--op` of `--check exactly-once` (an error without it). */
+function effectCheck(
+  asked: boolean,
+  values: { key?: string | undefined; service?: string | undefined; op?: string | undefined },
+): EffectCheckSpec | undefined {
+  const { key, service, op } = values;
+  if (!asked) {
+    const given = (['key', 'service', 'op'] as const).find((name) => values[name] !== undefined);
+    if (given !== undefined)
+      throw new CliError(`--${given} is an option of --check exactly-once, which was not given`);
+    return undefined;
+  }
+  if (key === undefined) throw new CliError(`--check exactly-once needs --key, ${KEY_RULE}`);
+  if (!KEY_PATH.test(key)) throw new CliError(`--key ${JSON.stringify(key)} is not ${KEY_RULE}`);
+  if (service === '') throw new CliError('--service needs the name of an external api (sim.api), got ""');
+  if (op === '') throw new CliError('--op needs the name of an operation (e.g. charge), got ""');
+  return { key, path: key.split('.'), service, op };
 }
 
 function maxLines(text: string | undefined): number | undefined {

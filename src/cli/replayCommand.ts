@@ -10,6 +10,7 @@ import { loadScenario } from '../scenario/scenarioFile.js';
 import { UserCodeError } from './CliError.js';
 import type { CliIo } from './CliIo.js';
 import { describeScenario } from './describeScenario.js';
+import { checkEffects, type EffectCheckOutcome, uncheckedEffectsNote } from './effectCheck.js';
 import { isConfigError } from './isConfigError.js';
 import { loadSetup } from './loadSetup.js';
 import type { CliCheck, CliCommand, SetupSpecifier } from './parseCliArgs.js';
@@ -20,6 +21,8 @@ export type ReplayCommand = Extract<CliCommand, { kind: 'replay' }>;
 
 /** The check every replay reports (judged only when asked with `--check`). */
 const REPORTED_CHECK: CliCheck = 'noLostEvents';
+/** The check that needs to be told which effects to check (`--key`): a replay without it says so. */
+const EFFECT_CHECK: CliCheck = 'exactlyOnce';
 
 /**
  * `lambdasim replay <scenario.json> --setup <module>[#export]`: loads the scenario and the setup,
@@ -37,7 +40,13 @@ export async function replayCommand(command: ReplayCommand, io: CliIo): Promise<
   const result = await runScenario(scenario, setup);
   const names = [REPORTED_CHECK, ...command.checks.filter((c) => c !== REPORTED_CHECK)];
   const violations = new Map<CliCheck, readonly Violation[]>();
-  for (const name of names) violations.set(name, await runCheck(name, result));
+  let effects: EffectCheckOutcome | undefined;
+  for (const name of names) {
+    if (name === EFFECT_CHECK && command.effects !== undefined) {
+      effects = checkEffects(result, command.effects);
+      violations.set(name, effects.violations);
+    } else violations.set(name, await runCheck(name, result));
+  }
   const failed = command.checks.filter((name) => (violations.get(name)?.length ?? 0) > 0);
 
   if (command.json) {
@@ -48,12 +57,20 @@ export async function replayCommand(command: ReplayCommand, io: CliIo): Promise<
       traceHash: result.traceHash,
       end,
       summary,
-      checks: Object.fromEntries(
-        names.map((name) => [
-          name,
-          { judged: command.checks.includes(name), violations: violations.get(name)?.length ?? 0 },
-        ]),
-      ),
+      checks: {
+        ...Object.fromEntries(
+          names.map((name) => [
+            name,
+            {
+              judged: command.checks.includes(name),
+              violations: violations.get(name)?.length ?? 0,
+              ...(name === EFFECT_CHECK ? effectLabel(effects, command) : {}),
+            },
+          ]),
+        ),
+        // Not run: effects were not checked (null, not 0 violations).
+        ...(effects === undefined ? { [EFFECT_CHECK]: { judged: false, violations: null } } : {}),
+      },
       violations: names.flatMap((name) => violations.get(name) ?? []),
       determinismErrors: result.determinismErrors,
     };
@@ -79,12 +96,17 @@ export async function replayCommand(command: ReplayCommand, io: CliIo): Promise<
     for (const name of names) {
       const found = violations.get(name) ?? [];
       const judged = command.checks.includes(name) ? '' : ' (reported, not judged)';
+      const what =
+        name === EFFECT_CHECK && effects !== undefined
+          ? ` (${effects.service}${effects.op === undefined ? '' : `.${effects.op}`}, key ${command.effects?.key ?? '?'}, both directions)`
+          : '';
       io.out(
         found.length === 0
-          ? `${name}: no violations`
+          ? `${name}: no violations${what}`
           : `${name}${judged}: ${formatViolations(found).replaceAll('\n', '\n  ')}`,
       );
     }
+    if (effects === undefined) io.out(`${EFFECT_CHECK}: ${uncheckedEffectsNote(result)}`);
     io.out(`Trace hash: ${result.traceHash}`);
   }
   if (failed.length === 0) return 0;
@@ -94,8 +116,23 @@ export async function replayCommand(command: ReplayCommand, io: CliIo): Promise<
   return 1;
 }
 
+/** What `--check exactly-once` checked, for the JSON report. */
+function effectLabel(
+  effects: EffectCheckOutcome | undefined,
+  command: ReplayCommand,
+): Record<string, string> {
+  if (effects === undefined || command.effects === undefined) return {};
+  return {
+    service: effects.service,
+    ...(effects.op === undefined ? {} : { op: effects.op }),
+    key: command.effects.key,
+  };
+}
+
 async function runCheck(name: CliCheck, result: ScenarioResult<unknown>): Promise<readonly Violation[]> {
   switch (name) {
+    case 'exactlyOnce':
+      throw new Error('exactlyOnce runs through checkEffects (it needs --key)');
     case 'noLostEvents':
       return noLostEvents(result);
     case 'retryPolicyHonored':

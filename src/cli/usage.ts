@@ -6,11 +6,12 @@ export const USAGE: Readonly<Record<HelpTopic, string>> = {
   main: 'Usage: lambdasim <show|replay> <scenario.json> [options]   (lambdasim --help)',
   show: 'Usage: lambdasim show <scenario.json>',
   replay:
-    'Usage: lambdasim replay <scenario.json> --setup <module>[#export] [--check <name>]... [--max-lines <n>] [--all-calls] [--json]',
+    'Usage: lambdasim replay <scenario.json> --setup <module>[#export] [--check <name>]... [--key <path>] [--service <api>] [--op <op>] [--max-lines <n>] [--all-calls] [--json]',
 };
 
 /** The names `--check` accepts, and the check each one runs. */
 export const CHECK_NAMES = {
+  'exactly-once': 'exactlyOnce',
   'no-lost-events': 'noLostEvents',
   'retry-policy': 'retryPolicyHonored',
   'same-as-fault-free': 'sameAsFaultFree',
@@ -50,6 +51,8 @@ const REPLAY_HELP = `${USAGE.replay}
 Runs a saved scenario with runScenario, as the property test did, and prints the timeline of the
 run, a summary (how it ended, requests, async events, queues, calls, faults), the noLostEvents
 violations and the trace hash: the same scenario and setup give the same hash in any process.
+Effects (charges, emails) are checked only with --check exactly-once --key <path>; without it
+replay says so, and lists the arguments the effects have.
 
 Options:
   --setup <module>[#export]  the module holding the ScenarioSetup (sim) => handler factory, a path
@@ -62,6 +65,14 @@ Options:
                              names: ${Object.keys(CHECK_NAMES).join(', ')}
                              (same-as-fault-free reruns the scenario without faults).
                              Without --check, noLostEvents is reported but not judged.
+  --key <path>               with --check exactly-once: what makes two effects the same, a path
+                             into the call (args.orderId, args.order.id, requestId,
+                             idempotencyKey). Checks both directions with the input ledger: no
+                             key has two effects, and no input acknowledged as processed (SQS
+                             message deleted, async event succeeded, 200) lacks its effect.
+  --service <api>            the external api (sim.api) whose effects to check; needed only
+                             when several apis made effects
+  --op <op>                  only the effects of this operation (e.g. charge)
   --max-lines <n>            at most n timeline lines (default 400); 0 hides the timeline
   --all-calls                show call.sent / call.returned lines (hidden by default)
   --json                     print one JSON object instead: { scenario, setup, traceHash, end,

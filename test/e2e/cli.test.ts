@@ -113,13 +113,39 @@ describe.concurrent('lambdasim CLI (a child process each)', () => {
     const report = JSON.parse(ran.stdout) as {
       traceHash: string;
       end: { kind: string };
-      checks: Record<string, { judged: boolean; violations: number }>;
+      checks: Record<string, { judged: boolean; violations: number | null }>;
       violations: { check: string; kind: string; state: string }[];
     };
     expect(report.traceHash).toMatch(/^[0-9a-f]{64}$/);
     expect(report.end.kind).toBe('quiescent');
-    expect(report.checks).toEqual({ noLostEvents: { judged: true, violations: 1 } });
+    expect(report.checks).toEqual({
+      noLostEvents: { judged: true, violations: 1 },
+      exactlyOnce: { judged: false, violations: null }, // not run: no --check exactly-once
+    });
     expect(report.violations).toMatchObject([{ check: 'noLostEvents', kind: 'lost', state: 'discarded' }]);
+  });
+
+  it('replay of a saved double charge: says effects went unchecked (exit 0) until --check exactly-once --key finds it (exit 1)', async ({
+    expect,
+  }) => {
+    const regression = 'fixtures/regressions/sqsChargeBatch/seed-20261123.json';
+    const setup = 'fixtures/examples/sqsChargeBatch.ts#sqsChargeBatch.buggy';
+    const check = ['--check', 'exactly-once', '--key', 'args.orderId'];
+    const [unchecked, checked, json] = await Promise.all([
+      lambdasim('replay', regression, '--setup', setup),
+      lambdasim('replay', regression, '--setup', setup, ...check),
+      lambdasim('replay', regression, '--setup', setup, ...check, '--json'),
+    ]);
+    expect(unchecked.code).toBe(0);
+    expect(unchecked.stdout).toMatch(
+      /^exactlyOnce: not run: effects were not checked \(payments\.charge: 2 applied\)/m,
+    );
+    expect(checked.code).toBe(1);
+    expect(checked.stderr).toBe('lambdasim: --check found violations: exactlyOnce (1)\n');
+    expect(checked.stdout).toMatch(/^ {2}1\. \[exactlyOnce\] payments\.charge ran 2 times for key o-1/m);
+    expect(json.code).toBe(1);
+    const report = JSON.parse(json.stdout) as { violations: { check: string; kind: string; key: string }[] };
+    expect(report.violations).toMatchObject([{ check: 'exactlyOnce', kind: 'duplicateEffect', key: 'o-1' }]);
   });
 
   it('an invalid scenario file: exit 2 with the ConfigError message on one line, no stack trace', async ({

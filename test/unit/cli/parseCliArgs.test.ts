@@ -37,6 +37,7 @@ describe('parseCliArgs', () => {
       scenarioPath: 'x.json',
       setup: { path: 'setup.ts', exportPath: ['welcomeEmail', 'buggy'] },
       checks: ['noLostEvents', 'sameAsFaultFree'],
+      effects: undefined,
       maxLines: 20,
       allCalls: true,
       json: true,
@@ -46,9 +47,47 @@ describe('parseCliArgs', () => {
       scenarioPath: 'x.json',
       setup: { path: 'setup.mjs', exportPath: undefined },
       checks: [],
+      effects: undefined,
       maxLines: undefined,
       allCalls: false,
       json: false,
+    });
+  });
+
+  it('--check exactly-once takes --key (a path into the call args), and --service / --op to pick the effects', () => {
+    const replay = ['replay', 'x.json', '--setup', 's.ts'];
+    expect(parseCliArgs([...replay, '--check', 'exactly-once', '--key', 'args.order.id'])).toMatchObject({
+      checks: ['exactlyOnce'],
+      effects: { key: 'args.order.id', path: ['args', 'order', 'id'], service: undefined, op: undefined },
+    });
+    const options = ['--check=exactlyOnce', '--key=requestId', '--service', 'payments', '--op', 'charge'];
+    expect(parseCliArgs([...replay, ...options, '--check', 'no-lost-events'])).toMatchObject({
+      checks: ['exactlyOnce', 'noLostEvents'],
+      effects: { key: 'requestId', path: ['requestId'], service: 'payments', op: 'charge' },
+    });
+  });
+
+  it('--check exactly-once without --key, a bad --key, or --key/--service/--op without it: one line naming what is valid', () => {
+    const replay = ['replay', 'a.json', '--setup', 's.ts'];
+    const keyRule =
+      'a path into the call: args.<field>[.<field>...] (e.g. args.orderId), requestId or idempotencyKey';
+    expect(usageError([...replay, '--check', 'exactly-once'])).toEqual({
+      message: `--check exactly-once needs --key, ${keyRule}`,
+      usage: undefined,
+    });
+    for (const key of ['orderId', 'args', 'args.', 'args..id', 'args.order id', 'effect.args.id'])
+      expect(usageError([...replay, '--check', 'exactly-once', '--key', key])).toEqual({
+        message: `--key ${JSON.stringify(key)} is not ${keyRule}`,
+        usage: undefined,
+      });
+    for (const option of ['--key', '--service', '--op'])
+      expect(usageError([...replay, option, 'x'])).toEqual({
+        message: `${option} is an option of --check exactly-once, which was not given`,
+        usage: undefined,
+      });
+    expect(usageError([...replay, '--check', 'exactly-once', '--key', 'args.id', '--service', ''])).toEqual({
+      message: '--service needs the name of an external api (sim.api), got ""',
+      usage: undefined,
     });
   });
 
@@ -82,12 +121,14 @@ describe('parseCliArgs', () => {
       message: 'replay needs --setup <module>[#export]: the ScenarioSetup to run',
       usage: 'replay',
     });
-    expect(usageError(['replay', 'a.json', '--setup', 's.ts', '--check', 'exactly-once'])).toEqual({
+    expect(usageError(['replay', 'a.json', '--setup', 's.ts', '--check', 'exactly-one'])).toEqual({
       message:
-        '--check "exactly-once" is not a check lambdasim can run here (checks: no-lost-events, retry-policy, same-as-fault-free)',
-      usage: 'replay',
+        '--check "exactly-one" is not a check lambdasim can run here (checks: exactly-once, no-lost-events, retry-policy, same-as-fault-free)',
+      usage: undefined,
     });
-    expect(usageError(['replay', 'a.json', '--setup', 's.ts', '--check', 'toString']).usage).toBe('replay');
+    expect(usageError(['replay', 'a.json', '--setup', 's.ts', '--check', 'toString']).message).toMatch(
+      /^--check "toString" is not a check/,
+    );
     expect(usageError(['replay', 'a.json', '--setup', 's.ts', '--max-lines', '1.5'])).toEqual({
       message: '--max-lines must be a non-negative integer, got "1.5"',
       usage: 'replay',

@@ -9,6 +9,10 @@ import { saveScenario, type Scenario } from '../../../src/index.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const SETUP = join(root, 'test/e2e/fixtures/cliSetup.ts');
+const EFFECTS_SETUP = join(root, 'test/e2e/fixtures/cliEffectsSetup.ts');
+/** A saved double charge: one bad record fails the batch, the good order is charged again. */
+const DOUBLE_CHARGE = join(root, 'fixtures/regressions/sqsChargeBatch/seed-20261123.json');
+const SQS_CHARGE = join(root, 'fixtures/examples/sqsChargeBatch.ts');
 
 /** Runs the CLI in this process; what it wrote to stdout and stderr, and its exit code. */
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -216,5 +220,119 @@ describe('runCli', () => {
     const ran = await cli('replay', scenarioFile, '--setup', badApi);
     expect(ran.code).toBe(2);
     expect(ran.err).toMatch(/^lambdasim: api\("mailer"\): latencyMs .*, got -1 \(at .*bad-api\.mjs:2:\d+\)$/);
+  });
+
+  describe('replay --check exactly-once', () => {
+    const exactlyOnce = ['--check', 'exactly-once', '--key', 'args.orderId', '--max-lines', '0'];
+    /** Replays the saved double charge against the sqsChargeBatch example's buggy or fixed handler. */
+    const replayDoubleCharge = (variant: 'buggy' | 'fixed', ...options: string[]) =>
+      cli('replay', DOUBLE_CHARGE, '--setup', `${SQS_CHARGE}#sqsChargeBatch.${variant}`, ...options);
+
+    it('a double charge: the duplicate printed by the formatter, exit 1; the fixed twin passes', async () => {
+      const buggy = await replayDoubleCharge('buggy', ...exactlyOnce);
+      expect(buggy.code).toBe(1);
+      expect(buggy.out).toMatch(
+        /^exactlyOnce: 1 violation:\n {2}1\. \[exactlyOnce\] payments\.charge ran 2 times for key o-1 \(expected exactly once\)/m,
+      );
+      expect(buggy.err).toBe('lambdasim: --check found violations: exactlyOnce (1)');
+      const fixed = await replayDoubleCharge('fixed', ...exactlyOnce);
+      expect(fixed).toMatchObject({ code: 0, err: '' });
+      expect(fixed.out).toMatch(
+        /^exactlyOnce: no violations \(payments, key args\.orderId, both directions\)$/m,
+      );
+    });
+
+    it('without it, replay says effects were not checked and how to check them (not "no violations")', async () => {
+      const ran = await replayDoubleCharge('buggy', '--max-lines', '0');
+      expect(ran.code).toBe(0);
+      expect(ran.out).toMatch(
+        /^exactlyOnce: not run: effects were not checked \(payments\.charge: 2 applied\); check them with --check exactly-once --key args\.<field> \(payments\.charge args: amountCents, messageId, orderId\)$/m,
+      );
+      expect(ran.out).not.toMatch(/^exactlyOnce: no violations/m);
+    });
+
+    it('both directions through the ledger: a charge lost while its event succeeded is a violation', async () => {
+      const lost = join(dir, 'lost-charge.json');
+      saveScenario(lost, {
+        model: 'async',
+        seed: 2,
+        events: [{ atMs: 0, body: { orderId: 'o-7', amountCents: 500 } }],
+        config: { maximumRetryAttempts: 2 },
+        delivery: {},
+        faults: [{ kind: 'callError', service: 'payments', call: 1 }],
+      });
+      const buggy = await cli('replay', lost, '--setup', `${EFFECTS_SETUP}#losesCharge`, ...exactlyOnce);
+      expect(buggy.code).toBe(1);
+      expect(buggy.out).toMatch(/^exactlyOnce: 1 violation:\n {2}1\. \[exactlyOnce\] .*acknowledged/m);
+      const fixed = await cli('replay', lost, '--setup', `${EFFECTS_SETUP}#chargesOnce`, ...exactlyOnce);
+      expect(fixed).toMatchObject({ code: 0, err: '' });
+
+      const json = await cli(
+        'replay',
+        lost,
+        '--setup',
+        `${EFFECTS_SETUP}#losesCharge`,
+        ...exactlyOnce,
+        '--json',
+      );
+      expect(json.code).toBe(1);
+      const report = JSON.parse(json.out) as {
+        checks: Record<string, unknown>;
+        violations: { check: string; kind: string }[];
+      };
+      expect(report.checks.exactlyOnce).toEqual({
+        judged: true,
+        violations: 1,
+        service: 'payments',
+        key: 'args.orderId',
+      });
+      expect(report.violations).toMatchObject([
+        { check: 'exactlyOnce', kind: 'acknowledgedWithoutEffect', service: 'payments' },
+      ]);
+      const unchecked = await cli('replay', lost, '--setup', `${EFFECTS_SETUP}#losesCharge`, '--json');
+      expect((JSON.parse(unchecked.out) as { checks: Record<string, unknown> }).checks.exactlyOnce).toEqual({
+        judged: false,
+        violations: null,
+      });
+    });
+
+    it('picks the one api with effects; several: an error listing them, and --service / --op choose', async () => {
+      const order = join(dir, 'order.json');
+      saveScenario(order, {
+        model: 'async',
+        seed: 1,
+        events: [{ atMs: 0, body: { orderId: 'o-1' } }],
+        config: {},
+        delivery: {},
+        faults: [],
+      });
+      const replay = (...options: string[]) =>
+        cli('replay', order, '--setup', `${EFFECTS_SETUP}#chargeAndEmail`, ...exactlyOnce, ...options);
+      expect(await replay()).toEqual({
+        code: 2,
+        out: '',
+        err: 'lambdasim: --check exactly-once: 2 external apis made effects (mailer, payments): name one with --service',
+      });
+      const one = await replay('--service', 'mailer', '--op', 'send');
+      expect(one.code).toBe(0);
+      expect(one.out).toMatch(
+        /^exactlyOnce: no violations \(mailer\.send, key args\.orderId, both directions\)$/m,
+      );
+      expect((await replay('--service', 'sms')).err).toBe(
+        'lambdasim: --service sms: the setup has no external api of that name (apis: mailer, payments)',
+      );
+      expect((await replay('--service', 'payments', '--op', 'chrage')).err).toBe(
+        'lambdasim: --op chrage: no payments effect has that op (ops: charge)',
+      );
+    });
+
+    it('a --key that reaches nothing in the effects: exit 2, one line naming the fields there are', async () => {
+      const ran = await replayDoubleCharge('buggy', '--check', 'exactly-once', '--key', 'args.orderid');
+      expect(ran).toEqual({
+        code: 2,
+        out: '',
+        err: 'lambdasim: --key args.orderid: no payments effect has a value there (args fields: amountCents, messageId, orderId)',
+      });
+    });
   });
 });
