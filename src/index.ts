@@ -186,6 +186,8 @@ export type {
 } from './models/sync.js';
 export type { TimelineOptions } from './report/timeline.js';
 export { formatTime, formatTimeline } from './report/timeline.js';
+export type { TimelineHtmlOptions } from './report/html/timelineHtml.js';
+export { timelineHtml } from './report/html/timelineHtml.js';
 export type { ScenarioArbOptions, SqsScenarioArbOptions } from './scenario/arbitraries.js';
 export { scenarios } from './scenario/arbitraries.js';
 export { checkDeterminism } from './scenario/checkDeterminism.js';

@@ -57,7 +57,6 @@ function short(id: string | undefined): string {
   return id === undefined ? '-' : id.slice(0, 8);
 }
 
-/** [who, details] for one event. */
 /** Why a call never arrived, in words. */
 const LOST_REASONS: Readonly<Record<Extract<TraceEvent, { kind: 'call.lost' }>['reason'], string>> = {
   callerDied: 'caller died',
@@ -65,7 +64,11 @@ const LOST_REASONS: Readonly<Record<Extract<TraceEvent, { kind: 'call.lost' }>['
   suspendedCallerGone: 'suspended in a frozen environment that was reclaimed',
 };
 
-function describeEvent(ev: TraceEvent, replayed: ReadonlySet<number>): [string, string] {
+/**
+ * @internal [who, details] of one event, as the text timeline prints them (the HTML timeline
+ * shows the same words). `replayed`: the calls answered from a stored idempotency key.
+ */
+export function describeEvent(ev: TraceEvent, replayed: ReadonlySet<number>): [string, string] {
   switch (ev.kind) {
     case 'request.received':
       return [ev.fn, `req ${short(ev.requestId)} via ${ev.via}, ${ev.bytes} B`];
