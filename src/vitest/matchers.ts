@@ -8,6 +8,7 @@ import type { ExternalApi } from '../services/ExternalApi.js';
 import type { SimulationResult } from '../Simulation.js';
 import { formatFailureReport } from './failureReport.js';
 import { installReplayPlugin } from './replayRecipe.js';
+import { noteFailingRun } from './timelineAttachment.js';
 
 /** The matchers `lambdasim/vitest` adds to `expect`. */
 export interface LambdasimMatchers<R = unknown> {
@@ -94,24 +95,38 @@ function requireResult(matcher: string, received: unknown): SimulationResult {
   return received;
 }
 
+/**
+ * The matcher's verdict. `state`: what `expect` calls a matcher with (absent when the matcher is
+ * called directly): a failure through `expect` with a run's result gets an HTML timeline, written
+ * beside the report and attached to the test (see {@link noteFailingRun}).
+ */
 function outcome(
   matcher: string,
   violations: readonly Violation[],
   result: SimulationResult | undefined,
+  state: unknown,
 ): MatcherOutcome {
   const pass = violations.length === 0;
+  const html =
+    !pass && result !== undefined && isExpectState(state) && state.isNot !== true
+      ? noteFailingRun(result, violations)
+      : undefined;
   return {
     pass,
     message: () =>
       pass
         ? `expected ${matcher} to find violations, found none`
-        : `${matcher}: ${formatFailureReport(violations, result)}`,
+        : `${matcher}: ${formatFailureReport(violations, result)}${html === undefined ? '' : `\n\nHTML timeline: ${html}`}`,
   };
+}
+
+function isExpectState(state: unknown): state is { readonly isNot?: boolean } {
+  return typeof state === 'object' && state !== null && state !== lambdasimMatchers && 'isNot' in state;
 }
 
 /** The matcher implementations, for `expect.extend` (done on import of `lambdasim/vitest`). */
 export const lambdasimMatchers = {
-  toHaveNoViolations(received: unknown, result?: SimulationResult): MatcherOutcome {
+  toHaveNoViolations(this: unknown, received: unknown, result?: SimulationResult): MatcherOutcome {
     if (!Array.isArray(received)) {
       throw new ConfigError(
         'toHaveNoViolations',
@@ -121,9 +136,10 @@ export const lambdasimMatchers = {
       );
     }
     if (result !== undefined) requireResult('toHaveNoViolations', result);
-    return outcome('toHaveNoViolations', received as Violation[], result);
+    return outcome('toHaveNoViolations', received as Violation[], result, this);
   },
   toHaveEffectsExactlyOnce(
+    this: unknown,
     received: unknown,
     service: string | ExternalApi,
     keyOf: EffectKeyOf,
@@ -139,11 +155,11 @@ export const lambdasimMatchers = {
       inputs: result.inputs,
       ...options,
     });
-    return outcome('toHaveEffectsExactlyOnce', checked, result);
+    return outcome('toHaveEffectsExactlyOnce', checked, result, this);
   },
-  toHaveNoLostEvents(received: unknown, options?: NoLostEventsOptions): MatcherOutcome {
+  toHaveNoLostEvents(this: unknown, received: unknown, options?: NoLostEventsOptions): MatcherOutcome {
     const result = requireResult('toHaveNoLostEvents', received);
-    return outcome('toHaveNoLostEvents', noLostEvents(result, options), result);
+    return outcome('toHaveNoLostEvents', noLostEvents(result, options), result, this);
   },
 };
 

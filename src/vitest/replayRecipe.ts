@@ -6,6 +6,7 @@ import { stackFrames } from '../report/stackFrames.js';
 import type { Scenario } from '../scenario/Scenario.js';
 import { formatScenario } from '../scenario/scenarioFile.js';
 import { SCENARIO_MODELS } from '../scenario/validateScenario.js';
+import { discardTimeline, flushTimeline } from './timelineAttachment.js';
 
 /**
  * Written by a matcher when it fails; replaced by the exact `FC_SEED=… FC_PATH=…` of the shrunk
@@ -48,14 +49,19 @@ function shellQuotedPattern(name: string): string {
  * `seed` and `path`, a placeholder that the replay plugin fills in when the property completes.
  */
 export function replayCommand(seedAndPath?: { readonly seed: number; readonly path: string }): string {
-  const file = currentTestFile();
-  const name = currentTestName();
   const env =
     seedAndPath === undefined
       ? SEED_PATH_PLACEHOLDER
       : `FC_SEED=${seedAndPath.seed} FC_PATH=${seedAndPath.path}`;
-  const command = `${env} npx vitest run${file === undefined ? '' : ` ${file}`}${name === undefined ? '' : ` -t ${shellQuotedPattern(name)}`}`;
+  const command = `${env} ${rerunCommand()}`;
   return seedAndPath === undefined ? `${command}${PLACEHOLDER_NOTE}` : command;
+}
+
+/** The command that reruns the running test: `npx vitest run test/orders.test.ts -t 'charges once'`. */
+export function rerunCommand(): string {
+  const file = currentTestFile();
+  const name = currentTestName();
+  return `npx vitest run${file === undefined ? '' : ` ${file}`}${name === undefined ? '' : ` -t ${shellQuotedPattern(name)}`}`;
 }
 
 /**
@@ -183,14 +189,19 @@ export function annotatePropertyError(
 const replayPlugin: fc.Plugin<unknown> = () => ({
   onAllRunsComplete: (details) => {
     if (details.failed && details.counterexamplePath !== null) {
-      if (!fillReplayPlaceholder(details.errorInstance, details.seed, details.counterexamplePath))
-        annotatePropertyError(
-          details.errorInstance,
-          details.counterexample as readonly unknown[] | null,
-          details.seed,
-          details.counterexamplePath,
-        );
+      const seedAndPath = { seed: details.seed, path: details.counterexamplePath };
+      if (fillReplayPlaceholder(details.errorInstance, details.seed, details.counterexamplePath)) {
+        flushTimeline(replayCommand(seedAndPath));
+        return;
+      }
+      annotatePropertyError(
+        details.errorInstance,
+        details.counterexample as readonly unknown[] | null,
+        details.seed,
+        details.counterexamplePath,
+      );
     }
+    discardTimeline();
   },
 });
 
