@@ -43,6 +43,8 @@ export type CliCommand =
       readonly maxLines: number | undefined;
       readonly allCalls: boolean;
       readonly json: boolean;
+      /** `--html <out.html>`: where to write the run's HTML timeline; undefined: none. */
+      readonly html: string | undefined;
     };
 
 const COMMANDS: readonly HelpTopic[] = ['show', 'replay'];
@@ -113,6 +115,7 @@ function parseReplay(args: readonly string[]): CliCommand {
         'max-lines': { type: 'string' },
         'all-calls': { type: 'boolean' },
         json: { type: 'boolean' },
+        html: { type: 'string' },
       },
       allowPositionals: true,
       strict: true,
@@ -123,6 +126,7 @@ function parseReplay(args: readonly string[]): CliCommand {
   if (typeof setup !== 'string' || setup === '')
     throw new CliError('replay needs --setup <module>[#export]: the ScenarioSetup to run', 'replay');
   const checks = [...new Set((values.check ?? []).map(checkName))];
+  if (values.html === '') throw new CliError('--html needs the path of the page to write', 'replay');
   return {
     kind: 'replay',
     scenarioPath: path,
@@ -132,6 +136,7 @@ function parseReplay(args: readonly string[]): CliCommand {
     maxLines: maxLines(values['max-lines']),
     allCalls: values['all-calls'] === true,
     json: values.json === true,
+    html: values.html,
   };
 }
 

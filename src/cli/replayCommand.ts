@@ -1,8 +1,10 @@
+import { writeFileSync } from 'node:fs';
 import { formatViolations } from '../checks/formatViolation.js';
 import { noLostEvents } from '../checks/noLostEvents.js';
 import { retryPolicyHonored } from '../checks/retryPolicyHonored.js';
 import { sameAsFaultFree } from '../checks/sameAsFaultFree.js';
 import type { Violation } from '../checks/Violation.js';
+import { timelineHtml } from '../report/html/timelineHtml.js';
 import { formatTimeline } from '../report/timeline.js';
 import { runScenario } from '../scenario/runScenario.js';
 import type { ScenarioResult, ScenarioSetup } from '../scenario/Scenario.js';
@@ -48,6 +50,15 @@ export async function replayCommand(command: ReplayCommand, io: CliIo): Promise<
     } else violations.set(name, await runCheck(name, result));
   }
   const failed = command.checks.filter((name) => (violations.get(name)?.length ?? 0) > 0);
+  if (command.html !== undefined)
+    writeFileSync(
+      command.html,
+      timelineHtml(result, {
+        title: `lambdasim replay ${command.scenarioPath}`,
+        replay: `lambdasim replay ${command.scenarioPath} --setup ${label}`,
+        violations: names.flatMap((name) => violations.get(name) ?? []),
+      }),
+    );
 
   if (command.json) {
     const { end, ...summary } = summarizeRun(result);
@@ -108,6 +119,7 @@ export async function replayCommand(command: ReplayCommand, io: CliIo): Promise<
     }
     if (effects === undefined) io.out(`${EFFECT_CHECK}: ${uncheckedEffectsNote(result)}`);
     io.out(`Trace hash: ${result.traceHash}`);
+    if (command.html !== undefined) io.out(`HTML timeline: ${command.html}`);
   }
   if (failed.length === 0) return 0;
   io.err(

@@ -6,7 +6,7 @@ export const USAGE: Readonly<Record<HelpTopic, string>> = {
   main: 'Usage: lambdasim <show|replay> <scenario.json> [options]   (lambdasim --help)',
   show: 'Usage: lambdasim show <scenario.json>',
   replay:
-    'Usage: lambdasim replay <scenario.json> --setup <module>[#export] [--check <name>]... [--key <path>] [--service <api>] [--op <op>] [--max-lines <n>] [--all-calls] [--json]',
+    'Usage: lambdasim replay <scenario.json> --setup <module>[#export] [--check <name>]... [--key <path>] [--service <api>] [--op <op>] [--max-lines <n>] [--all-calls] [--json] [--html <out.html>]',
 };
 
 /** The names `--check` accepts, and the check each one runs. */
@@ -77,6 +77,8 @@ Options:
   --all-calls                show call.sent / call.returned lines (hidden by default)
   --json                     print one JSON object instead: { scenario, setup, traceHash, end,
                              summary, checks, violations, determinismErrors }
+  --html <out.html>          also write the run's timeline as one offline HTML page (swimlanes,
+                             payloads and call arguments on click)
 
 Exit codes: 0 the run completed (the CLI reports, it does not judge); 1 a --check found
 violations; 2 usage error, invalid scenario, or a setup module that cannot be loaded or run.`;

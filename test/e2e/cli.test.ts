@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,6 +94,19 @@ describe.concurrent('lambdasim CLI (a child process each)', () => {
     expect(ran.stdout).toMatch(/calls +mailer\.send: 2 applied/);
     expect(ran.stdout).toContain('noLostEvents: no violations');
     expect(/^Trace hash: ([0-9a-f]{64})$/m.exec(ran.stdout)?.[1]).toBe(inProcess.traceHash);
+  });
+
+  it('replay --html: writes the HTML timeline of the run and says where, exit 0', async ({ expect }) => {
+    const out = file('double-email.html');
+    const ran = await lambdasim('replay', file('double-email.json'), '--setup', SETUP, '--html', out);
+    expect(ran.stderr).toBe('');
+    expect(ran.code).toBe(0);
+    expect(ran.stdout).toContain(`HTML timeline: ${out}`);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toContain(`<h1>lambdasim replay ${file('double-email.json')}</h1>`);
+    expect(html).toContain(`lambdasim replay ${file('double-email.json')} --setup ${SETUP}`);
+    expect(html).toMatch(/<button class="ev fault"[^>]*data-kind="fault.injected"/);
   });
 
   it('replay --json --check no-lost-events: a machine-readable summary, and exit 1 on violations', async ({

@@ -31,6 +31,8 @@ describe('parseCliArgs', () => {
         '20',
         '--all-calls',
         '--json',
+        '--html',
+        'out.html',
       ]),
     ).toEqual({
       kind: 'replay',
@@ -41,6 +43,7 @@ describe('parseCliArgs', () => {
       maxLines: 20,
       allCalls: true,
       json: true,
+      html: 'out.html',
     });
     expect(parseCliArgs(['replay', 'x.json', '--setup', 'setup.mjs'])).toEqual({
       kind: 'replay',
@@ -51,7 +54,11 @@ describe('parseCliArgs', () => {
       maxLines: undefined,
       allCalls: false,
       json: false,
+      html: undefined,
     });
+    expect(() => parseCliArgs(['replay', 'x.json', '--setup', 's.ts', '--html', ''])).toThrow(
+      '--html needs the path of the page to write',
+    );
   });
 
   it('--check exactly-once takes --key (a path into the call args), and --service / --op to pick the effects', () => {
