@@ -9,6 +9,11 @@
  * - A failing matcher prints the violations, the scenario as a literal, a compact timeline of the
  *   run, its trace hash and the command that replays it
  *   (`FC_SEED=… FC_PATH=… npx vitest run <file> -t '<test>'`, read by {@link configureFromEnv}).
+ * - It also writes the failing run's HTML timeline (`timelineHtml`) to
+ *   `.lambdasim/<file>--<test>.html` — in a property, once, for the shrunk counterexample — and
+ *   attaches it to the test (an annotation with the file: the default reporter prints it with the
+ *   failure, @vitest/ui opens it). `LAMBDASIM_HTML=<dir>` writes elsewhere, `LAMBDASIM_HTML=off`
+ *   not at all.
  * - Saved scenarios (fixtures/regressions/*.json) replay as plain tests: {@link regressionTests}.
  * - Coverage: each test counts, over its runs, the built-in interesting cases `runScenario`
  *   results reached (`retryAfterTimeout`, `retryAfterEffect`, `deadLettered`, …) and its
