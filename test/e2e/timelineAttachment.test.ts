@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, type RunnerTestCase, it as vitestIt } fr
 import { welcomeEmail } from '../../fixtures/examples/welcomeEmail.js';
 import { exampleScenarios } from '../../fixtures/examples/property.js';
 import { formatScenario, runScenario, type Scenario } from '../../src/index.js';
+// As the page escapes text (tested in test/unit/report/timelineHtml.test.ts).
+import { escapeHtml } from '../../src/report/html/escape.js';
 import { expect, fc, it, lambdasimMatchers, replayScenarioFile } from '../../src/vitest/index.js';
 
 /** One event, the mailer's first call slowed past the timeout: the retry emails again. */
@@ -30,15 +32,6 @@ afterAll(() => {
 
 const mailerOnce = (result: Awaited<ReturnType<typeof runScenario>>) =>
   expect(result).toHaveEffectsExactlyOnce('mailer', (e) => e.requestId);
-
-function htmlEscaped(text: string): string {
-  return text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
-}
 
 /** The test of this file named `name` (the one before the test reading it). */
 function testNamed(task: RunnerTestCase, name: string): RunnerTestCase {
@@ -79,15 +72,15 @@ describe('HTML timeline of a failing matcher', () => {
     expect(readdirSync(dir)).toEqual([path.slice(dir.length + 1)]);
     const html = readFileSync(path, 'utf8');
     // The counterexample fast-check reports (shrunk), not the first failing run.
-    expect(html).toContain(htmlEscaped(formatScenario(counterexample)));
+    expect(html).toContain(escapeHtml(formatScenario(counterexample)));
     expect(counterexample.events).toHaveLength(1);
     expect(html).toMatch(
       new RegExp(
-        `FC_SEED=20261123 FC_PATH=[\\d:]+ npx vitest run test/e2e/timelineAttachment\\.test\\.ts -t ${htmlEscaped("'a property over the buggy welcomeEmail handler fails'")}`,
+        `FC_SEED=20261123 FC_PATH=[\\d:]+ npx vitest run test/e2e/timelineAttachment\\.test\\.ts -t ${escapeHtml("'a property over the buggy welcomeEmail handler fails'")}`,
       ),
     );
     expect(html).toContain('[exactlyOnce] mailer.send ran 2 times');
-    expect(html).toContain(`<h1>${htmlEscaped(`HTML timeline of a failing matcher > ${PROPERTY}`)}</h1>`);
+    expect(html).toContain(`<h1>${escapeHtml(`HTML timeline of a failing matcher > ${PROPERTY}`)}</h1>`);
 
     const annotations = testNamed(task, PROPERTY).annotations;
     expect(annotations).toHaveLength(1);
@@ -110,7 +103,7 @@ describe('HTML timeline of a failing matcher', () => {
     const path = join(dir, 'timelineattachment-test--a-matcher-fails-outside-a-property.html');
     const html = readFileSync(path, 'utf8');
     expect(html).toContain(
-      `npx vitest run test/e2e/timelineAttachment.test.ts -t ${htmlEscaped("'a matcher fails outside a property'")}`,
+      `npx vitest run test/e2e/timelineAttachment.test.ts -t ${escapeHtml("'a matcher fails outside a property'")}`,
     );
     expect(html).not.toContain('FC_SEED');
     expect(testNamed(task, PLAIN).annotations.map((a) => a.message)).toEqual([
