@@ -110,6 +110,11 @@ export interface SimulationResult {
   /** Real I/O or real timers started inside the simulation. Empty for a replayable run. */
   readonly determinismErrors: readonly DeterminismError[];
   /**
+   * Misuse lambdasim noticed that does not stop the run, one message each with its fix: e.g. one
+   * handler object serving two execution environments at once (a factory `() => handler`).
+   */
+  readonly warnings: readonly string[];
+  /**
    * The effects ledger of an external API (by name or object): every call that landed and was
    * accepted, in landing order. An unknown name or a table's name is a ConfigError.
    * @example
@@ -232,6 +237,7 @@ export class Simulation {
       faults: new FaultInjector(kernel, resolveFaultPlan(options.faults)),
       counters: { calls: 0 },
       globals,
+      warnings: [],
       realTimers: [],
     };
     this.lambda = new LambdaRuntime(this.world, accountConcurrency);
@@ -588,6 +594,7 @@ export class Simulation {
       requests: this.sync.requests,
       callers: this.callers,
       determinismErrors: this.world.determinismErrors,
+      warnings: this.world.warnings,
       effects: (service) => {
         checkOwned(this.world, 'result.effects: service', service);
         return effectsOf(this.services, service);

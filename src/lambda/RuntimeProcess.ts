@@ -56,6 +56,11 @@ export class RuntimeProcess implements VirtualScope {
   private nextTimerId = 1;
   /** This process's `process.env`, made on first use (most handlers never read it). */
   private envVars: Record<string, string> | undefined;
+  /**
+   * True while Init loads the handler module outside virtual time: the loader's own file reads
+   * (and a test runner's transforms) are not escapes of the handler.
+   */
+  loading = false;
   /** Async resource types started for real inside this process (determinism escapes). */
   readonly escapes: string[] = [];
 
@@ -98,6 +103,7 @@ export class RuntimeProcess implements VirtualScope {
     return (this.envVars ??= this.owner.initialEnv());
   }
   escaped(type: string, stack: string, resource: object): void {
+    if (this.loading) return;
     this.escapes.push(type);
     recordEscapedResource(this.world, this.owner.id, type, stack, resource);
   }

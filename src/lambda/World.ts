@@ -40,6 +40,11 @@ export interface World {
   readonly counters: { calls: number };
   /** Keeps the virtual globals in place: captured when the run starts, checked after each invocation. */
   readonly globals: GlobalsGuard;
+  /**
+   * Misuse lambdasim noticed that is not an error (e.g. one handler object serving two
+   * environments at once), one message each, in the order found.
+   */
+  readonly warnings: string[];
   /** Real timers started inside the run (determinism escapes), cancelled when the run ends. */
   readonly realTimers: Array<{ readonly type: string; readonly resource: object }>;
 }
