@@ -36,7 +36,9 @@ describe("Lambda's environment variables, per execution environment", () => {
     });
     const [provisioned, onDemand] = await Promise.all([
       invokeAt(sim, 0, fn),
-      invokeManyAt(sim, 10, fn, 2).then((r) => r.find((x) => as(x, 'ok').body.AWS_LAMBDA_INITIALIZATION_TYPE === 'on-demand')!),
+      invokeManyAt(sim, 10, fn, 2).then((r) =>
+        r.find((x) => (as(x, 'ok').body as Record<string, string>).AWS_LAMBDA_INITIALIZATION_TYPE === 'on-demand'),
+      ),
       sim.run(),
     ]);
     expect(as(provisioned!, 'ok').body).toEqual({
