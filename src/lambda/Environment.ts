@@ -21,6 +21,8 @@ import { INIT_LIMIT_MS } from './FunctionConfig.js';
 import type { LambdaFunction } from './LambdaFunction.js';
 import { type ProcessOwner, RuntimeProcess } from './RuntimeProcess.js';
 import { restoreReplacedGlobals } from './World.js';
+import { type LogLevel, type LogSource, printLive } from '../sim/captureOutput.js';
+import { formatLogLine, type LogLine } from './LogLine.js';
 import {
   exportedHandler,
   type HandlerModuleSpec,
@@ -617,6 +619,26 @@ export class Environment implements ProcessOwner {
 
   initialEnv(): Record<string, string> {
     return this.fn.environmentVariables(this);
+  }
+
+  onOutput(proc: RuntimeProcess, source: LogSource, level: LogLevel, message: string): void {
+    if (proc !== this.process) return;
+    const world = this.fn.world;
+    const kernel = world.kernel;
+    const line: LogLine = {
+      atMs: kernel.nowMs,
+      epochMs: world.epochStartMs + kernel.nowMs,
+      fn: this.fn.config.name,
+      env: this.id,
+      // The Node.js runtime prints `undefined` for output of Init, even an Init an invoke waits for.
+      requestId: this.run?.phase === 'handler' ? this.currentRequestId : undefined,
+      level,
+      source,
+      message,
+      traceIndex: kernel.trace.length,
+    };
+    world.logs.push(line);
+    if (world.logsLive) printLive(formatLogLine(line));
   }
 
   onUncaught(proc: RuntimeProcess, error: unknown): void {

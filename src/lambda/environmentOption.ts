@@ -56,7 +56,12 @@ export function resolveEnvironment(api: string, value: unknown): Readonly<Record
         key,
       );
     if (typeof v !== 'string')
-      throw new ConfigError(api, `environment.${key}`, 'must be a string (Lambda stores every value as one)', v);
+      throw new ConfigError(
+        api,
+        `environment.${key}`,
+        'must be a string (Lambda stores every value as one)',
+        v,
+      );
     if (RESERVED_VARIABLES.has(key)) reserved.push(key);
     vars[key] = v;
   }

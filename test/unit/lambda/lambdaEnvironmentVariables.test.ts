@@ -37,7 +37,9 @@ describe("Lambda's environment variables, per execution environment", () => {
     const [provisioned, onDemand] = await Promise.all([
       invokeAt(sim, 0, fn),
       invokeManyAt(sim, 10, fn, 2).then((r) =>
-        r.find((x) => (as(x, 'ok').body as Record<string, string>).AWS_LAMBDA_INITIALIZATION_TYPE === 'on-demand'),
+        r.find(
+          (x) => (as(x, 'ok').body as Record<string, string>).AWS_LAMBDA_INITIALIZATION_TYPE === 'on-demand',
+        ),
       ),
       sim.run(),
     ]);
@@ -66,7 +68,10 @@ describe("Lambda's environment variables, per execution environment", () => {
 
   it('_HANDLER names the module and export of a handlerModule function', async () => {
     const sim = createSimulation({ seed: 2 });
-    const fn = sim.fn('Counter', handlerModule(new URL('../../../fixtures/modules/counter.ts', import.meta.url)));
+    const fn = sim.fn(
+      'Counter',
+      handlerModule(new URL('../../../fixtures/modules/counter.ts', import.meta.url)),
+    );
     sim.fn('Reader', readEnv);
     const response = invokeAt(sim, 0, fn);
     await sim.run();
