@@ -61,7 +61,7 @@ export class RuntimeProcess implements VirtualScope, OutputSink {
   private envVars: Record<string, string> | undefined;
   /**
    * True while Init loads the handler module outside virtual time: the loader's own file reads
-   * (and a test runner's transforms) are not escapes of the handler.
+   * (and a test runner's transforms) are not escapes of the handler (see {@link VirtualScope.loading}).
    */
   loading = false;
   /** Async resource types started for real inside this process (determinism escapes). */
@@ -111,7 +111,6 @@ export class RuntimeProcess implements VirtualScope, OutputSink {
     return true;
   }
   escaped(type: string, stack: string, resource: object): void {
-    if (this.loading) return;
     this.escapes.push(type);
     recordEscapedResource(this.world, this.owner.id, type, stack, resource);
   }
