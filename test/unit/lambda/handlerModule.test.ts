@@ -121,27 +121,22 @@ describe('handlerModule: Init errors (R-ENV-8)', () => {
     expect(as(await response, 'ok').body).toBe('orders');
   });
 
-  it('a missing export is Runtime.HandlerNotFound, as the Node.js runtime reports it', async () => {
-    const sim = createSimulation({ seed: 11 });
-    const fn = sim.fn('Missing', handlerModule(counter, 'handle'));
-    const response = invokeAt(sim, 0, fn);
-    await sim.run();
-    expect(as(await response, 'functionError').body).toMatchObject({
-      errorType: 'Runtime.HandlerNotFound',
-      errorMessage: 'counter.handle is undefined or not exported',
-    });
-  });
-
-  it('an export that is not a function is Runtime.HandlerNotFound', async () => {
-    const sim = createSimulation({ seed: 12 });
-    const fn = sim.fn('NotAFunction', handlerModule(counter, 'notAFunction'));
-    const response = invokeAt(sim, 0, fn);
-    await sim.run();
-    expect(as(await response, 'functionError').body).toMatchObject({
-      errorType: 'Runtime.HandlerNotFound',
-      errorMessage: 'counter.notAFunction is not a function',
-    });
-  });
+  it.each([
+    ['a missing export', 'handle', 'counter.handle is undefined or not exported'],
+    ['an export that is not a function', 'notAFunction', 'counter.notAFunction is not a function'],
+  ])(
+    '%s is Runtime.HandlerNotFound, as the Node.js runtime reports it',
+    async (_case, exportName, message) => {
+      const sim = createSimulation({ seed: 11 });
+      const fn = sim.fn('Missing', handlerModule(counter, exportName));
+      const response = invokeAt(sim, 0, fn);
+      await sim.run();
+      expect(as(await response, 'functionError').body).toMatchObject({
+        errorType: 'Runtime.HandlerNotFound',
+        errorMessage: message,
+      });
+    },
+  );
 
   it('a module that does not exist is Runtime.ImportModuleError', async () => {
     const sim = createSimulation({ seed: 13 });
