@@ -1,3 +1,4 @@
+import { printLive } from '../sim/captureOutput.js';
 import { invariant, invariantFailed } from '../sim/invariant.js';
 import type { ThrottleReason } from '../TraceEvent.js';
 import { ConcurrencySlot } from './ConcurrencySlot.js';
@@ -7,6 +8,9 @@ import { lambdaEnvironmentVariables } from './lambdaEnvironmentVariables.js';
 import type { ResolvedFunctionConfig } from './FunctionConfig.js';
 import type { LambdaRuntime } from './LambdaRuntime.js';
 import type { World } from './World.js';
+
+/** Shared-handler warnings printed so far in this process (function + handler name). */
+const printedSharedWarnings = new Set<string>();
 
 /** R-CONC-2: new environments per function, a token bucket of 1,000 refilled at 100 per second. */
 export const SCALE_BUCKET_CAPACITY = 1000;
@@ -77,9 +81,14 @@ export class LambdaFunction {
     if (other === undefined) return;
     this.sharedWarned = true;
     const name = handler.name === '' ? 'function' : handler.name;
-    this.world.warnings.push(
-      `${this.config.name}: the handler ${name} serves ${other.id} and ${env.id} at the same time: the factory returned the same function to every execution environment, so the state it closes over (clients, caches, a batch processor) is shared by environments that Lambda keeps apart. Return a new handler per call of the factory (build the state inside it), or load the module once per environment: sim.fn(${JSON.stringify(this.config.name)}, handlerModule(new URL('./handler.ts', import.meta.url), 'handler')).`,
-    );
+    const warning = `${this.config.name}: the handler ${name} serves ${other.id} and ${env.id} at the same time: the factory returned the same function to every execution environment, so the state it closes over (clients, caches, a batch processor) is shared by environments that Lambda keeps apart. Return a new handler per call of the factory (build the state inside it), or load the module once per environment: sim.fn(${JSON.stringify(this.config.name)}, handlerModule(new URL('./handler.ts', import.meta.url), 'handler')).`;
+    this.world.warnings.push(warning);
+    // Also on the terminal, once per process and function: a property runs it many times.
+    const key = `${this.config.name}\u0000${name}`;
+    if (!printedSharedWarnings.has(key)) {
+      printedSharedWarnings.add(key);
+      printLive(`lambdasim warning: ${warning}`, 'warn');
+    }
   }
 
   /** Invocations in flight (environments busy with Init or Invoke for a request). */

@@ -27,8 +27,9 @@ const CAPTURING = Symbol('lambdasim.captureOutput');
 
 type AnyFn = (...args: unknown[]) => unknown;
 
-/** The real output functions, as they were before capture (for printing logs live). */
+/** The real output functions, as they were before capture (for printing logs live, warnings). */
 let realLog: AnyFn = console.log.bind(console);
+let realWarn: AnyFn = console.warn.bind(console);
 
 /**
  * Routes what code in a simulated runtime process writes with `console.log/info/debug/warn/error/trace`
@@ -41,6 +42,7 @@ export function captureOutput(): void {
   const c = console as unknown as Record<string | symbol, unknown>;
   if (c[CAPTURING] !== true) {
     realLog = (c.log as AnyFn).bind(console);
+    realWarn = (c.warn as AnyFn).bind(console);
     for (const [method, level] of Object.entries(CONSOLE_LEVELS)) {
       const original = c[method] as AnyFn;
       c[method] = function captured(this: unknown, ...args: unknown[]) {
@@ -59,10 +61,10 @@ export function captureOutput(): void {
 let printing = false;
 
 /** Prints a captured line to the terminal (`LAMBDASIM_LOGS=live`), through the real console. */
-export function printLive(text: string): void {
+export function printLive(text: string, stream: 'log' | 'warn' = 'log'): void {
   printing = true;
   try {
-    realLog(text);
+    (stream === 'log' ? realLog : realWarn)(text);
   } finally {
     printing = false;
   }
