@@ -60,6 +60,9 @@ import { GlobalsGuard } from './sim/GlobalsGuard.js';
 import { holdUtcTimeZone, virtualGlobalSlots, virtualGlobalsInPlace } from './sim/installVirtualGlobals.js';
 import { Kernel, type RunEnd, type RunLimits } from './sim/Kernel.js';
 import { currentScope, watchEscapes } from './sim/VirtualScope.js';
+import { captureOutput } from './sim/captureOutput.js';
+import { realGlobals } from './sim/realGlobals.js';
+import type { LogLine } from './lambda/LogLine.js';
 import type { TraceEvent } from './TraceEvent.js';
 
 /** Options of {@link createSimulation}. */
@@ -82,6 +85,12 @@ export interface SimulationOptions {
    * starts. @defaultValue [] (no faults)
    */
   readonly faults?: FaultPlan;
+  /**
+   * What happens to what handlers write (`console.*`, `process.stdout`/`stderr`): always kept in
+   * `result.logs` (and shown in failure reports); `'live'` also prints each line as it is written,
+   * in CloudWatch's format. @defaultValue 'live' when the environment has `LAMBDASIM_LOGS=live`, else 'capture'
+   */
+  readonly logs?: 'capture' | 'live';
 }
 
 /** A simulated caller process (workload code), with how it ended. */
@@ -109,6 +118,22 @@ export interface SimulationResult {
   readonly callers: readonly CallerRecord[];
   /** Real I/O or real timers started inside the simulation. Empty for a replayable run. */
   readonly determinismErrors: readonly DeterminismError[];
+  /**
+   * Misuse lambdasim noticed that does not stop the run, one message each with its fix: e.g. one
+   * handler object serving two execution environments at once (a factory `() => handler`).
+   */
+  readonly warnings: readonly string[];
+  /**
+   * What handlers wrote with `console.*` or straight to `process.stdout`/`stderr`, in order, each
+   * line with its function, environment, request id (undefined during Init), level and virtual
+   * time: what CloudWatch Logs would hold. Not printed unless `logs: 'live'`; failure reports show
+   * the failing run's lines in its timeline. See {@link LogLine} and {@link formatLogLine}.
+   * @example
+   * ```ts
+   * result.logs.filter((l) => l.requestId === response.requestId).map((l) => l.message);
+   * ```
+   */
+  readonly logs: readonly LogLine[];
   /**
    * The effects ledger of an external API (by name or object): every call that landed and was
    * accepted, in landing order. An unknown name or a table's name is a ConfigError.
@@ -167,7 +192,9 @@ export interface SimulationResult {
 }
 
 const DEFAULT_EPOCH_MS = 1_767_225_600_000;
-const SIMULATION_KNOWN = new Set(['seed', 'accountConcurrency', 'startEpochMs', 'async', 'faults']);
+const SIMULATION_KNOWN = new Set(['seed', 'accountConcurrency', 'startEpochMs', 'async', 'faults', 'logs']);
+/** The environment variable that prints handler output live (`LAMBDASIM_LOGS=live`). */
+export const LOGS_ENV = 'LAMBDASIM_LOGS';
 const SPAWN_KNOWN = new Set(['atMs']);
 const RUN_KNOWN = new Set(['untilMs', 'maxEvents']);
 
@@ -232,6 +259,9 @@ export class Simulation {
       faults: new FaultInjector(kernel, resolveFaultPlan(options.faults)),
       counters: { calls: 0 },
       globals,
+      warnings: [],
+      logs: [],
+      logsLive: resolveLogsMode(options.logs) === 'live',
       realTimers: [],
     };
     this.lambda = new LambdaRuntime(this.world, accountConcurrency);
@@ -554,6 +584,7 @@ export class Simulation {
     });
     this.ran = true;
     this.world.globals.capture();
+    captureOutput();
     const stop = watchEscapes();
     const releaseUtc = holdUtcTimeZone();
     let end: RunEnd;
@@ -588,6 +619,8 @@ export class Simulation {
       requests: this.sync.requests,
       callers: this.callers,
       determinismErrors: this.world.determinismErrors,
+      warnings: this.world.warnings,
+      logs: this.world.logs,
       effects: (service) => {
         checkOwned(this.world, 'result.effects: service', service);
         return effectsOf(this.services, service);
@@ -645,6 +678,14 @@ export class Simulation {
         fn?.name ?? fn,
       );
   }
+}
+
+/** The `logs` option, or `LAMBDASIM_LOGS` when it is not given. */
+function resolveLogsMode(option: unknown): 'capture' | 'live' {
+  if (option === undefined) return realGlobals.env[LOGS_ENV] === 'live' ? 'live' : 'capture';
+  if (option !== 'capture' && option !== 'live')
+    throw new ConfigError('createSimulation', 'logs', "must be 'capture' or 'live'", option);
+  return option;
 }
 
 /** Creates a simulation. See {@link Simulation}. */

@@ -97,6 +97,10 @@ export {
 export { ConfigError } from './errors.js';
 export type { EnvironmentInfo, Handler, HandlerFactory, InvocationOutcome } from './lambda/Environment.js';
 export type { ErrorBody } from './lambda/errorBodies.js';
+export { handlerModule } from './lambda/handlerModule.js';
+export { formatLogLine } from './lambda/LogLine.js';
+export type { LogLine } from './lambda/LogLine.js';
+export type { LogLevel, LogSource } from './sim/captureOutput.js';
 export type { FunctionOptions, NodeRuntime, ResolvedFunctionConfig } from './lambda/FunctionConfig.js';
 export type { LambdaFunction } from './lambda/LambdaFunction.js';
 export type { DeterminismError } from './lambda/World.js';

@@ -81,6 +81,7 @@ export async function replayCommand(command: ReplayCommand, io: CliIo): Promise<
     if (command.maxLines !== 0) {
       const timeline = formatTimeline(result.trace, {
         compactCalls: !command.allCalls,
+        logs: result.logs,
         ...(command.maxLines === undefined ? {} : { maxLines: command.maxLines }),
       });
       io.out(`\nTimeline (virtual time):\n${timeline}`);

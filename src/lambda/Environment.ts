@@ -21,6 +21,16 @@ import { INIT_LIMIT_MS } from './FunctionConfig.js';
 import type { LambdaFunction } from './LambdaFunction.js';
 import { type ProcessOwner, RuntimeProcess } from './RuntimeProcess.js';
 import { restoreReplacedGlobals } from './World.js';
+import { type LogLevel, type LogSource, printLive } from '../sim/captureOutput.js';
+import { formatLogLine, type LogLine } from './LogLine.js';
+import {
+  exportedHandler,
+  type HandlerModuleSpec,
+  handlerModuleSpec,
+  loadErrorBody,
+  loadModuleInstance,
+} from './handlerModule.js';
+import { runInScope } from '../sim/VirtualScope.js';
 
 /** A Lambda handler: async (`(event, context) => Promise`) or callback style (Node.js <= 22). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- handlers are typed by the user; any event shape goes in.
@@ -118,7 +128,7 @@ export class Environment implements ProcessOwner {
   /** Invocations served, for the timeline. */
   served = 0;
   /** `YYYY/MM/DD/[version]<id>`, as Lambda names an environment's log stream. */
-  private readonly logStreamName: string;
+  readonly logStreamName: string;
 
   constructor(
     readonly fn: LambdaFunction,
@@ -137,6 +147,11 @@ export class Environment implements ProcessOwner {
   /** True when the next invocation would not need Init. */
   get warm(): boolean {
     return this.handler !== undefined && this.process?.alive === true;
+  }
+
+  /** The handler this environment's Init built (undefined before Init and after a reset). */
+  get currentHandler(): Handler | undefined {
+    return this.process?.alive === true ? this.handler : undefined;
   }
 
   /** The running invocation's request id, if any (for attribution of calls). */
@@ -254,25 +269,59 @@ export class Environment implements ProcessOwner {
       memoryMB: config.memoryMB,
       provisioned: this.provisioned,
     };
+    const built_ = (h: unknown) => {
+      built = h;
+      factoryDone = true;
+      tryFinish();
+    };
+    const failed = (error: unknown, body?: ErrorBody) => {
+      if (this.process === proc && proc.alive) this.initFailed(run, proc, error, body);
+    };
+    const spec = handlerModuleSpec(factory);
+    if (spec !== undefined) {
+      this.loadModule(proc, spec, built_, failed);
+      return;
+    }
     proc.runUserCode(() => {
       const result = factory(info);
-      if (isThenable(result)) {
-        result.then(
-          (h) => {
-            built = h;
-            factoryDone = true;
-            tryFinish();
-          },
-          (error: unknown) => {
-            if (this.process === proc && proc.alive) this.initFailed(run, proc, error);
-          },
-        );
-      } else {
-        built = result;
-        factoryDone = true;
-        tryFinish();
-      }
+      if (isThenable(result)) result.then(built_, (error: unknown) => failed(error));
+      else built_(result);
     });
+  }
+
+  /**
+   * Init of a {@link handlerModule}: loads a fresh instance of the module outside virtual time
+   * (the clock stands still until it is loaded, or until its top-level code awaits the
+   * simulation), its top-level code running in this environment's process.
+   */
+  private loadModule(
+    proc: RuntimeProcess,
+    spec: HandlerModuleSpec,
+    built: (handler: unknown) => void,
+    failed: (error: unknown, body: ErrorBody) => void,
+  ): void {
+    // The loader's own file reads and transforms are not the handler's I/O.
+    proc.loading = true;
+    const loaded = this.fn.world.kernel.outsideTime(
+      () => runInScope(proc, () => loadModuleInstance(spec)),
+      () => {
+        const waits = proc.hasPendingWork();
+        if (waits) proc.loading = false;
+        return waits;
+      },
+    );
+    loaded.then(
+      (namespace) => {
+        proc.loading = false;
+        const found = exportedHandler(spec, namespace);
+        if ('error' in found) failed(undefined, found.error);
+        else built(found.handler);
+      },
+      (error: unknown) => {
+        proc.loading = false;
+        failed(error, loadErrorBody(error));
+      },
+    );
   }
 
   private finishInit(run: Running | undefined, proc: RuntimeProcess, built: unknown): void {
@@ -296,6 +345,7 @@ export class Environment implements ProcessOwner {
       return;
     }
     this.handler = handler;
+    this.fn.checkSharedHandler(this, handler);
     this.isAsync = handler.constructor?.name === 'AsyncFunction';
     kernel.record({ kind: 'env.initFinished', env: this.id });
     if (run === undefined) {
@@ -584,7 +634,27 @@ export class Environment implements ProcessOwner {
   // --- ProcessOwner ---------------------------------------------------------------------------
 
   initialEnv(): Record<string, string> {
-    return this.fn.environmentVariables();
+    return this.fn.environmentVariables(this);
+  }
+
+  onOutput(proc: RuntimeProcess, source: LogSource, level: LogLevel, message: string): void {
+    if (proc !== this.process) return;
+    const world = this.fn.world;
+    const kernel = world.kernel;
+    const line: LogLine = {
+      atMs: kernel.nowMs,
+      epochMs: world.epochStartMs + kernel.nowMs,
+      fn: this.fn.config.name,
+      env: this.id,
+      // The Node.js runtime prints `undefined` for output of Init, even an Init an invoke waits for.
+      requestId: this.run?.phase === 'handler' ? this.currentRequestId : undefined,
+      level,
+      source,
+      message,
+      traceIndex: kernel.trace.length,
+    };
+    world.logs.push(line);
+    if (world.logsLive) printLive(formatLogLine(line));
   }
 
   onUncaught(proc: RuntimeProcess, error: unknown): void {

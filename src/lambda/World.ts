@@ -5,6 +5,7 @@ import type { Kernel } from '../sim/Kernel.js';
 import { realGlobals } from '../sim/realGlobals.js';
 import type { Rng } from '../sim/Rng.js';
 import type { TraceEvent } from '../TraceEvent.js';
+import type { LogLine } from './LogLine.js';
 
 /** Real I/O or a real timer started on behalf of a simulation: the run is no longer replayable. */
 export interface DeterminismError {
@@ -40,6 +41,15 @@ export interface World {
   readonly counters: { calls: number };
   /** Keeps the virtual globals in place: captured when the run starts, checked after each invocation. */
   readonly globals: GlobalsGuard;
+  /**
+   * Misuse lambdasim noticed that is not an error (e.g. one handler object serving two
+   * environments at once), one message each, in the order found.
+   */
+  readonly warnings: string[];
+  /** What handlers wrote (console, stdout, stderr), in order. */
+  readonly logs: LogLine[];
+  /** Print each log line as it is written (`LAMBDASIM_LOGS=live`), besides keeping it. */
+  readonly logsLive: boolean;
   /** Real timers started inside the run (determinism escapes), cancelled when the run ends. */
   readonly realTimers: Array<{ readonly type: string; readonly resource: object }>;
 }

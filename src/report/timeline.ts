@@ -1,3 +1,4 @@
+import type { LogLine } from '../lambda/LogLine.js';
 import type { TraceEvent } from '../TraceEvent.js';
 
 /** Options of {@link formatTimeline}. */
@@ -8,6 +9,11 @@ export interface TimelineOptions {
   readonly maxLines?: number;
   /** Hide call.sent / call.returned noise, keep landed/lost effects. @defaultValue false */
   readonly compactCalls?: boolean;
+  /**
+   * What handlers wrote (`result.logs`), shown in place among the events, each line marked `log`
+   * with its level and request id. @defaultValue [] (no log lines)
+   */
+  readonly logs?: readonly LogLine[];
 }
 
 /**
@@ -23,7 +29,30 @@ export function formatTimeline(trace: readonly TraceEvent[], options: TimelineOp
   let skipped = 0;
   /** Calls answered from a stored idempotency key: their landing made no effect. */
   const replayed = new Set<number>();
-  for (const ev of trace) {
+  const logs = options.logs ?? [];
+  let nextLog = 0;
+  /** Adds the log lines written before trace entry `index` (all of them for `Infinity`). */
+  const logsBefore = (index: number) => {
+    for (; nextLog < logs.length && logs[nextLog]!.traceIndex <= index; nextLog++) {
+      const line = logs[nextLog]!;
+      if (line.atMs < fromMs) continue;
+      if (lines.length >= maxLines) {
+        skipped++;
+        continue;
+      }
+      lines.push(
+        formatLine(
+          line.atMs,
+          line.env,
+          `log.${line.level}`,
+          `req ${short(line.requestId)}: ${line.message.replaceAll('\n', ' ⏎ ')}`,
+        ),
+      );
+    }
+  };
+  for (let index = 0; index < trace.length; index++) {
+    const ev = trace[index]!;
+    logsBefore(index);
     if (ev.kind === 'call.replayed') replayed.add(ev.callId);
     if (ev.atMs < fromMs) continue;
     if (options.compactCalls && (ev.kind === 'call.sent' || ev.kind === 'call.returned')) continue;
@@ -32,12 +61,15 @@ export function formatTimeline(trace: readonly TraceEvent[], options: TimelineOp
       continue;
     }
     const [who, what] = describeEvent(ev, replayed);
-    lines.push(
-      `${formatTime(ev.atMs).padStart(10)}  ${who.padEnd(16)} ${ev.kind.padEnd(22)} ${what}`.trimEnd(),
-    );
+    lines.push(formatLine(ev.atMs, who, ev.kind, what));
   }
+  logsBefore(Number.POSITIVE_INFINITY);
   if (skipped > 0) lines.push(`  … ${skipped} more events`);
   return lines.join('\n');
+}
+
+function formatLine(atMs: number, who: string, kind: string, what: string): string {
+  return `${formatTime(atMs).padStart(10)}  ${who.padEnd(16)} ${kind.padEnd(22)} ${what}`.trimEnd();
 }
 
 /** `+1.250s`, or `+2m03.500s` past a minute, `+1h02m03.000s` past an hour. */

@@ -1,6 +1,7 @@
 import { recordCoverage } from '../coverage/recordCoverage.js';
 import { ConfigError, checkBoolean, checkOptions } from '../errors.js';
 import type { HandlerFactory } from '../lambda/Environment.js';
+import { handlerModuleSpec } from '../lambda/handlerModule.js';
 import { userFrame } from '../report/stackFrames.js';
 import type { Simulation, SimulationResult } from '../Simulation.js';
 import {
@@ -209,6 +210,9 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  * It returns what the factory returned, the same promise included, so Init runs as it would.
  */
 function watchInit(factory: HandlerFactory<unknown>, watch: InitWatch): HandlerFactory<unknown> {
+  // A handlerModule is loaded by Init itself (outside virtual time), never called: pass it on as
+  // it is; its Init errors are Lambda's (the module's own error, Runtime.HandlerNotFound, …).
+  if (handlerModuleSpec(factory) !== undefined) return factory;
   const note = (failure: NonNullable<InitWatch['failure']>) => {
     watch.failure ??= failure;
   };
@@ -287,7 +291,7 @@ function checkInit(api: string, result: SimulationResult, watch: InitWatch): voi
     error = new ConfigError(
       api,
       'setup',
-      `returned a handler factory whose Init failed ${where}, ${consequence}; look at what the factory does at Init (process.exit, an unhandled rejection, real I/O)`,
+      `returned a handler factory whose Init failed ${where}, ${consequence}; look at what the factory does at Init (process.exit, an unhandled rejection, real I/O), or for a handlerModule at the module's top-level code and its export (the invocations' error bodies say which)`,
       errorType,
     );
   }

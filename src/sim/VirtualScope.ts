@@ -26,6 +26,11 @@ export interface VirtualScope {
    * Node's object for it (a real timer's `Timeout` or `Immediate`, which the run cancels at its end).
    */
   escaped(resourceType: string, stack: string, resource: object): void;
+  /**
+   * True while the scope loads code outside virtual time (a handler module at Init): the loader's
+   * own I/O is not an escape, and is not even looked at (a stack capture per resource is costly).
+   */
+  readonly loading?: boolean;
 }
 
 /** The object a virtualised `setTimeout` returns; shaped like Node's `Timeout`. */
@@ -108,7 +113,7 @@ const escapeHook = createHook({
   init(_id, type, _triggerId, resource) {
     if (type === 'PROMISE' || HARMLESS.has(type)) return;
     const scope = storage.getStore();
-    if (scope === undefined) return;
+    if (scope === undefined || scope.loading === true) return;
     const holder: { stack?: string } = {};
     Error.captureStackTrace(holder);
     const stack = holder.stack ?? '';

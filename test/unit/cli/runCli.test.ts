@@ -150,7 +150,7 @@ describe('runCli', () => {
       `lambdasim: --setup ${dir}: not a file (name the setup module itself)`,
     );
     expect((await cli('replay', scenarioFile, '--setup', `${SETUP}#nope`)).err).toBe(
-      `lambdasim: --setup ${SETUP}: the module has no export nope (exports: alwaysFails, default, holder, throwsInSetup)`,
+      `lambdasim: --setup ${SETUP}: the module has no export nope (exports: alwaysFails, default, holder, moduleCounter, throwsInSetup)`,
     );
     expect((await cli('replay', scenarioFile, '--setup', `${SETUP}#holder.missing`)).err).toBe(
       `lambdasim: --setup ${SETUP}#holder.missing: holder has no property missing`,
