@@ -157,8 +157,9 @@ const WRONG_TYPE = 'An operand in the update expression has an incorrect data ty
 
 /**
  * The item an update expression leaves, from the item before it (undefined = absent, then
- * `keyItem` starts the new item). Every value of a SET is computed from the item before the
- * update; then SET, REMOVE, ADD and DELETE are applied in that order. Never modifies `current`.
+ * `keyItem` starts the new item). "DynamoDB evaluates every action against the item's attribute
+ * values as they were before the update"; then SET, REMOVE, ADD and DELETE are applied in that
+ * order. Never modifies `current`.
  * Source: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.UpdateExpressions.html
  */
 export function applyUpdate(
@@ -176,8 +177,9 @@ export function applyUpdate(
     return typeof ai === 'number' && typeof bi === 'number' ? bi - ai : 0;
   });
   for (const path of removals) remove(next, path);
+  // ADD and DELETE read the item as it was before the update too (their paths cannot overlap a SET's).
   for (const { path, value } of update.add) {
-    const existing = resolvePath(next, path);
+    const existing = resolvePath(current, path);
     if (existing === undefined) assign(next, path, copyValue(value));
     else if (typeof value === 'number') {
       if (typeof existing !== 'number') throw validation(WRONG_TYPE);
@@ -188,7 +190,7 @@ export function applyUpdate(
     }
   }
   for (const { path, value } of update.delete) {
-    const existing = resolvePath(next, path);
+    const existing = resolvePath(current, path);
     if (existing === undefined) continue;
     if (typeOf(existing) !== typeOf(value)) throw validation(WRONG_TYPE);
     const left = [...(existing as Set<unknown>)].filter(
