@@ -3,7 +3,13 @@ import type { Table } from '../../services/Table.js';
 import { itemToWire } from './attributeValue.js';
 import { validation } from './DynamoDbError.js';
 import { applyUpdate, project } from './expression/evaluate.js';
-import { type Path, parseUpdate, pathText, type UpdateNode } from './expression/parser.js';
+import {
+  type ConditionNode,
+  type Path,
+  parseUpdate,
+  pathText,
+  type UpdateNode,
+} from './expression/parser.js';
 import {
   type Body,
   checkCondition,
@@ -44,42 +50,45 @@ export function getItem(body: Body, table: Table): Landing {
 export function putItem(body: Body, table: Table): Landing {
   refuseLegacy(body);
   const { id, item } = parseItem(table, body.Item);
-  const expressions = new Expressions(body);
-  const condition = expressions.condition(body.ConditionExpression, 'ConditionExpression');
-  expressions.finish();
-  const rv = returnValues(body.ReturnValues, ON_FAILURE);
-  const onFailure = returnValues(
-    body.ReturnValuesOnConditionCheckFailure,
-    ON_FAILURE,
-    'ReturnValuesOnConditionCheckFailure',
-  );
-  return () => {
-    const old = table.store.get(id);
-    checkCondition(condition, old, onFailure);
-    table.store.put(id, item);
-    return rv === 'ALL_OLD' && old !== undefined ? { Attributes: itemToWire(old) } : {};
-  };
+  return conditionalWrite(body, table, id, () => table.store.put(id, item));
 }
 
 /** DeleteItem: removes the item, if the condition holds; ReturnValues NONE or ALL_OLD. */
 export function deleteItem(body: Body, table: Table): Landing {
   refuseLegacy(body);
-  const key = parseKey(table, body.Key);
+  const { id } = parseKey(table, body.Key);
+  return conditionalWrite(body, table, id, () => table.store.delete(id));
+}
+
+/** A PutItem or DeleteItem: `write` happens if the condition holds; ALL_OLD returns the old item. */
+function conditionalWrite(body: Body, table: Table, id: string, write: () => void): Landing {
+  const { condition, onFailure } = parseConditionRequest(body);
+  const rv = returnValues(body.ReturnValues, ON_FAILURE);
+  return () => {
+    const old = table.store.get(id);
+    checkCondition(condition, old, onFailure);
+    write();
+    return rv === 'ALL_OLD' && old !== undefined ? { Attributes: itemToWire(old) } : {};
+  };
+}
+
+/** The ConditionExpression (with its names and values) and ReturnValuesOnConditionCheckFailure of a write. */
+export function parseConditionRequest(body: Body): {
+  condition: ConditionNode | undefined;
+  onFailure: 'NONE' | 'ALL_OLD';
+} {
   const expressions = new Expressions(body);
   const condition = expressions.condition(body.ConditionExpression, 'ConditionExpression');
   expressions.finish();
-  const rv = returnValues(body.ReturnValues, ON_FAILURE);
-  const onFailure = returnValues(
+  return { condition, onFailure: onConditionFailure(body) };
+}
+
+function onConditionFailure(body: Body): 'NONE' | 'ALL_OLD' {
+  return returnValues(
     body.ReturnValuesOnConditionCheckFailure,
     ON_FAILURE,
     'ReturnValuesOnConditionCheckFailure',
   );
-  return () => {
-    const old = table.store.get(key.id);
-    checkCondition(condition, old, onFailure);
-    table.store.delete(key.id);
-    return rv === 'ALL_OLD' && old !== undefined ? { Attributes: itemToWire(old) } : {};
-  };
 }
 
 const UPDATE_RETURN_VALUES = ['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW'] as const;
@@ -111,7 +120,7 @@ export function parseUpdateRequest(
   table: Table,
 ): {
   update: UpdateNode | undefined;
-  condition: ReturnType<Expressions['condition']>;
+  condition: ConditionNode | undefined;
   onFailure: 'NONE' | 'ALL_OLD';
 } {
   const expressions = new Expressions(body);
@@ -124,12 +133,7 @@ export function parseUpdateRequest(
   }
   const condition = expressions.condition(body.ConditionExpression, 'ConditionExpression');
   expressions.finish();
-  const onFailure = returnValues(
-    body.ReturnValuesOnConditionCheckFailure,
-    ON_FAILURE,
-    'ReturnValuesOnConditionCheckFailure',
-  );
-  return { update, condition, onFailure };
+  return { update, condition, onFailure: onConditionFailure(body) };
 }
 
 function updateTargets(update: UpdateNode): Path[] {

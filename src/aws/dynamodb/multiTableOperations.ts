@@ -4,7 +4,7 @@ import { itemToWire } from './attributeValue.js';
 import { DynamoDbError, validation } from './DynamoDbError.js';
 import { applyUpdate, evaluateCondition, project } from './expression/evaluate.js';
 import type { ConditionNode, UpdateNode } from './expression/parser.js';
-import { type Landing, parseUpdateRequest } from './itemOperations.js';
+import { type Landing, parseConditionRequest, parseUpdateRequest } from './itemOperations.js';
 import {
   type Body,
   checkSize,
@@ -13,7 +13,6 @@ import {
   parseItem,
   parseKey,
   refuseLegacy,
-  returnValues,
   tableName,
 } from './request.js';
 
@@ -175,15 +174,7 @@ export function transactWriteItems(body: Body, tables: ReadonlyMap<string, Table
     refuseLegacy(action);
     if (kind === 'Put') {
       const { id, item } = parseItem(table, action.Item);
-      const expressions = new Expressions(action);
-      const condition = expressions.condition(action.ConditionExpression, 'ConditionExpression');
-      expressions.finish();
-      const onFailure = returnValues(
-        action.ReturnValuesOnConditionCheckFailure,
-        ['NONE', 'ALL_OLD'] as const,
-        'ReturnValuesOnConditionCheckFailure',
-      );
-      return { table, id, key: item, kind, condition, onFailure, item };
+      return { table, id, key: item, kind, ...parseConditionRequest(action), item };
     }
     const key = parseKey(table, action.Key);
     if (kind === 'Update') {
@@ -194,19 +185,11 @@ export function transactWriteItems(body: Body, tables: ReadonlyMap<string, Table
         );
       return { table, id: key.id, key: key.item, kind, condition, onFailure, update };
     }
-    const expressions = new Expressions(action);
-    const condition = expressions.condition(action.ConditionExpression, 'ConditionExpression');
-    if (kind === 'ConditionCheck' && condition === undefined)
+    if (kind === 'ConditionCheck' && action.ConditionExpression === undefined)
       throw validation(
         "1 validation error detected: Value null at 'transactItems.member.conditionCheck.conditionExpression' failed to satisfy constraint: Member must not be null",
       );
-    expressions.finish();
-    const onFailure = returnValues(
-      action.ReturnValuesOnConditionCheckFailure,
-      ['NONE', 'ALL_OLD'] as const,
-      'ReturnValuesOnConditionCheckFailure',
-    );
-    return { table, id: key.id, key: key.item, kind, condition, onFailure };
+    return { table, id: key.id, key: key.item, kind, ...parseConditionRequest(action) };
   });
   const seen = new Set<string>();
   for (const a of actions) {
