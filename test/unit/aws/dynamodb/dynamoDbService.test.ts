@@ -205,3 +205,72 @@ describe('DynamoDB door: wire errors', () => {
     ).rejects.toThrow(/called outside the simulation/);
   });
 });
+
+describe('DynamoDB door: the requests real libraries send', () => {
+  it('a Powertools-style idempotency claim: created once, refused with the record while in progress, reclaimable once expired', async () => {
+    const sim = createSimulation({ seed: 1 });
+    const records = sim.table('idempotency', { key: 'id' });
+    const claim = (nowS: number) => ({
+      TableName: 'idempotency',
+      Item: {
+        id: { S: 'fn#hash' },
+        expiration: { N: String(nowS + 3600) },
+        in_progress_expiration: { N: String(nowS * 1000 + 3000) },
+        status: { S: 'INPROGRESS' },
+      },
+      ConditionExpression:
+        'attribute_not_exists(#id) OR #expiry < :now OR (#status = :inprogress AND attribute_exists(#in_progress_expiry) AND #in_progress_expiry < :now_in_millis)',
+      ExpressionAttributeNames: {
+        '#id': 'id',
+        '#expiry': 'expiration',
+        '#in_progress_expiry': 'in_progress_expiration',
+        '#status': 'status',
+      },
+      ExpressionAttributeValues: {
+        ':now': { N: String(nowS) },
+        ':now_in_millis': { N: String(nowS * 1000) },
+        ':inprogress': { S: 'INPROGRESS' },
+      },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
+    const answers: Answer[] = [];
+    await withDynamo(sim, async (send) => {
+      answers.push(await send('PutItem', claim(EPOCH_S)));
+      answers.push(await send('PutItem', claim(EPOCH_S + 1)));
+      answers.push(await send('PutItem', claim(EPOCH_S + 4))); // the in-progress claim expired at +3 s
+    });
+    expect(answers.map(outcome)).toEqual(['OK', 'ConditionalCheckFailedException', 'OK']);
+    expect(answers[1]!.body.Item).toMatchObject({ status: { S: 'INPROGRESS' } });
+    expect(records.peek('fn#hash')).toMatchObject({ expiration: EPOCH_S + 4 + 3600 });
+  });
+});
+
+describe('DynamoDB door: Scan', () => {
+  it('reads every item in first-write order, paged by Limit / ExclusiveStartKey, filtered after the limit', async () => {
+    const sim = createSimulation({ seed: 1 });
+    sim
+      .table('orders', { key: 'orderId' })
+      .seed(['a', 'b', 'c', 'd', 'e'].map((orderId, i) => ({ orderId, n: i })));
+    const pages: unknown[] = [];
+    await withDynamo(sim, async (send) => {
+      let start: unknown;
+      do {
+        const page = await send('Scan', {
+          TableName: 'orders',
+          Limit: 2,
+          FilterExpression: 'n <> :one',
+          ProjectionExpression: 'orderId',
+          ExpressionAttributeValues: { ':one': { N: '1' } },
+          ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+        });
+        pages.push([page.body.Items, page.body.Count, page.body.ScannedCount]);
+        start = page.body.LastEvaluatedKey;
+      } while (start !== undefined);
+    });
+    expect(pages).toEqual([
+      [[{ orderId: { S: 'a' } }], 1, 2],
+      [[{ orderId: { S: 'c' } }, { orderId: { S: 'd' } }], 2, 2],
+      [[{ orderId: { S: 'e' } }], 1, 1],
+    ]);
+  });
+});
