@@ -164,8 +164,8 @@ function checkAttribute(api: string, field: string, value: unknown): string {
 }
 
 /**
- * A simulated key-value table (a DynamoDB table with a partition key only). Handlers and
- * simulated callers call `get`, `put`, `update` and `delete`; each call takes `latencyMs` of
+ * A simulated key-value table (a DynamoDB table: a partition key and an optional sort key).
+ * Handlers and simulated callers call `get`, `put`, `update` and `delete`; each call takes `latencyMs` of
  * virtual time, reaches the table after half of it (that is when a write happens and a condition
  * is checked) and is attributed to the invocation that made it, so a call made after its
  * invocation timed out or crashed never lands (see {@link TableOptions.inFlightAtDeath} for one
@@ -174,6 +174,10 @@ function checkAttribute(api: string, field: string, value: unknown): string {
  *
  * Test code inspects the table synchronously with `seed`, `peek` and `snapshot` (no latency, not
  * attributed, usable before and after a run).
+ *
+ * The same items are served over DynamoDB's own protocol (the AWS SDK's `DynamoDBClient` and
+ * `DynamoDBDocumentClient` in a handler): one table, two doors. Items written there may hold sets
+ * (`Set`) and binary (`Uint8Array`), which `get`, `peek` and `snapshot` hand back as they are.
  *
  * Gotchas: a service method called outside a handler or simulated caller (e.g. from test code
  * after `sim.run()`) throws; use `peek`/`snapshot` there. Only top-level attributes are supported.

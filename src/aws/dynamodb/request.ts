@@ -1,5 +1,5 @@
 import type { ItemValue, StoredItem } from '../../services/itemValue.js';
-import type { Table } from '../../services/Table.js';
+import { MAX_ITEM_BYTES, type Table } from '../../services/Table.js';
 import type { KeyValue } from '../../services/TableStore.js';
 import { fromWire, itemFromWire, itemSize, itemToWire, typeOf } from './attributeValue.js';
 import { conditionFailed, validation } from './DynamoDbError.js';
@@ -17,8 +17,6 @@ import {
 export type Body = Readonly<Record<string, unknown>>;
 
 const INVALID = 'One or more parameter values were invalid';
-/** DynamoDB's maximum item size, 400 KB. Source: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html */
-export const MAX_ITEM_BYTES = 400 * 1024;
 
 /** Request parameters of the legacy (pre-expression) API, which lambdasim does not serve. */
 const LEGACY = [
@@ -86,6 +84,10 @@ export function parseItem(table: Table, wire: unknown): { id: string; item: Stor
   return { id: keyIdOf(table, item), item };
 }
 
+/**
+ * Refuses an item over DynamoDB's 400 KB, measured as DynamoDB counts it (see `itemSize`).
+ * Source: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html
+ */
 export function checkSize(item: StoredItem, message: string): void {
   if (itemSize(item) > MAX_ITEM_BYTES) throw validation(message);
 }
