@@ -151,16 +151,16 @@ export type { Schedule, ScheduleFiring, ScheduleOptions } from './models/sources
 export type { SnsEventInit } from './models/sources/snsEvent.js';
 export { snsEvent } from './models/sources/snsEvent.js';
 export type { SnsPublished, SnsPublishOptions, SnsTopic } from './models/sources/SnsTopic.js';
-export type { BatchVerdict } from './models/sqs/batchResponse.js';
-export { interpretBatchResponse } from './models/sqs/batchResponse.js';
-export type { FilterMatcher, FilterPattern } from './models/sqs/filterPattern.js';
-export { matchesPattern } from './models/sqs/filterPattern.js';
+export type { BatchVerdict } from './models/mapping/batchResponse.js';
+export { interpretBatchResponse } from './models/mapping/batchResponse.js';
+export type { FilterMatcher, FilterPattern } from './models/mapping/filterPattern.js';
+export { matchesPattern } from './models/mapping/filterPattern.js';
 export type {
   ResolvedSqsMappingOptions,
   SqsEventSourceMapping,
   SqsMappingOptions,
 } from './models/sqs/SqsEventSourceMapping.js';
-export { MAX_BATCH_PAYLOAD_BYTES } from './models/sqs/SqsEventSourceMapping.js';
+export { MAX_BATCH_PAYLOAD_BYTES } from './models/mapping/mappingOptions.js';
 export { SqsError } from './models/sqs/SqsError.js';
 export type {
   MessageRecord,
