@@ -177,6 +177,28 @@ export type {
 } from './models/sqs/SqsQueue.js';
 export { SQS_MAX_MESSAGE_BYTES } from './models/sqs/SqsQueue.js';
 export type {
+  KinesisStream,
+  KinesisStreamOptions,
+  PutRecordOptions,
+  PutRecordResult,
+  PutRecordsEntry,
+  PutRecordsResult,
+  ResolvedKinesisStreamOptions,
+} from './models/streams/KinesisStream.js';
+export { KINESIS_MAX_RECORD_BYTES, KinesisError } from './models/streams/KinesisStream.js';
+export type {
+  ShardStatus,
+  StreamEventSourceMapping,
+  StreamRecordEntry,
+  StreamRecordFate,
+} from './models/streams/StreamEventSourceMapping.js';
+export { streamRetryDelayMs } from './models/streams/StreamEventSourceMapping.js';
+export type {
+  ResolvedStreamMappingOptions,
+  StartingPosition,
+  StreamMappingOptions,
+} from './models/streams/streamMappingOptions.js';
+export type {
   InvocationType,
   InvokeOptions,
   InvokeResponse,
@@ -247,6 +269,8 @@ export type {
   FrontDoorCause,
   RequestVia,
   ResetReason,
+  ShardBlockCause,
+  StreamDiscardCondition,
   ThrottleReason,
   TraceEvent,
   TraceKind,
