@@ -400,7 +400,7 @@ export type TraceEvent =
       shardId: string;
       lane: number;
       blockedSinceMs: number;
-      /** `succeeded`: the blocking records were processed; `discarded`: they were given up. */
+      /** `succeeded`: the blocking records were all processed in the end; `discarded`: some were given up. */
       how: 'succeeded' | 'discarded';
     }
   | {

@@ -104,6 +104,8 @@ interface Lane {
   windowTimer: TimerHandle | undefined;
   blockedSinceMs: number | undefined;
   blockedWhy: ShardBlockCause | undefined;
+  /** Records were given up while the lane was blocked. */
+  gaveUp: boolean;
   checkpoint: string | undefined;
 }
 
@@ -163,6 +165,7 @@ export class StreamEventSourceMapping {
           windowTimer: undefined,
           blockedSinceMs: undefined,
           blockedWhy: undefined,
+          gaveUp: false,
           checkpoint: undefined,
         });
     stream.onPut((shard) => {
@@ -327,7 +330,7 @@ export class StreamEventSourceMapping {
       }
     }
     if (batch.records.length === 0) {
-      this.finishBatch(lane, batch, 'discarded');
+      this.finishBatch(lane, batch);
       return;
     }
     const acquired = this.fn.acquire();
@@ -420,7 +423,7 @@ export class StreamEventSourceMapping {
     );
     if (verdict.kind === 'success') {
       kernel.record({ ...base, kind: 'stream.batchSucceeded' });
-      this.finishBatch(lane, batch, 'succeeded');
+      this.finishBatch(lane, batch);
       return;
     }
     batch.lastFunctionError = null;
@@ -478,7 +481,7 @@ export class StreamEventSourceMapping {
       const records = batch.records;
       batch.records = [];
       this.discard(lane, batch, records, 'RetryAttemptsExhausted');
-      this.finishBatch(lane, batch, 'discarded');
+      this.finishBatch(lane, batch);
       return;
     }
     const waitMs = streamRetryDelayMs(retry);
@@ -515,7 +518,7 @@ export class StreamEventSourceMapping {
   }
 
   /** The lane's current batch ended: checkpoint past it, then the next half or the next read. */
-  private finishBatch(lane: Lane, batch: Batch, how: 'succeeded' | 'discarded'): void {
+  private finishBatch(lane: Lane, batch: Batch): void {
     lane.queue.shift();
     const last = this.stream.shards[lane.shard]!.records[batch.endIndex]!;
     this.advance(lane, batch.endIndex + 1, last);
@@ -526,10 +529,11 @@ export class StreamEventSourceMapping {
         shardId: this.stream.shards[lane.shard]!.shardId,
         lane: lane.lane,
         blockedSinceMs: lane.blockedSinceMs,
-        how,
+        how: lane.gaveUp ? 'discarded' : 'succeeded',
       });
       lane.blockedSinceMs = undefined;
       lane.blockedWhy = undefined;
+      lane.gaveUp = false;
     }
     this.schedule(lane);
   }
@@ -603,6 +607,7 @@ export class StreamEventSourceMapping {
     };
     const fates = this.fates[lane.shard]!;
     for (const r of records) fates.set(r.index, fate);
+    if (lane.blockedSinceMs !== undefined) lane.gaveUp = true;
     kernel.record({
       kind: 'stream.recordsDiscarded',
       mapping: this.name,
