@@ -37,6 +37,14 @@ import { Schedule, type ScheduleOptions } from './models/sources/Schedule.js';
 import { SnsTopic } from './models/sources/SnsTopic.js';
 import type { SqsEventSourceMapping, SqsMappingOptions } from './models/sqs/SqsEventSourceMapping.js';
 import { SqsModel } from './models/sqs/SqsModel.js';
+import { KinesisStream, type KinesisStreamOptions } from './models/streams/KinesisStream.js';
+import type {
+  ShardStatus,
+  StreamEventSourceMapping,
+  StreamRecordEntry,
+} from './models/streams/StreamEventSourceMapping.js';
+import type { StreamMappingOptions } from './models/streams/streamMappingOptions.js';
+import { StreamsModel } from './models/streams/StreamsModel.js';
 import type { MessageRecord, QueueAccounting, SqsQueue, SqsQueueOptions } from './models/sqs/SqsQueue.js';
 import {
   type InvokeOptions,
@@ -168,6 +176,23 @@ export interface SimulationResult {
   /** Per-queue counts; for each, `sent + redrivenIn` equals the sum of the status counts. */
   readonly queues: readonly QueueAccounting[];
   /**
+   * Every record of a Kinesis stream that a stream mapping reads, once per mapping, with how it
+   * ended for that mapping: processed, filtered, discarded (with the condition and the on-failure
+   * destination that took its record), expired (past retention), or pending (still in the stream).
+   * Computed on first read.
+   */
+  readonly streamRecords: readonly StreamRecordEntry[];
+  /**
+   * Every stream mapping's shards (one entry per partition-key lane with `parallelizationFactor` >
+   * 1) at the end of the run: the checkpoint, and whether a failing batch blocks it (since when,
+   * why, how many records it holds back).
+   * @example
+   * ```ts
+   * result.shards.filter((s) => s.blocked !== undefined); // shards a poison record still holds
+   * ```
+   */
+  readonly shards: readonly ShardStatus[];
+  /**
    * The input ledger (DESIGN §10): one entry per workload input (sync request, async event, SQS
    * message of a consumed queue) with its terminal state, every attempt (request id,
    * environment, start and end, outcome, faults) and the effects its attempts made; see
@@ -221,6 +246,8 @@ export class Simulation {
   private readonly targets = new Map<string, DeliveryTarget>();
   /** SQS queues and event source mappings. */
   readonly sqsModel: SqsModel;
+  /** Kinesis streams and stream event source mappings. */
+  readonly streamsModel: StreamsModel;
   private readonly callers: CallerRecord[] = [];
   private readonly callerScopes = new Map<string, CallerScope>();
   private readonly workloadScope: CallerScope;
@@ -268,6 +295,7 @@ export class Simulation {
     this.sync = new SyncModel(this.world);
     this.async = new AsyncModel(this.world, resolveAsyncSimulationOptions(options.async));
     this.sqsModel = new SqsModel(this.world);
+    this.streamsModel = new StreamsModel(this.world);
     this.workloadScope = new CallerScope(this.world, 'workload');
   }
 
@@ -540,16 +568,47 @@ export class Simulation {
   }
 
   /**
-   * An SQS event source mapping from `queue` to `fn`, validated as `CreateEventSourceMapping`
-   * validates it (a ConfigError quoting AWS's message). See {@link SqsEventSourceMapping}.
+   * A Kinesis data stream with `shards` shards (default 1) and `retentionH` hours of retention
+   * (24–8,760, default 24). Partition keys are hashed with MD5 to pick the shard, as Kinesis
+   * does. See {@link KinesisStream}.
+   * @example
+   * ```ts
+   * const clicks = sim.kinesis('clicks', { shards: 4, retentionH: 48 });
+   * ```
+   */
+  kinesis(name: string, options?: KinesisStreamOptions): KinesisStream {
+    return claim(
+      this.world,
+      this.streamsModel.stream(name, options),
+      `sim.kinesis(${JSON.stringify(name)})`,
+      name,
+    );
+  }
+
+  /**
+   * An event source mapping from an SQS queue or a Kinesis stream to `fn`, validated as
+   * `CreateEventSourceMapping` validates it (a ConfigError quoting AWS's message). See
+   * {@link SqsEventSourceMapping} and {@link StreamEventSourceMapping}; a stream mapping needs a
+   * `startingPosition`.
    * @example
    * ```ts
    * sim.mapping(orders, processOrder, { batchSize: 10, reportBatchItemFailures: true });
+   * sim.mapping(clicks, countClicks, { startingPosition: 'TRIM_HORIZON', maximumRetryAttempts: 2, onFailure: failures });
    * ```
    */
-  mapping(queue: SqsQueue, fn: LambdaFunction, options?: SqsMappingOptions): SqsEventSourceMapping {
+  mapping(stream: KinesisStream, fn: LambdaFunction, options: StreamMappingOptions): StreamEventSourceMapping;
+  mapping(queue: SqsQueue, fn: LambdaFunction, options?: SqsMappingOptions): SqsEventSourceMapping;
+  mapping(
+    source: SqsQueue | KinesisStream,
+    fn: LambdaFunction,
+    options?: SqsMappingOptions | StreamMappingOptions,
+  ): SqsEventSourceMapping | StreamEventSourceMapping {
     this.assertOwn(fn, 'sim.mapping: fn');
-    return this.sqsModel.map(queue, fn, options);
+    if (source instanceof KinesisStream) {
+      checkOwned(this.world, 'sim.mapping: stream', source);
+      return this.streamsModel.map(source, fn, options as StreamMappingOptions);
+    }
+    return this.sqsModel.map(source, fn, options as SqsMappingOptions);
   }
 
   /** A promise that resolves after `ms` of virtual time (for callers). */
@@ -604,6 +663,9 @@ export class Simulation {
     const sqs = this.sqsModel;
     sqs.checkRunEnd(quiescent);
     sqs.settle();
+    const streams = this.streamsModel;
+    streams.checkRunEnd(quiescent);
+    let streamRecords: readonly StreamRecordEntry[] | undefined;
     let messages: readonly MessageRecord[] | undefined;
     let inputs: readonly InputRecord[] | undefined;
     const services = this.services;
@@ -634,12 +696,17 @@ export class Simulation {
         return (messages ??= sqs.messages());
       },
       queues: sqs.accounting(),
+      get streamRecords() {
+        return (streamRecords ??= streams.records());
+      },
+      shards: streams.shards(),
       get inputs() {
         return (inputs ??= buildInputLedger({
           trace: kernel.trace.entries,
           requests: result.requests,
           asyncEvents: result.asyncEvents,
           messages: result.messages,
+          streamRecords: result.streamRecords,
           effects: [...services.values()].flatMap((s) => (s instanceof ExternalApi ? [s.effects()] : [])),
           eventIndex,
         }));

@@ -155,16 +155,16 @@ export type { Schedule, ScheduleFiring, ScheduleOptions } from './models/sources
 export type { SnsEventInit } from './models/sources/snsEvent.js';
 export { snsEvent } from './models/sources/snsEvent.js';
 export type { SnsPublished, SnsPublishOptions, SnsTopic } from './models/sources/SnsTopic.js';
-export type { BatchVerdict } from './models/sqs/batchResponse.js';
-export { interpretBatchResponse } from './models/sqs/batchResponse.js';
-export type { FilterMatcher, FilterPattern } from './models/sqs/filterPattern.js';
-export { matchesPattern } from './models/sqs/filterPattern.js';
+export type { BatchVerdict } from './models/mapping/batchResponse.js';
+export { interpretBatchResponse } from './models/mapping/batchResponse.js';
+export type { FilterMatcher, FilterPattern } from './models/mapping/filterPattern.js';
+export { matchesPattern } from './models/mapping/filterPattern.js';
 export type {
   ResolvedSqsMappingOptions,
   SqsEventSourceMapping,
   SqsMappingOptions,
 } from './models/sqs/SqsEventSourceMapping.js';
-export { MAX_BATCH_PAYLOAD_BYTES } from './models/sqs/SqsEventSourceMapping.js';
+export { MAX_BATCH_PAYLOAD_BYTES } from './models/mapping/mappingOptions.js';
 export { SqsError } from './models/sqs/SqsError.js';
 export type {
   MessageRecord,
@@ -180,6 +180,28 @@ export type {
   SqsQueueOptions,
 } from './models/sqs/SqsQueue.js';
 export { SQS_MAX_MESSAGE_BYTES } from './models/sqs/SqsQueue.js';
+export type {
+  KinesisStream,
+  KinesisStreamOptions,
+  PutRecordOptions,
+  PutRecordResult,
+  PutRecordsEntry,
+  PutRecordsResult,
+  ResolvedKinesisStreamOptions,
+} from './models/streams/KinesisStream.js';
+export { KINESIS_MAX_RECORD_BYTES, KinesisError } from './models/streams/KinesisStream.js';
+export type {
+  ShardStatus,
+  StreamEventSourceMapping,
+  StreamRecordEntry,
+  StreamRecordFate,
+} from './models/streams/StreamEventSourceMapping.js';
+export { streamRetryDelayMs } from './models/streams/StreamEventSourceMapping.js';
+export type {
+  ResolvedStreamMappingOptions,
+  StartingPosition,
+  StreamMappingOptions,
+} from './models/streams/streamMappingOptions.js';
 export type {
   InvocationType,
   InvokeOptions,
@@ -251,6 +273,8 @@ export type {
   FrontDoorCause,
   RequestVia,
   ResetReason,
+  ShardBlockCause,
+  StreamDiscardCondition,
   ThrottleReason,
   TraceEvent,
   TraceKind,

@@ -97,9 +97,11 @@ function formatWithoutEffect(v: Extract<ViolationData, { check: 'exactlyOnce' }>
   const what =
     input.model === 'sqs'
       ? `SQS message ${input.id} on ${input.where}${event} was deleted after its processing succeeded`
-      : input.model === 'async'
-        ? `async event ${input.id} to ${input.where}${event} succeeded${input.state === 'sentToDestination' ? ' (its record went to the on-success destination)' : ''}`
-        : `synchronous request ${input.id} to ${input.where}${event} was answered 200`;
+      : input.model === 'kinesis'
+        ? `stream record ${input.id} of ${input.where}${event} was checkpointed after its processing succeeded`
+        : input.model === 'async'
+          ? `async event ${input.id} to ${input.where}${event} succeeded${input.state === 'sentToDestination' ? ' (its record went to the on-success destination)' : ''}`
+          : `synchronous request ${input.id} to ${input.where}${event} was answered 200`;
   const faults = input.attempts.flatMap((a) =>
     a.faults.map((f) => `${f.fault} ${f.target} ${f.point} ${f.at}`),
   );
@@ -127,6 +129,12 @@ function formatLost(v: Extract<ViolationData, { check: 'noLostEvents' }>): strin
       if (v.kind === 'lost')
         return `SQS message ${v.input} on ${v.where} ended ${v.state} without being processed (lost). It stayed past the queue's retention period: give the queue a redrive policy (DLQ, maxReceiveCount) so failing messages leave it, and make sure the consumer keeps up.`;
       return `SQS message ${v.input} on ${v.where} was still ${v.state} when the run ended (unfinished; every message must be deleted, filtered or dead-lettered). Let the run reach quiescence, or give the queue a redrive policy so a message that keeps failing ends in a DLQ.`;
+    case 'kinesis':
+      if (v.kind === 'unfinished')
+        return `stream record ${v.input} of ${v.where} was still in the stream when the run ended (unfinished; see result.shards for a blocked shard). Let the run reach quiescence, or bound retries (maximumRetryAttempts, maximumRecordAgeS, bisectBatchOnFunctionError) so a poison record cannot hold its shard.`;
+      if (v.state === 'expired')
+        return `stream record ${v.input} of ${v.where} left the stream's retention before its mapping processed it (lost). A failing batch held its shard until the records expired: bound retries (maximumRetryAttempts, maximumRecordAgeS) and give the mapping an on-failure destination.`;
+      return `stream record ${v.input} of ${v.where} was given up (${v.condition ?? 'unknown condition'}) ${v.failureDelivery === 'failed' ? `and its on-failure record could not be delivered: ${v.deliveryErrors.join('; ')}` : 'with no on-failure destination'} (lost). Configure onFailure on the mapping so given-up records can be re-read from the stream.`;
     default:
       return assertNever(v.model);
   }

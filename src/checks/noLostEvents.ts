@@ -24,7 +24,10 @@ export interface NoLostEventsOptions {
  *   caller got the error) is terminal;
  * - an SQS message is deleted (after success), filtered, or dead-lettered (its copy on the DLQ is
  *   terminal too); expired is `lost`. Only messages of queues something consumed (a receive or a
- *   mapping in the trace) are inputs: a queue used as a destination is storage, not work.
+ *   mapping in the trace) are inputs: a queue used as a destination is storage, not work;
+ * - a Kinesis record, for each stream mapping that reads it, is processed, filtered, or given up
+ *   with its on-failure record delivered; expired from the stream, or given up with no
+ *   destination taking the record, is `lost`.
  *
  * Inputs still waiting or running when the run ended are `unfinished`, reported only when the
  * run ended quiescent or `requireFinished` is set (safety first, then liveness: check a run whose
@@ -72,6 +75,25 @@ export function noLostEvents(
       out.push(
         withMessage({ ...base, kind, model: 'sqs', input: m.messageId, where: m.queue, state: m.status }),
       );
+  }
+  for (const r of result.streamRecords) {
+    const fate = r.fate;
+    const lost = fate.state === 'expired' || (fate.state === 'discarded' && fate.target === undefined);
+    if (!lost && !(fate.state === 'pending' && requireFinished)) continue;
+    const configured = fate.state === 'discarded' && r.onFailure !== undefined;
+    out.push(
+      withMessage({
+        ...base,
+        kind: lost ? 'lost' : 'unfinished',
+        model: 'kinesis',
+        input: r.eventId,
+        where: r.stream,
+        state: fate.state,
+        condition: fate.state === 'discarded' ? fate.condition : undefined,
+        failureDelivery: fate.state === 'discarded' ? (configured ? 'failed' : 'notConfigured') : undefined,
+        deliveryErrors: configured ? [`${r.onFailure}: refused the record`] : [],
+      }),
+    );
   }
   return out;
 }

@@ -16,6 +16,8 @@ export const RESOURCE_FIELDS = [
   'sim.client: fn',
   'sim.mapping: fn',
   'sim.mapping: queue',
+  'sim.mapping: stream',
+  'sim.mapping: onFailure',
   'sim.sqs: redrive.deadLetter',
   'sim.fn: async.onSuccess',
   'sim.fn: async.onFailure',

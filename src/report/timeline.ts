@@ -89,6 +89,11 @@ function short(id: string | undefined): string {
   return id === undefined ? '-' : id.slice(0, 8);
 }
 
+/** `shardId-000000000001` or, with several lanes, `shardId-000000000001/2`. */
+function lane(ev: { readonly shardId: string; readonly lane: number }): string {
+  return ev.lane === 0 ? ev.shardId : `${ev.shardId}/${ev.lane}`;
+}
+
 /** [who, details] for one event. */
 /** Why a call never arrived, in words. */
 const LOST_REASONS: Readonly<Record<Extract<TraceEvent, { kind: 'call.lost' }>['reason'], string>> = {
@@ -258,6 +263,56 @@ function describeEvent(ev: TraceEvent, replayed: ReadonlySet<number>): [string, 
       ];
     case 'mapping.scaled':
       return [ev.mapping, `concurrency ${ev.from} → ${ev.to} (${ev.why})`];
+    case 'kinesis.put':
+      return [
+        ev.stream,
+        `${ev.shardId} seq …${ev.sequenceNumber.slice(-6)} key ${JSON.stringify(ev.partitionKey)} from ${ev.by}, ${ev.bytes} B`,
+      ];
+    case 'stream.batchInvoked':
+      return [
+        ev.mapping,
+        `${lane(ev)} req ${short(ev.requestId)} with ${ev.sequenceNumbers.length} record(s) …${ev.sequenceNumbers[0]?.slice(-6) ?? ''}–…${ev.sequenceNumbers.at(-1)?.slice(-6) ?? ''} (attempt ${ev.attempt})`,
+      ];
+    case 'stream.batchSucceeded':
+      return [ev.mapping, `${ev.shardId} req ${short(ev.requestId)} succeeded`];
+    case 'stream.batchFailed':
+      return [
+        ev.mapping,
+        `${ev.shardId} req ${short(ev.requestId)}: whole batch failed (${ev.reason}: ${ev.detail})`,
+      ];
+    case 'stream.batchPartiallyFailed':
+      return [
+        ev.mapping,
+        `${ev.shardId} req ${short(ev.requestId)}: ${ev.done} done, ${ev.retried} retried from …${ev.failedFrom.slice(-6)}`,
+      ];
+    case 'stream.batchThrottled':
+      return [
+        ev.mapping,
+        `${ev.shardId} 429 ${ev.reason}: retry at ${formatTime(ev.retryAtMs)} (not counted)`,
+      ];
+    case 'stream.retryScheduled':
+      return [ev.mapping, `${lane(ev)} retry ${ev.retry} at ${formatTime(ev.retryAtMs)}`];
+    case 'stream.batchBisected':
+      return [ev.mapping, `${lane(ev)} batch split into ${ev.first} + ${ev.second} record(s)`];
+    case 'stream.checkpointed':
+      return [ev.mapping, `${lane(ev)} checkpoint …${ev.sequenceNumber.slice(-6)}`];
+    case 'stream.shardBlocked':
+      return [ev.mapping, `${lane(ev)} BLOCKED (${ev.why}): no later record until this batch ends`];
+    case 'stream.shardUnblocked':
+      return [
+        ev.mapping,
+        `${lane(ev)} unblocked (${ev.how}) after ${formatTime(ev.atMs - ev.blockedSinceMs).slice(1)}`,
+      ];
+    case 'stream.recordsDiscarded':
+      return [
+        ev.mapping,
+        `${ev.shardId} ${ev.count} record(s) given up: ${ev.condition} after ${ev.approximateInvokeCount} invoke(s) → ${ev.target === undefined ? 'no on-failure destination' : `${ev.target}${ev.delivered ? '' : ' (REFUSED)'}`}`,
+      ];
+    case 'stream.recordsSkipped':
+      return [
+        ev.mapping,
+        `${ev.shardId} ${ev.count} record(s) ${ev.why === 'filtered' ? 'did not match the filters' : 'past retention, gone'}: skipped`,
+      ];
     default: {
       const never: never = ev;
       return ['?', JSON.stringify(never)];

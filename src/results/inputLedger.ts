@@ -1,5 +1,6 @@
 import type { AsyncEventRecord } from '../models/async/AsyncModel.js';
 import type { MessageRecord } from '../models/sqs/SqsQueue.js';
+import type { StreamRecordEntry } from '../models/streams/StreamEventSourceMapping.js';
 import type { RequestRecord } from '../models/sync.js';
 import type { Effect } from '../services/ExternalApi.js';
 import type { TraceEvent } from '../TraceEvent.js';
@@ -11,6 +12,8 @@ export interface LedgerSources {
   readonly requests: readonly RequestRecord[];
   readonly asyncEvents: readonly AsyncEventRecord[];
   readonly messages: readonly MessageRecord[];
+  /** Every record each stream mapping reads, with its fate. */
+  readonly streamRecords: readonly StreamRecordEntry[];
   /** The effects ledgers of every external API. */
   readonly effects: readonly (readonly Effect[])[];
   /** runScenario: the scenario event index of each input id it sent. */
@@ -35,6 +38,8 @@ interface OpenAttempt {
 
 interface MutableBatch {
   messageIds: readonly string[];
+  /** Where its attempts are filed: the message ids (sqs), `mapping|eventID` (streams). */
+  keys: readonly string[];
   outcome: InputBatch['outcome'];
   failedIds: readonly string[];
 }
@@ -106,7 +111,7 @@ export function buildInputLedger(sources: LedgerSources): readonly InputRecord[]
     }
     running.set(env, attempt);
     if (batch !== undefined) {
-      for (const id of batch.messageIds) {
+      for (const id of batch.keys) {
         const list = byMessage.get(id);
         if (list === undefined) byMessage.set(id, [attempt]);
         else list.push(attempt);
@@ -193,7 +198,12 @@ export function buildInputLedger(sources: LedgerSources): readonly InputRecord[]
         break;
       case 'batch.invoked':
         consumed.add(queueOfMapping(ev.mapping));
-        batches.set(ev.requestId, { messageIds: ev.messageIds, outcome: undefined, failedIds: NONE });
+        batches.set(ev.requestId, {
+          messageIds: ev.messageIds,
+          keys: ev.messageIds,
+          outcome: undefined,
+          failedIds: NONE,
+        });
         break;
       case 'batch.succeeded':
       case 'batch.failed': {
@@ -206,6 +216,31 @@ export function buildInputLedger(sources: LedgerSources): readonly InputRecord[]
         if (batch !== undefined) {
           batch.outcome = 'partiallyFailed';
           batch.failedIds = ev.failedIds;
+        }
+        break;
+      }
+      case 'stream.batchInvoked': {
+        const ids = ev.sequenceNumbers.map((seq) => `${ev.shardId}:${seq}`);
+        batches.set(ev.requestId, {
+          messageIds: ids,
+          keys: ids.map((id) => `${ev.mapping}|${id}`),
+          outcome: undefined,
+          failedIds: NONE,
+        });
+        break;
+      }
+      case 'stream.batchSucceeded':
+      case 'stream.batchFailed': {
+        const batch = batches.get(ev.requestId);
+        if (batch !== undefined) batch.outcome = ev.kind === 'stream.batchSucceeded' ? 'succeeded' : 'failed';
+        break;
+      }
+      case 'stream.batchPartiallyFailed': {
+        const batch = batches.get(ev.requestId);
+        if (batch !== undefined) {
+          batch.outcome = 'partiallyFailed';
+          // Every record from the lowest reported one on is retried (R-STREAM-9c).
+          batch.failedIds = batch.messageIds.slice(ev.done);
         }
         break;
       }
@@ -349,6 +384,46 @@ export function buildInputLedger(sources: LedgerSources): readonly InputRecord[]
         out.push({ ...common, state: 'pending', status: m.status });
     }
   }
+  for (const r of sources.streamRecords) {
+    const attempts = finish(byMessage.get(`${r.mapping}|${r.eventId}`));
+    const common = {
+      model: 'kinesis' as const,
+      id: r.eventId,
+      where: r.stream,
+      fn: r.fn,
+      eventIndex: eventIndex.get(r.eventId),
+      body: r.data,
+      attempts,
+      effects: effectsOf(attempts),
+      faults: NONE,
+    };
+    const fate = r.fate;
+    switch (fate.state) {
+      case 'processed':
+        out.push({ ...common, state: 'completed' });
+        break;
+      case 'filtered':
+      case 'expired':
+        out.push({ ...common, state: 'discarded', reason: fate.state });
+        break;
+      case 'discarded':
+        if (fate.target === undefined) out.push({ ...common, state: 'discarded', reason: fate.condition });
+        else
+          out.push({
+            ...common,
+            state: 'sentToDestination',
+            role: 'onFailure',
+            condition: fate.condition,
+            target: fate.target,
+          });
+        break;
+      case 'pending':
+        out.push({ ...common, state: 'pending', status: 'inStream' });
+        break;
+      default:
+        assertNever(fate);
+    }
+  }
   return Object.freeze(out);
 }
 
@@ -457,5 +532,5 @@ function queueOfMapping(mapping: string): string {
 }
 
 function assertNever(value: never): never {
-  throw new Error(`inputLedger: unexpected state ${String(value)}`);
+  throw new Error(`inputLedger: unexpected state ${JSON.stringify(value)}`);
 }

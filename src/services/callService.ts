@@ -221,3 +221,34 @@ function landsAfterDeath(world: World, fate: InFlightFate): boolean {
   if (fate === 'lost') return false;
   return world.kernel.rng('services.inFlightFate').next() < 0.5;
 }
+
+/**
+ * A typed service door shared by the simulated resources that both handlers and test code use
+ * (an SQS queue's send, a Kinesis stream's put): from a handler, a {@link callService} call with
+ * the resource's latency, attributed to the invocation (a dead environment's call never lands),
+ * whose request lands even if the caller dies meanwhile; from test or workload code, applied at
+ * the current virtual instant. `apply` gets the call site (undefined outside a handler) and may
+ * throw the service's error, which rejects the promise.
+ */
+export function serviceDoor<T>(
+  world: World,
+  service: string,
+  op: string,
+  latencyMs: number,
+  apply: (site: CallSite | undefined) => T,
+): Promise<T> {
+  if (currentScope() instanceof RuntimeProcess)
+    return callService(world, {
+      service,
+      op,
+      latencyMs,
+      inFlightAtDeath: 'lands',
+      // The request's contents are digested where they take effect (the service's own event).
+      apply: (site) => ({ value: apply(site) }),
+    });
+  try {
+    return Promise.resolve(apply(undefined));
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
+}

@@ -145,7 +145,8 @@ export function resolveAsyncConfig(
   };
 }
 
-function checkTarget(api: string, field: string, value: unknown): DeliveryTarget {
+/** Checks that `value` is a delivery target (a queue, topic, sink); a ConfigError naming `field` otherwise. */
+export function checkTarget(api: string, field: string, value: unknown): DeliveryTarget {
   const t = value as Partial<DeliveryTarget> | null;
   if (
     t === null ||

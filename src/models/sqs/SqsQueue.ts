@@ -2,15 +2,13 @@ import { createHash } from 'node:crypto';
 import { ConfigError, checkBoolean, checkOptions, intInRange } from '../../errors.js';
 import { ACCOUNT_ID, REGION } from '../../lambda/FunctionConfig.js';
 import { checkOwned } from '../../lambda/ownership.js';
-import { RuntimeProcess } from '../../lambda/RuntimeProcess.js';
 import type { World } from '../../lambda/World.js';
 import { POISON_BODY, REORDER_MAX_HOLD_MS } from '../../faults/Fault.js';
 import { contentDigest } from '../../sim/contentDigest.js';
 import type { TimerHandle } from '../../sim/Kernel.js';
 import { invariant, invariantFailed, unreachable } from '../../sim/invariant.js';
 import { type Rng, seededUuid } from '../../sim/Rng.js';
-import { currentScope } from '../../sim/VirtualScope.js';
-import { callService } from '../../services/callService.js';
+import { serviceDoor } from '../../services/callService.js';
 import type {
   DeliveredAttribute,
   DeliveredMessage,
@@ -856,22 +854,9 @@ export class SqsQueue implements DeliveryTarget {
   }
 
   private call<T>(op: string, apply: (senderId: string) => T): Promise<T> {
-    const scope = currentScope();
-    if (scope instanceof RuntimeProcess) {
-      return callService(this.world, {
-        service: this.name,
-        op,
-        latencyMs: this.options.latencyMs,
-        inFlightAtDeath: 'lands',
-        // The request's contents are digested where they take effect (`sqs.sent`).
-        apply: (site) => ({ value: apply(`${FUNCTION_ROLE_ID}:${site.fn ?? site.by}`) }),
-      });
-    }
-    try {
-      return Promise.resolve(apply(WORKLOAD_SENDER_ID));
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
+    return serviceDoor(this.world, this.name, op, this.options.latencyMs, (site) =>
+      apply(site === undefined ? WORKLOAD_SENDER_ID : `${FUNCTION_ROLE_ID}:${site.fn ?? site.by}`),
+    );
   }
 
   private prepare(body: unknown, options: SendMessageOptions): Prepared {

@@ -19,6 +19,13 @@ const FOREIGN: Record<ResourceField, (sim: Simulation, other: Simulation) => unk
   'sim.client: fn': (sim, other) => sim.client(other.fn('F', handler)),
   'sim.mapping: fn': (sim, other) => sim.mapping(sim.sqs('q'), other.fn('F', handler)),
   'sim.mapping: queue': (sim, other) => sim.mapping(other.sqs('q'), sim.fn('F', handler)),
+  'sim.mapping: stream': (sim, other) =>
+    sim.mapping(other.kinesis('s'), sim.fn('F', handler), { startingPosition: 'TRIM_HORIZON' }),
+  'sim.mapping: onFailure': (sim, other) =>
+    sim.mapping(sim.kinesis('s'), sim.fn('F', handler), {
+      startingPosition: 'TRIM_HORIZON',
+      onFailure: other.sqs('failures'),
+    }),
   'sim.sqs: redrive.deadLetter': (sim, other) =>
     sim.sqs('q', { redrive: { deadLetter: other.sqs('dlq'), maxReceiveCount: 1 } }),
   'sim.fn: async.onSuccess': (sim, other) =>
