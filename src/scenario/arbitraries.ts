@@ -54,6 +54,16 @@ export interface ScenarioArbOptions<E> {
    * the plan's kinds; `'none'` leaves them out. @defaultValue 'aws'
    */
   readonly delivery?: 'aws' | 'none';
+  /**
+   * The business key of an event body (an order id, a user id): no two events of a scenario share
+   * it, when generated and while shrinking (a `fc.uniqueArray` selector). Without it, shrinking
+   * moves every `fc.uuid()` toward the same value and a counterexample can collapse into two
+   * identical orders and no fault; with it, a shrunk counterexample keeps one event per key. Return
+   * a string or a number (keys are compared with `Object.is`). Events may still carry equal keys on
+   * purpose: leave it unset, or give the workload duplicates through `producerDuplicate` faults.
+   * @defaultValue unset (bodies may repeat)
+   */
+  readonly uniqueBy?: (body: E) => string | number;
 }
 
 /** Options of `scenarios.sqs`: {@link ScenarioArbOptions} plus the message group of an event. */
@@ -75,6 +85,7 @@ const KNOWN = new Set([
   'services',
   'config',
   'delivery',
+  'uniqueBy',
 ]);
 const SQS_KNOWN = new Set([...KNOWN, 'groupOf']);
 
@@ -129,6 +140,7 @@ interface Resolved<E> {
   readonly faults: fc.Arbitrary<FaultPlan>;
   readonly config: ScenarioConfig;
   readonly groupOf: ((body: E) => string) | undefined;
+  readonly uniqueBy: ((body: E) => string | number) | undefined;
 }
 
 function resolve<E>(model: ScenarioModel, options: SqsScenarioArbOptions<E>): Resolved<E> {
@@ -183,6 +195,9 @@ function resolve<E>(model: ScenarioModel, options: SqsScenarioArbOptions<E>): Re
   const groupOf = o.groupOf;
   if (groupOf !== undefined && typeof groupOf !== 'function')
     throw new ConfigError(api, 'groupOf', 'must be a function (body) => group', groupOf);
+  const uniqueBy = o.uniqueBy;
+  if (uniqueBy !== undefined && typeof uniqueBy !== 'function')
+    throw new ConfigError(api, 'uniqueBy', "must be a function (body) => the body's business key", uniqueBy);
 
   // The fixed config: fields of this model only, valid as the models check them.
   const config = (o.config ?? {}) as ScenarioConfig;
@@ -211,18 +226,21 @@ function resolve<E>(model: ScenarioModel, options: SqsScenarioArbOptions<E>): Re
     faults: faultArb,
     config,
     groupOf: groupOf as ((body: E) => string) | undefined,
+    uniqueBy: uniqueBy as ((body: E) => string | number) | undefined,
   };
 }
 
 /** Sorted events: shrinks toward fewer events, earlier instants and smaller bodies. */
 function eventsArb<E>(r: Resolved<E>): fc.Arbitrary<ScenarioEvent<E>[]> {
-  return fc
-    .array(fc.tuple(fc.integer({ min: 0, max: r.spreadMs }), r.events), {
-      minLength: r.minEvents,
-      maxLength: r.maxEvents,
-      size: 'max',
-    })
-    .map((drawn) =>
+  const timed = fc.tuple(fc.integer({ min: 0, max: r.spreadMs }), r.events);
+  const bounds = { minLength: r.minEvents, maxLength: r.maxEvents, size: 'max' } as const;
+  const uniqueBy = r.uniqueBy;
+  // uniqueArray drops a shrink candidate whose keys collide, so shrinking keeps keys distinct.
+  return (
+    uniqueBy === undefined
+      ? fc.array(timed, bounds)
+      : fc.uniqueArray(timed, { ...bounds, selector: ([, body]) => uniqueBy(body) })
+  ).map((drawn) =>
       drawn
         .map(([atMs, body]): ScenarioEvent<E> => {
           if (r.groupOf === undefined) return { atMs, body };
