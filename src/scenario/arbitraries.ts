@@ -241,14 +241,14 @@ function eventsArb<E>(r: Resolved<E>): fc.Arbitrary<ScenarioEvent<E>[]> {
       ? fc.array(timed, bounds)
       : fc.uniqueArray(timed, { ...bounds, selector: ([, body]) => uniqueBy(body) })
   ).map((drawn) =>
-      drawn
-        .map(([atMs, body]): ScenarioEvent<E> => {
-          if (r.groupOf === undefined) return { atMs, body };
-          return { atMs, group: r.groupOf(body), body };
-        })
-        // Array.prototype.sort is stable: events drawn at the same instant keep their order.
-        .sort((a, b) => a.atMs - b.atMs),
-    );
+    drawn
+      .map(([atMs, body]): ScenarioEvent<E> => {
+        if (r.groupOf === undefined) return { atMs, body };
+        return { atMs, group: r.groupOf(body), body };
+      })
+      // Array.prototype.sort is stable: events drawn at the same instant keep their order.
+      .sort((a, b) => a.atMs - b.atMs),
+  );
 }
 
 const seedArb = fc.integer({ min: 0, max: MAX_INT });

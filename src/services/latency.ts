@@ -61,7 +61,12 @@ export function resolveLatencyMs(api: string, value: unknown, defaultMs: number)
   const shape = v as Record<string, unknown>;
   for (const key of Object.keys(shape))
     if (!SHAPE_FIELDS.has(key))
-      throw new ConfigError(api, `latencyMs.${key}`, 'is not a field of a latency shape (fields: p50, p99)', shape[key]);
+      throw new ConfigError(
+        api,
+        `latencyMs.${key}`,
+        'is not a field of a latency shape (fields: p50, p99)',
+        shape[key],
+      );
   const p50 = quantile(api, 'p50', shape.p50);
   const p99 = quantile(api, 'p99', shape.p99);
   if (p99 < p50)

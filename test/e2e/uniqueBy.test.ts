@@ -57,7 +57,9 @@ describe('scenarios uniqueBy', () => {
       expect(hasRepeatedKey(withKey), `seed ${seed}: ${JSON.stringify(withKey.events)}`).toBe(false);
       if (hasRepeatedKey(await counterexample(seed, false))) collapsedWithout++;
     }
-    console.log(`uniqueBy: counterexamples with a repeated key without uniqueBy: ${collapsedWithout}/${SEEDS.length}`);
+    console.log(
+      `uniqueBy: counterexamples with a repeated key without uniqueBy: ${collapsedWithout}/${SEEDS.length}`,
+    );
     // The test means something: without uniqueBy the collapse does happen at these seeds.
     expect(collapsedWithout).toBeGreaterThan(0);
   }, 120_000);
@@ -65,6 +67,8 @@ describe('scenarios uniqueBy', () => {
   it('rejects a uniqueBy that is not a function', () => {
     expect(() =>
       scenarios.async({ events: orderArb, uniqueBy: 'orderId' as unknown as (o: Order) => string }),
-    ).toThrow(/scenarios\.async: uniqueBy must be a function \(body\) => the body's business key, got "orderId"/);
+    ).toThrow(
+      /scenarios\.async: uniqueBy must be a function \(body\) => the body's business key, got "orderId"/,
+    );
   });
 });

@@ -58,7 +58,10 @@ describe('latency shapes: latencyMs { p50, p99 }', () => {
   it('is deterministic per seed, and one service drawing does not shift another service’s draws', async () => {
     const alone = latencies(await callMany(3, 200, { p50: 40, p99: 900 }, undefined), 'pricing');
     const again = latencies(await callMany(3, 200, { p50: 40, p99: 900 }, undefined), 'pricing');
-    const withTable = latencies(await callMany(3, 200, { p50: 40, p99: 900 }, { p50: 5, p99: 50 }), 'pricing');
+    const withTable = latencies(
+      await callMany(3, 200, { p50: 40, p99: 900 }, { p50: 5, p99: 50 }),
+      'pricing',
+    );
     const otherSeed = latencies(await callMany(4, 200, { p50: 40, p99: 900 }, undefined), 'pricing');
     expect(again).toEqual(alone);
     expect(withTable).toEqual(alone);
@@ -77,9 +80,13 @@ describe('latency shapes: latencyMs { p50, p99 }', () => {
     expect(api({ p50: 0, p99: 10 })).toThrow(
       'api("pricing"): latencyMs.p50 must be a finite number of ms above 0 and at most 3600000, got 0',
     );
-    expect(api({ p50: 40, p99: Number.POSITIVE_INFINITY })).toThrow(/latencyMs\.p99 must be a finite number.*got Infinity/);
+    expect(api({ p50: 40, p99: Number.POSITIVE_INFINITY })).toThrow(
+      /latencyMs\.p99 must be a finite number.*got Infinity/,
+    );
     expect(api({ p50: Number.NaN, p99: 10 })).toThrow(/latencyMs\.p50 .*got NaN/);
-    expect(api({ p50: 40, p99: 30 })).toThrow('api("pricing"): latencyMs.p99 must be at least latencyMs.p50 (40), got 30');
+    expect(api({ p50: 40, p99: 30 })).toThrow(
+      'api("pricing"): latencyMs.p99 must be at least latencyMs.p50 (40), got 30',
+    );
     expect(api({ p50: 40 })).toThrow(/latencyMs\.p99 must be a finite number.*got undefined/);
     expect(api({ p50: 40, p99: 90, p95: 60 })).toThrow(/latencyMs\.p95 is not a field of a latency shape/);
     expect(api('fast')).toThrow(/latencyMs must be a non-negative integer \(ms\) or a shape \{ p50, p99 \}/);
