@@ -50,8 +50,10 @@ export interface ScenarioArbOptions<E> {
   /**
    * At-least-once behaviours, as faults in the plan (data, so they shrink and replay like any
    * fault): `'aws'` adds the ones the model has — async: `duplicateDelivery` of an event; SQS
-   * standard: `duplicateDelivery` of a delivery and `reorder` of a message (none on FIFO) — to
-   * the plan's kinds; `'none'` leaves them out. @defaultValue 'aws'
+   * standard: `duplicateDelivery` of a delivery and `reorder` of a message (none on FIFO) — and a
+   * producer's retry (`producerDuplicate`: the same body sent again under a new request or message
+   * id, as the AWS SDKs retry a send whose answer was lost; async and SQS standard) to the plan's
+   * kinds; `'none'` leaves them out. @defaultValue 'aws'
    */
   readonly delivery?: 'aws' | 'none';
   /**
@@ -174,9 +176,9 @@ function resolve<E>(model: ScenarioModel, options: SqsScenarioArbOptions<E>): Re
     delivery === 'none'
       ? []
       : model === 'async'
-        ? ['duplicateDelivery']
+        ? ['duplicateDelivery', 'producerDuplicate']
         : model === 'sqs'
-          ? ['duplicateDelivery', 'reorder']
+          ? ['duplicateDelivery', 'reorder', 'producerDuplicate']
           : [];
   // Kinds given explicitly are the plan's kinds, as given.
   const kinds = planOptions.kinds !== undefined ? asked : [...new Set([...asked, ...deliveryKinds])];
@@ -280,8 +282,10 @@ function scenarioArb<E>(
 
 /**
  * A plan aimed at the scenario's standard queue, moved to its FIFO twin: a FIFO queue delivers
- * once and in order, so duplicates and reordering are dropped; a poison record stays (it blocks
- * its message group).
+ * once and in order, so duplicates and reordering are dropped, and so is a producer's retry (the
+ * scenario sends each event with its own MessageDeduplicationId, so SQS would accept the retry
+ * and drop it within the 5-minute deduplication interval); a poison record stays (it blocks its
+ * message group).
  */
 function onFifoQueue(plan: FaultPlan): FaultPlan {
   if (plan.length === 0) return plan;
@@ -399,8 +403,8 @@ function sqsScenarios<E>(options: SqsScenarioArbOptions<E>): fc.Arbitrary<Scenar
  * `maximumRetryAttempts` 0-2, `maximumEventAgeS` 21,600 / 3,600 / 60; sqs `fifo`, `batchSize`
  * 1-10, `maximumBatchingWindowS` 0-5 (standard only), `visibilityTimeoutS` = timeout + 0-60,
  * `maxReceiveCount` 1-5, `reportBatchItemFailures`. `memoryMB` is never drawn (no memory
- * model). Delivery `'aws'`: `duplicateDelivery` (async, SQS standard) and `reorder` (SQS
- * standard) faults in the plan. The scenario's `delivery` probabilities are never drawn (they
+ * model). Delivery `'aws'`: `duplicateDelivery` (async, SQS standard), `reorder` (SQS
+ * standard) and `producerDuplicate` (async, SQS standard) faults in the plan. The scenario's `delivery` probabilities are never drawn (they
  * are seeded, not data, so they would not shrink); set them in a hand-written scenario.
  *
  * @example

@@ -4,7 +4,7 @@ import type { World } from '../lambda/World.js';
 import { runInScope } from '../sim/VirtualScope.js';
 import { type CallReply, type CallSite, callService, type InFlightFate } from './callService.js';
 import { jsonEqual } from './conditions.js';
-import { type FittedLatency, type LatencyMs, type LatencyShape, resolveLatencyMs } from './latency.js';
+import { type FittedLatency, type LatencyMs, resolveLatencyMs } from './latency.js';
 
 /**
  * Answers a call when it reaches the API (after half the latency). Its return value (JSON data)
@@ -28,7 +28,7 @@ export interface ExternalApiOptions {
   /**
    * Virtual time one call takes, request to response; the call lands halfway. A number is every
    * call's latency; a shape `{ p50, p99 }` draws each call's latency from the run's seeded stream
-   * (a lognormal with that median and 99th percentile, see {@link LatencyShape}), so a slow tail
+   * (a lognormal with that median and 99th percentile, see `LatencyShape`), so a slow tail
    * reaches the function's deadline in some runs without a constant picked to hit it.
    * @defaultValue 20
    */

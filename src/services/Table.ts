@@ -3,7 +3,7 @@ import type { World } from '../lambda/World.js';
 import { type CallReply, type CallSpec, callService, type InFlightFate } from './callService.js';
 import { isUpdateAction, type UpdateAction } from './change.js';
 import { type Condition, conditionProblem, evaluateCondition } from './conditions.js';
-import { type FittedLatency, type LatencyMs, type LatencyShape, resolveLatencyMs } from './latency.js';
+import { type FittedLatency, type LatencyMs, resolveLatencyMs } from './latency.js';
 
 export type { Condition, ConditionKind } from './conditions.js';
 export { when } from './conditions.js';
@@ -18,7 +18,7 @@ export interface TableOptions {
   /**
    * Virtual time one call takes, request to response; the call lands halfway. A number is every
    * call's latency; a shape `{ p50, p99 }` draws each call's latency from the run's seeded stream
-   * (a lognormal with that median and 99th percentile, see {@link LatencyShape}), so a slow tail
+   * (a lognormal with that median and 99th percentile, see `LatencyShape`), so a slow tail
    * reaches the function's deadline in some runs without a constant picked to hit it.
    * @defaultValue 10
    */
