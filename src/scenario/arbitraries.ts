@@ -18,6 +18,7 @@ import {
 } from './Scenario.js';
 import { validateScenario } from './validateScenario.js';
 import { createScenarioSimulation, SCENARIO_QUEUE_NAME, wireScenario } from './wireScenario.js';
+import { eventsAndFaultsArb } from './workloadShrinker.js';
 
 /** Options of `scenarios.sync`, `scenarios.async` and `scenarios.sqs`. */
 export interface ScenarioArbOptions<E> {
@@ -262,21 +263,18 @@ function scenarioArb<E>(
 ): fc.Arbitrary<Scenario<E>> {
   // Record order is shrink priority: events and faults first, the seed last (a seed shrunk first
   // fixes the random choices of the run, and the events could then no longer shrink).
+  // Events and faults shrink together: removing an event re-aims the faults behind it.
   return record({
-    events: eventsArb(r),
-    faults: r.faults,
+    workload: eventsAndFaultsArb(eventsArb(r), r.faults, foldFaultsOntoWorkload),
     config,
     seed: seedArb,
-  }).map((s): Scenario<E> => ({
+  }).map(({ workload: [events, faults], ...s }): Scenario<E> => ({
     model,
     seed: s.seed,
-    events: s.events,
+    events,
     config: s.config,
     delivery: {},
-    faults: foldFaultsOntoWorkload(
-      s.config.fifo === true ? onFifoQueue(s.faults) : s.faults,
-      s.events.length,
-    ),
+    faults: foldFaultsOntoWorkload(s.config.fifo === true ? onFifoQueue(faults) : faults, events.length),
   }));
 }
 
@@ -392,7 +390,9 @@ function sqsScenarios<E>(options: SqsScenarioArbOptions<E>): fc.Arbitrary<Scenar
  * bodies, configuration variations (timeouts, retries, batch sizes, concurrency) and a fault
  * plan, as one serialisable {@link Scenario}. Run one with `runScenario(scenario, setup)`.
  *
- * Shrinking goes toward fewer events sent earlier with smaller bodies, fewer and simpler faults,
+ * Shrinking goes toward fewer events sent earlier with smaller bodies (removing an event also
+ * re-aims the faults behind it, see `eventsAndFaultsArb`; with `uniqueBy`, bodies keep distinct
+ * keys), fewer and simpler faults,
  * at-least-once delivery behaviours off, smaller config values (fewer retries and attempts, no
  * client timeout, no reserved concurrency, batch size 1, the shortest valid visibility timeout)
  * and seed 0. A property that fails on any duplicate charge of a non-idempotent async handler
