@@ -170,6 +170,8 @@ export type TraceEvent =
       source: string;
       /** The extra delivery of a duplicated event (R-ASYNC-10). */
       duplicate: boolean;
+      /** A producer's retry (`producerDuplicate` fault): the request id of the event it repeats. */
+      retryOf?: string;
       /** Of the payload's JSON (and client context), for `invokeAsync`; other sources derive theirs. */
       digest?: string;
     }
@@ -252,6 +254,8 @@ export type TraceEvent =
       messageGroupId?: string;
       /** Of the body and attributes, when code sent it (not for a record Lambda or SNS delivered). */
       digest?: string;
+      /** A producer's retry (`producerDuplicate` fault): the message id of the message it repeats. */
+      retryOf?: string;
     }
   | { atMs: number; kind: 'sqs.deduplicated'; queue: string; messageId: string; deduplicationId: string }
   | { atMs: number; kind: 'sqs.received'; queue: string; messageId: string; receiveCount: number }

@@ -190,7 +190,7 @@ function describeEvent(ev: TraceEvent, replayed: ReadonlySet<number>): [string, 
     case 'async.accepted':
       return [
         ev.fn,
-        `req ${short(ev.requestId)} queued (202) from ${ev.source}${ev.duplicate ? ', duplicate delivery' : ''}`,
+        `req ${short(ev.requestId)} queued (202) from ${ev.source}${ev.duplicate ? ', duplicate delivery' : ''}${ev.retryOf === undefined ? '' : `, producer retry of req ${short(ev.retryOf)}`}`,
       ];
     case 'async.rejected':
       return [ev.fn, `req ${short(ev.requestId)} → ${ev.statusCode} ${ev.errorType}`];
@@ -218,7 +218,7 @@ function describeEvent(ev: TraceEvent, replayed: ReadonlySet<number>): [string, 
     case 'sqs.sent':
       return [
         ev.queue,
-        `msg ${short(ev.messageId)} from ${ev.by}${ev.bytes === undefined ? '' : `, ${ev.bytes} B`}${ev.delayS ? `, delay ${ev.delayS} s` : ''}${ev.messageGroupId === undefined ? '' : `, group ${ev.messageGroupId}`}`,
+        `msg ${short(ev.messageId)} from ${ev.by}${ev.bytes === undefined ? '' : `, ${ev.bytes} B`}${ev.delayS ? `, delay ${ev.delayS} s` : ''}${ev.messageGroupId === undefined ? '' : `, group ${ev.messageGroupId}`}${ev.retryOf === undefined ? '' : `, producer retry of msg ${short(ev.retryOf)}`}`,
       ];
     case 'sqs.deduplicated':
       return [

@@ -1,9 +1,10 @@
 import { CallerScope } from '../callers/CallerScope.js';
-import { ConfigError, checkName, checkOptions, describe, nonNegativeInt } from '../errors.js';
+import { ConfigError, checkName, checkOptions, describe } from '../errors.js';
 import type { World } from '../lambda/World.js';
 import { runInScope } from '../sim/VirtualScope.js';
 import { type CallReply, type CallSite, callService, type InFlightFate } from './callService.js';
 import { jsonEqual } from './conditions.js';
+import { type FittedLatency, type LatencyMs, resolveLatencyMs } from './latency.js';
 
 /**
  * Answers a call when it reaches the API (after half the latency). Its return value (JSON data)
@@ -24,8 +25,14 @@ export type IdempotencyKeyOf = (op: string, args: unknown) => string | undefined
 
 /** Options of {@link Simulation.api}. */
 export interface ExternalApiOptions {
-  /** Virtual time one call takes, request to response; the call lands halfway. @defaultValue 20 */
-  readonly latencyMs?: number;
+  /**
+   * Virtual time one call takes, request to response; the call lands halfway. A number is every
+   * call's latency; a shape `{ p50, p99 }` draws each call's latency from the run's seeded stream
+   * (a lognormal with that median and 99th percentile, see `LatencyShape`), so a slow tail
+   * reaches the function's deadline in some runs without a constant picked to hit it.
+   * @defaultValue 20
+   */
+  readonly latencyMs?: LatencyMs;
   /** Computes each response; see {@link Responder}. @defaultValue `() => ({ ok: true })` */
   readonly respond?: Responder;
   /** Whether a call in flight when its caller dies (timeout, crash) still lands. @defaultValue 'lands' */
@@ -42,7 +49,8 @@ export interface ExternalApiOptions {
 
 /** {@link ExternalApiOptions} with every default filled in. */
 export interface ResolvedExternalApiOptions {
-  readonly latencyMs: number;
+  /** The constant, or the shape with its fitted parameters. */
+  readonly latencyMs: number | FittedLatency;
   readonly respond: Responder;
   readonly inFlightAtDeath: InFlightFate;
   readonly idempotencyKey: IdempotencyKeyOf | undefined;
@@ -163,7 +171,7 @@ export function resolveExternalApiOptions(name: unknown, options: unknown): Reso
   );
   const api = `api(${JSON.stringify(apiName)})`;
   const o = checkOptions(api, options, KNOWN_OPTIONS, 'must be an object');
-  const latencyMs = nonNegativeInt(api, 'latencyMs', o.latencyMs ?? 20);
+  const latencyMs = resolveLatencyMs(api, o.latencyMs, 20);
   const respond = o.respond ?? defaultRespond;
   if (typeof respond !== 'function')
     throw new ConfigError(api, 'respond', 'must be a function (op, args, site) => response', respond);

@@ -3,6 +3,7 @@ import { type RequestInFlight, RuntimeProcess } from '../lambda/RuntimeProcess.j
 import type { World } from '../lambda/World.js';
 import { contentDigest, thrownText } from '../sim/contentDigest.js';
 import { currentScope } from '../sim/VirtualScope.js';
+import { drawLatencyMs, type FittedLatency, latencyStream } from './latency.js';
 
 /** What happens to a call that is in flight (sent, not yet landed) when its caller dies. */
 export type InFlightFate = 'lands' | 'lost' | 'random';
@@ -10,7 +11,8 @@ export type InFlightFate = 'lands' | 'lost' | 'random';
 export interface CallSpec<T> {
   readonly service: string;
   readonly op: string;
-  readonly latencyMs: number;
+  /** A constant, or a fitted shape drawn per call from the service's own latency sub-stream. */
+  readonly latencyMs: number | FittedLatency;
   readonly inFlightAtDeath: InFlightFate;
   /**
    * The call's arguments as text (the JSON the service built anyway to copy them), digested into
@@ -99,7 +101,9 @@ export function callService<T>(world: World, spec: CallSpec<T>): Promise<T> {
   });
   const deliver = isProcess ? scope.beginCall() : (fn: () => void) => scope.deliver(fn);
   // Fault plan: the faults aimed at this call (n-th call to this service).
-  let latencyMs = spec.latencyMs;
+  // A shape draws from the service's own sub-stream (never created for a constant), so neither
+  // constant latencies nor other services' draws shift.
+  let latencyMs = drawLatencyMs(spec.latencyMs, () => kernel.rng(latencyStream(spec.service)));
   let injectedError: Error | undefined;
   let hang: { readonly landed: boolean } | undefined;
   for (const fault of world.faults.nextCall(spec.service)) {
