@@ -53,6 +53,7 @@ import {
   type Replay,
   replaysOf,
 } from './services/ExternalApi.js';
+import { Outbound } from './transport/Outbound.js';
 import { Table, type TableOptions } from './services/Table.js';
 import { buildInputLedger } from './results/inputLedger.js';
 import type { InputRecord } from './results/InputRecord.js';
@@ -199,6 +200,8 @@ export class Simulation {
   private readonly workloadScope: CallerScope;
   /** Tables and external APIs by name (one namespace). */
   private readonly services = new Map<string, Table | ExternalApi>();
+  /** External APIs with a `host`, by host: where a handler's `fetch` to that host goes. */
+  private readonly apisByHost = new Map<string, ExternalApi>();
   private ran = false;
   /** @internal runScenario's wiring: the scenario event index of each input id it sent. */
   readonly scenarioEventIndex = new Map<string, number>();
@@ -233,12 +236,28 @@ export class Simulation {
       counters: { calls: 0 },
       globals,
       realTimers: [],
+      outbound: undefined,
     };
     this.lambda = new LambdaRuntime(this.world, accountConcurrency);
     this.sync = new SyncModel(this.world);
     this.async = new AsyncModel(this.world, resolveAsyncSimulationOptions(options.async));
     this.sqsModel = new SqsModel(this.world);
     this.workloadScope = new CallerScope(this.world, 'workload');
+    const services = this.services;
+    const sqs = this.sqsModel;
+    const apisByHost = this.apisByHost;
+    this.world.outbound = new Outbound(this.world, {
+      world: this.world,
+      table: (name) => {
+        const service = services.get(name);
+        return service instanceof Table ? service : undefined;
+      },
+      tableNames: () => [...services.values()].filter((s) => s instanceof Table).map((s) => s.name),
+      queue: (name) => sqs.get(name),
+      queueNames: () => sqs.queueNames(),
+      apiForHost: (host) => apisByHost.get(host),
+      apiHosts: () => [...apisByHost.keys()],
+    });
   }
 
   get seed(): number {
@@ -474,7 +493,16 @@ export class Simulation {
    */
   api(name: string, options?: ExternalApiOptions): ExternalApi {
     const api = new ExternalApi(this.world, name, options);
+    const host = api.options.host;
+    if (host !== undefined && this.apisByHost.has(host))
+      throw new ConfigError(
+        `api(${JSON.stringify(name)})`,
+        'host',
+        `is already the host of api "${this.apisByHost.get(host)!.name}"`,
+        host,
+      );
     this.addService(api, 'api');
+    if (host !== undefined) this.apisByHost.set(host, api);
     return claim(this.world, api, `sim.api(${JSON.stringify(name)})`, name);
   }
 

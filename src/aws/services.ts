@@ -1,0 +1,9 @@
+import type { AwsProtocolService } from './protocol.js';
+import { sqsService } from './sqsService.js';
+
+/**
+ * The AWS services lambdasim simulates at the protocol level, by endpoint prefix (signing name).
+ * A request for any other AWS service fails at once, naming it and listing these. A new service is
+ * one {@link AwsProtocolService} added here.
+ */
+export const AWS_SERVICES: readonly AwsProtocolService[] = [sqsService];
