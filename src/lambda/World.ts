@@ -98,13 +98,23 @@ export function restoreReplacedGlobals(world: World, by: string, when: string): 
  * user's code or the dependency it called), or `(unknown site)`.
  */
 export function siteOf(stack: string): string {
+  const frames = stackFrames(Object.assign(new Error(), { stack }));
   return (
-    stackFrames(Object.assign(new Error(), { stack }))
+    frames
       .filter((frame) => frame.owner === 'user' || frame.owner === 'dependency')
       .slice(0, 3)
       .map((frame) => frame.location)
       .join(' <- ') || '(unknown site)'
   );
+}
+
+/**
+ * Where user code made a request: its innermost frame in the user's code (below a client
+ * library's own frames, e.g. the AWS SDK's middleware), else {@link siteOf}.
+ */
+export function userSiteOf(stack: string): string {
+  const frames = stackFrames(Object.assign(new Error(), { stack }));
+  return frames.find((frame) => frame.owner === 'user')?.location ?? siteOf(stack);
 }
 
 export function recordEscape(world: World, by: string, resource: string, stack: string): void {

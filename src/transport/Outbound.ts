@@ -1,7 +1,7 @@
 import { statusOfErrorCode, awsJsonError } from '../aws/awsJson.js';
 import type { AwsProtocolService, AwsResources, SimHttpRequest, SimHttpResponse } from '../aws/protocol.js';
 import { AWS_SERVICES } from '../aws/services.js';
-import { recordDeterminismError, siteOf, type World } from '../lambda/World.js';
+import { recordDeterminismError, userSiteOf, type World } from '../lambda/World.js';
 import { IdempotencyError, type ExternalApi } from '../services/ExternalApi.js';
 import { UnroutedRequestError } from './UnroutedRequestError.js';
 
@@ -76,8 +76,8 @@ export class Outbound {
           atMs: this.world.kernel.nowMs,
           by: origin.by,
           resource: 'network',
-          site: siteOf(origin.stack),
-          message: `${origin.by}: ${error.message}, at ${siteOf(origin.stack)}. Nothing reaches the real network inside a simulation.`,
+          site: userSiteOf(origin.stack),
+          message: `${origin.by}: ${error.message}, at ${userSiteOf(origin.stack)}. Nothing reaches the real network inside a simulation.`,
         });
       }
       throw error;

@@ -59,6 +59,20 @@ export interface HttpHandlerClass {
 
 const PATCHED = Symbol.for('lambdasim.interceptedHandle');
 
+/**
+ * The stack where user code made a request, deep enough to reach the handler's line below the
+ * SDK's middleware stack (V8 keeps 10 frames by default).
+ */
+function callStack(): string {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 50;
+  try {
+    return new Error().stack ?? '';
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 /** The simulation a scope belongs to, or undefined outside any simulation. */
 function worldOf(scope: VirtualScope | undefined): World | undefined {
   if (scope instanceof RuntimeProcess || scope instanceof CallerScope) return scope.world;
@@ -101,7 +115,7 @@ async function handleInSimulation(
   request: SmithyRequest,
   options: SmithyHandlerOptions,
 ): Promise<{ response: unknown }> {
-  const stack = new Error().stack ?? '';
+  const stack = callStack();
   const config = handler.config ?? (await handler.configProvider) ?? {};
   const simRequest: SimHttpRequest = {
     method: request.method,
@@ -252,7 +266,7 @@ async function simulatedFetch(
   input: Parameters<typeof fetch>[0],
   init: Parameters<typeof fetch>[1],
 ): Promise<Response> {
-  const stack = new Error().stack ?? '';
+  const stack = callStack();
   const request = new Request(input, init);
   if (request.signal.aborted) throw Object.assign(new Error('This operation was aborted'), { name: 'AbortError' });
   const url = new URL(request.url);
@@ -312,7 +326,7 @@ function guardSockets(): void {
     const world = worldOf(scope);
     if (world === undefined) return original.apply(this, args);
     const target = describeTarget(args[0], args[1]);
-    const stack = new Error().stack ?? '';
+    const stack = callStack();
     const by = byOf(scope!);
     const site = siteOf(stack);
     const message = `${by} opened a network connection to ${target} at ${site}: nothing reaches the real network inside a simulation. fetch and the AWS SDK (@smithy/node-http-handler) are answered by the simulation; other clients are not (give this host a sim.api and call it with fetch, or inject the dependency).`;
@@ -325,7 +339,7 @@ function describeTarget(first: unknown, second: unknown): string {
   if (Array.isArray(first)) return describeTarget(first[0], first[1]);
   if (first !== null && typeof first === 'object') {
     const o = first as { host?: unknown; port?: unknown; path?: unknown };
-    if (o.path !== undefined) return `socket ${String(o.path)}`;
+    if (typeof o.path === 'string') return `socket ${o.path}`;
     return `${String(o.host ?? 'localhost')}:${String(o.port)}`;
   }
   if (typeof first === 'string') return `socket ${first}`;
