@@ -16,7 +16,8 @@ export interface RequestOrigin {
   readonly by: string;
   /** `AWS SDK` or `fetch`, for messages. */
   readonly via: string;
-  readonly stack: string;
+  /** Created where user code made the request (its stack is formatted only when needed). */
+  readonly at: Error;
 }
 
 /**
@@ -72,12 +73,13 @@ export class Outbound {
       return await this.sendToApi(request, origin);
     } catch (error) {
       if (error instanceof UnroutedRequestError) {
+        const site = userSiteOf(origin.at.stack ?? '');
         recordDeterminismError(this.world, {
           atMs: this.world.kernel.nowMs,
           by: origin.by,
           resource: 'network',
-          site: userSiteOf(origin.stack),
-          message: `${origin.by}: ${error.message}, at ${userSiteOf(origin.stack)}. Nothing reaches the real network inside a simulation.`,
+          site,
+          message: `${origin.by}: ${error.message}, at ${site}. Nothing reaches the real network inside a simulation.`,
         });
       }
       throw error;

@@ -63,11 +63,12 @@ const PATCHED = Symbol.for('lambdasim.interceptedHandle');
  * The stack where user code made a request, deep enough to reach the handler's line below the
  * SDK's middleware stack (V8 keeps 10 frames by default).
  */
-function callStack(): string {
+function callStack(): Error {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 50;
   try {
-    return new Error().stack ?? '';
+    // V8 formats the frames on the first read of `.stack`: only when the request fails to route.
+    return new Error('request made here');
   } finally {
     Error.stackTraceLimit = limit;
   }
@@ -115,7 +116,7 @@ async function handleInSimulation(
   request: SmithyRequest,
   options: SmithyHandlerOptions,
 ): Promise<{ response: unknown }> {
-  const stack = callStack();
+  const at = callStack();
   const config = handler.config ?? (await handler.configProvider) ?? {};
   const simRequest: SimHttpRequest = {
     method: request.method,
@@ -131,7 +132,7 @@ async function handleInSimulation(
     scope,
     timeoutsOf(config, options),
     options.abortSignal,
-    sendOut(world, scope, simRequest, { by: byOf(scope), via: 'AWS SDK', stack }),
+    sendOut(world, scope, simRequest, { by: byOf(scope), via: 'AWS SDK', at }),
   );
   return {
     response: {
@@ -266,7 +267,7 @@ async function simulatedFetch(
   input: Parameters<typeof fetch>[0],
   init: Parameters<typeof fetch>[1],
 ): Promise<Response> {
-  const stack = callStack();
+  const at = callStack();
   const request = new Request(input, init);
   if (request.signal.aborted) throw Object.assign(new Error('This operation was aborted'), { name: 'AbortError' });
   const url = new URL(request.url);
@@ -294,7 +295,7 @@ async function simulatedFetch(
         headers,
         body: request.body === null ? '' : await request.text(),
       },
-      { by: byOf(scope), via: 'fetch', stack },
+      { by: byOf(scope), via: 'fetch', at },
     ),
   );
   const noBody = reply.statusCode === 204 || reply.statusCode === 304 || request.method === 'HEAD';
@@ -326,7 +327,7 @@ function guardSockets(): void {
     const world = worldOf(scope);
     if (world === undefined) return original.apply(this, args);
     const target = describeTarget(args[0], args[1]);
-    const stack = callStack();
+    const stack = callStack().stack ?? '';
     const by = byOf(scope!);
     const site = siteOf(stack);
     const message = `${by} opened a network connection to ${target} at ${site}: nothing reaches the real network inside a simulation. fetch and the AWS SDK (@smithy/node-http-handler) are answered by the simulation; other clients are not (give this host a sim.api and call it with fetch, or inject the dependency).`;
