@@ -83,6 +83,14 @@ export interface SimulationOptions {
    * starts. @defaultValue [] (no faults)
    */
   readonly faults?: FaultPlan;
+  /**
+   * Why this simulation's checks may pass although the run has determinism errors (real I/O,
+   * real timers, a request nothing simulated answers). By default a run with any fails the
+   * matchers of `lambdasim/vitest`, as its outcome cannot be replayed from its seed and may come
+   * from outside the simulation. The reason is printed once when a run uses it.
+   * @defaultValue unset (determinism errors fail the checks)
+   */
+  readonly allowDeterminismErrors?: string;
 }
 
 /** A simulated caller process (workload code), with how it ended. */
@@ -110,6 +118,8 @@ export interface SimulationResult {
   readonly callers: readonly CallerRecord[];
   /** Real I/O or real timers started inside the simulation. Empty for a replayable run. */
   readonly determinismErrors: readonly DeterminismError[];
+  /** The simulation's `allowDeterminismErrors` reason, or undefined: determinism errors fail the checks. */
+  readonly determinismErrorsAllowed: string | undefined;
   /**
    * The effects ledger of an external API (by name or object): every call that landed and was
    * accepted, in landing order. An unknown name or a table's name is a ConfigError.
@@ -168,7 +178,14 @@ export interface SimulationResult {
 }
 
 const DEFAULT_EPOCH_MS = 1_767_225_600_000;
-const SIMULATION_KNOWN = new Set(['seed', 'accountConcurrency', 'startEpochMs', 'async', 'faults']);
+const SIMULATION_KNOWN = new Set([
+  'seed',
+  'accountConcurrency',
+  'startEpochMs',
+  'async',
+  'faults',
+  'allowDeterminismErrors',
+]);
 const SPAWN_KNOWN = new Set(['atMs']);
 const RUN_KNOWN = new Set(['untilMs', 'maxEvents']);
 
@@ -203,6 +220,7 @@ export class Simulation {
   /** External APIs with a `host`, by host: where a handler's `fetch` to that host goes. */
   private readonly apisByHost = new Map<string, ExternalApi>();
   private ran = false;
+  private readonly allowDeterminismErrors: string | undefined;
   /** @internal runScenario's wiring: the scenario event index of each input id it sent. */
   readonly scenarioEventIndex = new Map<string, number>();
 
@@ -223,6 +241,15 @@ export class Simulation {
       'startEpochMs',
       options.startEpochMs ?? DEFAULT_EPOCH_MS,
     );
+    const allow = options.allowDeterminismErrors;
+    if (allow !== undefined && (typeof allow !== 'string' || allow.trim() === ''))
+      throw new ConfigError(
+        'createSimulation',
+        'allowDeterminismErrors',
+        'must be a non-empty string saying why the checks may pass despite determinism errors',
+        allow,
+      );
+    this.allowDeterminismErrors = allow;
     const globals = new GlobalsGuard(virtualGlobalSlots(), virtualGlobalsInPlace);
     const kernel = new Kernel<TraceEvent>(seed);
     this.world = {
@@ -616,6 +643,7 @@ export class Simulation {
       requests: this.sync.requests,
       callers: this.callers,
       determinismErrors: this.world.determinismErrors,
+      determinismErrorsAllowed: this.allowDeterminismErrors,
       effects: (service) => {
         checkOwned(this.world, 'result.effects: service', service);
         return effectsOf(this.services, service);
