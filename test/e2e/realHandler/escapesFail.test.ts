@@ -25,7 +25,7 @@ const scenario: Scenario<{ orderId: string }> = {
 /** Buggy: the provider's host is not the one the api was given, and the handler swallows the failure. */
 const swallowing: ScenarioSetup<{ orderId: string }> = (sim) => {
   sim.api('payments', { host: 'payments.example' });
-  return () => async (order) => {
+  return () => async (order: { orderId: string }) => {
     await fetch('https://payment.example/charges', { method: 'POST', body: JSON.stringify(order) }).catch(
       () => undefined,
     );
@@ -35,7 +35,7 @@ const swallowing: ScenarioSetup<{ orderId: string }> = (sim) => {
 /** Fixed twin: the host the api answers. */
 const routed: ScenarioSetup<{ orderId: string }> = (sim) => {
   sim.api('payments', { host: 'payments.example' });
-  return () => async (order) => {
+  return () => async (order: { orderId: string }) => {
     await fetch('https://payments.example/charges', { method: 'POST', body: JSON.stringify(order) });
   };
 };
