@@ -370,12 +370,50 @@ function loadEach<T>(specifier: string): T[] {
 function interceptSdk(): void {
   for (const mod of loadEach<{ NodeHttpHandler?: HttpHandlerClass }>('@smithy/node-http-handler'))
     if (mod.NodeHttpHandler !== undefined) interceptHttpHandler(mod.NodeHttpHandler);
+  for (const mod of loadEach<{ StandardRetryStrategy?: RetryStrategyClass }>('@smithy/core/retry'))
+    if (mod.StandardRetryStrategy !== undefined) resetRetryQuotaPerSimulation(mod.StandardRetryStrategy);
   for (const mod of loadEach<{ externalDataInterceptor?: { interceptFile(path: string, contents: string): void } }>(
     '@smithy/core/config',
   )) {
     mod.externalDataInterceptor?.interceptFile(SIM_AWS_CONFIG_FILE, '');
     mod.externalDataInterceptor?.interceptFile(SIM_AWS_CREDENTIALS_FILE, '');
   }
+}
+
+/**
+ * The retry quota of the SDK's standard retry strategy: 500 tokens, 5 per retry (10 after a
+ * timeout), given back on success ("Retry behavior", AWS SDKs and Tools Reference Guide,
+ * https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html).
+ */
+const SDK_INITIAL_RETRY_TOKENS = 500;
+
+interface RetryStrategyClass {
+  readonly prototype: {
+    capacity?: number;
+    acquireInitialRetryToken(scope: string): Promise<unknown>;
+  };
+}
+
+/**
+ * A module-scope client keeps its retry strategy, and with it the retry quota, for the life of the
+ * test process: runs that spent it (retries that ended in failure) would leave the next simulation
+ * a client that no longer retries, so a run would depend on the ones before it. Each simulation's
+ * first request through a strategy starts it with a full quota, as a fresh Lambda environment does.
+ */
+function resetRetryQuotaPerSimulation(strategy: RetryStrategyClass): void {
+  const proto = strategy.prototype as RetryStrategyClass['prototype'] & { [PATCHED]?: true };
+  if (proto[PATCHED] === true) return;
+  const original = proto.acquireInitialRetryToken;
+  const seenIn = new WeakMap<object, World>();
+  proto.acquireInitialRetryToken = function acquireInitialRetryToken(scope) {
+    const world = worldOf(currentScope());
+    if (world !== undefined && seenIn.get(this) !== world) {
+      seenIn.set(this, world);
+      if (typeof this.capacity === 'number') this.capacity = SDK_INITIAL_RETRY_TOKENS;
+    }
+    return original.call(this, scope);
+  };
+  proto[PATCHED] = true;
 }
 
 let installed = false;

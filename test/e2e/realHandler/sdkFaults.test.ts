@@ -101,3 +101,28 @@ describe('faults reach SDK calls', () => {
     expect(result.messages).toHaveLength(1); // the call landed, then the process died
   });
 });
+
+describe('module-scope clients across simulations', () => {
+  it("a run does not inherit the SDK's retry quota that earlier runs spent", async () => {
+    const shared = new SQSClient({});
+    // Drain: 60 sends that fail every attempt spend 2 retries x 5 tokens each (the quota is 500).
+    const drain = createSimulation({
+      seed: 1,
+      faults: Array.from({ length: 180 }, (_, i) => ({ kind: 'callError', service: 'orders', call: i + 1 }) as const),
+    });
+    drain.sqs('orders');
+    const fn = drain.fn(
+      'Drain',
+      () => async () => {
+        for (let i = 0; i < 60; i++)
+          await shared.send(new SendMessageCommand({ QueueUrl: URL, MessageBody: 'x' })).catch(() => undefined);
+      },
+      { timeoutS: 900 },
+    );
+    void drain.invoke(fn, {});
+    await drain.run();
+    // The next simulation: one 503, which a fresh client retries.
+    const { payload } = await sendOnce([{ kind: 'callError', service: 'orders', call: 1 }], shared);
+    expect(payload).toMatchObject({ ok: true, attempts: 2 });
+  });
+});
