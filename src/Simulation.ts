@@ -282,6 +282,8 @@ export class Simulation {
       tableNames: () => [...services.values()].filter((s) => s instanceof Table).map((s) => s.name),
       queue: (name) => sqs.get(name),
       queueNames: () => sqs.queueNames(),
+      snsTopic: (name) => this.snsTopics().find((t) => t.name === name),
+      snsTopicNames: () => this.snsTopics().map((t) => t.name),
       apiForHost: (host) => apisByHost.get(host),
       apiHosts: () => [...apisByHost.keys()],
     });
@@ -391,6 +393,10 @@ export class Simulation {
     const schedule = new Schedule(this.world, this.async, name, expression, fn, options);
     this.schedules.push(schedule);
     return schedule;
+  }
+
+  private snsTopics(): SnsTopic[] {
+    return [...this.targets.values()].filter((t): t is SnsTopic => t instanceof SnsTopic);
   }
 
   private addTarget(target: EventSink | SnsTopic, api: string): void {
@@ -604,7 +610,11 @@ export class Simulation {
     for (const schedule of this.schedules) schedule.arm(limits.untilMs);
     this.world.faults.checkTargets({
       functions: this.lambda.names(),
-      services: new Set([...this.services.keys(), ...this.sqsModel.queueNames()]),
+      services: new Set([
+        ...this.services.keys(),
+        ...this.sqsModel.queueNames(),
+        ...this.snsTopics().map((t) => t.name),
+      ]),
       queues: this.sqsModel.queueKinds(),
     });
     this.ran = true;

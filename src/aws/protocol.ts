@@ -1,4 +1,5 @@
 import type { World } from '../lambda/World.js';
+import type { SnsTopic } from '../models/sources/SnsTopic.js';
 import type { SqsQueue } from '../models/sqs/SqsQueue.js';
 import type { Table } from '../services/Table.js';
 
@@ -34,6 +35,8 @@ export interface AwsResources {
   tableNames(): readonly string[];
   queue(name: string): SqsQueue | undefined;
   queueNames(): readonly string[];
+  snsTopic(name: string): SnsTopic | undefined;
+  snsTopicNames(): readonly string[];
 }
 
 /**

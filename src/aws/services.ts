@@ -1,4 +1,5 @@
 import type { AwsProtocolService } from './protocol.js';
+import { snsService } from './snsService.js';
 import { sqsService } from './sqsService.js';
 
 /**
@@ -6,4 +7,4 @@ import { sqsService } from './sqsService.js';
  * A request for any other AWS service fails at once, naming it and listing these. A new service is
  * one {@link AwsProtocolService} added here.
  */
-export const AWS_SERVICES: readonly AwsProtocolService[] = [sqsService];
+export const AWS_SERVICES: readonly AwsProtocolService[] = [sqsService, snsService];

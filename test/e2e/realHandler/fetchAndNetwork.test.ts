@@ -6,7 +6,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { SNSClient, PublishCommand } from '@aws-sdk/client-sns';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, createSimulation, type InvokeResponse } from '../../../src/index.js';
 
@@ -123,15 +123,15 @@ describe('nothing reaches the real network', () => {
   });
 
   it('an AWS service lambdasim does not simulate fails at once, listing the simulated ones', async () => {
-    const sns = new SNSClient({});
+    const events = new EventBridgeClient({});
     const sim = createSimulation({ seed: 1 });
     const fn = sim.fn('Notify', () => async () => {
-      await sns.send(new PublishCommand({ TopicArn: 'arn:aws:sns:us-east-1:123456789012:x', Message: 'm' }));
+      await events.send(new PutEventsCommand({ Entries: [{ Source: 'shop', DetailType: 'x', Detail: '{}' }] }));
     });
     const response = sim.invoke(fn, {});
     const result = await sim.run();
     expect((await response).kind).toBe('functionError');
-    expect(result.determinismErrors[0]!.message).toMatch(/AWS SDK request to AWS service "sns" .*simulated: SQS/);
+    expect(result.determinismErrors[0]!.message).toMatch(/AWS SDK request to AWS service "events" .*simulated: SQS, SNS\)/);
   });
 
   it('a node:http request inside a run opens no socket: it fails at once, naming the target', async () => {
