@@ -69,7 +69,8 @@ async function inSimulation(viaSdk: boolean): Promise<number> {
 
 async function noop(): Promise<number> {
   const t0 = performance.now();
-  for (let i = 0; i < CALLS; i++) await noopClient.send(new SendMessageCommand({ QueueUrl: QUEUE_URL, MessageBody: BODY }));
+  for (let i = 0; i < CALLS; i++)
+    await noopClient.send(new SendMessageCommand({ QueueUrl: QUEUE_URL, MessageBody: BODY }));
   return performance.now() - t0;
 }
 
@@ -101,10 +102,17 @@ if (values['update-baseline']) {
   const baseline = {
     createdAt: new Date().toISOString(),
     node: process.version,
-    loadAverage: os.loadavg().slice(0, 2).map((x) => +x.toFixed(2)),
+    loadAverage: os
+      .loadavg()
+      .slice(0, 2)
+      .map((x) => +x.toFixed(2)),
     calls: CALLS,
     reps: REPS,
-    microsPerCall: { sdkInSim: +sdkUs.toFixed(1), sdkNoop: +anchorUs.toFixed(1), simSend: +plainUs.toFixed(1) },
+    microsPerCall: {
+      sdkInSim: +sdkUs.toFixed(1),
+      sdkNoop: +anchorUs.toFixed(1),
+      simSend: +plainUs.toFixed(1),
+    },
     ratios,
   };
   fs.writeFileSync(BASELINE, `${JSON.stringify(baseline, null, 2)}\n`);

@@ -98,7 +98,12 @@ async function run(op: string, input: Json, queue: SqsQueue): Promise<Json> {
           ...attributesDigest(byId.get(s.id) ?? {}),
           ...(s.sequenceNumber === undefined ? {} : { SequenceNumber: s.sequenceNumber }),
         })),
-        Failed: result.failed.map((f) => ({ Id: f.id, SenderFault: f.senderFault, Code: f.code, Message: f.message })),
+        Failed: result.failed.map((f) => ({
+          Id: f.id,
+          SenderFault: f.senderFault,
+          Code: f.code,
+          Message: f.message,
+        })),
       };
     }
     case 'ReceiveMessage':
@@ -149,13 +154,21 @@ async function receive(queue: SqsQueue, input: Json): Promise<Json> {
       `Value ${String(input.MaxNumberOfMessages)} for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.`,
     );
   const visibilityS =
-    input.VisibilityTimeout === undefined ? queue.options.visibilityTimeoutS : Number(input.VisibilityTimeout);
+    input.VisibilityTimeout === undefined
+      ? queue.options.visibilityTimeoutS
+      : Number(input.VisibilityTimeout);
   const names = new Set([
     ...((input.AttributeNames as string[] | undefined) ?? []),
     ...((input.MessageSystemAttributeNames as string[] | undefined) ?? []),
   ]);
   const take = (): Json =>
-    receiveNow(queue, max, visibilityS * 1000, names, (input.MessageAttributeNames as string[] | undefined) ?? []);
+    receiveNow(
+      queue,
+      max,
+      visibilityS * 1000,
+      names,
+      (input.MessageAttributeNames as string[] | undefined) ?? [],
+    );
   const first = await call(queue, 'ReceiveMessage', take);
   const waitS = Number(input.WaitTimeSeconds ?? 0);
   if ((first.Messages as unknown[]).length > 0 || !(waitS > 0)) return first;
@@ -202,7 +215,10 @@ function receiveNow(
       ...(Object.keys(system).length === 0 ? {} : { Attributes: system }),
       ...(attributes === undefined
         ? {}
-        : { MessageAttributes: wireAttributes(attributes), MD5OfMessageAttributes: md5OfAttributes(attributes) }),
+        : {
+            MessageAttributes: wireAttributes(attributes),
+            MD5OfMessageAttributes: md5OfAttributes(attributes),
+          }),
     });
   }
   return { Messages: messages };
@@ -215,7 +231,8 @@ function pickAttributes(
   const all = wanted.includes('All') || wanted.includes('.*');
   const picked = Object.fromEntries(
     Object.entries(attributes).filter(
-      ([name]) => all || wanted.some((w) => w === name || (w.endsWith('.*') && name.startsWith(w.slice(0, -1)))),
+      ([name]) =>
+        all || wanted.some((w) => w === name || (w.endsWith('.*') && name.startsWith(w.slice(0, -1)))),
     ),
   );
   return Object.keys(picked).length === 0 ? undefined : picked;
@@ -247,7 +264,11 @@ function simAttributes(wire: Record<string, Json>): Record<string, DeliveredAttr
   const out: Record<string, DeliveredAttribute> = {};
   for (const [name, a] of Object.entries(wire)) {
     const dataType = String(a.DataType ?? 'String');
-    const base = dataType.startsWith('Binary') ? 'Binary' : dataType.startsWith('Number') ? 'Number' : 'String';
+    const base = dataType.startsWith('Binary')
+      ? 'Binary'
+      : dataType.startsWith('Number')
+        ? 'Number'
+        : 'String';
     out[name] = {
       dataType: base,
       stringValue: String(base === 'Binary' ? (a.BinaryValue ?? '') : (a.StringValue ?? '')),
@@ -278,7 +299,12 @@ function attributesDigest(input: Json): Json {
  * `x-amzn-query-error` (`AWS.SimpleQueueService.NonExistentQueue;Sender`), which the SDK puts in
  * the error's `Code`.
  */
-function sqsError(code: string, message: string, senderFault: boolean, statusCode = senderFault ? 400 : 500): SimHttpResponse {
+function sqsError(
+  code: string,
+  message: string,
+  senderFault: boolean,
+  statusCode = senderFault ? 400 : 500,
+): SimHttpResponse {
   const short = code.replace(/^AWS\.SimpleQueueService\./, '');
   return awsJsonError(statusCode, short, message, NAMESPACE, {
     'x-amzn-query-error': `${code};${senderFault ? 'Sender' : 'Receiver'}`,

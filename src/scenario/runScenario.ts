@@ -167,7 +167,10 @@ async function run<E>(
     throw error;
   }
   checkInit(api, result, init);
-  const escaped = determinismFailure(result, "runScenario(scenario, setup, { allowDeterminismErrors: 'why' })");
+  const escaped = determinismFailure(
+    result,
+    "runScenario(scenario, setup, { allowDeterminismErrors: 'why' })",
+  );
   if (escaped !== undefined) throw new DeterminismEscapeError(`${api}: ${escaped}`, result.determinismErrors);
   const refused = wiring.refused[0];
   if (refused !== undefined)

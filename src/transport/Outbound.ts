@@ -86,7 +86,11 @@ export class Outbound {
     }
   }
 
-  private async sendToAws(prefix: string, request: SimHttpRequest, origin: RequestOrigin): Promise<SimHttpResponse> {
+  private async sendToAws(
+    prefix: string,
+    request: SimHttpRequest,
+    origin: RequestOrigin,
+  ): Promise<SimHttpResponse> {
     const service = this.services.get(prefix);
     if (service === undefined) {
       const supported = [...this.services.values()].map((s) => s.serviceName).join(', ');
@@ -99,7 +103,10 @@ export class Outbound {
     } catch (error) {
       if (!isInjected(error)) throw error;
       const status = statusOfErrorCode(error.name);
-      return service.errorResponse?.(status, error.name, error.message) ?? awsJsonError(status, error.name, error.message);
+      return (
+        service.errorResponse?.(status, error.name, error.message) ??
+        awsJsonError(status, error.name, error.message)
+      );
     }
   }
 

@@ -151,7 +151,8 @@ function sendOut(
   origin: RequestOrigin,
 ): Promise<SimHttpResponse> {
   const outbound = world.outbound;
-  if (outbound === undefined) throw new Error(`lambdasim bug: simulation of ${byOf(scope)} has no outbound router`);
+  if (outbound === undefined)
+    throw new Error(`lambdasim bug: simulation of ${byOf(scope)} has no outbound router`);
   return outbound.send(request, origin);
 }
 
@@ -203,7 +204,8 @@ function withTimeouts<T>(
   if (timeout === undefined && signal === undefined) return work;
   return new Promise<T>((resolve, reject) => {
     let settled = false;
-    const timer = timeout === undefined ? undefined : scope.setTimer(() => fail(timeout.error()), timeout.ms, false);
+    const timer =
+      timeout === undefined ? undefined : scope.setTimer(() => fail(timeout.error()), timeout.ms, false);
     function fail(error: unknown): void {
       if (settled) return;
       settled = true;
@@ -243,7 +245,8 @@ function lowerCase(headers: Readonly<Record<string, string>>): Record<string, st
 async function bodyText(body: unknown): Promise<string> {
   if (body === undefined || body === null) return '';
   if (typeof body === 'string') return body;
-  if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  if (body instanceof Uint8Array)
+    return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
   if (typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
     const chunks: Buffer[] = [];
     for await (const chunk of body as AsyncIterable<string | Uint8Array>)
@@ -269,7 +272,8 @@ async function simulatedFetch(
 ): Promise<Response> {
   const at = callStack();
   const request = new Request(input, init);
-  if (request.signal.aborted) throw Object.assign(new Error('This operation was aborted'), { name: 'AbortError' });
+  if (request.signal.aborted)
+    throw Object.assign(new Error('This operation was aborted'), { name: 'AbortError' });
   const url = new URL(request.url);
   const headers: Record<string, string> = {};
   request.headers.forEach((value, name) => (headers[name] = value));
@@ -372,9 +376,9 @@ function interceptSdk(): void {
     if (mod.NodeHttpHandler !== undefined) interceptHttpHandler(mod.NodeHttpHandler);
   for (const mod of loadEach<{ StandardRetryStrategy?: RetryStrategyClass }>('@smithy/core/retry'))
     if (mod.StandardRetryStrategy !== undefined) resetRetryQuotaPerSimulation(mod.StandardRetryStrategy);
-  for (const mod of loadEach<{ externalDataInterceptor?: { interceptFile(path: string, contents: string): void } }>(
-    '@smithy/core/config',
-  )) {
+  for (const mod of loadEach<{
+    externalDataInterceptor?: { interceptFile(path: string, contents: string): void };
+  }>('@smithy/core/config')) {
     mod.externalDataInterceptor?.interceptFile(SIM_AWS_CONFIG_FILE, '');
     mod.externalDataInterceptor?.interceptFile(SIM_AWS_CREDENTIALS_FILE, '');
   }

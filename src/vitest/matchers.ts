@@ -105,7 +105,10 @@ function outcome(
   const escaped =
     result === undefined
       ? undefined
-      : determinismFailure(result, "createSimulation({ …, allowDeterminismErrors: 'why' }) or runScenario(…, { allowDeterminismErrors: 'why' })");
+      : determinismFailure(
+          result,
+          "createSimulation({ …, allowDeterminismErrors: 'why' }) or runScenario(…, { allowDeterminismErrors: 'why' })",
+        );
   const pass = violations.length === 0 && escaped === undefined;
   return {
     pass,

@@ -74,7 +74,9 @@ describe('escapes fail the property by default', () => {
     });
     void sim.invoke(fn, {});
     const result = await sim.run();
-    expect(() => expect(result).toHaveNoLostEvents()).toThrow(/toHaveNoLostEvents: the run \(seed 1\) had 1 determinism error/);
+    expect(() => expect(result).toHaveNoLostEvents()).toThrow(
+      /toHaveNoLostEvents: the run \(seed 1\) had 1 determinism error/,
+    );
     expect(() => expect([]).toHaveNoViolations(result)).toThrow(/elsewhere\.example/);
   });
 });

@@ -108,7 +108,10 @@ describe('nothing reaches the real network', () => {
     sim.sqs('payments');
     const fn = sim.fn('Checkout', () => async () => {
       await sqs.send(
-        new SendMessageCommand({ QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/orders', MessageBody: 'x' }),
+        new SendMessageCommand({
+          QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/orders',
+          MessageBody: 'x',
+        }),
       );
     });
     const response = sim.invoke(fn, {});
@@ -119,19 +122,25 @@ describe('nothing reaches the real network', () => {
         'SQS SendMessage on queue "orders": no queue "orders" in this simulation (queues: payments)',
       ),
     ]);
-    expect(result.determinismErrors[0]!.site).toMatch(/^test\/e2e\/realHandler\/fetchAndNetwork\.test\.ts:\d+/);
+    expect(result.determinismErrors[0]!.site).toMatch(
+      /^test\/e2e\/realHandler\/fetchAndNetwork\.test\.ts:\d+/,
+    );
   });
 
   it('an AWS service lambdasim does not simulate fails at once, listing the simulated ones', async () => {
     const events = new EventBridgeClient({});
     const sim = createSimulation({ seed: 1 });
     const fn = sim.fn('Notify', () => async () => {
-      await events.send(new PutEventsCommand({ Entries: [{ Source: 'shop', DetailType: 'x', Detail: '{}' }] }));
+      await events.send(
+        new PutEventsCommand({ Entries: [{ Source: 'shop', DetailType: 'x', Detail: '{}' }] }),
+      );
     });
     const response = sim.invoke(fn, {});
     const result = await sim.run();
     expect((await response).kind).toBe('functionError');
-    expect(result.determinismErrors[0]!.message).toMatch(/AWS SDK request to AWS service "events" .*simulated: SQS, SNS\)/);
+    expect(result.determinismErrors[0]!.message).toMatch(
+      /AWS SDK request to AWS service "events" .*simulated: SQS, SNS\)/,
+    );
   });
 
   it('a node:http request inside a run opens no socket: it fails at once, naming the target', async () => {
@@ -146,9 +155,9 @@ describe('nothing reaches the real network', () => {
     const result = await sim.run();
     const invoked = await response;
     expect(invoked.kind).toBe('functionError');
-    expect(result.determinismErrors.some((e) => e.message.includes('network connection to legacy.example:8080'))).toBe(
-      true,
-    );
+    expect(
+      result.determinismErrors.some((e) => e.message.includes('network connection to legacy.example:8080')),
+    ).toBe(true);
     // No DNS lookup ran: its resource would be reported too.
     expect(result.determinismErrors.some((e) => e.resource.startsWith('GETADDRINFO'))).toBe(false);
   });

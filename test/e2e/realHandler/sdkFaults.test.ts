@@ -54,12 +54,21 @@ describe('faults reach SDK calls', () => {
   });
 
   it("a throttle (RequestThrottled) is retried; exhausted retries give the SDK's own exception", async () => {
-    const throttled = await sendOnce([{ kind: 'callError', service: 'orders', call: 1, errorName: 'RequestThrottled' }]);
+    const throttled = await sendOnce([
+      { kind: 'callError', service: 'orders', call: 1, errorName: 'RequestThrottled' },
+    ]);
     expect(throttled.payload).toMatchObject({ ok: true, attempts: 2 });
     const failed = await sendOnce(
-      [1, 2, 3].map((call) => ({ kind: 'callError', service: 'orders', call, errorName: 'RequestThrottled' }) as const),
+      [1, 2, 3].map(
+        (call) => ({ kind: 'callError', service: 'orders', call, errorName: 'RequestThrottled' }) as const,
+      ),
     );
-    expect(failed.payload).toMatchObject({ ok: false, sdkClass: true, name: 'RequestThrottled', attempts: 3 });
+    expect(failed.payload).toMatchObject({
+      ok: false,
+      sdkClass: true,
+      name: 'RequestThrottled',
+      attempts: 3,
+    });
     expect(failed.result.messages).toHaveLength(0);
   });
 
@@ -73,11 +82,17 @@ describe('faults reach SDK calls', () => {
 
   it('a callTimeout: the socket timeout fires in virtual time; landed or not decides the duplicate', async () => {
     const patient = new SQSClient({ requestHandler: new NodeHttpHandler({ socketTimeout: 1_000 }) });
-    const lost = await sendOnce([{ kind: 'callTimeout', service: 'orders', call: 1, landed: false }], patient);
+    const lost = await sendOnce(
+      [{ kind: 'callTimeout', service: 'orders', call: 1, landed: false }],
+      patient,
+    );
     expect(lost.payload).toMatchObject({ ok: true, attempts: 2 });
     expect(lost.payload.tookMs).toBeGreaterThanOrEqual(1_000);
     expect(lost.result.messages).toHaveLength(1);
-    const landed = await sendOnce([{ kind: 'callTimeout', service: 'orders', call: 1, landed: true }], patient);
+    const landed = await sendOnce(
+      [{ kind: 'callTimeout', service: 'orders', call: 1, landed: true }],
+      patient,
+    );
     expect(landed.payload).toMatchObject({ ok: true, attempts: 2 });
     expect(landed.result.messages).toHaveLength(2); // the SDK's retry sent it again
     expect(landed.result.determinismErrors).toEqual([]);
@@ -108,14 +123,19 @@ describe('module-scope clients across simulations', () => {
     // Drain: 60 sends that fail every attempt spend 2 retries x 5 tokens each (the quota is 500).
     const drain = createSimulation({
       seed: 1,
-      faults: Array.from({ length: 180 }, (_, i) => ({ kind: 'callError', service: 'orders', call: i + 1 }) as const),
+      faults: Array.from(
+        { length: 180 },
+        (_, i) => ({ kind: 'callError', service: 'orders', call: i + 1 }) as const,
+      ),
     });
     drain.sqs('orders');
     const fn = drain.fn(
       'Drain',
       () => async () => {
         for (let i = 0; i < 60; i++)
-          await shared.send(new SendMessageCommand({ QueueUrl: URL, MessageBody: 'x' })).catch(() => undefined);
+          await shared
+            .send(new SendMessageCommand({ QueueUrl: URL, MessageBody: 'x' }))
+            .catch(() => undefined);
       },
       { timeoutS: 900 },
     );

@@ -20,7 +20,8 @@ describe('SNS through the real @aws-sdk/client-sns', () => {
     const sim = createSimulation({ seed: 1 });
     const received: string[] = [];
     const ship = sim.fn('Ship', () => async (event: SNSEvent) => {
-      for (const r of event.Records) received.push(`${r.Sns.Subject}:${r.Sns.Message}:${r.Sns.MessageAttributes.kind?.Value}`);
+      for (const r of event.Records)
+        received.push(`${r.Sns.Subject}:${r.Sns.Message}:${r.Sns.MessageAttributes.kind?.Value}`);
     });
     const topic = sim.snsTopic('orders').subscribe(ship);
     const fn = sim.fn('Checkout', () => async () => {
@@ -44,11 +45,15 @@ describe('SNS through the real @aws-sdk/client-sns', () => {
   it("an injected throttle is retried; an exhausted one is the SDK's own class", async () => {
     const sim = createSimulation({
       seed: 1,
-      faults: [1, 2, 3, 4].map((call) => ({ kind: 'callError', service: 'orders', call, errorName: 'Throttling' }) as const),
+      faults: [1, 2, 3, 4].map(
+        (call) => ({ kind: 'callError', service: 'orders', call, errorName: 'Throttling' }) as const,
+      ),
     });
     sim.snsTopic('orders');
     const fn = sim.fn('Checkout', () => async () => {
-      const first = await sns.send(new PublishCommand({ TopicArn: ARN, Message: 'a' })).catch((e: unknown) => e);
+      const first = await sns
+        .send(new PublishCommand({ TopicArn: ARN, Message: 'a' }))
+        .catch((e: unknown) => e);
       const second = await sns.send(new PublishCommand({ TopicArn: ARN, Message: 'b' }));
       return {
         firstIsSdkError: first instanceof SNSServiceException,
@@ -58,6 +63,10 @@ describe('SNS through the real @aws-sdk/client-sns', () => {
     });
     const response = sim.invoke(fn, {});
     await sim.run();
-    expect(payloadOf(await response)).toEqual({ firstIsSdkError: true, firstName: 'Throttling', secondAttempts: 2 });
+    expect(payloadOf(await response)).toEqual({
+      firstIsSdkError: true,
+      firstName: 'Throttling',
+      secondAttempts: 2,
+    });
   });
 });

@@ -60,7 +60,11 @@ describe('SQS through the real @aws-sdk/client-sqs', () => {
         new SendMessageBatchCommand({
           QueueUrl,
           Entries: [
-            { Id: 'a', MessageBody: 'one', MessageAttributes: { kind: { DataType: 'String', StringValue: 'x' } } },
+            {
+              Id: 'a',
+              MessageBody: 'one',
+              MessageAttributes: { kind: { DataType: 'String', StringValue: 'x' } },
+            },
             { Id: 'b', MessageBody: 'two' },
           ],
         }),
@@ -71,7 +75,11 @@ describe('SQS through the real @aws-sdk/client-sqs', () => {
       const [first, second] = received.Messages ?? [];
       await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: first!.ReceiptHandle }));
       await sqs.send(
-        new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: second!.ReceiptHandle, VisibilityTimeout: 0 }),
+        new ChangeMessageVisibilityCommand({
+          QueueUrl,
+          ReceiptHandle: second!.ReceiptHandle,
+          VisibilityTimeout: 0,
+        }),
       );
       const again = await sqs.send(new ReceiveMessageCommand({ QueueUrl }));
       return {
