@@ -257,9 +257,4 @@ export type { HttpHandlerClass } from './transport/interceptHttp.js';
 export { interceptHttpHandler } from './transport/interceptHttp.js';
 export { UnroutedRequestError } from './transport/UnroutedRequestError.js';
 export { DeterminismEscapeError } from './checks/determinismGate.js';
-export type {
-  AwsProtocolService,
-  AwsResources,
-  SimHttpRequest,
-  SimHttpResponse,
-} from './aws/protocol.js';
+export type { AwsProtocolService, AwsResources, SimHttpRequest, SimHttpResponse } from './aws/protocol.js';
