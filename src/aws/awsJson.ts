@@ -1,35 +1,15 @@
 import type { SimHttpResponse } from './protocol.js';
 
 /**
- * Error codes the AWS SDK's retry strategy classifies as throttling (its `THROTTLING_ERROR_CODES`)
- * and retries with backoff; AWS answers them with HTTP 400.
- */
-const THROTTLING_CODES = new Set([
-  'BandwidthLimitExceeded',
-  'EC2ThrottledException',
-  'LimitExceededException',
-  'PriorRequestNotComplete',
-  'ProvisionedThroughputExceededException',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'SlowDown',
-  'ThrottledException',
-  'Throttling',
-  'ThrottlingException',
-  'TooManyRequestsException',
-  'TransactionInProgressException',
-]);
-
-/**
  * The HTTP status AWS answers an error code with: 503 for `ServiceUnavailable`, 500 for
- * `Internal…` (`InternalServerError`, `InternalFailure`), 400 for throttling and every other
- * (client) error. The SDK retries 500/503 as transient and the throttling codes as throttles.
+ * `Internal…` (`InternalServerError`, `InternalFailure`), 400 for the throttling codes
+ * (`ThrottlingException`, `RequestThrottled`, `ProvisionedThroughputExceededException`, …) and
+ * every other client error. The SDK retries 500 and 503 as transient errors and the throttling
+ * codes, whatever their status, as throttles (its `THROTTLING_ERROR_CODES`).
  */
 export function statusOfErrorCode(code: string): number {
   if (code === 'ServiceUnavailable' || code === 'ServiceUnavailableException') return 503;
   if (code.startsWith('Internal')) return 500;
-  if (THROTTLING_CODES.has(code)) return 400;
   return 400;
 }
 

@@ -124,3 +124,20 @@ describe('SQS through the real @aws-sdk/client-sqs', () => {
     expect(QueueDoesNotExist).toBeDefined();
   });
 });
+
+describe('routing by the signing name', () => {
+  it('a client with a custom endpoint (LocalStack-style) still reaches the simulated queue, never the endpoint', async () => {
+    const local = new SQSClient({ endpoint: 'http://localhost:4566' });
+    const sim = createSimulation({ seed: 4 });
+    sim.sqs('orders');
+    const fn = sim.fn('Checkout', () => async () => {
+      await local.send(
+        new SendMessageCommand({ QueueUrl: 'http://localhost:4566/000000000000/orders', MessageBody: 'x' }),
+      );
+    });
+    void sim.invoke(fn, {});
+    const result = await sim.run();
+    expect(result.determinismErrors).toEqual([]);
+    expect(result.messages.map((m) => m.body)).toEqual(['x']);
+  });
+});
