@@ -61,6 +61,7 @@ import {
   type Replay,
   replaysOf,
 } from './services/ExternalApi.js';
+import { Outbound } from './transport/Outbound.js';
 import { Table, type TableOptions } from './services/Table.js';
 import { buildInputLedger } from './results/inputLedger.js';
 import type { InputRecord } from './results/InputRecord.js';
@@ -99,6 +100,14 @@ export interface SimulationOptions {
    * in CloudWatch's format. @defaultValue 'live' when the environment has `LAMBDASIM_LOGS=live`, else 'capture'
    */
   readonly logs?: 'capture' | 'live';
+  /**
+   * Why this simulation's checks may pass although the run has determinism errors (real I/O,
+   * real timers, a request nothing simulated answers). By default a run with any fails the
+   * matchers of `lambdasim/vitest`, as its outcome cannot be replayed from its seed and may come
+   * from outside the simulation. The reason is printed once when a run uses it.
+   * @defaultValue unset (determinism errors fail the checks)
+   */
+  readonly allowDeterminismErrors?: string;
 }
 
 /** A simulated caller process (workload code), with how it ended. */
@@ -126,6 +135,8 @@ export interface SimulationResult {
   readonly callers: readonly CallerRecord[];
   /** Real I/O or real timers started inside the simulation. Empty for a replayable run. */
   readonly determinismErrors: readonly DeterminismError[];
+  /** The simulation's `allowDeterminismErrors` reason, or undefined: determinism errors fail the checks. */
+  readonly determinismErrorsAllowed: string | undefined;
   /**
    * Misuse lambdasim noticed that does not stop the run, one message each with its fix: e.g. one
    * handler object serving two execution environments at once (a factory `() => handler`).
@@ -217,7 +228,15 @@ export interface SimulationResult {
 }
 
 const DEFAULT_EPOCH_MS = 1_767_225_600_000;
-const SIMULATION_KNOWN = new Set(['seed', 'accountConcurrency', 'startEpochMs', 'async', 'faults', 'logs']);
+const SIMULATION_KNOWN = new Set([
+  'seed',
+  'accountConcurrency',
+  'startEpochMs',
+  'async',
+  'faults',
+  'allowDeterminismErrors',
+  'logs',
+]);
 /** The environment variable that prints handler output live (`LAMBDASIM_LOGS=live`). */
 export const LOGS_ENV = 'LAMBDASIM_LOGS';
 const SPAWN_KNOWN = new Set(['atMs']);
@@ -253,7 +272,10 @@ export class Simulation {
   private readonly workloadScope: CallerScope;
   /** Tables and external APIs by name (one namespace). */
   private readonly services = new Map<string, Table | ExternalApi>();
+  /** External APIs with a `host`, by host: where a handler's `fetch` to that host goes. */
+  private readonly apisByHost = new Map<string, ExternalApi>();
   private ran = false;
+  private readonly allowDeterminismErrors: string | undefined;
   /** @internal runScenario's wiring: the scenario event index of each input id it sent. */
   readonly scenarioEventIndex = new Map<string, number>();
 
@@ -274,6 +296,15 @@ export class Simulation {
       'startEpochMs',
       options.startEpochMs ?? DEFAULT_EPOCH_MS,
     );
+    const allow = options.allowDeterminismErrors;
+    if (allow !== undefined && (typeof allow !== 'string' || allow.trim() === ''))
+      throw new ConfigError(
+        'createSimulation',
+        'allowDeterminismErrors',
+        'must be a non-empty string saying why the checks may pass despite determinism errors',
+        allow,
+      );
+    this.allowDeterminismErrors = allow;
     const globals = new GlobalsGuard(virtualGlobalSlots(), virtualGlobalsInPlace);
     const kernel = new Kernel<TraceEvent>(seed);
     this.world = {
@@ -290,6 +321,7 @@ export class Simulation {
       logs: [],
       logsLive: resolveLogsMode(options.logs) === 'live',
       realTimers: [],
+      outbound: undefined,
     };
     this.lambda = new LambdaRuntime(this.world, accountConcurrency);
     this.sync = new SyncModel(this.world);
@@ -297,6 +329,23 @@ export class Simulation {
     this.sqsModel = new SqsModel(this.world);
     this.streamsModel = new StreamsModel(this.world);
     this.workloadScope = new CallerScope(this.world, 'workload');
+    const services = this.services;
+    const sqs = this.sqsModel;
+    const apisByHost = this.apisByHost;
+    this.world.outbound = new Outbound(this.world, {
+      world: this.world,
+      table: (name) => {
+        const service = services.get(name);
+        return service instanceof Table ? service : undefined;
+      },
+      tableNames: () => [...services.values()].filter((s) => s instanceof Table).map((s) => s.name),
+      queue: (name) => sqs.get(name),
+      queueNames: () => sqs.queueNames(),
+      snsTopic: (name) => this.snsTopics().find((t) => t.name === name),
+      snsTopicNames: () => this.snsTopics().map((t) => t.name),
+      apiForHost: (host) => apisByHost.get(host),
+      apiHosts: () => [...apisByHost.keys()],
+    });
   }
 
   get seed(): number {
@@ -403,6 +452,10 @@ export class Simulation {
     const schedule = new Schedule(this.world, this.async, name, expression, fn, options);
     this.schedules.push(schedule);
     return schedule;
+  }
+
+  private snsTopics(): SnsTopic[] {
+    return [...this.targets.values()].filter((t): t is SnsTopic => t instanceof SnsTopic);
   }
 
   private addTarget(target: EventSink | SnsTopic, api: string): void {
@@ -532,7 +585,16 @@ export class Simulation {
    */
   api(name: string, options?: ExternalApiOptions): ExternalApi {
     const api = new ExternalApi(this.world, name, options);
+    const host = api.options.host;
+    if (host !== undefined && this.apisByHost.has(host))
+      throw new ConfigError(
+        `api(${JSON.stringify(name)})`,
+        'host',
+        `is already the host of api "${this.apisByHost.get(host)!.name}"`,
+        host,
+      );
     this.addService(api, 'api');
+    if (host !== undefined) this.apisByHost.set(host, api);
     return claim(this.world, api, `sim.api(${JSON.stringify(name)})`, name);
   }
 
@@ -638,7 +700,11 @@ export class Simulation {
     for (const schedule of this.schedules) schedule.arm(limits.untilMs);
     this.world.faults.checkTargets({
       functions: this.lambda.names(),
-      services: new Set([...this.services.keys(), ...this.sqsModel.queueNames()]),
+      services: new Set([
+        ...this.services.keys(),
+        ...this.sqsModel.queueNames(),
+        ...this.snsTopics().map((t) => t.name),
+      ]),
       queues: this.sqsModel.queueKinds(),
     });
     this.ran = true;
@@ -683,6 +749,7 @@ export class Simulation {
       determinismErrors: this.world.determinismErrors,
       warnings: this.world.warnings,
       logs: this.world.logs,
+      determinismErrorsAllowed: this.allowDeterminismErrors,
       effects: (service) => {
         checkOwned(this.world, 'result.effects: service', service);
         return effectsOf(this.services, service);

@@ -280,3 +280,10 @@ export type {
   TraceEvent,
   TraceKind,
 } from './TraceEvent.js';
+// --- real handlers: the HTTP interception layer (DESIGN §9) ---
+export type { HttpReply } from './transport/Outbound.js';
+export type { HttpHandlerClass } from './transport/interceptHttp.js';
+export { interceptHttpHandler } from './transport/interceptHttp.js';
+export { UnroutedRequestError } from './transport/UnroutedRequestError.js';
+export { DeterminismEscapeError } from './checks/determinismGate.js';
+export type { AwsProtocolService, AwsResources, SimHttpRequest, SimHttpResponse } from './aws/protocol.js';

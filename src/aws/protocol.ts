@@ -1,4 +1,6 @@
 import type { World } from '../lambda/World.js';
+import type { SnsTopic } from '../models/sources/SnsTopic.js';
+import type { SqsQueue } from '../models/sqs/SqsQueue.js';
 import type { Table } from '../services/Table.js';
 
 /**
@@ -31,6 +33,10 @@ export interface AwsResources {
   readonly world: World;
   table(name: string): Table | undefined;
   tableNames(): readonly string[];
+  queue(name: string): SqsQueue | undefined;
+  queueNames(): readonly string[];
+  snsTopic(name: string): SnsTopic | undefined;
+  snsTopicNames(): readonly string[];
 }
 
 /**
@@ -45,4 +51,11 @@ export interface AwsProtocolService {
   /** The service as users name it in messages: `DynamoDB`, `SQS`, … */
   readonly serviceName: string;
   serve(request: SimHttpRequest, resources: AwsResources): Promise<SimHttpResponse>;
+  /**
+   * The service's error response for `code` (an injected `callError` fault: `ThrottlingException`,
+   * `ServiceUnavailable`, …), as its protocol encodes errors. Optional: the interception layer
+   * encodes it as the AWS JSON protocols do (`x-amzn-ErrorType` and `__type`), see
+   * {@link awsJsonError} in `awsJson.ts`.
+   */
+  errorResponse?(statusCode: number, code: string, message: string): SimHttpResponse;
 }

@@ -45,6 +45,15 @@ export interface ExternalApiOptions {
    * @defaultValue unset (every accepted call is a new effect)
    */
   readonly idempotencyKey?: IdempotencyKeyOf;
+  /**
+   * The host whose HTTP requests this API answers (`payments.example`): a `fetch` to it from a
+   * handler becomes a call of operation `'<METHOD> <path>'` (e.g. `'POST /charges'`) with args
+   * `{ method, path, query, headers, body }` (lower-case header names, a JSON body parsed). The
+   * response is `respond`'s value as JSON with status 200, or `{ httpStatus, body, headers }`;
+   * a thrown error answers its `statusCode` (else 500). Unique across the simulation's APIs.
+   * @defaultValue unset (the API is called with `call` only)
+   */
+  readonly host?: string;
 }
 
 /** {@link ExternalApiOptions} with every default filled in. */
@@ -54,6 +63,7 @@ export interface ResolvedExternalApiOptions {
   readonly respond: Responder;
   readonly inFlightAtDeath: InFlightFate;
   readonly idempotencyKey: IdempotencyKeyOf | undefined;
+  readonly host: string | undefined;
 }
 
 /**
@@ -156,7 +166,9 @@ interface StoredKey {
   readonly expiresAtMs: number;
 }
 
-const KNOWN_OPTIONS = new Set(['latencyMs', 'respond', 'inFlightAtDeath', 'idempotencyKey']);
+const KNOWN_OPTIONS = new Set(['latencyMs', 'respond', 'inFlightAtDeath', 'idempotencyKey', 'host']);
+/** A DNS host name: labels of lower-case letters, digits and hyphens. */
+const HOST = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const FATES: readonly InFlightFate[] = ['lands', 'lost', 'random'];
 const defaultRespond: Responder = () => ({ ok: true });
 
@@ -186,11 +198,20 @@ export function resolveExternalApiOptions(name: unknown, options: unknown): Reso
       "must be a function (op, args) => the call's idempotency key (a string) or undefined",
       idempotencyKey,
     );
+  const host = o.host;
+  if (host !== undefined && (typeof host !== 'string' || !HOST.test(host)))
+    throw new ConfigError(
+      api,
+      'host',
+      'must be a lower-case host name such as payments.example (no scheme, port or path)',
+      host,
+    );
   return {
     latencyMs,
     respond: respond as Responder,
     inFlightAtDeath: inFlightAtDeath as InFlightFate,
     idempotencyKey: idempotencyKey as IdempotencyKeyOf | undefined,
+    host: host as string | undefined,
   };
 }
 

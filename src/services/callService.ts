@@ -5,6 +5,20 @@ import { contentDigest, thrownText } from '../sim/contentDigest.js';
 import { currentScope } from '../sim/VirtualScope.js';
 import { drawLatencyMs, type FittedLatency, latencyStream } from './latency.js';
 
+/**
+ * The error a `callError` fault makes a call fail with: `name` is the fault's `errorName`
+ * (`ServiceUnavailable` by default). The HTTP interception layer answers it in the called
+ * service's own wire shape, so an AWS SDK turns it into its own exception class.
+ */
+export class InjectedCallError extends Error {
+  /** Always true: told apart from a service's own errors without `instanceof` across copies. */
+  readonly injected = true;
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
 /** What happens to a call that is in flight (sent, not yet landed) when its caller dies. */
 export type InFlightFate = 'lands' | 'lost' | 'random';
 
@@ -111,9 +125,9 @@ export function callService<T>(world: World, spec: CallSpec<T>): Promise<T> {
     if (fault.kind === 'callLatency') latencyMs += fault.addMs;
     else if (fault.kind === 'callTimeout') hang ??= { landed: fault.landed };
     else
-      injectedError ??= Object.assign(
-        new Error(fault.message ?? `${spec.service}.${spec.op} failed (injected by the fault plan)`),
-        { name: fault.errorName ?? 'ServiceUnavailable' },
+      injectedError ??= new InjectedCallError(
+        fault.errorName ?? 'ServiceUnavailable',
+        fault.message ?? `${spec.service}.${spec.op} failed (injected by the fault plan)`,
       );
   }
   return new Promise<T>((resolve, reject) => {

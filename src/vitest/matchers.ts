@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { determinismFailure } from '../checks/determinismGate.js';
 import type { Violation } from '../checks/Violation.js';
 import { ConfigError } from '../errors.js';
 import type { EffectKeyOf } from '../checks/effectKeys.js';
@@ -99,13 +100,24 @@ function outcome(
   violations: readonly Violation[],
   result: SimulationResult | undefined,
 ): MatcherOutcome {
-  const pass = violations.length === 0;
+  // A run with determinism errors fails every matcher given its result (DESIGN §2): its outcome
+  // may come from outside the simulation.
+  const escaped =
+    result === undefined
+      ? undefined
+      : determinismFailure(
+          result,
+          "createSimulation({ …, allowDeterminismErrors: 'why' }) or runScenario(…, { allowDeterminismErrors: 'why' })",
+        );
+  const pass = violations.length === 0 && escaped === undefined;
   return {
     pass,
     message: () =>
       pass
         ? `expected ${matcher} to find violations, found none`
-        : `${matcher}: ${formatFailureReport(violations, result)}`,
+        : escaped !== undefined && violations.length === 0
+          ? `${matcher}: ${escaped}`
+          : `${matcher}: ${formatFailureReport(violations, result)}${escaped === undefined ? '' : `\n${escaped}`}`,
   };
 }
 

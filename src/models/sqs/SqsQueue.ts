@@ -428,7 +428,7 @@ export class SqsQueue implements DeliveryTarget {
 
   /** @internal Use {@link Simulation.sqs}. */
   constructor(
-    private readonly world: World,
+    /** @internal */ readonly world: World,
     name: string,
     options: SqsQueueOptions = {},
   ) {
@@ -449,6 +449,11 @@ export class SqsQueue implements DeliveryTarget {
       (m) => m.sentAtMs + this.options.messageRetentionS * 1000,
       (m) => this.pastRedrive(m),
     );
+  }
+
+  /** The queue's URL, as `GetQueueUrl` answers it: `https://sqs.us-east-1.amazonaws.com/123456789012/<name>`. */
+  get url(): string {
+    return `https://sqs.${REGION}.amazonaws.com/${ACCOUNT_ID}/${this.name}`;
   }
 
   /** True for a FIFO queue. */
@@ -767,6 +772,18 @@ export class SqsQueue implements DeliveryTarget {
       queue: this.name,
       messageId: m.messageId,
     });
+  }
+
+  /**
+   * @internal ChangeMessageVisibility of a lease's messages: still in flight under the lease's
+   * receipts, they become visible `visibilityMs` from now instead (0: at once). False when none is.
+   */
+  changeVisibility(lease: Lease, visibilityMs: number): boolean {
+    const current = lease.messages.some((m, i) => m.status === 'inFlight' && m.receipt === lease.receipts[i]);
+    if (!current) return false;
+    if (lease.timer !== undefined) this.world.kernel.cancel(lease.timer);
+    lease.timer = this.world.kernel.after(visibilityMs, () => this.visibilityExpired(lease));
+    return true;
   }
 
   /** @internal Messages moved in by other queues' redrive, and moved out to this queue's DLQ. */
