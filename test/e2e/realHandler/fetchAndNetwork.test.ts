@@ -139,7 +139,7 @@ describe('nothing reaches the real network', () => {
     const result = await sim.run();
     expect((await response).kind).toBe('functionError');
     expect(result.determinismErrors[0]!.message).toMatch(
-      /AWS SDK request to AWS service "events" .*simulated: SQS, SNS\)/,
+      /AWS SDK request to AWS service "events" .*simulated: DynamoDB, SQS, SNS\)/,
     );
   });
 
