@@ -1,5 +1,6 @@
-import type { InputRecord } from '../results/InputRecord.js';
+import type { InputAttempt, InputRecord } from '../results/InputRecord.js';
 import type { Effect } from '../services/ExternalApi.js';
+import type { AttemptRef } from './ledgerAttempts.js';
 
 /** Which invocation model an input (request, event, message) went through. */
 export type InputModel = 'sync' | 'async' | 'sqs';
@@ -24,6 +25,52 @@ export interface ExactlyOnceViolation {
   readonly effects: readonly Effect[];
   /** `acknowledgedWithoutEffect`: the input, from the ledger (its attempts and their faults). */
   readonly input?: InputRecord;
+  readonly message: string;
+}
+
+/**
+ * The contract of idempotency libraries broken: a key's effect was made again by an attempt that
+ * started after an attempt that made it had succeeded (`repeatedAfterSuccess`), or two
+ * overlapping attempts both made it and both succeeded (`bothSucceeded`).
+ */
+export interface NoRepeatAfterSuccessViolation {
+  readonly check: 'noRepeatAfterSuccess';
+  readonly kind: 'repeatedAfterSuccess' | 'bothSucceeded';
+  readonly service: string;
+  readonly op?: string | undefined;
+  readonly key: string;
+  /** The attempt that made the effect and succeeded (the first to). */
+  readonly succeeded: AttemptRef;
+  /** The attempt that made it again after that success, or the overlapping one that succeeded too. */
+  readonly repeated: AttemptRef;
+  /** The key's effects, in landing order. */
+  readonly effects: readonly Effect[];
+  readonly message: string;
+}
+
+/**
+ * A partial-batch response that does not match what the batch's records did: a record reported
+ * failed although its effect landed (`failedAfterEffect`), deleted although its effect never
+ * landed (`deletedWithoutEffect`), or, on FIFO, deleted after an earlier record of its message
+ * group in the batch was reported failed (`groupNotStopped`).
+ */
+export interface HonestBatchResponsesViolation {
+  readonly check: 'honestBatchResponses';
+  readonly kind: 'failedAfterEffect' | 'deletedWithoutEffect' | 'groupNotStopped';
+  readonly service: string;
+  readonly op?: string | undefined;
+  /** The record's key (`inputKey`); undefined when it expects no effect (`groupNotStopped` only). */
+  readonly key: string | undefined;
+  /** The record (SQS message), from the ledger. */
+  readonly input: InputRecord;
+  /** The invocation whose response reported (or deleted) it: `attempt.batch` has the batch and its failed ids. */
+  readonly attempt: InputAttempt;
+  /** The record's effects made by that invocation. */
+  readonly effects: readonly Effect[];
+  /** `groupNotStopped`: the message group. */
+  readonly group: string | undefined;
+  /** `groupNotStopped`: the earlier record of the group reported failed in the same batch. */
+  readonly earlierFailed: string | undefined;
   readonly message: string;
 }
 
@@ -121,6 +168,8 @@ export interface SameAsFaultFreeViolation {
  */
 export type Violation =
   | ExactlyOnceViolation
+  | NoRepeatAfterSuccessViolation
+  | HonestBatchResponsesViolation
   | AtLeastOnceViolation
   | NoLostEventsViolation
   | OrderedPerKeyViolation

@@ -3,6 +3,7 @@ import { type InputRecord, isAcknowledged } from '../results/InputRecord.js';
 import type { Effect } from '../services/ExternalApi.js';
 import { type EffectKeyOf, type EffectLabelOptions, groupEffects } from './effectKeys.js';
 import { withMessage } from './formatViolation.js';
+import { bodyOf } from './ledgerAttempts.js';
 import type { ExactlyOnceViolation } from './Violation.js';
 
 /** Which key an input expects its effect under (`undefined`: the input expects no effect). */
@@ -199,14 +200,4 @@ function bodyText(body: unknown): string {
 /** Whether a call fault on `service` hit one of the input's attempts. */
 function faultedOn(input: InputRecord, service: string): boolean {
   return input.attempts.some((a) => a.faults.some((f) => f.point === 'call' && f.target === service));
-}
-
-/** The body as handler code reads it: an SQS body parsed from JSON when it is JSON. */
-function bodyOf(input: InputRecord): unknown {
-  if (input.model !== 'sqs' || typeof input.body !== 'string') return input.body;
-  try {
-    return JSON.parse(input.body) as unknown;
-  } catch {
-    return input.body;
-  }
 }

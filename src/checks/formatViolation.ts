@@ -1,4 +1,6 @@
 import { formatTime } from '../report/timeline.js';
+import type { InputRecord } from '../results/InputRecord.js';
+import type { AttemptRef } from './ledgerAttempts.js';
 import type { Violation, ViolationData } from './Violation.js';
 
 const IDEMPOTENCY_FIX =
@@ -28,6 +30,10 @@ export function formatViolation(v: Violation | ViolationData): string {
       if (v.kind === 'acknowledgedWithoutEffect') return formatWithoutEffect(v, subject);
       return `${subject} never ran for key ${v.key ?? '?'} (expected exactly once). The input was lost or gave up before the call landed: let a failed attempt throw so Lambda retries it, and check noLostEvents.`;
     }
+    case 'noRepeatAfterSuccess':
+      return formatRepeat(v);
+    case 'honestBatchResponses':
+      return formatBatchResponse(v);
     case 'atLeastOnce':
       return `${subjectOf(v.service, v.op)} never ran for key ${v.key} (expected at least once). Nothing made the work happen after a failure: let errors propagate so Lambda retries or redelivers (do not swallow them), give failed inputs a DLQ or on-failure destination, and check noLostEvents.`;
     case 'noLostEvents':
@@ -93,13 +99,12 @@ function formatWithoutEffect(v: Extract<ViolationData, { check: 'exactlyOnce' }>
   const input = v.input;
   const key = v.key === undefined ? '' : ` for key ${v.key}`;
   if (input === undefined) return `${subject} never ran${key} for an acknowledged input. ${CLAIM_THEN_ACT}.`;
-  const event = input.eventIndex === undefined ? '' : ` (scenario event ${input.eventIndex})`;
   const what =
     input.model === 'sqs'
-      ? `SQS message ${input.id} on ${input.where}${event} was deleted after its processing succeeded`
+      ? `${describeInput(input)} was deleted after its processing succeeded`
       : input.model === 'async'
-        ? `async event ${input.id} to ${input.where}${event} succeeded${input.state === 'sentToDestination' ? ' (its record went to the on-success destination)' : ''}`
-        : `synchronous request ${input.id} to ${input.where}${event} was answered 200`;
+        ? `${describeInput(input)} succeeded${input.state === 'sentToDestination' ? ' (its record went to the on-success destination)' : ''}`
+        : `${describeInput(input)} was answered 200`;
   const faults = input.attempts.flatMap((a) =>
     a.faults.map((f) => `${f.fault} ${f.target} ${f.point} ${f.at}`),
   );
@@ -109,6 +114,52 @@ function formatWithoutEffect(v: Extract<ViolationData, { check: 'exactlyOnce' }>
       ? ' (No attempt of it made the effect; if another input carries the same business key on purpose, or one invocation handles several inputs, give the check an inputKey so inputs are matched to effects by key.)'
       : '';
   return `${what} (${attempts}), but ${subject} never landed for it${key}: acknowledged without its effect. ${CLAIM_THEN_ACT}.${hint}`;
+}
+
+/** An input as messages name it: its model, id, where it went, its scenario event. */
+function describeInput(input: InputRecord): string {
+  const event = input.eventIndex === undefined ? '' : ` (scenario event ${input.eventIndex})`;
+  const what =
+    input.model === 'sqs'
+      ? `SQS message ${input.id} on`
+      : input.model === 'async'
+        ? `async event ${input.id} to`
+        : `synchronous request ${input.id} to`;
+  return `${what} ${input.where}${event}`;
+}
+
+/** An attempt as messages name it: its request id, environment, start, and the input(s) it processed. */
+function describeAttempt(ref: AttemptRef): string {
+  const { attempt, inputs } = ref;
+  const of =
+    inputs.length === 1
+      ? describeInput(inputs[0]!)
+      : `an SQS batch of ${attempt.batch?.messageIds.length ?? inputs.length} messages on ${inputs[0]?.where ?? '?'}`;
+  return `attempt ${attempt.requestId} (${attempt.env}, started ${formatTime(attempt.startedAtMs)}, ${attempt.outcome}) of ${of}`;
+}
+
+function formatRepeat(v: Extract<ViolationData, { check: 'noRepeatAfterSuccess' }>): string {
+  const subject = subjectOf(v.service, v.op);
+  if (v.kind === 'repeatedAfterSuccess')
+    return `${subject} for key ${v.key} was made again by ${describeAttempt(v.repeated)} after ${describeAttempt(v.succeeded)} had made it and succeeded at ${formatTime(v.succeeded.attempt.endedAtMs ?? 0)}: repeated after success (an idempotency library promises it never is). Such handlers usually go wrong by an idempotency record that does not outlive the redeliveries and retries (it expires too soon, is deleted when a later step fails, or is keyed on something that differs between deliveries: a message id, a timestamp or an attempt count in the hashed payload), or one kept only in memory. Keep the completed record (keyed on the business key) at least as long as a duplicate can arrive.`;
+  return `${subject} for key ${v.key} was made by two overlapping attempts that both succeeded: ${describeAttempt(v.succeeded)} and ${describeAttempt(v.repeated)}. Such handlers usually go wrong by reading the idempotency record and acting on what it said, with no in-progress lock: both attempts saw "not done" and went ahead. Write an in-progress record with a conditional put before the effect, so a concurrent attempt fails (and is retried after the first completes) instead of repeating it.`;
+}
+
+function formatBatchResponse(v: Extract<ViolationData, { check: 'honestBatchResponses' }>): string {
+  const batch = v.attempt.batch;
+  const response = `invocation ${v.attempt.requestId} (batch of ${batch?.messageIds.length ?? '?'}, reported failed: ${list(batch?.failedIds ?? [])})`;
+  const effect = `${subjectOf(v.service, v.op)} for key ${v.key ?? '?'}`;
+  const record = describeInput(v.input);
+  switch (v.kind) {
+    case 'failedAfterEffect':
+      return `${record} was reported as a batch item failure by ${response} although that invocation made its effect (${effect}): SQS redelivers it and the effect repeats. A record is reported only when its own processing failed. Such handlers usually go wrong by reporting every record of the batch when one fails, or the id of another record (an index or closure mix-up); report exactly the records whose processing threw (on FIFO, those and the rest of their group).`;
+    case 'deletedWithoutEffect':
+      return `${record} was deleted after ${response} returned, although its effect (${effect}) never landed: lost. Such handlers usually go wrong by catching a record's error and reporting nothing, or the id of another record, or by returning before a record's un-awaited work finished; report the failing record's own messageId as its itemIdentifier.`;
+    case 'groupNotStopped':
+      return `${record} of FIFO message group ${v.group ?? '?'} was deleted by ${response} although the earlier record ${v.earlierFailed ?? '?'} of its group in the same batch was reported failed: it was processed out of order, or lost. On FIFO, after a group's first failure the rest of the group must be reported too. Such handlers usually go wrong by processing records independently (Promise.all) or carrying on after a failure; stop the group at its first failure and report the rest (as Powertools' SqsFifoPartialProcessor does).`;
+    default:
+      return assertNever(v.kind);
+  }
 }
 
 function formatLost(v: Extract<ViolationData, { check: 'noLostEvents' }>): string {
