@@ -12,11 +12,11 @@
 import { ConditionalCheckFailedException, type ScenarioSetup, type Table, when } from '../../src/index.js';
 import type { Order } from './claimThenCharge.js';
 
-interface IdempotencyRecord {
+type IdempotencyRecord = {
   readonly key: string;
   readonly status: 'inProgress' | 'completed';
   readonly expiresAtMs: number;
-}
+};
 
 interface LibraryOptions {
   /** Write an in-progress record with a conditional put before the effect. */

@@ -76,9 +76,23 @@ describe('noRepeatAfterSuccess: the idempotency-library contract', () => {
     }
   });
 
-  it('passes the library used right for 1,000 runs', async () => {
-    const details = await fc.check(property(lockedOnce), { seed: 11, numRuns: 1_000 });
+  it('passes the library used right for 1,000 runs, its lock turning away a concurrent attempt in many (not a weak pass)', async () => {
+    let locked = 0;
+    const details = await fc.check(
+      fc.asyncProperty(arb, async (scenario: Scenario<Order>) => {
+        const result = await runScenario(scenario, lockedOnce);
+        const turnedAway = result.inputs.some((i) =>
+          i.attempts.some(
+            (a) => a.outcome === 'failed' && a.errorType === 'IdempotencyAlreadyInProgressError',
+          ),
+        );
+        if (turnedAway) locked++;
+        expect(result).toHaveNoRepeatAfterSuccess('payments', orderIdOf);
+      }),
+      { seed: 11, numRuns: 1_000 },
+    );
     expect(details.failed ? String(details.errorInstance) : 'passed').toBe('passed');
     expect(details.numRuns).toBe(1_000);
+    expect(locked).toBeGreaterThanOrEqual(55); // 111 of 1,000 at seed 11: half of it
   });
 });
