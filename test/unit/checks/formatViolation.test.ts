@@ -190,9 +190,11 @@ describe('assertNoViolations', () => {
 });
 
 describe('checks registry', () => {
-  it('lists the six checks by name', () => {
+  it('lists the eight checks by name', () => {
     expect(Object.keys(checks)).toEqual([
       'exactlyOnce',
+      'noRepeatAfterSuccess',
+      'honestBatchResponses',
       'atLeastOnce',
       'noLostEvents',
       'orderedPerKey',
