@@ -144,8 +144,15 @@ export interface RetryPolicyViolation {
   readonly message: string;
 }
 
-/** The final state of a service under faults differs from the fault-free run of the same workload. */
-export interface SameAsFaultFreeViolation {
+/**
+ * The final state under faults differs from the fault-free run of the same workload
+ * ({@link SameAsFaultFreeStateViolation}), or, with `notCompleted: 'report'`, an input completed
+ * in one run but not in the other ({@link InputNotCompletedViolation}).
+ */
+export type SameAsFaultFreeViolation = SameAsFaultFreeStateViolation | InputNotCompletedViolation;
+
+/** The final state of a service under faults differs from the fault-free run, inputs compared like with like. */
+export interface SameAsFaultFreeStateViolation {
   readonly check: 'sameAsFaultFree';
   /** `stateDiffers`: a table's items; `effectsDiffer`: an external API's effects (op + args, as a multiset). */
   readonly kind: 'stateDiffers' | 'effectsDiffer';
@@ -158,6 +165,30 @@ export interface SameAsFaultFreeViolation {
   readonly onlyFaulty: readonly unknown[];
   /** Entries only in the fault-free run. */
   readonly onlyFaultFree: readonly unknown[];
+  /**
+   * Compared inputs involved in the differences: whose effects differ, or whose body holds the
+   * key of a differing item (empty without the input ledgers).
+   */
+  readonly inputs: readonly InputRecord[];
+  /** Inputs left out of the comparison: completed in one run only (see `inputNotCompleted`). */
+  readonly leftOut: readonly InputRecord[];
+  readonly message: string;
+}
+
+/**
+ * An input that completed in one run but not in the other (dead-lettered, discarded, … under
+ * faults): left out of the state comparison, reported only with `notCompleted: 'report'`. Not a
+ * repeat: whether it may end so is for `noLostEvents` and the redrive / retry settings.
+ */
+export interface InputNotCompletedViolation {
+  readonly check: 'sameAsFaultFree';
+  readonly kind: 'inputNotCompleted';
+  /** The input (the faulty run's record, else the fault-free run's). */
+  readonly input: InputRecord;
+  /** Where it ended under faults (`deadLettered to HandlerQueue-dlq`, `discarded (RetriesExhausted)`, …). */
+  readonly faultyState: string;
+  /** Where it ended without faults. */
+  readonly faultFreeState: string;
   readonly message: string;
 }
 

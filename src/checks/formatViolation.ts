@@ -44,14 +44,8 @@ export function formatViolation(v: Violation | ViolationData): string {
       return formatRetry(v);
     case 'custom':
       return v.explanation;
-    case 'sameAsFaultFree': {
-      const what =
-        v.kind === 'stateDiffers'
-          ? `table ${v.service} ends in a different state under faults than in the fault-free run of the same workload`
-          : `api ${v.service} received different effects (op + args) under faults than in the fault-free run of the same workload`;
-      const diff = `only under faults: ${list(v.onlyFaulty)}; only without faults: ${list(v.onlyFaultFree)}`;
-      return `${what} (${diff}). A retry, redelivery, timeout or crash changed the outcome: ${IDEMPOTENCY_FIX}; write a done-marker only after the effect, and never read-modify-write without a condition.`;
-    }
+    case 'sameAsFaultFree':
+      return formatSameAsFaultFree(v);
     default:
       return assertNever(v);
   }
@@ -160,6 +154,40 @@ function formatBatchResponse(v: Extract<ViolationData, { check: 'honestBatchResp
     default:
       return assertNever(v.kind);
   }
+}
+
+function formatSameAsFaultFree(v: Extract<ViolationData, { check: 'sameAsFaultFree' }>): string {
+  if (v.kind === 'inputNotCompleted')
+    return `${describeInput(v.input)}, body ${bodySummary(v.input.body)}, ended ${v.faultyState} under faults but ${v.faultFreeState} without faults: it did not do its work in one of the runs, so it was left out of the state comparison (this is no repeat, and no idempotency fix changes it). If it must not end so, give it more retries (maxReceiveCount, maximumRetryAttempts) or replay its DLQ / destination; noLostEvents checks that it was kept.`;
+  const what =
+    v.kind === 'stateDiffers'
+      ? `table ${v.service} ends in a different state under faults than in the fault-free run of the same workload`
+      : `api ${v.service} received different effects (op + args) under faults than in the fault-free run of the same workload`;
+  const diff = `only under faults: ${list(v.onlyFaulty)}; only without faults: ${list(v.onlyFaultFree)}`;
+  const inputs =
+    v.inputs.length === 0
+      ? ''
+      : ` Inputs involved: ${v.inputs
+          .slice(0, MAX_NAMED_INPUTS)
+          .map((i) => `${describeInput(i)}, body ${bodySummary(i.body)}`)
+          .join('; ')}${v.inputs.length > MAX_NAMED_INPUTS ? `; … (${v.inputs.length} in all)` : ''}.`;
+  const leftOut =
+    v.leftOut.length === 0
+      ? ''
+      : ` Compared like with like: ${v.leftOut.length} input${v.leftOut.length === 1 ? '' : 's'} that did not complete in both runs (${v.leftOut
+          .slice(0, MAX_NAMED_INPUTS)
+          .map((i) => (i.eventIndex === undefined ? i.id : `scenario event ${i.eventIndex}`))
+          .join(', ')}) left out.`;
+  return `${what} (${diff}).${inputs}${leftOut} A retry, redelivery, timeout or crash changed the outcome: ${IDEMPOTENCY_FIX}; write a done-marker only after the effect, and never read-modify-write without a condition.`;
+}
+
+const MAX_NAMED_INPUTS = 5;
+const MAX_BODY_CHARS = 80;
+
+/** A body's JSON, cut at a readable length. */
+function bodySummary(body: unknown): string {
+  const text = typeof body === 'string' ? body : itemJson(body);
+  return text.length > MAX_BODY_CHARS ? `${text.slice(0, MAX_BODY_CHARS - 3)}...` : text;
 }
 
 function formatLost(v: Extract<ViolationData, { check: 'noLostEvents' }>): string {

@@ -61,6 +61,8 @@ const SAMPLES: readonly ViolationData[] = [
   {
     check: 'sameAsFaultFree',
     kind: 'stateDiffers',
+    inputs: [],
+    leftOut: [],
     service: 'orders',
     faulty: [],
     faultFree: [],
@@ -70,6 +72,8 @@ const SAMPLES: readonly ViolationData[] = [
   {
     check: 'sameAsFaultFree',
     kind: 'effectsDiffer',
+    inputs: [],
+    leftOut: [],
     service: 'payments',
     faulty: [],
     faultFree: [],
