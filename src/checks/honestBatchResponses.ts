@@ -23,9 +23,13 @@ export interface HonestBatchResponsesOptions extends EffectLabelOptions {
 /**
  * Honest partial-batch responses (SQS with `reportBatchItemFailures`): a record is reported as a
  * batch item failure only if its own processing failed, or, on a FIFO queue, an earlier record of
- * its message group in the same batch was reported (AWS: with FIFO, stop at a group's first
- * failure and report it and the rest of the group, else later messages are processed out of
- * order; R-SQS-10). Whether a record's processing succeeded is read from its effect: the record
+ * its message group in the same batch was reported. On FIFO, Lambda deletes exactly the records
+ * not reported, even when that breaks group order (spec R-SQS-10); so the function must stop at
+ * a group's first failure and report it and the rest of the group (AWS Lambda developer guide,
+ * "Handling errors for an SQS event source in Lambda",
+ * https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html, and FIFO
+ * delivery logic, https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-understanding-logic.html;
+ * Powertools' SqsFifoPartialProcessor does this). Whether a record's processing succeeded is read from its effect: the record
  * succeeded when its key's effect landed (made by this invocation, or earlier), failed when not.
  * For each invocation that returned (every batch whose messages were deleted, in whole or in part):
  * - `failedAfterEffect`: reported as a failure although this invocation made its effect; SQS
