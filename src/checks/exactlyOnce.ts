@@ -3,7 +3,7 @@ import { type InputRecord, isAcknowledged } from '../results/InputRecord.js';
 import type { Effect } from '../services/ExternalApi.js';
 import { type EffectKeyOf, type EffectLabelOptions, groupEffects } from './effectKeys.js';
 import { withMessage } from './formatViolation.js';
-import { bodyOf } from './ledgerAttempts.js';
+import { bodyOf, requireInputKey } from './ledgerAttempts.js';
 import type { ExactlyOnceViolation } from './Violation.js';
 
 /** Which key an input expects its effect under (`undefined`: the input expects no effect). */
@@ -69,13 +69,7 @@ export function exactlyOnce(
   const direction = options.direction ?? 'both';
   if (direction !== 'both' && direction !== 'duplicatesOnly')
     throw new ConfigError('exactlyOnce', 'direction', "must be 'both' or 'duplicatesOnly'", direction);
-  if (options.inputKey !== undefined && typeof options.inputKey !== 'function')
-    throw new ConfigError(
-      'exactlyOnce',
-      'inputKey',
-      'must be a function (body, input) => key',
-      options.inputKey,
-    );
+  requireInputKey('exactlyOnce', options.inputKey, false);
   const { groups, service, op } = groupEffects(effects, keyOf, options);
   const out: ExactlyOnceViolation[] = [];
   for (const [key, group] of groups) {

@@ -1,10 +1,9 @@
-import { ConfigError } from '../errors.js';
 import type { Effect } from '../services/ExternalApi.js';
 import type { SimulationResult } from '../Simulation.js';
 import { type EffectKeyOf, type EffectLabelOptions, groupEffects } from './effectKeys.js';
 import type { InputKeyOf } from './exactlyOnce.js';
 import { withMessage } from './formatViolation.js';
-import { attemptsOf, bodyOf, effectsByKey, keysByCall } from './ledgerAttempts.js';
+import { attemptsOf, bodyOf, effectsByKey, keysByCall, requireInputKey } from './ledgerAttempts.js';
 import type { HonestBatchResponsesViolation } from './Violation.js';
 
 /** What {@link honestBatchResponses} reads from a run: the ledger and the SQS messages (their groups). */
@@ -61,13 +60,7 @@ export function honestBatchResponses(
   keyOf: EffectKeyOf,
   options: HonestBatchResponsesOptions,
 ): HonestBatchResponsesViolation[] {
-  if (typeof options?.inputKey !== 'function')
-    throw new ConfigError(
-      'honestBatchResponses',
-      'inputKey',
-      'must be a function (body, input) => key: it ties each record of a batch to its effect',
-      options?.inputKey,
-    );
+  requireInputKey('honestBatchResponses', options?.inputKey, true);
   const { inputKey } = options;
   const { service, op } = groupEffects(effects, keyOf, options);
   const keys = keysByCall(effects, keyOf);

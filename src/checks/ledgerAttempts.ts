@@ -1,3 +1,4 @@
+import { ConfigError } from '../errors.js';
 import type { InputAttempt, InputRecord } from '../results/InputRecord.js';
 import type { Effect } from '../services/ExternalApi.js';
 import type { EffectKeyOf } from './effectKeys.js';
@@ -67,4 +68,10 @@ export function bodyOf(input: InputRecord): unknown {
   } catch {
     return input.body;
   }
+}
+
+/** @internal Throws a ConfigError unless `inputKey` is a function (or absent, when not `required`). */
+export function requireInputKey(check: string, inputKey: unknown, required: boolean): void {
+  if (typeof inputKey === 'function' || (!required && inputKey === undefined)) return;
+  throw new ConfigError(check, 'inputKey', 'must be a function (body, input) => key', inputKey);
 }

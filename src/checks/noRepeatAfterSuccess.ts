@@ -4,7 +4,14 @@ import type { Effect } from '../services/ExternalApi.js';
 import { type EffectKeyOf, type EffectLabelOptions, groupEffects } from './effectKeys.js';
 import type { InputKeyOf } from './exactlyOnce.js';
 import { withMessage } from './formatViolation.js';
-import { type AttemptRef, attemptsOf, bodyOf, effectsByKey, keysByCall } from './ledgerAttempts.js';
+import {
+  type AttemptRef,
+  attemptsOf,
+  bodyOf,
+  effectsByKey,
+  keysByCall,
+  requireInputKey,
+} from './ledgerAttempts.js';
 import type { NoRepeatAfterSuccessViolation } from './Violation.js';
 
 /** Options of {@link noRepeatAfterSuccess}. */
@@ -55,13 +62,7 @@ export function noRepeatAfterSuccess(
 ): NoRepeatAfterSuccessViolation[] {
   if (!Array.isArray(inputs))
     throw new ConfigError('noRepeatAfterSuccess', 'inputs', 'must be the ledger result.inputs', inputs);
-  if (options.inputKey !== undefined && typeof options.inputKey !== 'function')
-    throw new ConfigError(
-      'noRepeatAfterSuccess',
-      'inputKey',
-      'must be a function (body, input) => key',
-      options.inputKey,
-    );
+  requireInputKey('noRepeatAfterSuccess', options.inputKey, false);
   const { groups, service, op } = groupEffects(effects, keyOf, options);
   const keys = keysByCall(effects, keyOf);
   const byKey = new Map<string, Made[]>();
