@@ -61,6 +61,8 @@ const SAMPLES: readonly ViolationData[] = [
   {
     check: 'sameAsFaultFree',
     kind: 'stateDiffers',
+    inputs: [],
+    leftOut: [],
     service: 'orders',
     faulty: [],
     faultFree: [],
@@ -70,6 +72,8 @@ const SAMPLES: readonly ViolationData[] = [
   {
     check: 'sameAsFaultFree',
     kind: 'effectsDiffer',
+    inputs: [],
+    leftOut: [],
     service: 'payments',
     faulty: [],
     faultFree: [],
@@ -190,9 +194,11 @@ describe('assertNoViolations', () => {
 });
 
 describe('checks registry', () => {
-  it('lists the six checks by name', () => {
+  it('lists the eight checks by name', () => {
     expect(Object.keys(checks)).toEqual([
       'exactlyOnce',
+      'noRepeatAfterSuccess',
+      'honestBatchResponses',
       'atLeastOnce',
       'noLostEvents',
       'orderedPerKey',
