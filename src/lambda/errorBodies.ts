@@ -42,6 +42,51 @@ export function serializeThrown(value: unknown): ErrorBody {
   }
 }
 
+/** What the trace keeps of a wrapped error: its message and its causes, outermost first. */
+export interface WrappedError {
+  readonly message: string;
+  /** `Type: message` of each cause (`error.cause`, then its cause, …), at most {@link CAUSES_MAX}. */
+  readonly causes: readonly string[];
+}
+
+/** Causes kept of one wrapped error: enough for a chain of wrappers, bounded against cycles. */
+const CAUSES_MAX = 5;
+/** Characters kept of a message: its first line, then an ellipsis. */
+const MESSAGE_CHARS_MAX = 160;
+
+/**
+ * The message and causes of a thrown value that wraps another (`new Error(m, { cause })`, as
+ * batch processors and SDK clients do), for the timeline; undefined for a value without a cause.
+ * Lambda's error body leaves the cause out (R-NODE-1), so a timeline that showed only
+ * `errorType` would say `FullBatchFailureError` and hide why.
+ *
+ * @example
+ * ```ts
+ * wrappedError(new Error('all failed', { cause: new TypeError('bad amount') }));
+ * // { message: 'all failed', causes: ['TypeError: bad amount'] }
+ * ```
+ */
+export function wrappedError(value: unknown): WrappedError | undefined {
+  const causeOf = (v: unknown): unknown =>
+    v !== null && typeof v === 'object' && 'cause' in v ? (v as { cause: unknown }).cause : undefined;
+  let cause = causeOf(value);
+  if (cause === undefined) return undefined;
+  const causes: string[] = [];
+  const seen = new Set<unknown>([value]);
+  while (cause !== undefined && !seen.has(cause) && causes.length < CAUSES_MAX) {
+    seen.add(cause);
+    const body = serializeThrown(cause);
+    causes.push(`${body.errorType}: ${firstLine(body.errorMessage)}`);
+    cause = causeOf(cause);
+  }
+  return { message: firstLine(serializeThrown(value).errorMessage), causes };
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n', 1)[0] ?? '';
+  return line.length > MESSAGE_CHARS_MAX ? `${line.slice(0, MESSAGE_CHARS_MAX - 1)}…` : line;
+}
+
 /** R-SYNC-6: the current timeout body; `timeoutS` is the configured timeout. */
 export function timeoutBody(requestId: string, timeoutS: number): ErrorBody {
   return {
