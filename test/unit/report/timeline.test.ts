@@ -70,11 +70,20 @@ describe('formatTimeline layout and noise (issue 15, item 6)', () => {
     {
       ...at(1000),
       kind: 'batch.invoked',
+      fn: 'Handler',
       mapping: 'HandlerQueue→Handler',
       requestId: 'r-1',
       messageIds: ['m-1'],
     },
-    { ...at(1100), kind: 'invoke.started', requestId: 'r-1', env: 'Handler#1', cold: true, attempt: 1 },
+    {
+      ...at(1100),
+      kind: 'invoke.started',
+      fn: 'Handler',
+      requestId: 'r-1',
+      env: 'Handler#1',
+      cold: true,
+      attempt: 1,
+    },
     {
       ...at(1130),
       kind: 'mapping.scaled',
