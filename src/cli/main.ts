@@ -59,6 +59,8 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 const code = await runCli(process.argv.slice(2), {
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${text}\n`),
+  // A status line rewritten in place (`\r`, erase to the end): only on a terminal.
+  ...(process.stderr.isTTY ? { progress: (text: string) => process.stderr.write(`\r\x1b[K${text}`) } : {}),
 });
 // Exit once the output is written, even if handler code left real handles open (they are
 // reported as determinism errors).

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { examples } from '../../fixtures/examples/index.js';
+import { runCli } from '../../src/cli/runCli.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const tsx = (script: string, ...args: string[]) =>
@@ -30,10 +31,22 @@ function sourceOf(name: string, variant: 'buggy' | 'fixed'): string {
   return normalized(text.slice(start, end));
 }
 
-describe('npm run demo', () => {
-  it('fits one screen: one example in full (scenario, violation, key events, fix, twin, one-line replay), the others one line each', () => {
+describe('npm run demo / lambdasim demo', () => {
+  it('lambdasim demo fits one screen: one example in full (scenario, violation, key events, fix, twin, one-line replay), the others one line each', async () => {
     const out = mkdtempSync(join(tmpdir(), 'lambdasim-demo-test-'));
-    const text = tsx('fixtures/demo/demo.ts', '--seed', '7', '--out', out);
+    // `lambdasim demo` through the CLI, as a terminal would run it: a progress line on the side.
+    const written: string[] = [];
+    const progress: string[] = [];
+    const code = await runCli(['demo', '--seed', '7', '--out', out], {
+      out: (t) => written.push(t),
+      err: (t) => written.push(`stderr: ${t}`),
+      progress: (t) => progress.push(t),
+    });
+    const text = `${written.join('\n')}\n`;
+    expect(code, text).toBe(0);
+    expect(progress).toContain('[1/8] welcomeEmail: buggy handler, run 1');
+    expect(progress).toContain('[8/8] batchIgnoresRemainingTime: fixed twin, run 191');
+    expect(text).not.toContain('run 1\n');
     const lines = text.trimEnd().split('\n');
     expect(lines.length, text).toBeLessThanOrEqual(50);
     expect(text.match(/^━━ /gm), text).toHaveLength(1);
