@@ -55,8 +55,9 @@ const CAUSES_MAX = 5;
 const MESSAGE_CHARS_MAX = 160;
 
 /**
- * The message and causes of a thrown value that wraps another (`new Error(m, { cause })`, as
- * batch processors and SDK clients do), for the timeline; undefined for a value without a cause.
+ * The message and causes of a thrown value that wraps others (`new Error(m, { cause })`, an
+ * `AggregateError`, a batch processor's error gathering its records' errors), for the timeline;
+ * undefined for a value that wraps nothing.
  * Lambda's error body leaves the cause out (R-NODE-1), so a timeline that showed only
  * `errorType` would say `FullBatchFailureError` and hide why.
  *
@@ -67,19 +68,34 @@ const MESSAGE_CHARS_MAX = 160;
  * ```
  */
 export function wrappedError(value: unknown): WrappedError | undefined {
-  const causeOf = (v: unknown): unknown =>
-    v !== null && typeof v === 'object' && 'cause' in v ? (v as { cause: unknown }).cause : undefined;
-  let cause = causeOf(value);
-  if (cause === undefined) return undefined;
+  if (innerOf(value) === undefined) return undefined;
   const causes: string[] = [];
   const seen = new Set<unknown>([value]);
-  while (cause !== undefined && !seen.has(cause) && causes.length < CAUSES_MAX) {
-    seen.add(cause);
-    const body = serializeThrown(cause);
-    causes.push(`${body.errorType}: ${firstLine(body.errorMessage)}`);
-    cause = causeOf(cause);
+  let at: unknown = value;
+  while (causes.length < CAUSES_MAX) {
+    const inner = innerOf(at);
+    if (inner === undefined || seen.has(inner.error)) break;
+    seen.add(inner.error);
+    const body = serializeThrown(inner.error);
+    const more = inner.others > 0 ? ` (and ${inner.others} more)` : '';
+    causes.push(`${body.errorType}: ${firstLine(body.errorMessage)}${more}`);
+    at = inner.error;
   }
   return { message: firstLine(serializeThrown(value).errorMessage), causes };
+}
+
+/**
+ * What an error wraps: its `cause`, else the first of the errors it gathers — `errors` of an
+ * `AggregateError`, `recordErrors` of Powertools' `FullBatchFailureError` (every record of a batch
+ * failed) — with how many others there are.
+ */
+function innerOf(value: unknown): { error: unknown; others: number } | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const v = value as { cause?: unknown; errors?: unknown; recordErrors?: unknown };
+  if (v.cause !== undefined) return { error: v.cause, others: 0 };
+  for (const list of [v.errors, v.recordErrors])
+    if (Array.isArray(list) && list.length > 0) return { error: list[0], others: list.length - 1 };
+  return undefined;
 }
 
 function firstLine(text: string): string {

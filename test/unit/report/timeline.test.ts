@@ -141,3 +141,32 @@ describe('formatTimeline layout and noise (issue 15, item 6)', () => {
     );
   });
 });
+
+describe('formatTimeline: errors that gather others', () => {
+  it("shows the first of an AggregateError's errors, or of a batch processor's recordErrors, and how many more", async () => {
+    class FullBatchFailureError extends Error {
+      readonly recordErrors: Error[];
+      constructor(errors: Error[]) {
+        super(`All records failed processing. ${errors.length} individual errors logged separately below.`);
+        this.name = 'FullBatchFailureError';
+        this.recordErrors = errors;
+      }
+    }
+    const sim = createSimulation({ seed: 1 });
+    const fn = sim.fn('Batch', () => async (event: { kind: string }) => {
+      const errors = [new TypeError('bad amount in r-1'), new TypeError('bad amount in r-2')];
+      throw event.kind === 'aggregate'
+        ? new AggregateError(errors, 'two failed')
+        : new FullBatchFailureError(errors);
+    });
+    void sim.invoke(fn, { kind: 'aggregate' });
+    void sim.invoke(fn, { kind: 'batch' });
+    const text = formatTimeline((await sim.run()).trace);
+    expect(text).toContain(
+      'AggregateError: two failed caused by TypeError: bad amount in r-1 (and 1 more) (error)',
+    );
+    expect(text).toContain(
+      'FullBatchFailureError: All records failed processing. 2 individual errors logged separately below. caused by TypeError: bad amount in r-1 (and 1 more) (error)',
+    );
+  });
+});
