@@ -84,6 +84,12 @@ export type TraceEvent =
        * is left out: it holds file paths.
        */
       digest?: string;
+      /**
+       * Only for a wrapped error (one with a `cause`): its message's first line, and the causes,
+       * outermost first, each `Type: message`. Lambda's error body has neither (R-NODE-1).
+       */
+      message?: string;
+      causes?: readonly string[];
     }
   | { atMs: number; kind: 'env.frozen'; env: string; pendingWork: number }
   | { atMs: number; kind: 'env.thawed'; env: string; resumed: number }

@@ -51,13 +51,17 @@ export function formatViolation(v: Violation | ViolationData): string {
   }
 }
 
-/** How many violations {@link formatViolations} words; the rest are counted by check. */
+/** How many entries {@link formatViolations} words; the rest are counted by check. */
 const MAX_LISTED_VIOLATIONS = 100;
+/** Keys named in a collapsed entry; the rest are counted. */
+const MAX_LISTED_KEYS = 5;
 
 /**
- * The messages of several violations, one numbered paragraph each (empty string for none). Past
- * the first 100, the rest are counted by check in one line: the text stays readable and within
- * a string's maximum length when a run loses millions of inputs.
+ * The messages of several violations, one numbered paragraph each (empty string for none).
+ * Neighbours that say the same thing of different keys (a batch's five messages each charged
+ * twice) are one entry: `[exactlyOnce] 5 keys (m-1, m-2, …): payments.charge ran 2 times for each
+ * key …`. Past the first 100 entries, the rest are counted by check in one line: the text stays
+ * readable and within a string's maximum length when a run loses millions of inputs.
  *
  * @example
  * ```ts
@@ -67,23 +71,52 @@ const MAX_LISTED_VIOLATIONS = 100;
 export function formatViolations(violations: readonly (Violation | ViolationData)[]): string {
   if (violations.length === 0) return '';
   const lines = [`${violations.length} violation${violations.length === 1 ? '' : 's'}:`];
-  const listed = Math.min(violations.length, MAX_LISTED_VIOLATIONS);
-  for (let i = 0; i < listed; i++) {
+  let i = 0;
+  while (i < violations.length && lines.length <= MAX_LISTED_VIOLATIONS) {
     const v = violations[i]!;
-    lines.push(`${i + 1}. [${v.check}] ${formatViolation(v)}`);
+    const text = formatViolation(v);
+    const template = keyTemplate(v, text);
+    const keys = [keyOf(v)];
+    let next = i + 1;
+    while (template !== undefined && next < violations.length) {
+      const w = violations[next]!;
+      if (w.check !== v.check || keyTemplate(w, formatViolation(w)) !== template) break;
+      keys.push(keyOf(w));
+      next++;
+    }
+    lines.push(
+      `${lines.length}. [${v.check}] ${keys.length === 1 ? text : `${keys.length} keys (${keyList(keys)}): ${template}`}`,
+    );
+    i = next;
   }
-  if (listed < violations.length) {
+  if (i < violations.length) {
     const byCheck = new Map<string, number>();
-    for (let i = listed; i < violations.length; i++) {
-      const check = violations[i]!.check;
+    for (let j = i; j < violations.length; j++) {
+      const check = violations[j]!.check;
       byCheck.set(check, (byCheck.get(check) ?? 0) + 1);
     }
     const counts = [...byCheck].map(([check, n]) => `${n} ${check}`).join(', ');
     lines.push(
-      `… and ${violations.length - listed} more (${counts}), not listed: every one is in the violations array`,
+      `… and ${violations.length - i} more (${counts}), not listed: every one is in the violations array`,
     );
   }
   return lines.join('\n');
+}
+
+function keyOf(v: Violation | ViolationData): string {
+  return 'key' in v && typeof v.key === 'string' ? v.key : '';
+}
+
+/** The message with its `key <k>` made `each key`, when it names its key so; else undefined. */
+function keyTemplate(v: Violation | ViolationData, text: string): string | undefined {
+  const key = keyOf(v);
+  if (key === '' || !text.includes(`key ${key}`)) return undefined;
+  return text.replaceAll(`key ${key}`, 'each key');
+}
+
+function keyList(keys: readonly string[]): string {
+  const shown = keys.slice(0, MAX_LISTED_KEYS).join(', ');
+  return keys.length > MAX_LISTED_KEYS ? `${shown}, … ${keys.length - MAX_LISTED_KEYS} more` : shown;
 }
 
 const CLAIM_THEN_ACT =
