@@ -125,19 +125,32 @@ describe('Lambda Invoke through the real @aws-sdk/client-lambda', () => {
     ]);
   });
 
-  it('an injected throttle on the callee is retried by the SDK transparently', async () => {
+  it("an injected throttle on the callee is Lambda's 429, retried by the SDK transparently", async () => {
     const sim = createSimulation({
       seed: 1,
-      faults: [{ kind: 'callError', service: 'Price', call: 1, errorName: 'TooManyRequestsException' }],
+      faults: [1, 2, 3, 4].map(
+        (call) =>
+          ({ kind: 'callError', service: 'Price', call, errorName: 'TooManyRequestsException' }) as const,
+      ),
     });
     sim.fn('Price', () => async () => 7);
     const fn = sim.fn('Checkout', () => async () => {
+      const exhausted = (await lambda
+        .send(new InvokeCommand({ FunctionName: 'Price', Payload: '{}' }))
+        .catch((e: unknown) => e)) as TooManyRequestsException;
       const out = await lambda.send(new InvokeCommand({ FunctionName: 'Price', Payload: '{}' }));
-      return [text(out.Payload), out.$metadata.attempts];
+      return [
+        exhausted instanceof TooManyRequestsException,
+        exhausted.$metadata.httpStatusCode,
+        exhausted.$metadata.attempts,
+        text(out.Payload),
+        out.$metadata.attempts,
+      ];
     });
     const response = sim.invoke(fn, {});
     const result = await sim.run();
-    expect(payloadOf(await response)).toEqual(['7', 2]);
+    expect(payloadOf(await response)).toEqual([true, 429, 3, '7', 2]);
+    // Only the call that got through reached Lambda: one input.
     expect(result.inputs.filter((i) => i.fn === 'Price')).toHaveLength(1);
   });
 

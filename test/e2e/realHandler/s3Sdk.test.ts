@@ -110,16 +110,27 @@ describe('S3 through the real @aws-sdk/client-s3', () => {
   it("an injected SlowDown is S3's 503, retried by the SDK transparently", async () => {
     const sim = createSimulation({
       seed: 1,
-      faults: [{ kind: 'callError', service: 'uploads', call: 1, errorName: 'SlowDown' }],
+      faults: [1, 2, 3, 4].map(
+        (call) => ({ kind: 'callError', service: 'uploads', call, errorName: 'SlowDown' }) as const,
+      ),
     });
     const uploads = sim.bucket('uploads');
     const fn = sim.fn('Store', () => async () => {
+      const exhausted = (await s3
+        .send(new PutObjectCommand({ Bucket: 'uploads', Key: 'k', Body: 'lost' }))
+        .catch((e: unknown) => e)) as S3ServiceException;
       const out = await s3.send(new PutObjectCommand({ Bucket: 'uploads', Key: 'k', Body: 'v' }));
-      return out.$metadata.attempts;
+      return [
+        exhausted instanceof S3ServiceException,
+        exhausted.name,
+        exhausted.$metadata.httpStatusCode,
+        exhausted.$metadata.attempts,
+        out.$metadata.attempts,
+      ];
     });
     const response = sim.invoke(fn, {});
     await sim.run();
-    expect(payloadOf(await response)).toBe(2);
+    expect(payloadOf(await response)).toEqual([true, 'SlowDown', 503, 3, 2]);
     expect(uploads.get('k')?.body).toBe('v');
   });
 
