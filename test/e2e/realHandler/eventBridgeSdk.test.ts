@@ -10,14 +10,10 @@ import {
   PutEventsCommand,
 } from '@aws-sdk/client-eventbridge';
 import { describe, expect, it } from 'vitest';
-import { checks, createSimulation, type InvokeResponse } from '../../../src/index.js';
+import { checks, createSimulation } from '../../../src/index.js';
+import { payloadOf } from './payloadOf.js';
 
 const events = new EventBridgeClient({});
-
-function payloadOf(response: InvokeResponse): unknown {
-  if (response.kind !== 'ok') throw new Error(`invoke failed: ${JSON.stringify(response)}`);
-  return JSON.parse(response.payload) as unknown;
-}
 
 const placed = (id: string, bus?: string) => ({
   ...(bus === undefined ? {} : { EventBusName: bus }),

@@ -7,14 +7,10 @@ import http from 'node:http';
 import net from 'node:net';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ConfigError, createSimulation, type InvokeResponse } from '../../../src/index.js';
+import { ConfigError, createSimulation } from '../../../src/index.js';
+import { payloadOf } from './payloadOf.js';
 
 const sqs = new SQSClient({});
-
-function payloadOf(response: InvokeResponse): unknown {
-  if (response.kind !== 'ok') throw new Error(`invoke failed: ${JSON.stringify(response)}`);
-  return JSON.parse(response.payload) as unknown;
-}
 
 afterEach(() => {
   vi.restoreAllMocks();

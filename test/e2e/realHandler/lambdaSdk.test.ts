@@ -10,15 +10,11 @@ import {
   TooManyRequestsException,
 } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
-import { createSimulation, type InvokeResponse } from '../../../src/index.js';
+import { createSimulation } from '../../../src/index.js';
+import { payloadOf } from './payloadOf.js';
 
 const lambda = new LambdaClient({});
 const text = (bytes: Uint8Array | undefined): string => new TextDecoder().decode(bytes);
-
-function payloadOf(response: InvokeResponse): unknown {
-  if (response.kind !== 'ok') throw new Error(`invoke failed: ${JSON.stringify(response)}`);
-  return JSON.parse(response.payload) as unknown;
-}
 
 describe('Lambda Invoke through the real @aws-sdk/client-lambda', () => {
   it('RequestResponse: the callee runs and its result comes back; both invocations are inputs', async () => {

@@ -17,15 +17,11 @@ import {
 import type { S3Event } from 'aws-lambda';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createSimulation, type InvokeResponse } from '../../../src/index.js';
+import { createSimulation } from '../../../src/index.js';
+import { payloadOf } from './payloadOf.js';
 
 const s3 = new S3Client({});
 const pathStyle = new S3Client({ forcePathStyle: true });
-
-function payloadOf(response: InvokeResponse): unknown {
-  if (response.kind !== 'ok') throw new Error(`invoke failed: ${JSON.stringify(response)}`);
-  return JSON.parse(response.payload) as unknown;
-}
 
 describe('S3 through the real @aws-sdk/client-s3', () => {
   it.each([
