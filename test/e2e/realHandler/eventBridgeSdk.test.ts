@@ -9,11 +9,15 @@ import {
   ListRulesCommand,
   PutEventsCommand,
 } from '@aws-sdk/client-eventbridge';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { checks, createSimulation } from '../../../src/index.js';
 import { payloadOf } from './payloadOf.js';
 
 const events = new EventBridgeClient({});
+const lambda = new LambdaClient({});
+const s3 = new S3Client({});
 
 const placed = (id: string, bus?: string) => ({
   ...(bus === undefined ? {} : { EventBusName: bus }),
@@ -122,5 +126,30 @@ describe('EventBridge through the real @aws-sdk/client-eventbridge', () => {
       ),
     ]);
     expect(result.determinismErrors).toHaveLength(2);
+  });
+});
+
+describe('Lambda, EventBridge and S3 over the SDK are deterministic', () => {
+  it('the same seed gives the same trace hash; another seed gives other event ids', async () => {
+    async function once(seed: number) {
+      const sim = createSimulation({ seed });
+      const bus = sim.eventBus('orders');
+      const audit = sim.fn('Audit', () => async () => {
+        await events.send(new PutEventsCommand({ Entries: [placed('o-1', 'orders')] }));
+      });
+      sim.bucket('uploads', { notify: audit });
+      const fn = sim.fn('Checkout', () => async () => {
+        await s3.send(new PutObjectCommand({ Bucket: 'uploads', Key: 'o-1.json', Body: '{}' }));
+        await lambda.send(new InvokeCommand({ FunctionName: 'Audit', Payload: '{}' }));
+      });
+      sim.invoke(fn, {});
+      const result = await sim.run();
+      expect(result.determinismErrors).toEqual([]);
+      return { hash: result.traceHash, ids: bus.events().map((e) => e.id) };
+    }
+    const [a, b, c] = [await once(3), await once(3), await once(4)];
+    expect(a.ids).toHaveLength(2);
+    expect(b).toEqual(a);
+    expect(c.ids).not.toEqual(a.ids);
   });
 });
