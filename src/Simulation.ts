@@ -63,6 +63,8 @@ import {
 } from './services/ExternalApi.js';
 import { Outbound } from './transport/Outbound.js';
 import { Table, type TableOptions } from './services/Table.js';
+import { Bucket, type BucketOptions } from './services/Bucket.js';
+import { EventBus, type EventBusOptions } from './services/EventBus.js';
 import { buildInputLedger } from './results/inputLedger.js';
 import type { InputRecord } from './results/InputRecord.js';
 import { GlobalsGuard } from './sim/GlobalsGuard.js';
@@ -274,6 +276,10 @@ export class Simulation {
   private readonly services = new Map<string, Table | ExternalApi>();
   /** External APIs with a `host`, by host: where a handler's `fetch` to that host goes. */
   private readonly apisByHost = new Map<string, ExternalApi>();
+  /** EventBridge buses by name (each also an external API in `services`). */
+  private readonly eventBuses = new Map<string, EventBus>();
+  /** S3 buckets by name. */
+  private readonly buckets = new Map<string, Bucket>();
   private ran = false;
   private readonly allowDeterminismErrors: string | undefined;
   /** @internal runScenario's wiring: the scenario event index of each input id it sent. */
@@ -343,6 +349,14 @@ export class Simulation {
       queueNames: () => sqs.queueNames(),
       snsTopic: (name) => this.snsTopics().find((t) => t.name === name),
       snsTopicNames: () => this.snsTopics().map((t) => t.name),
+      fn: (name) => this.lambda.get(name),
+      fnNames: () => [...this.lambda.names()],
+      invoke: (fn, payload, invokeOptions) => this.sync.invoke(fn, payload, invokeOptions),
+      invokeEvent: (fn, payload, source) => this.async.invoke(fn, payload, {}, source),
+      eventBus: (name) => this.eventBuses.get(name),
+      eventBusNames: () => [...this.eventBuses.keys()],
+      bucket: (name) => this.buckets.get(name),
+      bucketNames: () => [...this.buckets.keys()],
       apiForHost: (host) => apisByHost.get(host),
       apiHosts: () => [...apisByHost.keys()],
     });
@@ -599,6 +613,50 @@ export class Simulation {
   }
 
   /**
+   * An EventBridge event bus that a handler's `EventBridgeClient` PutEvents lands on (the entry's
+   * `EventBusName`; name it `default` for entries without one). Each PutEvents call that lands is
+   * one effect in `result.effects(name)`; `bus.events()` lists the events as a rule's target gets
+   * them. Its name is in the services' namespace (tables, APIs). See {@link EventBus}.
+   * @example
+   * ```ts
+   * const bus = sim.eventBus('orders');
+   * const result = await sim.run();
+   * result.effects('orders'); // [{ op: 'PutEvents', args: { Entries: [...] }, requestId, ... }]
+   * ```
+   */
+  eventBus(name: string, options?: EventBusOptions): EventBus {
+    const bus = new EventBus(this.world, name, options);
+    this.addService(bus.api, 'eventBus');
+    this.eventBuses.set(name, bus);
+    return claim(this.world, bus, `sim.eventBus(${JSON.stringify(name)})`, name);
+  }
+
+  /**
+   * An S3 bucket that a handler's `S3Client` GetObject / PutObject / HeadObject / DeleteObject
+   * read and write; with `notify`, a put invokes the function asynchronously with an S3 event.
+   * See {@link Bucket}.
+   * @example
+   * ```ts
+   * const uploads = sim.bucket('uploads', { notify: resizeFn });
+   * await sim.run();
+   * uploads.get('a.csv')?.body;
+   * ```
+   */
+  bucket(name: string, options?: BucketOptions): Bucket {
+    if (this.buckets.has(name))
+      throw new ConfigError('sim.bucket', 'name', 'is already used by another bucket', name);
+    const notify: unknown = options?.notify;
+    checkOwned(
+      this.world,
+      'sim.bucket: notify',
+      notify !== null && typeof notify === 'object' && 'fn' in notify ? notify.fn : notify,
+    );
+    const bucket = new Bucket(this.world, this.async, name, options);
+    this.buckets.set(name, bucket);
+    return claim(this.world, bucket, `sim.bucket(${JSON.stringify(name)})`, name);
+  }
+
+  /**
    * The tables and external APIs defined so far, in definition order (e.g. for checks that
    * compare every service's final state).
    * @example
@@ -704,6 +762,9 @@ export class Simulation {
         ...this.services.keys(),
         ...this.sqsModel.queueNames(),
         ...this.snsTopics().map((t) => t.name),
+        ...this.buckets.keys(),
+        // A Lambda Invoke from a handler is a call to the callee, by its name.
+        ...this.lambda.names(),
       ]),
       queues: this.sqsModel.queueKinds(),
     });
@@ -783,7 +844,7 @@ export class Simulation {
     return result;
   }
 
-  private addService(service: Table | ExternalApi, kind: 'table' | 'api'): void {
+  private addService(service: Table | ExternalApi, kind: 'table' | 'api' | 'eventBus'): void {
     if (this.services.has(service.name))
       throw new ConfigError(
         `sim.${kind}`,

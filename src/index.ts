@@ -253,6 +253,14 @@ export type {
 export { isAcknowledged } from './results/InputRecord.js';
 export type { CallerRecord, SimulationOptions, SimulationResult } from './Simulation.js';
 export { createSimulation, Simulation } from './Simulation.js';
+export type {
+  BucketNotification,
+  BucketOptions,
+  PutObjectOptions,
+  S3NotificationEvent,
+  StoredObject,
+} from './services/Bucket.js';
+export { Bucket } from './services/Bucket.js';
 export type { CallSite, InFlightFate } from './services/callService.js';
 export type { UpdateAction } from './services/change.js';
 export { change } from './services/change.js';
@@ -266,6 +274,8 @@ export type {
   Responder,
 } from './services/ExternalApi.js';
 export { ExternalApi, IDEMPOTENCY_KEY_RETENTION_MS, IdempotencyError } from './services/ExternalApi.js';
+export type { BusEvent, EventBusOptions, PutEventsEntry } from './services/EventBus.js';
+export { EventBus } from './services/EventBus.js';
 export type { LatencyMs, LatencyShape } from './services/latency.js';
 export type { ItemChanges, TableKey, TableOptions, WriteOptions } from './services/Table.js';
 export {

@@ -1,6 +1,11 @@
+import type { LambdaFunction } from '../lambda/LambdaFunction.js';
 import type { World } from '../lambda/World.js';
+import type { AsyncInvokeResponse } from '../models/async/AsyncModel.js';
 import type { SnsTopic } from '../models/sources/SnsTopic.js';
 import type { SqsQueue } from '../models/sqs/SqsQueue.js';
+import type { InvokeOptions, InvokeResponse } from '../models/sync.js';
+import type { Bucket } from '../services/Bucket.js';
+import type { EventBus } from '../services/EventBus.js';
 import type { Table } from '../services/Table.js';
 
 /**
@@ -37,6 +42,16 @@ export interface AwsResources {
   queueNames(): readonly string[];
   snsTopic(name: string): SnsTopic | undefined;
   snsTopicNames(): readonly string[];
+  fn(name: string): LambdaFunction | undefined;
+  fnNames(): readonly string[];
+  /** `sim.invoke`'s model: a `RequestResponse` or `DryRun` invoke, one more sync input. */
+  invoke(fn: LambdaFunction, payload: unknown, options: InvokeOptions): Promise<InvokeResponse>;
+  /** `sim.invokeAsync`'s model: an `Event` invoke from `source`, one more async input. */
+  invokeEvent(fn: LambdaFunction, payload: unknown, source: string): AsyncInvokeResponse;
+  eventBus(name: string): EventBus | undefined;
+  eventBusNames(): readonly string[];
+  bucket(name: string): Bucket | undefined;
+  bucketNames(): readonly string[];
 }
 
 /**

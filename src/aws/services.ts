@@ -1,5 +1,8 @@
 import { dynamoDbService } from './dynamodb/dynamoDbService.js';
+import { eventBridgeService } from './eventBridgeService.js';
+import { lambdaService } from './lambdaService.js';
 import type { AwsProtocolService } from './protocol.js';
+import { s3Service } from './s3Service.js';
 import { snsService } from './snsService.js';
 import { sqsService } from './sqsService.js';
 
@@ -8,4 +11,11 @@ import { sqsService } from './sqsService.js';
  * A request for any other AWS service fails at once, naming it and listing these. A new service is
  * one {@link AwsProtocolService} added here.
  */
-export const AWS_SERVICES: readonly AwsProtocolService[] = [dynamoDbService, sqsService, snsService];
+export const AWS_SERVICES: readonly AwsProtocolService[] = [
+  dynamoDbService,
+  sqsService,
+  snsService,
+  lambdaService,
+  eventBridgeService,
+  s3Service,
+];

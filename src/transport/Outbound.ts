@@ -82,6 +82,7 @@ export class Outbound {
           site,
           message: `${origin.by}: ${error.message}, at ${site}. Nothing reaches the real network inside a simulation.`,
         });
+        if (error.response !== undefined) return error.response;
       }
       throw error;
     }

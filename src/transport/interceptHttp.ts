@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { CallerScope } from '../callers/CallerScope.js';
 import { RuntimeProcess } from '../lambda/RuntimeProcess.js';
 import { recordDeterminismError, siteOf, type World } from '../lambda/World.js';
@@ -139,7 +140,9 @@ async function handleInSimulation(
       statusCode: reply.statusCode,
       reason: undefined,
       headers: { ...reply.headers },
-      body: Buffer.from(reply.body, 'utf8'),
+      // A stream, as the Node handler's IncomingMessage is: streaming outputs (S3 GetObject's Body)
+      // need a Readable; the SDK collects the others from it.
+      body: Readable.from([Buffer.from(reply.body, 'utf8')]),
     },
   };
 }

@@ -122,7 +122,7 @@ export interface AsyncEventRecord {
   /** The id `Invoke` returned; shared by every attempt and by a duplicate delivery. */
   readonly requestId: string;
   readonly fn: string;
-  /** Who sent it: `invokeAsync`, `sns:<topic>`, `schedule:<name>`, `destination:<fn>`. */
+  /** Who sent it: `invokeAsync`, `sns:<topic>`, `schedule:<name>`, `destination:<fn>`, `s3:<bucket>`, `sdk:<caller>` (a Lambda Invoke from a handler). */
   readonly source: string;
   readonly acceptedAtMs: number;
   /** True for the extra delivery of a duplicated event (R-ASYNC-10). */

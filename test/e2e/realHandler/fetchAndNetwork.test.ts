@@ -6,16 +6,11 @@
 import http from 'node:http';
 import net from 'node:net';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ConfigError, createSimulation, type InvokeResponse } from '../../../src/index.js';
+import { ConfigError, createSimulation } from '../../../src/index.js';
+import { payloadOf } from './payloadOf.js';
 
 const sqs = new SQSClient({});
-
-function payloadOf(response: InvokeResponse): unknown {
-  if (response.kind !== 'ok') throw new Error(`invoke failed: ${JSON.stringify(response)}`);
-  return JSON.parse(response.payload) as unknown;
-}
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -128,18 +123,16 @@ describe('nothing reaches the real network', () => {
   });
 
   it('an AWS service lambdasim does not simulate fails at once, listing the simulated ones', async () => {
-    const events = new EventBridgeClient({});
     const sim = createSimulation({ seed: 1 });
     const fn = sim.fn('Notify', () => async () => {
-      await events.send(
-        new PutEventsCommand({ Entries: [{ Source: 'shop', DetailType: 'x', Detail: '{}' }] }),
-      );
+      // Every SDK client installed here is simulated: Kinesis, by its endpoint, is not.
+      await fetch('https://kinesis.us-east-1.amazonaws.com/', { method: 'POST', body: '{}' });
     });
     const response = sim.invoke(fn, {});
     const result = await sim.run();
     expect((await response).kind).toBe('functionError');
     expect(result.determinismErrors[0]!.message).toMatch(
-      /AWS SDK request to AWS service "events" .*simulated: DynamoDB, SQS, SNS\)/,
+      /fetch request to AWS service "kinesis" .*simulated: DynamoDB, SQS, SNS, Lambda, EventBridge, S3\)/,
     );
   });
 

@@ -6,15 +6,11 @@
 import { SendMessageCommand, SQSClient, SQSServiceException } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { describe, expect, it } from 'vitest';
-import { createSimulation, type Fault, type InvokeResponse } from '../../../src/index.js';
+import { createSimulation, type Fault } from '../../../src/index.js';
+import { payloadOf } from './payloadOf.js';
 
 const sqs = new SQSClient({});
 const URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/orders';
-
-function payloadOf(response: InvokeResponse): unknown {
-  if (response.kind !== 'ok') throw new Error(`invoke failed: ${JSON.stringify(response)}`);
-  return JSON.parse(response.payload) as unknown;
-}
 
 async function sendOnce(faults: readonly Fault[], client = sqs, seed = 1) {
   const sim = createSimulation({ seed, faults });

@@ -5,15 +5,11 @@
 import { PublishCommand, SNSClient, SNSServiceException } from '@aws-sdk/client-sns';
 import type { SNSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { createSimulation, type InvokeResponse } from '../../../src/index.js';
+import { createSimulation } from '../../../src/index.js';
+import { payloadOf } from './payloadOf.js';
 
 const sns = new SNSClient({});
 const ARN = 'arn:aws:sns:us-east-1:123456789012:orders';
-
-function payloadOf(response: InvokeResponse): unknown {
-  if (response.kind !== 'ok') throw new Error(`invoke failed: ${JSON.stringify(response)}`);
-  return JSON.parse(response.payload) as unknown;
-}
 
 describe('SNS through the real @aws-sdk/client-sns', () => {
   it('a Publish lands on the topic, with subject and attributes, and reaches the subscriber', async () => {

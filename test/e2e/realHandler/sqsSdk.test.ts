@@ -14,14 +14,10 @@ import {
   SQSServiceException,
 } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { createSimulation, type InvokeResponse } from '../../../src/index.js';
+import { createSimulation } from '../../../src/index.js';
+import { payloadOf } from './payloadOf.js';
 
 /** The handler's return value, from a successful synchronous invoke. */
-function payloadOf(response: InvokeResponse): unknown {
-  if (response.kind !== 'ok') throw new Error(`invoke failed: ${JSON.stringify(response)}`);
-  return JSON.parse(response.payload) as unknown;
-}
-
 // Module scope, as production handlers create it (outside any simulation).
 const sqs = new SQSClient({});
 const ORDERS_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/orders';
