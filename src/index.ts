@@ -258,7 +258,7 @@ export type {
   Responder,
 } from './services/ExternalApi.js';
 export { ExternalApi, IDEMPOTENCY_KEY_RETENTION_MS, IdempotencyError } from './services/ExternalApi.js';
-export type { ItemChanges, TableKey, TableOptions, WriteOptions } from './services/Table.js';
+export type { ItemChanges, StreamViewType, TableKey, TableOptions, WriteOptions } from './services/Table.js';
 export {
   ConditionalCheckFailedException,
   MAX_ITEM_BYTES,

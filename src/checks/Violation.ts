@@ -2,7 +2,7 @@ import type { InputRecord } from '../results/InputRecord.js';
 import type { Effect } from '../services/ExternalApi.js';
 
 /** Which invocation model an input (request, event, message) went through. */
-export type InputModel = 'sync' | 'async' | 'sqs' | 'kinesis';
+export type InputModel = 'sync' | 'async' | 'sqs' | 'kinesis' | 'dynamodb-streams';
 
 /**
  * A key's effects ran more than once (`duplicateEffect`), an input was acknowledged as processed

@@ -85,7 +85,7 @@ export function noLostEvents(
       withMessage({
         ...base,
         kind: lost ? 'lost' : 'unfinished',
-        model: 'kinesis',
+        model: r.model,
         input: r.eventId,
         where: r.stream,
         state: fate.state,

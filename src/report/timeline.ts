@@ -268,6 +268,11 @@ function describeEvent(ev: TraceEvent, replayed: ReadonlySet<number>): [string, 
         ev.stream,
         `${ev.shardId} seq …${ev.sequenceNumber.slice(-6)} key ${JSON.stringify(ev.partitionKey)} from ${ev.by}, ${ev.bytes} B`,
       ];
+    case 'dynamodb.streamRecord':
+      return [
+        ev.table,
+        `stream ${ev.eventName} ${ev.keys} …${ev.sequenceNumber.slice(-6)}${ev.by === 'ttl' ? ' (TTL deletion by the service)' : ''}`,
+      ];
     case 'stream.batchInvoked':
       return [
         ev.mapping,

@@ -220,7 +220,7 @@ export function buildInputLedger(sources: LedgerSources): readonly InputRecord[]
         break;
       }
       case 'stream.batchInvoked': {
-        const ids = ev.sequenceNumbers.map((seq) => `${ev.shardId}:${seq}`);
+        const ids = ev.eventIds ?? ev.sequenceNumbers.map((seq) => `${ev.shardId}:${seq}`);
         batches.set(ev.requestId, {
           messageIds: ids,
           keys: ids.map((id) => `${ev.mapping}|${id}`),
@@ -387,12 +387,13 @@ export function buildInputLedger(sources: LedgerSources): readonly InputRecord[]
   for (const r of sources.streamRecords) {
     const attempts = finish(byMessage.get(`${r.mapping}|${r.eventId}`));
     const common = {
-      model: 'kinesis' as const,
+      model: r.model,
       id: r.eventId,
       where: r.stream,
       fn: r.fn,
       eventIndex: eventIndex.get(r.eventId),
-      body: r.data,
+      // Kinesis: the data as base64, as the event carries it; DynamoDB: { eventName, dynamodb }.
+      body: r.model === 'kinesis' ? r.data : parseJson(r.data),
       attempts,
       effects: effectsOf(attempts),
       faults: NONE,

@@ -4,6 +4,8 @@ import { ACCOUNT_ID, REGION } from '../../lambda/FunctionConfig.js';
 import type { World } from '../../lambda/World.js';
 import { serviceDoor } from '../../services/callService.js';
 import { contentDigest } from '../../sim/contentDigest.js';
+import { filterContent } from '../mapping/mappingOptions.js';
+import type { StreamSource } from './StreamSource.js';
 
 /** The most bytes of one record: data plus partition key (Kinesis: 1 MiB). */
 export const KINESIS_MAX_RECORD_BYTES = 1_048_576;
@@ -142,8 +144,12 @@ export function resolveKinesisStreamOptions(name: unknown, options: unknown): Re
  * await clicks.put({ page: '/home' }, { partitionKey: 'user-1' });
  * ```
  */
-export class KinesisStream {
+export class KinesisStream implements StreamSource {
   readonly name: string;
+  /** @internal */
+  readonly model = 'kinesis' as const;
+  /** @internal */
+  readonly batchInfoField = 'KinesisBatchInfo' as const;
   /** `arn:aws:kinesis:us-east-1:123456789012:stream/<name>`. */
   readonly arn: string;
   readonly options: ResolvedKinesisStreamOptions;
@@ -262,6 +268,11 @@ export class KinesisStream {
       `"eventName":"aws:kinesis:record","invokeIdentityArn":${JSON.stringify(role)},` +
       `"awsRegion":"${REGION}","eventSourceARN":"${this.arn}"}`
     );
+  }
+
+  /** @internal Filters see the data only ("only support filtering on the data key", spec R-STREAM-11). */
+  filterView(r: StreamRecord): Readonly<Record<string, unknown>> {
+    return { data: filterContent(Buffer.from(r.data, 'base64').toString('utf8')) };
   }
 
   /** @internal `shardId-…:seq`, the record's `eventID`. */

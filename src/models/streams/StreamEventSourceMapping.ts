@@ -6,9 +6,10 @@ import { invariant } from '../../sim/invariant.js';
 import { type Rng, seededUuid } from '../../sim/Rng.js';
 import type { ShardBlockCause, StreamDiscardCondition } from '../../TraceEvent.js';
 import { interpretBatchResponse } from '../mapping/batchResponse.js';
-import { MAX_BATCH_PAYLOAD_BYTES, passesFilters } from '../mapping/mappingOptions.js';
+import { MAX_BATCH_PAYLOAD_BYTES, passesFilterView } from '../mapping/mappingOptions.js';
 import { isoMs } from '../sources/eventIds.js';
-import type { KinesisStream, StreamRecord } from './KinesisStream.js';
+import type { StreamRecord } from './KinesisStream.js';
+import type { StreamModel, StreamSource } from './StreamSource.js';
 import type { ResolvedStreamMappingOptions } from './streamMappingOptions.js';
 
 /** Bytes a record adds to the event beyond its data (metadata; the 6 MB cap counts both). */
@@ -38,13 +39,16 @@ export type StreamRecordFate =
 
 /** One record of a mapped stream with how it ended for the mapping (`result.streamRecords`). */
 export interface StreamRecordEntry {
+  /** The stream service: `kinesis`, or `dynamodb-streams` for a table's stream. */
+  readonly model: StreamModel;
   readonly mapping: string;
   readonly stream: string;
   readonly fn: string;
-  /** `shardId-…:sequenceNumber`, the record's `eventID`. */
+  /** The record's `eventID` (Kinesis: `shardId-…:sequenceNumber`). */
   readonly eventId: string;
+  /** The partition key (a DynamoDB stream: the item's key attributes as JSON). */
   readonly partitionKey: string;
-  /** The data, base64-encoded. */
+  /** Kinesis: the data, base64-encoded; a DynamoDB stream: `{ eventName, dynamodb }` as JSON text. */
   readonly data: string;
   readonly fate: StreamRecordFate;
   /** The mapping's on-failure destination's ARN, if it has one. */
@@ -139,7 +143,7 @@ export class StreamEventSourceMapping {
   /** @internal Use {@link Simulation.mapping}. */
   constructor(
     private readonly world: World,
-    readonly stream: KinesisStream,
+    readonly stream: StreamSource,
     readonly fn: LambdaFunction,
     readonly options: ResolvedStreamMappingOptions,
     uuid: string,
@@ -252,10 +256,7 @@ export class StreamEventSourceMapping {
         expired.push(r);
         continue;
       }
-      if (
-        filters.length > 0 &&
-        !passesFilters(filters, 'data', Buffer.from(r.data, 'base64').toString('utf8'))
-      ) {
+      if (filters.length > 0 && !passesFilterView(filters, this.stream.filterView(r))) {
         filtered.push(r);
         continue;
       }
@@ -364,6 +365,9 @@ export class StreamEventSourceMapping {
       fn: this.fn.name,
       attempt: batch.attempts,
       sequenceNumbers: batch.records.map((r) => r.sequenceNumber),
+      ...(this.stream.model === 'kinesis'
+        ? {}
+        : { eventIds: batch.records.map((r) => this.stream.eventId(r)) }),
     });
     const parts: string[] = [];
     for (const r of batch.records) parts.push(this.stream.recordJson(r, this.role));
@@ -576,7 +580,7 @@ export class StreamEventSourceMapping {
           : {}),
         version: '1.0',
         timestamp: isoMs(epoch + kernel.nowMs),
-        KinesisBatchInfo: {
+        [this.stream.batchInfoField]: {
           shardId,
           startSequenceNumber: first.sequenceNumber,
           endSequenceNumber: last.sequenceNumber,
@@ -665,6 +669,7 @@ export class StreamEventSourceMapping {
           else fate = now >= r.arrivalMs + retentionMs ? EXPIRED : PENDING;
         }
         out.push({
+          model: this.stream.model,
           mapping: this.name,
           stream: this.stream.name,
           fn: this.fn.name,
