@@ -111,6 +111,12 @@ interface Lane {
   /** Records were given up while the lane was blocked. */
   gaveUp: boolean;
   checkpoint: string | undefined;
+  /**
+   * The shard index of the last record this lane finished with (processed or given up), kept
+   * apart from `pos`: a new batch must start after it (R-STREAM-4), else lambdasim re-reads
+   * finished records (an invariant, so a wrong checkpoint fails the run instead of looping).
+   */
+  finishedIndex: number;
 }
 
 /**
@@ -171,6 +177,7 @@ export class StreamEventSourceMapping {
           blockedWhy: undefined,
           gaveUp: false,
           checkpoint: undefined,
+          finishedIndex: -1,
         });
     stream.onPut((shard) => {
       for (let lane = 0; lane < p; lane++) this.schedule(this.lanes[shard * p + lane]!);
@@ -274,6 +281,12 @@ export class StreamEventSourceMapping {
       if (i > lane.pos) this.advance(lane, i, expired.at(-1) ?? filtered.at(-1));
       return 0;
     }
+    const first = taken[0]!;
+    invariant(
+      first.index > lane.finishedIndex,
+      () =>
+        `R-STREAM-4: mapping ${this.name} lane ${lane.shard}/${lane.lane} read record ${first.sequenceNumber} (index ${first.index}) again after finishing it (up to index ${lane.finishedIndex}); checkpoint ${lane.checkpoint ?? 'none'}`,
+    );
     lane.queue.push(newBatch(taken, lastIndex, 0));
     return taken.length;
   }
@@ -524,6 +537,7 @@ export class StreamEventSourceMapping {
   /** The lane's current batch ended: checkpoint past it, then the next half or the next read. */
   private finishBatch(lane: Lane, batch: Batch): void {
     lane.queue.shift();
+    lane.finishedIndex = Math.max(lane.finishedIndex, batch.endIndex);
     const last = this.stream.shards[lane.shard]!.records[batch.endIndex]!;
     this.advance(lane, batch.endIndex + 1, last);
     if (lane.queue.length === 0 && lane.blockedSinceMs !== undefined) {
