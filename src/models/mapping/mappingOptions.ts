@@ -7,6 +7,14 @@ import { checkFilterPattern, type FilterPattern, matchesPattern } from './filter
  * mappings validate and apply these through this one module.
  */
 
+/** The options every poll-based mapping takes; each source adds its own to this list. */
+export const SHARED_MAPPING_OPTIONS: readonly string[] = [
+  'batchSize',
+  'maximumBatchingWindowS',
+  'reportBatchItemFailures',
+  'filters',
+];
+
 /** The 6 MB (6,291,456 bytes) cap on one batch's payload (spec §3.0). */
 export const MAX_BATCH_PAYLOAD_BYTES = 6_291_456;
 

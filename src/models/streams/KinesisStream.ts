@@ -4,6 +4,7 @@ import { ACCOUNT_ID, REGION } from '../../lambda/FunctionConfig.js';
 import type { World } from '../../lambda/World.js';
 import { serviceDoor } from '../../services/callService.js';
 import { contentDigest } from '../../sim/contentDigest.js';
+import { jsonTextOf } from '../jsonText.js';
 import { filterContent } from '../mapping/mappingOptions.js';
 import type { StreamSource } from './StreamSource.js';
 
@@ -343,12 +344,7 @@ function prepare(data: unknown, options: PutRecordOptions): Prepared {
   if (data instanceof Uint8Array) bytes = Buffer.from(data);
   else if (typeof data === 'string') bytes = Buffer.from(data, 'utf8');
   else {
-    let json: string | undefined;
-    try {
-      json = JSON.stringify(data);
-    } catch {
-      json = undefined;
-    }
+    const json = jsonTextOf(data);
     if (json === undefined)
       throw new KinesisError(
         'ValidationException',

@@ -1,14 +1,14 @@
 import { ConfigError, checkBoolean, checkOptions, intInRange, nonNegativeInt } from '../../errors.js';
 import type { LambdaFunction } from '../../lambda/LambdaFunction.js';
 import type { World } from '../../lambda/World.js';
-import { checkOwned } from '../../lambda/ownership.js';
-import { checkTarget } from '../async/AsyncConfig.js';
+import { checkTargetOfKinds } from '../async/AsyncConfig.js';
 import type { DeliveryTarget } from '../DeliveryTarget.js';
 import type { FilterPattern } from '../mapping/filterPattern.js';
 import {
   resolveBatchingWindowS,
   resolveBatchSize,
   resolveFilterCriteria,
+  SHARED_MAPPING_OPTIONS,
 } from '../mapping/mappingOptions.js';
 import type { StreamSource } from './StreamSource.js';
 
@@ -61,17 +61,14 @@ export interface ResolvedStreamMappingOptions {
 }
 
 const KNOWN = new Set([
+  ...SHARED_MAPPING_OPTIONS,
   'startingPosition',
   'startingPositionAtMs',
-  'batchSize',
-  'maximumBatchingWindowS',
   'parallelizationFactor',
   'maximumRetryAttempts',
   'maximumRecordAgeS',
   'bisectBatchOnFunctionError',
-  'reportBatchItemFailures',
   'onFailure',
-  'filters',
 ]);
 const POSITIONS: readonly StartingPosition[] = ['TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP'];
 /** DynamoDB streams take TRIM_HORIZON or LATEST (https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-params.html). */
@@ -121,18 +118,18 @@ export function resolveStreamMappingOptions(
     );
   const maximumRetryAttempts = minusOneOr(api, 'maximumRetryAttempts', o.maximumRetryAttempts, 0, 10_000);
   const maximumRecordAgeS = minusOneOr(api, 'maximumRecordAgeS', o.maximumRecordAgeS, 60, 604_800);
-  let onFailure: DeliveryTarget | undefined;
-  if (o.onFailure !== undefined) {
-    checkOwned(world, 'sim.mapping: onFailure', o.onFailure, api);
-    onFailure = checkTarget(api, 'onFailure', o.onFailure);
-    if (!ON_FAILURE_KINDS.has(onFailure.targetKind))
-      throw new ConfigError(
-        api,
-        'onFailure',
-        'must be an SQS queue, SNS topic or S3 bucket (DestinationConfig.OnFailure of a stream mapping)',
-        `${onFailure.targetKind} ${onFailure.arn}`,
-      );
-  }
+  const onFailure =
+    o.onFailure === undefined
+      ? undefined
+      : checkTargetOfKinds(
+          world,
+          'sim.mapping: onFailure',
+          api,
+          'onFailure',
+          o.onFailure,
+          ON_FAILURE_KINDS,
+          'must be an SQS queue, SNS topic or S3 bucket (DestinationConfig.OnFailure of a stream mapping)',
+        );
   return {
     startingPosition,
     startingPositionAtMs,
