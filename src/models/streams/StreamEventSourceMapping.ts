@@ -307,6 +307,11 @@ export class StreamEventSourceMapping {
     });
   }
 
+  /** The fields that name a lane in its trace facts, in the trace's order. */
+  private laneFields(lane: Lane): { mapping: string; shardId: string; lane: number } {
+    return { mapping: this.name, shardId: this.stream.shards[lane.shard]!.shardId, lane: lane.lane };
+  }
+
   /** Moves the lane's checkpoint to shard index `to` (exclusive). */
   private advance(lane: Lane, to: number, last: StreamRecord | undefined): void {
     if (to <= lane.pos) return;
@@ -315,9 +320,7 @@ export class StreamEventSourceMapping {
     lane.checkpoint = last.sequenceNumber;
     this.world.kernel.record({
       kind: 'stream.checkpointed',
-      mapping: this.name,
-      shardId: this.stream.shards[lane.shard]!.shardId,
-      lane: lane.lane,
+      ...this.laneFields(lane),
       sequenceNumber: last.sequenceNumber,
     });
   }
@@ -371,9 +374,7 @@ export class StreamEventSourceMapping {
     lane.busy = true;
     kernel.record({
       kind: 'stream.batchInvoked',
-      mapping: this.name,
-      shardId,
-      lane: lane.lane,
+      ...this.laneFields(lane),
       requestId,
       fn: this.fn.name,
       attempt: batch.attempts,
@@ -419,9 +420,7 @@ export class StreamEventSourceMapping {
         );
         kernel.record({
           kind: 'stream.batchBisected',
-          mapping: this.name,
-          shardId,
-          lane: lane.lane,
+          ...this.laneFields(lane),
           first: first.length,
           second: second.length,
         });
@@ -504,9 +503,7 @@ export class StreamEventSourceMapping {
     const waitMs = streamRetryDelayMs(retry);
     this.world.kernel.record({
       kind: 'stream.retryScheduled',
-      mapping: this.name,
-      shardId: this.stream.shards[lane.shard]!.shardId,
-      lane: lane.lane,
+      ...this.laneFields(lane),
       retry,
       retryAtMs: this.world.kernel.nowMs + waitMs,
     });
@@ -527,9 +524,7 @@ export class StreamEventSourceMapping {
     lane.blockedWhy = why;
     this.world.kernel.record({
       kind: 'stream.shardBlocked',
-      mapping: this.name,
-      shardId: this.stream.shards[lane.shard]!.shardId,
-      lane: lane.lane,
+      ...this.laneFields(lane),
       why,
     });
   }
@@ -543,9 +538,7 @@ export class StreamEventSourceMapping {
     if (lane.queue.length === 0 && lane.blockedSinceMs !== undefined) {
       this.world.kernel.record({
         kind: 'stream.shardUnblocked',
-        mapping: this.name,
-        shardId: this.stream.shards[lane.shard]!.shardId,
-        lane: lane.lane,
+        ...this.laneFields(lane),
         blockedSinceMs: lane.blockedSinceMs,
         how: lane.gaveUp ? 'discarded' : 'succeeded',
       });
@@ -645,9 +638,7 @@ export class StreamEventSourceMapping {
     return this.lanes.map((lane) => {
       const current = lane.queue[0];
       return {
-        mapping: this.name,
-        shardId: this.stream.shards[lane.shard]!.shardId,
-        lane: lane.lane,
+        ...this.laneFields(lane),
         checkpoint: lane.checkpoint,
         blocked:
           lane.blockedSinceMs === undefined || current === undefined
