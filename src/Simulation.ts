@@ -601,11 +601,7 @@ export class Simulation {
    * ```
    */
   mapping(stream: KinesisStream, fn: LambdaFunction, options: StreamMappingOptions): StreamEventSourceMapping;
-  mapping(
-    table: Table,
-    fn: LambdaFunction,
-    options: StreamMappingOptions,
-  ): StreamEventSourceMapping;
+  mapping(table: Table, fn: LambdaFunction, options: StreamMappingOptions): StreamEventSourceMapping;
   mapping(queue: SqsQueue, fn: LambdaFunction, options?: SqsMappingOptions): SqsEventSourceMapping;
   mapping(
     source: SqsQueue | KinesisStream | Table,
@@ -619,7 +615,12 @@ export class Simulation {
     }
     if (source instanceof Table) {
       if (this.services.get(source.name) !== source)
-        throw new ConfigError('sim.mapping', 'table', 'must be a table defined on this simulation', source.name);
+        throw new ConfigError(
+          'sim.mapping',
+          'table',
+          'must be a table defined on this simulation',
+          source.name,
+        );
       return this.streamsModel.map(source, fn, options as StreamMappingOptions);
     }
     return this.sqsModel.map(source, fn, options as SqsMappingOptions);

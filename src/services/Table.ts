@@ -184,7 +184,12 @@ export function resolveTableOptions(name: unknown, options: unknown): ResolvedTa
   if (!FATES.includes(inFlightAtDeath as InFlightFate))
     throw new ConfigError(api, 'inFlightAtDeath', `must be one of ${FATES.join(', ')}`, inFlightAtDeath);
   if (o.stream !== undefined && !VIEW_TYPES.includes(o.stream as StreamViewType))
-    throw new ConfigError(api, 'stream', `must be one of ${VIEW_TYPES.join(', ')} (StreamViewType)`, o.stream);
+    throw new ConfigError(
+      api,
+      'stream',
+      `must be one of ${VIEW_TYPES.join(', ')} (StreamViewType)`,
+      o.stream,
+    );
   const ttlDeletionDelayS = intInRange(api, 'ttlDeletionDelayS', o.ttlDeletionDelayS ?? 0, 0, 172_800);
   return {
     key,
