@@ -52,7 +52,7 @@ interface ChangeRecord extends StreamRecord {
  * Gotchas: a REMOVE record has no `NewImage`; an INSERT no `OldImage`; with `KEYS_ONLY` neither.
  * An item with a TTL keeps the run going until its deletion instant (the TTL process is part of
  * the run): give items near TTLs or bound the run with `untilMs`. `seed` makes no records.
- * @internal Built by {@link Simulation.table}; read it with `sim.mapping(table, fn, options)`.
+ * Built by {@link Simulation.table}; read it with `sim.mapping(table, fn, options)`.
  */
 export class DynamoDbStream implements StreamSource {
   readonly model = 'dynamodb-streams' as const;
@@ -81,12 +81,12 @@ export class DynamoDbStream implements StreamSource {
     table.store.watch((change) => this.changed(change));
   }
 
-  /** @internal */
+  /** Calls `listener(shard)` after each record is stored. */
   onPut(listener: (shard: number) => void): void {
     this.listeners.push(listener);
   }
 
-  /** @internal The `DynamoDBRecord` of `r` as JSON text. */
+  /** The `DynamoDBRecord` of `r` as JSON text. */
   recordJson(r: StreamRecord, _role: string): string {
     const c = this.shards[0]!.records[r.index]!;
     return (
@@ -97,12 +97,12 @@ export class DynamoDbStream implements StreamSource {
     );
   }
 
-  /** @internal */
+  /** The record's `eventID` (32 hex digits). */
   eventId(r: StreamRecord): string {
     return this.shards[0]!.records[r.index]!.eventId;
   }
 
-  /** @internal Filters see the whole record (`eventName`, `dynamodb`, …). */
+  /** Filters see the whole record (`eventName`, `dynamodb`, …). */
   filterView(r: StreamRecord): Readonly<Record<string, unknown>> {
     return JSON.parse(this.recordJson(r, '')) as Record<string, unknown>;
   }

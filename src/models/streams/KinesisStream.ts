@@ -82,7 +82,7 @@ export interface Shard {
   readonly shardId: string;
   readonly startingHashKey: bigint;
   readonly endingHashKey: bigint;
-  /** @internal The records, in sequence order (index = position in the shard). */
+  /** The records, in sequence order (index = position in the shard); read-only for test code. */
   readonly records: StreamRecord[];
 }
 
@@ -147,9 +147,9 @@ export function resolveKinesisStreamOptions(name: unknown, options: unknown): Re
  */
 export class KinesisStream implements StreamSource {
   readonly name: string;
-  /** @internal */
+  /** The stream service (`result.inputs` model). */
   readonly model = 'kinesis' as const;
-  /** @internal */
+  /** The on-failure record's batch info field. */
   readonly batchInfoField = 'KinesisBatchInfo' as const;
   /** `arn:aws:kinesis:us-east-1:123456789012:stream/<name>`. */
   readonly arn: string;
@@ -244,7 +244,7 @@ export class KinesisStream implements StreamSource {
     });
   }
 
-  /** @internal Calls `listener(shardIndex)` after each record is stored. */
+  /** Calls `listener(shardIndex)` after each record is stored. */
   onPut(listener: (shard: number) => void): void {
     this.listeners.push(listener);
   }
@@ -256,7 +256,7 @@ export class KinesisStream implements StreamSource {
   }
 
   /**
-   * @internal The Lambda event record of `r` (`KinesisStreamRecord` of `@types/aws-lambda`), as
+   * The Lambda event record of `r` (`KinesisStreamRecord` of `@types/aws-lambda`), as
    * JSON text; `role` is the mapping's function execution role (`invokeIdentityArn`).
    */
   recordJson(r: StreamRecord, role: string): string {
@@ -271,12 +271,12 @@ export class KinesisStream implements StreamSource {
     );
   }
 
-  /** @internal Filters see the data only ("only support filtering on the data key", spec R-STREAM-11). */
+  /** Filters see the data only ("only support filtering on the data key", spec R-STREAM-11). */
   filterView(r: StreamRecord): Readonly<Record<string, unknown>> {
     return { data: filterContent(Buffer.from(r.data, 'base64').toString('utf8')) };
   }
 
-  /** @internal `shardId-…:seq`, the record's `eventID`. */
+  /** `shardId-…:seq`, the record's `eventID`. */
   eventId(r: StreamRecord): string {
     return `${this.shards[r.shard]!.shardId}:${r.sequenceNumber}`;
   }

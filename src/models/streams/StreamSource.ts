@@ -16,7 +16,6 @@ export interface SourceShard {
  * The mapping machinery (batching, checkpoints, retries, bisect, record age, on-failure records)
  * is one for both; a source only says what its records look like in the event, what filters see
  * and how the on-failure record names the discarded range.
- * @internal
  */
 export interface StreamSource {
   /** The stream's name (a Kinesis stream's, or a DynamoDB table's). */
