@@ -37,6 +37,14 @@ import { Schedule, type ScheduleOptions } from './models/sources/Schedule.js';
 import { SnsTopic } from './models/sources/SnsTopic.js';
 import type { SqsEventSourceMapping, SqsMappingOptions } from './models/sqs/SqsEventSourceMapping.js';
 import { SqsModel } from './models/sqs/SqsModel.js';
+import { KinesisStream, type KinesisStreamOptions } from './models/streams/KinesisStream.js';
+import type {
+  ShardStatus,
+  StreamEventSourceMapping,
+  StreamRecordEntry,
+} from './models/streams/StreamEventSourceMapping.js';
+import type { StreamMappingOptions } from './models/streams/streamMappingOptions.js';
+import { StreamsModel } from './models/streams/StreamsModel.js';
 import type { MessageRecord, QueueAccounting, SqsQueue, SqsQueueOptions } from './models/sqs/SqsQueue.js';
 import {
   type InvokeOptions,
@@ -53,13 +61,19 @@ import {
   type Replay,
   replaysOf,
 } from './services/ExternalApi.js';
+import { Outbound } from './transport/Outbound.js';
 import { Table, type TableOptions } from './services/Table.js';
+import { Bucket, type BucketOptions } from './services/Bucket.js';
+import { EventBus, type EventBusOptions } from './services/EventBus.js';
 import { buildInputLedger } from './results/inputLedger.js';
 import type { InputRecord } from './results/InputRecord.js';
 import { GlobalsGuard } from './sim/GlobalsGuard.js';
 import { holdUtcTimeZone, virtualGlobalSlots, virtualGlobalsInPlace } from './sim/installVirtualGlobals.js';
 import { Kernel, type RunEnd, type RunLimits } from './sim/Kernel.js';
 import { currentScope, watchEscapes } from './sim/VirtualScope.js';
+import { captureOutput } from './sim/captureOutput.js';
+import { realGlobals } from './sim/realGlobals.js';
+import type { LogLine } from './lambda/LogLine.js';
 import type { TraceEvent } from './TraceEvent.js';
 
 /** Options of {@link createSimulation}. */
@@ -82,6 +96,20 @@ export interface SimulationOptions {
    * starts. @defaultValue [] (no faults)
    */
   readonly faults?: FaultPlan;
+  /**
+   * What happens to what handlers write (`console.*`, `process.stdout`/`stderr`): always kept in
+   * `result.logs` (and shown in failure reports); `'live'` also prints each line as it is written,
+   * in CloudWatch's format. @defaultValue 'live' when the environment has `LAMBDASIM_LOGS=live`, else 'capture'
+   */
+  readonly logs?: 'capture' | 'live';
+  /**
+   * Why this simulation's checks may pass although the run has determinism errors (real I/O,
+   * real timers, a request nothing simulated answers). By default a run with any fails the
+   * matchers of `lambdasim/vitest`, as its outcome cannot be replayed from its seed and may come
+   * from outside the simulation. The reason is printed once when a run uses it.
+   * @defaultValue unset (determinism errors fail the checks)
+   */
+  readonly allowDeterminismErrors?: string;
 }
 
 /** A simulated caller process (workload code), with how it ended. */
@@ -109,6 +137,24 @@ export interface SimulationResult {
   readonly callers: readonly CallerRecord[];
   /** Real I/O or real timers started inside the simulation. Empty for a replayable run. */
   readonly determinismErrors: readonly DeterminismError[];
+  /** The simulation's `allowDeterminismErrors` reason, or undefined: determinism errors fail the checks. */
+  readonly determinismErrorsAllowed: string | undefined;
+  /**
+   * Misuse lambdasim noticed that does not stop the run, one message each with its fix: e.g. one
+   * handler object serving two execution environments at once (a factory `() => handler`).
+   */
+  readonly warnings: readonly string[];
+  /**
+   * What handlers wrote with `console.*` or straight to `process.stdout`/`stderr`, in order, each
+   * line with its function, environment, request id (undefined during Init), level and virtual
+   * time: what CloudWatch Logs would hold. Not printed unless `logs: 'live'`; failure reports show
+   * the failing run's lines in its timeline. See {@link LogLine} and {@link formatLogLine}.
+   * @example
+   * ```ts
+   * result.logs.filter((l) => l.requestId === response.requestId).map((l) => l.message);
+   * ```
+   */
+  readonly logs: readonly LogLine[];
   /**
    * The effects ledger of an external API (by name or object): every call that landed and was
    * accepted, in landing order. An unknown name or a table's name is a ConfigError.
@@ -143,6 +189,23 @@ export interface SimulationResult {
   /** Per-queue counts; for each, `sent + redrivenIn` equals the sum of the status counts. */
   readonly queues: readonly QueueAccounting[];
   /**
+   * Every record of a Kinesis stream that a stream mapping reads, once per mapping, with how it
+   * ended for that mapping: processed, filtered, discarded (with the condition and the on-failure
+   * destination that took its record), expired (past retention), or pending (still in the stream).
+   * Computed on first read.
+   */
+  readonly streamRecords: readonly StreamRecordEntry[];
+  /**
+   * Every stream mapping's shards (one entry per partition-key lane with `parallelizationFactor` >
+   * 1) at the end of the run: the checkpoint, and whether a failing batch blocks it (since when,
+   * why, how many records it holds back).
+   * @example
+   * ```ts
+   * result.shards.filter((s) => s.blocked !== undefined); // shards a poison record still holds
+   * ```
+   */
+  readonly shards: readonly ShardStatus[];
+  /**
    * The input ledger (DESIGN §10): one entry per workload input (sync request, async event, SQS
    * message of a consumed queue) with its terminal state, every attempt (request id,
    * environment, start and end, outcome, faults) and the effects its attempts made; see
@@ -167,7 +230,17 @@ export interface SimulationResult {
 }
 
 const DEFAULT_EPOCH_MS = 1_767_225_600_000;
-const SIMULATION_KNOWN = new Set(['seed', 'accountConcurrency', 'startEpochMs', 'async', 'faults']);
+const SIMULATION_KNOWN = new Set([
+  'seed',
+  'accountConcurrency',
+  'startEpochMs',
+  'async',
+  'faults',
+  'allowDeterminismErrors',
+  'logs',
+]);
+/** The environment variable that prints handler output live (`LAMBDASIM_LOGS=live`). */
+export const LOGS_ENV = 'LAMBDASIM_LOGS';
 const SPAWN_KNOWN = new Set(['atMs']);
 const RUN_KNOWN = new Set(['untilMs', 'maxEvents']);
 
@@ -194,12 +267,21 @@ export class Simulation {
   private readonly targets = new Map<string, DeliveryTarget>();
   /** SQS queues and event source mappings. */
   readonly sqsModel: SqsModel;
+  /** Kinesis streams and stream event source mappings. */
+  readonly streamsModel: StreamsModel;
   private readonly callers: CallerRecord[] = [];
   private readonly callerScopes = new Map<string, CallerScope>();
   private readonly workloadScope: CallerScope;
   /** Tables and external APIs by name (one namespace). */
   private readonly services = new Map<string, Table | ExternalApi>();
+  /** External APIs with a `host`, by host: where a handler's `fetch` to that host goes. */
+  private readonly apisByHost = new Map<string, ExternalApi>();
+  /** EventBridge buses by name (each also an external API in `services`). */
+  private readonly eventBuses = new Map<string, EventBus>();
+  /** S3 buckets by name. */
+  private readonly buckets = new Map<string, Bucket>();
   private ran = false;
+  private readonly allowDeterminismErrors: string | undefined;
   /** @internal runScenario's wiring: the scenario event index of each input id it sent. */
   readonly scenarioEventIndex = new Map<string, number>();
 
@@ -220,6 +302,15 @@ export class Simulation {
       'startEpochMs',
       options.startEpochMs ?? DEFAULT_EPOCH_MS,
     );
+    const allow = options.allowDeterminismErrors;
+    if (allow !== undefined && (typeof allow !== 'string' || allow.trim() === ''))
+      throw new ConfigError(
+        'createSimulation',
+        'allowDeterminismErrors',
+        'must be a non-empty string saying why the checks may pass despite determinism errors',
+        allow,
+      );
+    this.allowDeterminismErrors = allow;
     const globals = new GlobalsGuard(virtualGlobalSlots(), virtualGlobalsInPlace);
     const kernel = new Kernel<TraceEvent>(seed);
     this.world = {
@@ -232,13 +323,43 @@ export class Simulation {
       faults: new FaultInjector(kernel, resolveFaultPlan(options.faults)),
       counters: { calls: 0 },
       globals,
+      warnings: [],
+      logs: [],
+      logsLive: resolveLogsMode(options.logs) === 'live',
       realTimers: [],
+      outbound: undefined,
     };
     this.lambda = new LambdaRuntime(this.world, accountConcurrency);
     this.sync = new SyncModel(this.world);
     this.async = new AsyncModel(this.world, resolveAsyncSimulationOptions(options.async));
     this.sqsModel = new SqsModel(this.world);
+    this.streamsModel = new StreamsModel(this.world);
     this.workloadScope = new CallerScope(this.world, 'workload');
+    const services = this.services;
+    const sqs = this.sqsModel;
+    const apisByHost = this.apisByHost;
+    this.world.outbound = new Outbound(this.world, {
+      world: this.world,
+      table: (name) => {
+        const service = services.get(name);
+        return service instanceof Table ? service : undefined;
+      },
+      tableNames: () => [...services.values()].filter((s) => s instanceof Table).map((s) => s.name),
+      queue: (name) => sqs.get(name),
+      queueNames: () => sqs.queueNames(),
+      snsTopic: (name) => this.snsTopics().find((t) => t.name === name),
+      snsTopicNames: () => this.snsTopics().map((t) => t.name),
+      fn: (name) => this.lambda.get(name),
+      fnNames: () => [...this.lambda.names()],
+      invoke: (fn, payload, invokeOptions) => this.sync.invoke(fn, payload, invokeOptions),
+      invokeEvent: (fn, payload, source) => this.async.invoke(fn, payload, {}, source),
+      eventBus: (name) => this.eventBuses.get(name),
+      eventBusNames: () => [...this.eventBuses.keys()],
+      bucket: (name) => this.buckets.get(name),
+      bucketNames: () => [...this.buckets.keys()],
+      apiForHost: (host) => apisByHost.get(host),
+      apiHosts: () => [...apisByHost.keys()],
+    });
   }
 
   get seed(): number {
@@ -345,6 +466,10 @@ export class Simulation {
     const schedule = new Schedule(this.world, this.async, name, expression, fn, options);
     this.schedules.push(schedule);
     return schedule;
+  }
+
+  private snsTopics(): SnsTopic[] {
+    return [...this.targets.values()].filter((t): t is SnsTopic => t instanceof SnsTopic);
   }
 
   private addTarget(target: EventSink | SnsTopic, api: string): void {
@@ -461,6 +586,7 @@ export class Simulation {
   table<TItem extends Record<string, unknown>>(name: string, options: TableOptions): Table<TItem> {
     const table = new Table<TItem>(this.world, name, options);
     this.addService(table, 'table');
+    if (table.options.stream !== undefined) this.streamsModel.tableStream(table);
     return table;
   }
 
@@ -474,8 +600,61 @@ export class Simulation {
    */
   api(name: string, options?: ExternalApiOptions): ExternalApi {
     const api = new ExternalApi(this.world, name, options);
+    const host = api.options.host;
+    if (host !== undefined && this.apisByHost.has(host))
+      throw new ConfigError(
+        `api(${JSON.stringify(name)})`,
+        'host',
+        `is already the host of api "${this.apisByHost.get(host)!.name}"`,
+        host,
+      );
     this.addService(api, 'api');
+    if (host !== undefined) this.apisByHost.set(host, api);
     return claim(this.world, api, `sim.api(${JSON.stringify(name)})`, name);
+  }
+
+  /**
+   * An EventBridge event bus that a handler's `EventBridgeClient` PutEvents lands on (the entry's
+   * `EventBusName`; name it `default` for entries without one). Each PutEvents call that lands is
+   * one effect in `result.effects(name)`; `bus.events()` lists the events as a rule's target gets
+   * them. Its name is in the services' namespace (tables, APIs). See {@link EventBus}.
+   * @example
+   * ```ts
+   * const bus = sim.eventBus('orders');
+   * const result = await sim.run();
+   * result.effects('orders'); // [{ op: 'PutEvents', args: { Entries: [...] }, requestId, ... }]
+   * ```
+   */
+  eventBus(name: string, options?: EventBusOptions): EventBus {
+    const bus = new EventBus(this.world, name, options);
+    this.addService(bus.api, 'eventBus');
+    this.eventBuses.set(name, bus);
+    return claim(this.world, bus, `sim.eventBus(${JSON.stringify(name)})`, name);
+  }
+
+  /**
+   * An S3 bucket that a handler's `S3Client` GetObject / PutObject / HeadObject / DeleteObject
+   * read and write; with `notify`, a put invokes the function asynchronously with an S3 event.
+   * See {@link Bucket}.
+   * @example
+   * ```ts
+   * const uploads = sim.bucket('uploads', { notify: resizeFn });
+   * await sim.run();
+   * uploads.get('a.csv')?.body;
+   * ```
+   */
+  bucket(name: string, options?: BucketOptions): Bucket {
+    if (this.buckets.has(name))
+      throw new ConfigError('sim.bucket', 'name', 'is already used by another bucket', name);
+    const notify: unknown = options?.notify;
+    checkOwned(
+      this.world,
+      'sim.bucket: notify',
+      notify !== null && typeof notify === 'object' && 'fn' in notify ? notify.fn : notify,
+    );
+    const bucket = new Bucket(this.world, this.async, name, options);
+    this.buckets.set(name, bucket);
+    return claim(this.world, bucket, `sim.bucket(${JSON.stringify(name)})`, name);
   }
 
   /**
@@ -510,16 +689,61 @@ export class Simulation {
   }
 
   /**
-   * An SQS event source mapping from `queue` to `fn`, validated as `CreateEventSourceMapping`
-   * validates it (a ConfigError quoting AWS's message). See {@link SqsEventSourceMapping}.
+   * A Kinesis data stream with `shards` shards (default 1) and `retentionH` hours of retention
+   * (24–8,760, default 24). Partition keys are hashed with MD5 to pick the shard, as Kinesis
+   * does. See {@link KinesisStream}.
+   * @example
+   * ```ts
+   * const clicks = sim.kinesis('clicks', { shards: 4, retentionH: 48 });
+   * ```
+   */
+  kinesis(name: string, options?: KinesisStreamOptions): KinesisStream {
+    return claim(
+      this.world,
+      this.streamsModel.stream(name, options),
+      `sim.kinesis(${JSON.stringify(name)})`,
+      name,
+    );
+  }
+
+  /**
+   * An event source mapping from an SQS queue, a Kinesis stream or a table's DynamoDB stream
+   * (a table defined with `stream: 'NEW_AND_OLD_IMAGES'` or another view type) to `fn`, validated
+   * as `CreateEventSourceMapping` validates it (a ConfigError quoting AWS's message). See
+   * {@link SqsEventSourceMapping} and {@link StreamEventSourceMapping}; a stream mapping needs a
+   * `startingPosition`. Kinesis and DynamoDB streams share one mapping machinery (spec §3.2).
    * @example
    * ```ts
    * sim.mapping(orders, processOrder, { batchSize: 10, reportBatchItemFailures: true });
+   * sim.mapping(clicks, countClicks, { startingPosition: 'TRIM_HORIZON', maximumRetryAttempts: 2, onFailure: failures });
+   * const orders = sim.table('orders', { key: 'orderId', stream: 'NEW_AND_OLD_IMAGES' });
+   * sim.mapping(orders, onOrderChange, { startingPosition: 'TRIM_HORIZON', bisectBatchOnFunctionError: true });
    * ```
    */
-  mapping(queue: SqsQueue, fn: LambdaFunction, options?: SqsMappingOptions): SqsEventSourceMapping {
+  mapping(stream: KinesisStream, fn: LambdaFunction, options: StreamMappingOptions): StreamEventSourceMapping;
+  mapping(table: Table, fn: LambdaFunction, options: StreamMappingOptions): StreamEventSourceMapping;
+  mapping(queue: SqsQueue, fn: LambdaFunction, options?: SqsMappingOptions): SqsEventSourceMapping;
+  mapping(
+    source: SqsQueue | KinesisStream | Table,
+    fn: LambdaFunction,
+    options?: SqsMappingOptions | StreamMappingOptions,
+  ): SqsEventSourceMapping | StreamEventSourceMapping {
     this.assertOwn(fn, 'sim.mapping: fn');
-    return this.sqsModel.map(queue, fn, options);
+    if (source instanceof KinesisStream) {
+      checkOwned(this.world, 'sim.mapping: stream', source);
+      return this.streamsModel.map(source, fn, options as StreamMappingOptions);
+    }
+    if (source instanceof Table) {
+      if (this.services.get(source.name) !== source)
+        throw new ConfigError(
+          'sim.mapping',
+          'table',
+          'must be a table defined on this simulation',
+          source.name,
+        );
+      return this.streamsModel.map(source, fn, options as StreamMappingOptions);
+    }
+    return this.sqsModel.map(source, fn, options as SqsMappingOptions);
   }
 
   /** A promise that resolves after `ms` of virtual time (for callers). */
@@ -549,11 +773,19 @@ export class Simulation {
     for (const schedule of this.schedules) schedule.arm(limits.untilMs);
     this.world.faults.checkTargets({
       functions: this.lambda.names(),
-      services: new Set([...this.services.keys(), ...this.sqsModel.queueNames()]),
+      services: new Set([
+        ...this.services.keys(),
+        ...this.sqsModel.queueNames(),
+        ...this.snsTopics().map((t) => t.name),
+        ...this.buckets.keys(),
+        // A Lambda Invoke from a handler is a call to the callee, by its name.
+        ...this.lambda.names(),
+      ]),
       queues: this.sqsModel.queueKinds(),
     });
     this.ran = true;
     this.world.globals.capture();
+    captureOutput();
     const stop = watchEscapes();
     const releaseUtc = holdUtcTimeZone();
     let end: RunEnd;
@@ -573,6 +805,9 @@ export class Simulation {
     const sqs = this.sqsModel;
     sqs.checkRunEnd(quiescent);
     sqs.settle();
+    const streams = this.streamsModel;
+    streams.checkRunEnd(quiescent);
+    let streamRecords: readonly StreamRecordEntry[] | undefined;
     let messages: readonly MessageRecord[] | undefined;
     let inputs: readonly InputRecord[] | undefined;
     const services = this.services;
@@ -588,6 +823,9 @@ export class Simulation {
       requests: this.sync.requests,
       callers: this.callers,
       determinismErrors: this.world.determinismErrors,
+      warnings: this.world.warnings,
+      logs: this.world.logs,
+      determinismErrorsAllowed: this.allowDeterminismErrors,
       effects: (service) => {
         checkOwned(this.world, 'result.effects: service', service);
         return effectsOf(this.services, service);
@@ -601,12 +839,17 @@ export class Simulation {
         return (messages ??= sqs.messages());
       },
       queues: sqs.accounting(),
+      get streamRecords() {
+        return (streamRecords ??= streams.records());
+      },
+      shards: streams.shards(),
       get inputs() {
         return (inputs ??= buildInputLedger({
           trace: kernel.trace.entries,
           requests: result.requests,
           asyncEvents: result.asyncEvents,
           messages: result.messages,
+          streamRecords: result.streamRecords,
           effects: [...services.values()].flatMap((s) => (s instanceof ExternalApi ? [s.effects()] : [])),
           eventIndex,
         }));
@@ -616,7 +859,7 @@ export class Simulation {
     return result;
   }
 
-  private addService(service: Table | ExternalApi, kind: 'table' | 'api'): void {
+  private addService(service: Table | ExternalApi, kind: 'table' | 'api' | 'eventBus'): void {
     if (this.services.has(service.name))
       throw new ConfigError(
         `sim.${kind}`,
@@ -645,6 +888,14 @@ export class Simulation {
         fn?.name ?? fn,
       );
   }
+}
+
+/** The `logs` option, or `LAMBDASIM_LOGS` when it is not given. */
+function resolveLogsMode(option: unknown): 'capture' | 'live' {
+  if (option === undefined) return realGlobals.env[LOGS_ENV] === 'live' ? 'live' : 'capture';
+  if (option !== 'capture' && option !== 'live')
+    throw new ConfigError('createSimulation', 'logs', "must be 'capture' or 'live'", option);
+  return option;
 }
 
 /** Creates a simulation. See {@link Simulation}. */

@@ -84,6 +84,12 @@ export type TraceEvent =
        * is left out: it holds file paths.
        */
       digest?: string;
+      /**
+       * Only for a wrapped error (one with a `cause`): its message's first line, and the causes,
+       * outermost first, each `Type: message`. Lambda's error body has neither (R-NODE-1).
+       */
+      message?: string;
+      causes?: readonly string[];
     }
   | { atMs: number; kind: 'env.frozen'; env: string; pendingWork: number }
   | { atMs: number; kind: 'env.thawed'; env: string; resumed: number }
@@ -170,6 +176,8 @@ export type TraceEvent =
       source: string;
       /** The extra delivery of a duplicated event (R-ASYNC-10). */
       duplicate: boolean;
+      /** A producer's retry (`producerDuplicate` fault): the request id of the event it repeats. */
+      retryOf?: string;
       /** Of the payload's JSON (and client context), for `invokeAsync`; other sources derive theirs. */
       digest?: string;
     }
@@ -252,6 +260,8 @@ export type TraceEvent =
       messageGroupId?: string;
       /** Of the body and attributes, when code sent it (not for a record Lambda or SNS delivered). */
       digest?: string;
+      /** A producer's retry (`producerDuplicate` fault): the message id of the message it repeats. */
+      retryOf?: string;
     }
   | { atMs: number; kind: 'sqs.deduplicated'; queue: string; messageId: string; deduplicationId: string }
   | { atMs: number; kind: 'sqs.received'; queue: string; messageId: string; receiveCount: number }
@@ -314,6 +324,149 @@ export type TraceEvent =
       from: number;
       to: number;
       why: 'scaledUp' | 'throttle' | 'functionError' | 'idle';
+    }
+  // --- Kinesis streams and the stream event source mapping (src/models/streams) ---
+  | {
+      atMs: number;
+      kind: 'kinesis.put';
+      stream: string;
+      shardId: string;
+      sequenceNumber: string;
+      partitionKey: string;
+      /** The function or caller that put it (`workload` for test code). */
+      by: string;
+      bytes: number;
+      /** Of the data (base64). */
+      digest?: string;
+    }
+  | {
+      atMs: number;
+      /** A table's DynamoDB stream got a record (a write through either door, or a TTL deletion). */
+      kind: 'dynamodb.streamRecord';
+      table: string;
+      eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
+      sequenceNumber: string;
+      /** The item's key attributes as JSON. */
+      keys: string;
+      by: 'write' | 'ttl';
+    }
+  | {
+      atMs: number;
+      kind: 'stream.batchInvoked';
+      mapping: string;
+      shardId: string;
+      /** The partition-key lane (R-STREAM-2); 0 with `parallelizationFactor` 1. */
+      lane: number;
+      requestId: string;
+      fn: string;
+      /** Invocations of this batch so far, this one included, since its attempt count started. */
+      attempt: number;
+      sequenceNumbers: string[];
+      /** The records' `eventID`s when they are not `shardId:sequenceNumber` (a DynamoDB stream). */
+      eventIds?: string[];
+    }
+  | { atMs: number; kind: 'stream.batchSucceeded'; mapping: string; shardId: string; requestId: string }
+  | {
+      atMs: number;
+      kind: 'stream.batchFailed';
+      mapping: string;
+      shardId: string;
+      requestId: string;
+      /** `functionError`: threw, timed out or crashed; `invalidResponse`: a malformed batchItemFailures list (R-STREAM-9b); `partialFailure`: the first record was reported (R-STREAM-9c). */
+      reason: 'functionError' | 'invalidResponse' | 'partialFailure';
+      detail: string;
+    }
+  | {
+      atMs: number;
+      kind: 'stream.batchPartiallyFailed';
+      mapping: string;
+      shardId: string;
+      requestId: string;
+      /** The lowest reported sequence number: the new checkpoint's next record. */
+      failedFrom: string;
+      /** Records before it, now done. */
+      done: number;
+      /** Records from it to the end of the batch, retried as a new batch. */
+      retried: number;
+    }
+  | {
+      atMs: number;
+      kind: 'stream.batchThrottled';
+      mapping: string;
+      shardId: string;
+      reason: ThrottleReason;
+      retryAtMs: number;
+    }
+  | {
+      atMs: number;
+      kind: 'stream.retryScheduled';
+      mapping: string;
+      shardId: string;
+      lane: number;
+      /** The retry's number (1 = first retry) of this batch's attempt count. */
+      retry: number;
+      retryAtMs: number;
+    }
+  | {
+      atMs: number;
+      kind: 'stream.batchBisected';
+      mapping: string;
+      shardId: string;
+      lane: number;
+      first: number;
+      second: number;
+    }
+  | {
+      atMs: number;
+      kind: 'stream.checkpointed';
+      mapping: string;
+      shardId: string;
+      lane: number;
+      sequenceNumber: string;
+    }
+  | {
+      atMs: number;
+      kind: 'stream.shardBlocked';
+      mapping: string;
+      shardId: string;
+      lane: number;
+      why: ShardBlockCause;
+    }
+  | {
+      atMs: number;
+      kind: 'stream.shardUnblocked';
+      mapping: string;
+      shardId: string;
+      lane: number;
+      blockedSinceMs: number;
+      /** `succeeded`: the blocking records were all processed in the end; `discarded`: some were given up. */
+      how: 'succeeded' | 'discarded';
+    }
+  | {
+      atMs: number;
+      kind: 'stream.recordsDiscarded';
+      mapping: string;
+      shardId: string;
+      condition: StreamDiscardCondition;
+      firstSequenceNumber: string;
+      lastSequenceNumber: string;
+      count: number;
+      approximateInvokeCount: number;
+      /** The on-failure destination's ARN; absent when none is configured. */
+      target?: string;
+      /** Whether the destination took the record (false when it refused or none is configured). */
+      delivered: boolean;
+    }
+  | {
+      atMs: number;
+      kind: 'stream.recordsSkipped';
+      mapping: string;
+      shardId: string;
+      /** `filtered`: no filter matched (R-STREAM-11); `expired`: past the stream's retention (R-STREAM-6). */
+      why: 'filtered' | 'expired';
+      firstSequenceNumber: string;
+      lastSequenceNumber: string;
+      count: number;
     };
 
 export type TraceKind = TraceEvent['kind'];
@@ -338,6 +491,12 @@ export type ThrottleReason =
 
 /** Why an async event was discarded (R-ASYNC-3, R-ASYNC-6, R-ASYNC-7): the record's `condition`. */
 export type DiscardCondition = 'RetriesExhausted' | 'EventAgeExceeded' | 'ZeroReservedConcurrency';
+
+/** Why a stream mapping gave records up (R-STREAM-5, R-STREAM-6): the on-failure record's `condition`. */
+export type StreamDiscardCondition = 'RetryAttemptsExhausted' | 'RecordAgeExceeded';
+
+/** Why a shard (or partition-key lane) is blocked: what failed its batch. */
+export type ShardBlockCause = 'functionError' | 'invalidResponse' | 'partialFailure';
 
 /** Which delivery of an async event: on-success / on-failure destination or dead-letter queue. */
 export type DeliveryRole = 'onSuccess' | 'onFailure' | 'deadLetter';

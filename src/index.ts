@@ -5,6 +5,8 @@ export { LambdaClient } from './callers/LambdaClient.js';
 export type {
   AtLeastOnceOptions,
   AtLeastOnceViolation,
+  AttemptRef,
+  BatchResponsesResult,
   CheckedResult,
   CheckName,
   CustomViolation,
@@ -12,15 +14,21 @@ export type {
   EffectLabelOptions,
   ExactlyOnceOptions,
   ExactlyOnceViolation,
+  HonestBatchResponsesOptions,
+  HonestBatchResponsesViolation,
   InputKeyOf,
   InputModel,
+  InputNotCompletedViolation,
   NoLostEventsOptions,
   NoLostEventsViolation,
+  NoRepeatAfterSuccessOptions,
+  NoRepeatAfterSuccessViolation,
   OrderedPerKeyViolation,
   RerunnableResult,
   RetryPolicyOptions,
   RetryPolicyViolation,
   SameAsFaultFreeOptions,
+  SameAsFaultFreeStateViolation,
   SameAsFaultFreeViolation,
   Violation,
   ViolationData,
@@ -97,6 +105,10 @@ export {
 export { ConfigError } from './errors.js';
 export type { EnvironmentInfo, Handler, HandlerFactory, InvocationOutcome } from './lambda/Environment.js';
 export type { ErrorBody } from './lambda/errorBodies.js';
+export { handlerModule } from './lambda/handlerModule.js';
+export { formatLogLine } from './lambda/LogLine.js';
+export type { LogLine } from './lambda/LogLine.js';
+export type { LogLevel, LogSource } from './sim/captureOutput.js';
 export type { FunctionOptions, NodeRuntime, ResolvedFunctionConfig } from './lambda/FunctionConfig.js';
 export type { LambdaFunction } from './lambda/LambdaFunction.js';
 export type { DeterminismError } from './lambda/World.js';
@@ -151,16 +163,16 @@ export type { Schedule, ScheduleFiring, ScheduleOptions } from './models/sources
 export type { SnsEventInit } from './models/sources/snsEvent.js';
 export { snsEvent } from './models/sources/snsEvent.js';
 export type { SnsPublished, SnsPublishOptions, SnsTopic } from './models/sources/SnsTopic.js';
-export type { BatchVerdict } from './models/sqs/batchResponse.js';
-export { interpretBatchResponse } from './models/sqs/batchResponse.js';
-export type { FilterMatcher, FilterPattern } from './models/sqs/filterPattern.js';
-export { matchesPattern } from './models/sqs/filterPattern.js';
+export type { BatchVerdict } from './models/mapping/batchResponse.js';
+export { interpretBatchResponse } from './models/mapping/batchResponse.js';
+export type { FilterMatcher, FilterPattern } from './models/mapping/filterPattern.js';
+export { matchesPattern } from './models/mapping/filterPattern.js';
 export type {
   ResolvedSqsMappingOptions,
   SqsEventSourceMapping,
   SqsMappingOptions,
 } from './models/sqs/SqsEventSourceMapping.js';
-export { MAX_BATCH_PAYLOAD_BYTES } from './models/sqs/SqsEventSourceMapping.js';
+export { MAX_BATCH_PAYLOAD_BYTES } from './models/mapping/mappingOptions.js';
 export { SqsError } from './models/sqs/SqsError.js';
 export type {
   MessageRecord,
@@ -176,6 +188,28 @@ export type {
   SqsQueueOptions,
 } from './models/sqs/SqsQueue.js';
 export { SQS_MAX_MESSAGE_BYTES } from './models/sqs/SqsQueue.js';
+export type {
+  KinesisStream,
+  KinesisStreamOptions,
+  PutRecordOptions,
+  PutRecordResult,
+  PutRecordsEntry,
+  PutRecordsResult,
+  ResolvedKinesisStreamOptions,
+} from './models/streams/KinesisStream.js';
+export { KINESIS_MAX_RECORD_BYTES, KinesisError } from './models/streams/KinesisStream.js';
+export type {
+  ShardStatus,
+  StreamEventSourceMapping,
+  StreamRecordEntry,
+  StreamRecordFate,
+} from './models/streams/StreamEventSourceMapping.js';
+export { streamRetryDelayMs } from './models/streams/StreamEventSourceMapping.js';
+export type {
+  ResolvedStreamMappingOptions,
+  StartingPosition,
+  StreamMappingOptions,
+} from './models/streams/streamMappingOptions.js';
 export type {
   InvocationType,
   InvokeOptions,
@@ -221,6 +255,14 @@ export type {
 export { isAcknowledged } from './results/InputRecord.js';
 export type { CallerRecord, SimulationOptions, SimulationResult } from './Simulation.js';
 export { createSimulation, Simulation } from './Simulation.js';
+export type {
+  BucketNotification,
+  BucketOptions,
+  PutObjectOptions,
+  S3NotificationEvent,
+  StoredObject,
+} from './services/Bucket.js';
+export { Bucket } from './services/Bucket.js';
 export type { CallSite, InFlightFate } from './services/callService.js';
 export type { UpdateAction } from './services/change.js';
 export { change } from './services/change.js';
@@ -234,7 +276,10 @@ export type {
   Responder,
 } from './services/ExternalApi.js';
 export { ExternalApi, IDEMPOTENCY_KEY_RETENTION_MS, IdempotencyError } from './services/ExternalApi.js';
-export type { ItemChanges, TableKey, TableOptions, WriteOptions } from './services/Table.js';
+export type { BusEvent, EventBusOptions, PutEventsEntry } from './services/EventBus.js';
+export { EventBus } from './services/EventBus.js';
+export type { LatencyMs, LatencyShape } from './services/latency.js';
+export type { ItemChanges, StreamViewType, TableKey, TableOptions, WriteOptions } from './services/Table.js';
 export {
   ConditionalCheckFailedException,
   MAX_ITEM_BYTES,
@@ -249,7 +294,16 @@ export type {
   FrontDoorCause,
   RequestVia,
   ResetReason,
+  ShardBlockCause,
+  StreamDiscardCondition,
   ThrottleReason,
   TraceEvent,
   TraceKind,
 } from './TraceEvent.js';
+// --- real handlers: the HTTP interception layer (DESIGN §9) ---
+export type { HttpReply } from './transport/Outbound.js';
+export type { HttpHandlerClass } from './transport/interceptHttp.js';
+export { interceptHttpHandler } from './transport/interceptHttp.js';
+export { UnroutedRequestError } from './transport/UnroutedRequestError.js';
+export { DeterminismEscapeError } from './checks/determinismGate.js';
+export type { AwsProtocolService, AwsResources, SimHttpRequest, SimHttpResponse } from './aws/protocol.js';

@@ -24,7 +24,10 @@ export interface NoLostEventsOptions {
  *   caller got the error) is terminal;
  * - an SQS message is deleted (after success), filtered, or dead-lettered (its copy on the DLQ is
  *   terminal too); expired is `lost`. Only messages of queues something consumed (a receive or a
- *   mapping in the trace) are inputs: a queue used as a destination is storage, not work.
+ *   mapping in the trace) are inputs: a queue used as a destination is storage, not work;
+ * - a Kinesis record, for each stream mapping that reads it, is processed, filtered, or given up
+ *   with its on-failure record delivered; expired from the stream, or given up with no
+ *   destination taking the record, is `lost`.
  *
  * Inputs still waiting or running when the run ended are `unfinished`, reported only when the
  * run ended quiescent or `requireFinished` is set (safety first, then liveness: check a run whose
@@ -48,30 +51,55 @@ export function noLostEvents(
     failureDelivery: undefined,
     deliveryErrors: [],
   } as const;
+  // Sync requests, and which SQS messages wait for work, come from the input ledger; async events
+  // from their delivery records (what each destination said), expired messages from every queue.
+  const inputs = result.inputs;
   if (requireFinished)
-    for (const r of result.requests)
-      if (r.response === undefined)
+    for (const input of inputs)
+      if (input.model === 'sync' && input.state === 'pending')
         out.push(
           withMessage({
             ...base,
             kind: 'unfinished',
             model: 'sync',
-            input: r.requestId,
-            where: r.fn,
-            state: 'running',
+            input: input.id,
+            where: input.where,
+            state: input.status,
           }),
         );
   for (const e of result.asyncEvents) {
     const found = asyncProblem(e, requireFinished);
     if (found !== undefined) out.push(withMessage(found));
   }
-  const consumed = consumedQueues(result);
+  // The ledger's SQS inputs are the messages of consumed queues, DLQ copies left out: only they
+  // wait for work. An expired message is lost wherever it was.
+  const waiting = new Set<string>();
+  for (const input of inputs) if (input.model === 'sqs' && input.state === 'pending') waiting.add(input.id);
   for (const m of result.messages) {
-    const kind = messageProblem(m, consumed, requireFinished);
+    const kind = messageProblem(m, waiting, requireFinished);
     if (kind !== undefined)
       out.push(
         withMessage({ ...base, kind, model: 'sqs', input: m.messageId, where: m.queue, state: m.status }),
       );
+  }
+  for (const r of result.streamRecords) {
+    const fate = r.fate;
+    const lost = fate.state === 'expired' || (fate.state === 'discarded' && fate.target === undefined);
+    if (!lost && !(fate.state === 'pending' && requireFinished)) continue;
+    const configured = fate.state === 'discarded' && r.onFailure !== undefined;
+    out.push(
+      withMessage({
+        ...base,
+        kind: lost ? 'lost' : 'unfinished',
+        model: r.model,
+        input: r.eventId,
+        where: r.stream,
+        state: fate.state,
+        condition: fate.state === 'discarded' ? fate.condition : undefined,
+        failureDelivery: fate.state === 'discarded' ? (configured ? 'failed' : 'notConfigured') : undefined,
+        deliveryErrors: configured ? [`${r.onFailure}: refused the record`] : [],
+      }),
+    );
   }
   return out;
 }
@@ -119,7 +147,7 @@ function asyncProblem(
 
 function messageProblem(
   m: MessageRecord,
-  consumed: ReadonlySet<string>,
+  waiting: ReadonlySet<string>,
   requireFinished: boolean,
 ): 'lost' | 'unfinished' | undefined {
   switch (m.status) {
@@ -133,21 +161,10 @@ function messageProblem(
     case 'inFlight':
     case 'delayed':
       // A DLQ's copy and a message on a queue nobody consumes are stored, not waiting for work.
-      if (m.deadLetteredFrom !== undefined || !consumed.has(m.queue)) return undefined;
-      return requireFinished ? 'unfinished' : undefined;
+      return requireFinished && waiting.has(m.messageId) ? 'unfinished' : undefined;
     default:
       return assertNever(m.status);
   }
-}
-
-/** Queues something received from: a receive or an event source mapping (`queue→fn`) in the trace. */
-function consumedQueues(result: CheckedResult): Set<string> {
-  const out = new Set<string>();
-  for (const ev of result.trace) {
-    if (ev.kind === 'sqs.received') out.add(ev.queue);
-    else if ('mapping' in ev) out.add(queueOfMapping(ev.mapping));
-  }
-  return out;
 }
 
 /** @internal The queue of a mapping named `queue→fn`. */

@@ -20,6 +20,7 @@ export const COVERAGE_CASES = [
   'throttled',
   'clientTimedOut',
   'faultInjected',
+  'producerRetried',
 ] as const;
 
 /** One built-in interesting case: a name from {@link COVERAGE_CASES}. */
@@ -67,6 +68,10 @@ interface Invocation {
  *   request (`request.clientTimedOut`); with client retries on, the retry runs alongside it;
  * - `faultInjected`: a fault of the plan fired (`fault.injected`): a fault aimed at an invocation
  *   or call the run never made does not count.
+ * - `producerRetried`: a producer's retry became an input of its own (an `async.accepted` or
+ *   `sqs.sent` with `retryOf`, as a `producerDuplicate` fault makes): the same body under a new
+ *   request or message id, which a handler deduplicating by that id processes twice. A retry that
+ *   FIFO deduplication dropped does not count.
  *
  * Gotcha: a synchronous client retry is a new request the trace does not link to the first
  * (`request.received` names no caller), so the retry cases cover async events and SQS messages;
@@ -205,6 +210,10 @@ export function casesReached(result: TracedResult): ReadonlySet<CoverageCase> {
         break;
       case 'fault.injected':
         reached.add('faultInjected');
+        break;
+      case 'async.accepted':
+      case 'sqs.sent':
+        if (ev.retryOf !== undefined) reached.add('producerRetried');
         break;
       default:
         break;

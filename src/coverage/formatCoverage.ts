@@ -14,6 +14,7 @@ export const COVERAGE_CASE_DESCRIPTIONS: Readonly<Record<CoverageCase, string>> 
   throttled: 'an invocation was throttled',
   clientTimedOut: 'a sync caller stopped waiting while its request still ran',
   faultInjected: 'a fault of the plan fired',
+  producerRetried: "a producer's retry became an input of its own: same body, new id",
 };
 
 const runsText = (runs: number): string => `${runs} run${runs === 1 ? '' : 's'}`;

@@ -21,14 +21,15 @@ export interface FaultTargets {
   /** Service names (tables, external APIs, queues); call faults aim at these. None: no call faults. */
   readonly services?: readonly string[];
   /**
-   * Functions invoked asynchronously: `duplicateDelivery` of an accepted event aims at these.
-   * None: no async duplicates.
+   * Functions invoked asynchronously: `duplicateDelivery` and `producerDuplicate` of an accepted
+   * event aim at these. None: no async duplicates.
    */
   readonly asyncFunctions?: readonly string[];
   /**
-   * SQS queue names: `duplicateDelivery` (by delivery), `reorder` and `poisonRecord` (by sent
-   * message) aim at these. Name standard queues only, unless the plan asks for `poisonRecord`
-   * alone (a FIFO queue neither duplicates nor reorders). None: no queue faults.
+   * SQS queue names: `duplicateDelivery` (by delivery), `reorder`, `poisonRecord` and
+   * `producerDuplicate` (by sent message) aim at these. Name standard queues only, unless the
+   * plan asks for `poisonRecord` or `producerDuplicate` alone (a FIFO queue neither duplicates nor
+   * reorders). None: no queue faults.
    */
   readonly queues?: readonly string[];
 }
@@ -238,8 +239,9 @@ function callKindArbs(
 
 /**
  * One arbitrary per delivery fault kind (those with a target), each shrinking toward the first
- * target and index 1. `duplicateDelivery` aims at async events when there are async functions,
- * else (or half of the time when there are both) at queue deliveries.
+ * target and index 1. `duplicateDelivery` and `producerDuplicate` aim at async events when there
+ * are async functions, else (or half of the time when there are both) at queue deliveries or
+ * sent messages.
  */
 function deliveryKindArbs(
   asyncFunctions: readonly string[],
@@ -248,21 +250,26 @@ function deliveryKindArbs(
 ): { readonly [K in DeliveryFault['kind']]?: fc.Arbitrary<DeliveryFault> } {
   const index = fc.integer({ min: 1, max: o.maxDelivery });
   const duplicates: fc.Arbitrary<DeliveryFault>[] = [];
-  if (asyncFunctions.length > 0)
-    duplicates.push(
-      record({
-        kind: fc.constant('duplicateDelivery'),
-        fn: fc.constantFrom(...asyncFunctions),
-        event: index,
-      }),
-    );
-  if (queues.length === 0) return duplicates.length === 0 ? {} : { duplicateDelivery: duplicates[0]! };
+  const retries: fc.Arbitrary<DeliveryFault>[] = [];
+  if (asyncFunctions.length > 0) {
+    const fn = fc.constantFrom(...asyncFunctions);
+    duplicates.push(record({ kind: fc.constant('duplicateDelivery'), fn, event: index }));
+    retries.push(record({ kind: fc.constant('producerDuplicate'), fn, event: index }));
+  }
+  const either = (arbs: readonly fc.Arbitrary<DeliveryFault>[]) =>
+    arbs.length === 1 ? arbs[0]! : fc.oneof(...arbs);
+  if (queues.length === 0)
+    return duplicates.length === 0
+      ? {}
+      : { duplicateDelivery: either(duplicates), producerDuplicate: either(retries) };
   const queue = fc.constantFrom(...queues);
   duplicates.push(record({ kind: fc.constant('duplicateDelivery'), queue, delivery: index }));
+  retries.push(record({ kind: fc.constant('producerDuplicate'), queue, message: index }));
   return {
-    duplicateDelivery: duplicates.length === 1 ? duplicates[0]! : fc.oneof(...duplicates),
+    duplicateDelivery: either(duplicates),
     reorder: record({ kind: fc.constant('reorder'), queue, message: index }),
     poisonRecord: record({ kind: fc.constant('poisonRecord'), queue, message: index }),
+    producerDuplicate: either(retries),
   };
 }
 
@@ -356,7 +363,7 @@ function lcmUpTo(n: number): number {
  * hand-written plan given in fast-check's `examples` shrinks too.
  *
  * Gotchas: kinds without a target are dropped (call kinds without `services`, queue kinds
- * without `queues`, `duplicateDelivery` without either `asyncFunctions` or `queues`); asking
+ * without `queues`, `duplicateDelivery` and `producerDuplicate` without either `asyncFunctions` or `queues`); asking
  * only for such kinds throws.
  *
  * @example
@@ -395,7 +402,7 @@ export function faultPlanArb(
   const asyncFunctions = checkNames(api, 'targets.asyncFunctions', t.asyncFunctions ?? [], true);
   const queues = checkNames(api, 'targets.queues', t.queues ?? [], true);
   const o = resolveOptions(api, options, PLAN_OPTIONS, ALL_FAULT_KINDS, 'fault kinds');
-  // The default is the AWS kinds; poisonRecord only when asked for.
+  // The default is the AWS kinds; the workload's (poisonRecord, producerDuplicate) only when asked for.
   const asked = (options as FaultPlanArbOptions).kinds === undefined ? FAULT_KINDS : o.kinds;
 
   const byKind: { readonly [K in FaultKind]?: fc.Arbitrary<Fault> } = {
@@ -409,7 +416,7 @@ export function faultPlanArb(
     throw new ConfigError(
       api,
       'kinds',
-      'must hold a kind the targets allow (call kinds need targets.services, queue kinds targets.queues, duplicateDelivery targets.asyncFunctions or targets.queues)',
+      'must hold a kind the targets allow (call kinds need targets.services, queue kinds targets.queues, duplicateDelivery and producerDuplicate targets.asyncFunctions or targets.queues)',
       o.kinds,
     );
   const kindArbs = kinds.map((kind) => byKind[kind]!);

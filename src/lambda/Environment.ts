@@ -14,13 +14,25 @@ import {
   nodeJsExitBody,
   responseTooLargeBody,
   serializeThrown,
+  wrappedError,
   timeoutBody,
   unhandledRejectionBody,
+  type WrappedError,
 } from './errorBodies.js';
 import { INIT_LIMIT_MS } from './FunctionConfig.js';
 import type { LambdaFunction } from './LambdaFunction.js';
 import { type ProcessOwner, RuntimeProcess } from './RuntimeProcess.js';
 import { restoreReplacedGlobals } from './World.js';
+import { type LogLevel, type LogSource, printLive } from '../sim/captureOutput.js';
+import { formatLogLine, type LogLine } from './LogLine.js';
+import {
+  exportedHandler,
+  type HandlerModuleSpec,
+  handlerModuleSpec,
+  loadErrorBody,
+  loadModuleInstance,
+} from './handlerModule.js';
+import { runInScope } from '../sim/VirtualScope.js';
 
 /** A Lambda handler: async (`(event, context) => Promise`) or callback style (Node.js <= 22). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- handlers are typed by the user; any event shape goes in.
@@ -118,7 +130,7 @@ export class Environment implements ProcessOwner {
   /** Invocations served, for the timeline. */
   served = 0;
   /** `YYYY/MM/DD/[version]<id>`, as Lambda names an environment's log stream. */
-  private readonly logStreamName: string;
+  readonly logStreamName: string;
 
   constructor(
     readonly fn: LambdaFunction,
@@ -137,6 +149,11 @@ export class Environment implements ProcessOwner {
   /** True when the next invocation would not need Init. */
   get warm(): boolean {
     return this.handler !== undefined && this.process?.alive === true;
+  }
+
+  /** The handler this environment's Init built (undefined before Init and after a reset). */
+  get currentHandler(): Handler | undefined {
+    return this.process?.alive === true ? this.handler : undefined;
   }
 
   /** The running invocation's request id, if any (for attribution of calls). */
@@ -254,25 +271,59 @@ export class Environment implements ProcessOwner {
       memoryMB: config.memoryMB,
       provisioned: this.provisioned,
     };
+    const built_ = (h: unknown) => {
+      built = h;
+      factoryDone = true;
+      tryFinish();
+    };
+    const failed = (error: unknown, body?: ErrorBody) => {
+      if (this.process === proc && proc.alive) this.initFailed(run, proc, error, body);
+    };
+    const spec = handlerModuleSpec(factory);
+    if (spec !== undefined) {
+      this.loadModule(proc, spec, built_, failed);
+      return;
+    }
     proc.runUserCode(() => {
       const result = factory(info);
-      if (isThenable(result)) {
-        result.then(
-          (h) => {
-            built = h;
-            factoryDone = true;
-            tryFinish();
-          },
-          (error: unknown) => {
-            if (this.process === proc && proc.alive) this.initFailed(run, proc, error);
-          },
-        );
-      } else {
-        built = result;
-        factoryDone = true;
-        tryFinish();
-      }
+      if (isThenable(result)) result.then(built_, (error: unknown) => failed(error));
+      else built_(result);
     });
+  }
+
+  /**
+   * Init of a {@link handlerModule}: loads a fresh instance of the module outside virtual time
+   * (the clock stands still until it is loaded, or until its top-level code awaits the
+   * simulation), its top-level code running in this environment's process.
+   */
+  private loadModule(
+    proc: RuntimeProcess,
+    spec: HandlerModuleSpec,
+    built: (handler: unknown) => void,
+    failed: (error: unknown, body: ErrorBody) => void,
+  ): void {
+    // The loader's own file reads and transforms are not the handler's I/O.
+    proc.loading = true;
+    const loaded = this.fn.world.kernel.outsideTime(
+      () => runInScope(proc, () => loadModuleInstance(spec)),
+      () => {
+        const waits = proc.hasPendingWork();
+        if (waits) proc.loading = false;
+        return waits;
+      },
+    );
+    loaded.then(
+      (namespace) => {
+        proc.loading = false;
+        const found = exportedHandler(spec, namespace);
+        if ('error' in found) failed(undefined, found.error);
+        else built(found.handler);
+      },
+      (error: unknown) => {
+        proc.loading = false;
+        failed(error, loadErrorBody(error));
+      },
+    );
   }
 
   private finishInit(run: Running | undefined, proc: RuntimeProcess, built: unknown): void {
@@ -296,6 +347,7 @@ export class Environment implements ProcessOwner {
       return;
     }
     this.handler = handler;
+    this.fn.checkSharedHandler(this, handler);
     this.isAsync = handler.constructor?.name === 'AsyncFunction';
     kernel.record({ kind: 'env.initFinished', env: this.id });
     if (run === undefined) {
@@ -380,7 +432,7 @@ export class Environment implements ProcessOwner {
       if (completed || run.finished) return;
       completed = true;
       if (error !== undefined && error !== null)
-        this.finishFailed(run, 'error', serializeThrown(error), undefined);
+        this.finishFailed(run, 'error', serializeThrown(error), undefined, error);
       else if (!immediate && run.context!.callbackWaitsForEmptyEventLoop)
         run.pendingResult = { value: result };
       else this.succeed(run, result);
@@ -419,7 +471,7 @@ export class Environment implements ProcessOwner {
             if (!completed && !run.finished) {
               completed = true;
               // RIC: a rejection goes to context.fail, which reports null/undefined as 'handled'.
-              this.finishFailed(run, 'error', serializeThrown(error ?? 'handled'), undefined);
+              this.finishFailed(run, 'error', serializeThrown(error ?? 'handled'), undefined, error);
             }
           },
         );
@@ -515,11 +567,22 @@ export class Environment implements ProcessOwner {
     cause: FailureCause,
     error: ErrorBody,
     reset: ResetReason | undefined,
+    thrown?: unknown,
   ): void {
-    this.finish(run, { kind: 'failed', cause, error, reset: reset !== undefined, env: this.id }, reset);
+    this.finish(
+      run,
+      { kind: 'failed', cause, error, reset: reset !== undefined, env: this.id },
+      reset,
+      wrappedError(thrown),
+    );
   }
 
-  private finish(run: Running, outcome: InvocationOutcome, reset: ResetReason | undefined): void {
+  private finish(
+    run: Running,
+    outcome: InvocationOutcome,
+    reset: ResetReason | undefined,
+    wrapped?: WrappedError,
+  ): void {
     if (run.finished) return;
     run.finished = true;
     const kernel = this.fn.world.kernel;
@@ -543,6 +606,8 @@ export class Environment implements ProcessOwner {
         errorType: outcome.error.errorType,
         cause: outcome.cause,
         digest: contentDigest(String(outcome.error.errorMessage)),
+        // Only for a wrapped error, so the trace of any other failure is as it was.
+        ...(wrapped === undefined ? {} : { message: wrapped.message, causes: wrapped.causes }),
       });
     }
     // Fault plan: the environment is reclaimed now rather than kept for the next invocation (an
@@ -584,7 +649,27 @@ export class Environment implements ProcessOwner {
   // --- ProcessOwner ---------------------------------------------------------------------------
 
   initialEnv(): Record<string, string> {
-    return this.fn.environmentVariables();
+    return this.fn.environmentVariables(this);
+  }
+
+  onOutput(proc: RuntimeProcess, source: LogSource, level: LogLevel, message: string): void {
+    if (proc !== this.process) return;
+    const world = this.fn.world;
+    const kernel = world.kernel;
+    const line: LogLine = {
+      atMs: kernel.nowMs,
+      epochMs: world.epochStartMs + kernel.nowMs,
+      fn: this.fn.config.name,
+      env: this.id,
+      // The Node.js runtime prints `undefined` for output of Init, even an Init an invoke waits for.
+      requestId: this.run?.phase === 'handler' ? this.currentRequestId : undefined,
+      level,
+      source,
+      message,
+      traceIndex: kernel.trace.length,
+    };
+    world.logs.push(line);
+    if (world.logsLive) printLive(formatLogLine(line));
   }
 
   onUncaught(proc: RuntimeProcess, error: unknown): void {

@@ -1,5 +1,6 @@
 import { ConfigError, checkName, checkOptions, intInRange, nonNegativeInt } from '../errors.js';
 import type { AsyncOptions } from '../models/async/AsyncConfig.js';
+import { resolveEnvironment } from './environmentOption.js';
 
 /** Node.js managed runtimes. Callback-style handlers are rejected from nodejs24.x on (R-NODE-2). */
 export type NodeRuntime = 'nodejs20.x' | 'nodejs22.x' | 'nodejs24.x';
@@ -26,6 +27,14 @@ export interface FunctionOptions {
   /** @defaultValue '$LATEST' */
   readonly version?: string;
   /**
+   * The function's environment variables, as in its Lambda configuration: each execution
+   * environment's `process.env` has them, with Lambda's own variables (`AWS_REGION`,
+   * `AWS_LAMBDA_FUNCTION_NAME`, fake credentials, …), which they may not override. Validated as
+   * the Lambda API does: names `[a-zA-Z][a-zA-Z0-9_]+`, string values, no reserved name, 4 KB in
+   * all. @defaultValue {}
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+  /**
    * Asynchronous invocation settings (retries, event age, destinations, dead-letter queue),
    * validated by the async model (src/models/async/AsyncConfig.ts). @defaultValue AWS's: 2 retries, 6 h
    */
@@ -44,6 +53,7 @@ export interface ResolvedFunctionConfig {
   readonly idleTimeoutMs: number;
   readonly runtime: NodeRuntime;
   readonly version: string;
+  readonly environment: Readonly<Record<string, string>>;
 }
 
 export const REGION = 'us-east-1';
@@ -61,6 +71,7 @@ const KNOWN = new Set([
   'idleTimeoutS',
   'runtime',
   'version',
+  'environment',
   'async',
 ]);
 
@@ -118,5 +129,6 @@ export function resolveFunctionConfig(name: unknown, options: FunctionOptions = 
     idleTimeoutMs: idleTimeoutS * 1000,
     runtime,
     version,
+    environment: resolveEnvironment(api, options.environment),
   };
 }

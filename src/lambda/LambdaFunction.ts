@@ -1,10 +1,16 @@
+import { printLive } from '../sim/captureOutput.js';
 import { invariant, invariantFailed } from '../sim/invariant.js';
 import type { ThrottleReason } from '../TraceEvent.js';
 import { ConcurrencySlot } from './ConcurrencySlot.js';
-import { Environment, type HandlerFactory } from './Environment.js';
+import { Environment, type Handler, type HandlerFactory } from './Environment.js';
+import { handlerModuleSpec } from './handlerModule.js';
+import { lambdaEnvironmentVariables } from './lambdaEnvironmentVariables.js';
 import type { ResolvedFunctionConfig } from './FunctionConfig.js';
 import type { LambdaRuntime } from './LambdaRuntime.js';
 import type { World } from './World.js';
+
+/** Shared-handler warnings printed so far in this process (function + handler name). */
+const printedSharedWarnings = new Set<string>();
 
 /** R-CONC-2: new environments per function, a token bucket of 1,000 refilled at 100 per second. */
 export const SCALE_BUCKET_CAPACITY = 1000;
@@ -29,6 +35,8 @@ export class LambdaFunction {
   private slotsReleased = 0;
   private tokens = SCALE_BUCKET_CAPACITY;
   private tokensAtMs = 0;
+  /** True once a shared handler was warned about (see {@link LambdaFunction.checkSharedHandler}). */
+  private sharedWarned = false;
   /** Invocation tries so far (the `invocation` index of fault plans). */
   private tries = 0;
 
@@ -49,11 +57,38 @@ export class LambdaFunction {
   }
 
   /**
-   * The variables a new runtime process of this function starts with (its `process.env`): a fresh
-   * copy of the test process's environment.
+   * The variables a new runtime process of `env` starts with (its `process.env`): the test
+   * process's environment without its `AWS_*` variables, then Lambda's defined runtime variables
+   * for this function and environment, then the function's `environment` option (see
+   * {@link lambdaEnvironmentVariables}). A fresh object: the process's writes stay in it.
    */
-  environmentVariables(): Record<string, string> {
-    return { ...this.runtime.hostEnv() };
+  environmentVariables(env: Environment): Record<string, string> {
+    return lambdaEnvironmentVariables(this.runtime.hostEnv(), this.config, {
+      logStreamName: env.logStreamName,
+      provisioned: env.provisioned,
+      handlerString: handlerModuleSpec(this.factory)?.handlerString,
+    });
+  }
+
+  /**
+   * Called when `env`'s Init built `handler`: if another live environment of this function holds
+   * the very same handler object, the state it closes over is shared by both, which Lambda never
+   * does. Warns once per function and run.
+   */
+  checkSharedHandler(env: Environment, handler: Handler): void {
+    if (this.sharedWarned) return;
+    const other = this.envs.find((e) => e !== env && e.state !== 'gone' && e.currentHandler === handler);
+    if (other === undefined) return;
+    this.sharedWarned = true;
+    const name = handler.name === '' ? 'function' : handler.name;
+    const warning = `${this.config.name}: the handler ${name} serves ${other.id} and ${env.id} at the same time: the factory returned the same function to every execution environment, so the state it closes over (clients, caches, a batch processor) is shared by environments that Lambda keeps apart. Return a new handler per call of the factory (build the state inside it), or load the module once per environment: sim.fn(${JSON.stringify(this.config.name)}, handlerModule(new URL('./handler.ts', import.meta.url), 'handler')).`;
+    this.world.warnings.push(warning);
+    // Also on the terminal, once per process and function: a property runs it many times.
+    const key = `${this.config.name}\u0000${name}`;
+    if (!printedSharedWarnings.has(key)) {
+      printedSharedWarnings.add(key);
+      printLive(`lambdasim warning: ${warning}`, 'warn');
+    }
   }
 
   /** Invocations in flight (environments busy with Init or Invoke for a request). */

@@ -1,3 +1,4 @@
+import type { LogLevel, LogSource, OutputSink } from '../sim/captureOutput.js';
 import type { TimerHandle } from '../sim/Kernel.js';
 import { seededUuid } from '../sim/Rng.js';
 import { runInScope, type VirtualScope, VirtualTimer } from '../sim/VirtualScope.js';
@@ -46,6 +47,8 @@ export interface ProcessOwner {
   /** A promise created in the process was rejected and nobody handled it (R-ENV-5: process-level). */
   onUnhandledRejection(process: RuntimeProcess, reason: unknown): void;
   onExit(process: RuntimeProcess, code: number): void;
+  /** Code in the process wrote a line (console, stdout, stderr): Lambda sends it to CloudWatch. */
+  onOutput(process: RuntimeProcess, source: LogSource, level: LogLevel, message: string): void;
   /** A call this process made has landed at its service (its effect is done). */
   onCallLanded(process: RuntimeProcess): void;
   /**
@@ -63,7 +66,7 @@ export interface ProcessOwner {
  * Pending work (timers, simulated calls) is delivered through {@link RuntimeProcess.deliver}:
  * dropped once the process is dead, held while it is frozen (R-ENV-4) and resumed on thaw.
  */
-export class RuntimeProcess implements VirtualScope {
+export class RuntimeProcess implements VirtualScope, OutputSink {
   alive = true;
   frozen = false;
   private calls = 0;
@@ -75,11 +78,17 @@ export class RuntimeProcess implements VirtualScope {
   private nextTimerId = 1;
   /** This process's `process.env`, made on first use (most handlers never read it). */
   private envVars: Record<string, string> | undefined;
+  /**
+   * True while Init loads the handler module outside virtual time: the loader's own file reads
+   * (and a test runner's transforms) are not escapes of the handler (see {@link VirtualScope.loading}).
+   */
+  loading = false;
   /** Async resource types started for real inside this process (determinism escapes). */
   readonly escapes: string[] = [];
 
   constructor(
-    private readonly world: World,
+    /** @internal The simulation this process runs in (the HTTP interception layer routes by it). */
+    readonly world: World,
     readonly owner: ProcessOwner,
   ) {}
 
@@ -115,6 +124,11 @@ export class RuntimeProcess implements VirtualScope {
   }
   env(): Record<string, string> {
     return (this.envVars ??= this.owner.initialEnv());
+  }
+  output(source: LogSource, level: LogLevel, message: string): boolean {
+    // A dead process's late output goes nowhere, as its log stream has ended.
+    if (this.alive) this.owner.onOutput(this, source, level, message);
+    return true;
   }
   escaped(type: string, stack: string, resource: object): void {
     this.escapes.push(type);

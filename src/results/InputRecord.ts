@@ -1,6 +1,6 @@
 import type { InputModel } from '../checks/Violation.js';
 import type { Effect } from '../services/ExternalApi.js';
-import type { DiscardCondition, FailureCause, TraceEvent } from '../TraceEvent.js';
+import type { DiscardCondition, FailureCause, StreamDiscardCondition, TraceEvent } from '../TraceEvent.js';
 
 /** A fault of the plan as the trace recorded it when it took effect (`fault.injected`). */
 export type InjectedFault = Extract<TraceEvent, { kind: 'fault.injected' }>;
@@ -10,7 +10,7 @@ export type InjectedFault = Extract<TraceEvent, { kind: 'fault.injected' }>;
  * made of its answer (`undefined` while the invocation ran when the run ended).
  */
 export interface InputBatch {
-  /** The batch's messages, in the order of the event's `Records`. */
+  /** The batch's messages (SQS message ids; stream `eventID`s), in the order of the event's `Records`. */
   readonly messageIds: readonly string[];
   /** `succeeded`: every message deleted; `partiallyFailed`: `failedIds` reported; `failed`: none deleted. */
   readonly outcome: 'succeeded' | 'partiallyFailed' | 'failed' | undefined;
@@ -33,7 +33,7 @@ interface AttemptCommon {
    * made a call; give the checks an `inputKey` to sort them by key).
    */
   readonly attribution: 'own' | 'batch';
-  /** SQS: the batch this attempt processed; undefined for sync and async attempts. */
+  /** SQS or stream: the batch this attempt processed; undefined for sync and async attempts. */
   readonly batch: InputBatch | undefined;
   /**
    * Faults that hit this attempt: handler faults (`handlerError`, `handlerTimeout`,
@@ -60,21 +60,23 @@ export type InputAttempt =
 
 interface InputCommon {
   readonly model: InputModel;
-  /** The model's id: the sync request id, the async request id, or the SQS message id. */
+  /** The model's id: the sync request id, the async request id, the SQS message id, or the stream record's `eventID` (`shardId-…:sequenceNumber`). */
   readonly id: string;
-  /** The function (sync, async) or the queue (sqs) the input went to. */
+  /** The function (sync, async), the queue (sqs) or the stream (kinesis) the input went to. */
   readonly where: string;
   /** The function that processed it (sqs: the mapping's function; undefined if none ran it). */
   readonly fn: string | undefined;
   /**
    * runScenario: the index in `scenario.events` of the event that made this input (a sync event
-   * the client retried makes one input per request, all with its index); undefined for inputs the
-   * scenario did not send, and for every input of a simulation run directly.
+   * the client retried makes one input per request, all with its index; a producer's retry, a
+   * `producerDuplicate` fault, is its own input with the index of the input it repeats); undefined
+   * for inputs the scenario did not send, and for every input of a simulation run directly.
    */
   readonly eventIndex: number | undefined;
   /**
    * What the input carried: the payload (parsed from its JSON) for sync and async inputs; the
-   * message body text for SQS (as SQS holds it: parse it yourself). Undefined for a payload that
+   * message body text for SQS (as SQS holds it: parse it yourself); a stream record's data as
+   * base64 (as the event carries it). Undefined for a payload that
    * was not JSON (a rejected invoke).
    */
   readonly body: unknown;
@@ -84,7 +86,9 @@ interface InputCommon {
   readonly effects: readonly Effect[];
   /**
    * Faults aimed at the input itself rather than at one attempt: a `duplicateDelivery` (async
-   * event or SQS delivery), `reorder`, `poisonRecord`, and a `throttle` of a sync or async try.
+   * event or SQS delivery), `reorder`, `poisonRecord`, a `throttle` of a sync or async try, and a
+   * `producerDuplicate` on the retry it made (on FIFO, where SQS drops the retry, on the message
+   * it repeated).
    */
   readonly faults: readonly InjectedFault[];
 }
@@ -92,23 +96,26 @@ interface InputCommon {
 /** Why an input ended without being processed and without a destination taking its record. */
 export type DiscardReason =
   | DiscardCondition
+  /** kinesis: given up with no on-failure destination taking the record (R-STREAM-5, R-STREAM-6). */
+  | StreamDiscardCondition
   /** async: AWS dropped the event before any attempt (R-ASYNC-10). */
   | 'dropped'
-  /** sqs: the retention period passed. */
+  /** sqs, kinesis: the retention period passed. */
   | 'expired'
-  /** sqs: the mapping's filter criteria did not match; deleted unprocessed. */
+  /** sqs, kinesis: the mapping's filter criteria did not match; deleted (sqs) or skipped (kinesis) unprocessed. */
   | 'filtered'
   /** sync: a DryRun invoke (validated, never run). */
   | 'dryRun';
 
 /**
- * One workload input (a sync request, an async event, an SQS message of a consumed queue) and how
+ * One workload input (a sync request, an async event, an SQS message of a consumed queue, a record
+ * of a Kinesis stream for each mapping that reads it) and how
  * it ended, as one union keyed by `state` (DESIGN §10). Read it from `result.inputs`.
  *
  * - `completed`: processed and acknowledged: a sync request answered 200 without a function
  *   error, an async event that succeeded (no on-success destination), an SQS message deleted
- *   after its processing succeeded.
- * - `sentToDestination`: an async event whose record a destination took, with the `condition`
+ *   after its processing succeeded, a stream record its mapping checkpointed past after success.
+ * - `sentToDestination`: an async event (or stream record) whose record a destination took, with the `condition`
  *   (`Success` for an on-success destination: acknowledged, like `completed`).
  * - `deadLettered`: an SQS message moved to its DLQ, or an async event discarded to its
  *   dead-letter queue (no on-failure destination took it).
@@ -122,7 +129,7 @@ export type InputRecord =
   | (InputCommon & {
       readonly state: 'sentToDestination';
       readonly role: 'onSuccess' | 'onFailure';
-      readonly condition: 'Success' | DiscardCondition;
+      readonly condition: 'Success' | DiscardCondition | StreamDiscardCondition;
       /** The destination's ARN. */
       readonly target: string;
     })
@@ -138,7 +145,7 @@ export type InputRecord =
   | (InputCommon & { readonly state: 'failed'; readonly errorType: string })
   | (InputCommon & {
       readonly state: 'pending';
-      /** sync `running`; async `queued` / `inFlight`; sqs `visible` / `inFlight` / `delayed`. */
+      /** sync `running`; async `queued` / `inFlight`; sqs `visible` / `inFlight` / `delayed`; kinesis `inStream`. */
       readonly status: string;
     });
 

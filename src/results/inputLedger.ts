@@ -1,5 +1,6 @@
 import type { AsyncEventRecord } from '../models/async/AsyncModel.js';
 import type { MessageRecord } from '../models/sqs/SqsQueue.js';
+import type { StreamRecordEntry } from '../models/streams/StreamEventSourceMapping.js';
 import type { RequestRecord } from '../models/sync.js';
 import type { Effect } from '../services/ExternalApi.js';
 import type { TraceEvent } from '../TraceEvent.js';
@@ -11,6 +12,8 @@ export interface LedgerSources {
   readonly requests: readonly RequestRecord[];
   readonly asyncEvents: readonly AsyncEventRecord[];
   readonly messages: readonly MessageRecord[];
+  /** Every record each stream mapping reads, with its fate. */
+  readonly streamRecords: readonly StreamRecordEntry[];
   /** The effects ledgers of every external API. */
   readonly effects: readonly (readonly Effect[])[];
   /** runScenario: the scenario event index of each input id it sent. */
@@ -35,11 +38,18 @@ interface OpenAttempt {
 
 interface MutableBatch {
   messageIds: readonly string[];
+  /** Where its attempts are filed: the message ids (sqs), `mapping|eventID` (streams). */
+  keys: readonly string[];
   outcome: InputBatch['outcome'];
   failedIds: readonly string[];
 }
 
 const NONE: readonly never[] = Object.freeze([]);
+
+/** A batch just invoked: its inputs' ids and the keys its attempts are filed under. */
+function openBatch(messageIds: readonly string[], keys: readonly string[]): MutableBatch {
+  return { messageIds, keys, outcome: undefined, failedIds: NONE };
+}
 
 /**
  * @internal Builds `result.inputs` (see {@link InputRecord}) in one pass over the trace plus one
@@ -72,6 +82,9 @@ export function buildInputLedger(sources: LedgerSources): readonly InputRecord[]
   const coldByEnv = new Map<string, InjectedFault>();
   const throttlePending = new Map<string, InjectedFault>();
   const messagePending = new Map<string, InjectedFault[]>();
+  const retryPending = new Map<string, InjectedFault>();
+  /** A producer's retry (its id) → the input it repeats (its id). */
+  const retryOf = new Map<string, string>();
   let lastStarted: OpenAttempt | undefined;
   let lastEnded: OpenAttempt | undefined;
   let lastCall: { service: string; attempt: OpenAttempt | undefined } | undefined;
@@ -106,7 +119,7 @@ export function buildInputLedger(sources: LedgerSources): readonly InputRecord[]
     }
     running.set(env, attempt);
     if (batch !== undefined) {
-      for (const id of batch.messageIds) {
+      for (const id of batch.keys) {
         const list = byMessage.get(id);
         if (list === undefined) byMessage.set(id, [attempt]);
         else list.push(attempt);
@@ -175,15 +188,23 @@ export function buildInputLedger(sources: LedgerSources): readonly InputRecord[]
         break;
       case 'async.accepted':
         if (!ev.duplicate) lastAccepted = ev.requestId;
-        break;
-      case 'sqs.sent': {
-        const pending = messagePending.get(ev.queue);
-        if (pending !== undefined) {
-          for (const fault of pending) addInputFault(ev.messageId, fault);
-          messagePending.delete(ev.queue);
+        if (ev.retryOf !== undefined) {
+          retryOf.set(ev.requestId, ev.retryOf);
+          const fault = retryPending.get(ev.fn);
+          if (fault !== undefined) {
+            addInputFault(ev.requestId, fault);
+            retryPending.delete(ev.fn);
+          }
         }
         break;
-      }
+      case 'sqs.sent':
+        if (ev.retryOf !== undefined) retryOf.set(ev.messageId, ev.retryOf);
+        takeMessageFaults(ev.queue, ev.messageId);
+        break;
+      case 'sqs.deduplicated':
+        // A producer's retry that FIFO deduplication absorbed: its fault goes on the message kept.
+        takeMessageFaults(ev.queue, ev.messageId);
+        break;
       case 'sqs.received':
         consumed.add(ev.queue);
         lastReceived = ev.messageId;
@@ -191,21 +212,40 @@ export function buildInputLedger(sources: LedgerSources): readonly InputRecord[]
       case 'sqs.deadLettered':
         deadLetterQueue.set(ev.messageId, ev.deadLetterQueue);
         break;
+      // SQS and stream batches: one shape (an attempt of every input in the batch), two id schemes.
       case 'batch.invoked':
         consumed.add(queueOfMapping(ev.mapping));
-        batches.set(ev.requestId, { messageIds: ev.messageIds, outcome: undefined, failedIds: NONE });
+        batches.set(ev.requestId, openBatch(ev.messageIds, ev.messageIds));
         break;
-      case 'batch.succeeded':
-      case 'batch.failed': {
-        const batch = batches.get(ev.requestId);
-        if (batch !== undefined) batch.outcome = ev.kind === 'batch.succeeded' ? 'succeeded' : 'failed';
+      case 'stream.batchInvoked': {
+        const ids = ev.eventIds ?? ev.sequenceNumbers.map((seq) => `${ev.shardId}:${seq}`);
+        batches.set(
+          ev.requestId,
+          openBatch(
+            ids,
+            ids.map((id) => `${ev.mapping}|${id}`),
+          ),
+        );
         break;
       }
-      case 'batch.partiallyFailed': {
+      case 'batch.succeeded':
+      case 'batch.failed':
+      case 'stream.batchSucceeded':
+      case 'stream.batchFailed': {
+        const batch = batches.get(ev.requestId);
+        if (batch !== undefined)
+          batch.outcome =
+            ev.kind === 'batch.succeeded' || ev.kind === 'stream.batchSucceeded' ? 'succeeded' : 'failed';
+        break;
+      }
+      case 'batch.partiallyFailed':
+      case 'stream.batchPartiallyFailed': {
         const batch = batches.get(ev.requestId);
         if (batch !== undefined) {
           batch.outcome = 'partiallyFailed';
-          batch.failedIds = ev.failedIds;
+          // Streams: every record from the lowest reported one on is retried (R-STREAM-9c).
+          batch.failedIds =
+            ev.kind === 'batch.partiallyFailed' ? ev.failedIds : batch.messageIds.slice(ev.done);
         }
         break;
       }
@@ -217,6 +257,13 @@ export function buildInputLedger(sources: LedgerSources): readonly InputRecord[]
       default:
         break;
     }
+  }
+
+  function takeMessageFaults(queue: string, messageId: string): void {
+    const pending = messagePending.get(queue);
+    if (pending === undefined) return;
+    for (const fault of pending) addInputFault(messageId, fault);
+    messagePending.delete(queue);
   }
 
   function attributeFault(ev: InjectedFault): void {
@@ -248,20 +295,38 @@ export function buildInputLedger(sources: LedgerSources): readonly InputRecord[]
           if (lastReceived !== undefined) addInputFault(lastReceived, ev);
         } else if (lastAccepted !== undefined) addInputFault(lastAccepted, ev);
         return;
-      case 'reorder':
-      case 'poisonRecord': {
-        // Decided before the message is stored: the queue's next `sqs.sent`.
-        const list = messagePending.get(ev.target);
-        if (list === undefined) messagePending.set(ev.target, [ev]);
-        else list.push(ev);
+      case 'producerDuplicate':
+        // Recorded just before the retry is sent: the next `async.accepted` with `retryOf` of
+        // the function, or the queue's next `sqs.sent` (or `sqs.deduplicated` on FIFO).
+        if (ev.point === 'event') {
+          retryPending.set(ev.target, ev);
+          return;
+        }
+        pushMessageFault(ev);
         return;
-      }
+      case 'reorder':
+      case 'poisonRecord':
+        // Decided before the message is stored: the queue's next `sqs.sent`.
+        pushMessageFault(ev);
+        return;
       default:
         return;
     }
   }
 
-  const eventIndex = sources.eventIndex;
+  function pushMessageFault(ev: InjectedFault): void {
+    const list = messagePending.get(ev.target);
+    if (list === undefined) messagePending.set(ev.target, [ev]);
+    else list.push(ev);
+  }
+
+  /** The scenario event of an input; a producer's retry has the one of the input it repeats. */
+  const indexOf = (id: string): number | undefined => {
+    const index = sources.eventIndex.get(id);
+    if (index !== undefined) return index;
+    const first = retryOf.get(id);
+    return first === undefined ? undefined : indexOf(first);
+  };
   const out: InputRecord[] = [];
   for (const r of sources.requests) {
     const attempts = finish(byRequest.get(r.requestId));
@@ -270,7 +335,7 @@ export function buildInputLedger(sources: LedgerSources): readonly InputRecord[]
       id: r.requestId,
       where: r.fn,
       fn: r.fn,
-      eventIndex: eventIndex.get(r.requestId),
+      eventIndex: indexOf(r.requestId),
       body: parseJson(r.payloadJson),
       attempts,
       effects: effectsOf(attempts),
@@ -306,7 +371,7 @@ export function buildInputLedger(sources: LedgerSources): readonly InputRecord[]
       id: requestId,
       where: e.fn,
       fn: e.fn,
-      eventIndex: eventIndex.get(requestId),
+      eventIndex: indexOf(requestId),
       body: parseJson(list[0]!.payloadJson),
       attempts,
       effects: effectsOf(attempts),
@@ -323,7 +388,7 @@ export function buildInputLedger(sources: LedgerSources): readonly InputRecord[]
       id: m.messageId,
       where: m.queue,
       fn: attempts[0]?.fn,
-      eventIndex: eventIndex.get(m.messageId),
+      eventIndex: indexOf(m.messageId),
       body: m.body,
       attempts,
       effects: effectsOf(attempts),
@@ -347,6 +412,47 @@ export function buildInputLedger(sources: LedgerSources): readonly InputRecord[]
         break;
       default:
         out.push({ ...common, state: 'pending', status: m.status });
+    }
+  }
+  for (const r of sources.streamRecords) {
+    const attempts = finish(byMessage.get(`${r.mapping}|${r.eventId}`));
+    const common = {
+      model: r.model,
+      id: r.eventId,
+      where: r.stream,
+      fn: r.fn,
+      eventIndex: indexOf(r.eventId),
+      // Kinesis: the data as base64, as the event carries it; DynamoDB: { eventName, dynamodb }.
+      body: r.model === 'kinesis' ? r.data : parseJson(r.data),
+      attempts,
+      effects: effectsOf(attempts),
+      faults: NONE,
+    };
+    const fate = r.fate;
+    switch (fate.state) {
+      case 'processed':
+        out.push({ ...common, state: 'completed' });
+        break;
+      case 'filtered':
+      case 'expired':
+        out.push({ ...common, state: 'discarded', reason: fate.state });
+        break;
+      case 'discarded':
+        if (fate.target === undefined) out.push({ ...common, state: 'discarded', reason: fate.condition });
+        else
+          out.push({
+            ...common,
+            state: 'sentToDestination',
+            role: 'onFailure',
+            condition: fate.condition,
+            target: fate.target,
+          });
+        break;
+      case 'pending':
+        out.push({ ...common, state: 'pending', status: 'inStream' });
+        break;
+      default:
+        assertNever(fate);
     }
   }
   return Object.freeze(out);
@@ -457,5 +563,5 @@ function queueOfMapping(mapping: string): string {
 }
 
 function assertNever(value: never): never {
-  throw new Error(`inputLedger: unexpected state ${String(value)}`);
+  throw new Error(`inputLedger: unexpected state ${JSON.stringify(value)}`);
 }

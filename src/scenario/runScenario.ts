@@ -1,6 +1,8 @@
 import { recordCoverage } from '../coverage/recordCoverage.js';
+import { DeterminismEscapeError, determinismFailure } from '../checks/determinismGate.js';
 import { ConfigError, checkBoolean, checkOptions } from '../errors.js';
 import type { HandlerFactory } from '../lambda/Environment.js';
+import { handlerModuleSpec } from '../lambda/handlerModule.js';
 import { userFrame } from '../report/stackFrames.js';
 import type { Simulation, SimulationResult } from '../Simulation.js';
 import {
@@ -29,9 +31,16 @@ export interface RunScenarioOptions {
    * @defaultValue true when the environment has `LAMBDASIM_CHECK_DETERMINISM=1`, else false
    */
   readonly checkDeterminism?: boolean;
+  /**
+   * Why the run may go on although it has determinism errors (real I/O, real timers, a request
+   * nothing simulated answers); printed once. Without it such a run throws a
+   * {@link DeterminismEscapeError} naming each error and the user's line that caused it.
+   * @defaultValue unset (a run with determinism errors throws)
+   */
+  readonly allowDeterminismErrors?: string;
 }
 
-const KNOWN_OPTIONS = new Set(['checkDeterminism']);
+const KNOWN_OPTIONS = new Set(['checkDeterminism', 'allowDeterminismErrors']);
 
 /**
  * Runs a scenario: a fresh simulation with the scenario's seed, fault plan and delivery
@@ -116,7 +125,11 @@ export async function runScenario<E>(
   } catch (error) {
     // A ConfigError about the scenario or the setup starts its stack at the caller's line, not
     // inside lambdasim (errors of the user's own calls in setup keep theirs).
-    if ((error instanceof ConfigError && error.api === API) || error instanceof DeterminismCheckError)
+    if (
+      (error instanceof ConfigError && error.api === API) ||
+      error instanceof DeterminismCheckError ||
+      error instanceof DeterminismEscapeError
+    )
       Error.captureStackTrace(error, runScenario);
     throw error;
   }
@@ -133,7 +146,7 @@ async function run<E>(
   validateScenario<E>(scenario, api);
   if (typeof setup !== 'function')
     throw new ConfigError(api, 'setup', 'must be a function (sim) => handler factory', setup);
-  const sim = createScenarioSimulation(scenario, api);
+  const sim = createScenarioSimulation(scenario, api, options.allowDeterminismErrors);
   const factory: unknown = setup(sim);
   if (typeof factory !== 'function')
     throw new ConfigError(
@@ -155,6 +168,11 @@ async function run<E>(
     throw error;
   }
   checkInit(api, result, init);
+  const escaped = determinismFailure(
+    result,
+    "runScenario(scenario, setup, { allowDeterminismErrors: 'why' })",
+  );
+  if (escaped !== undefined) throw new DeterminismEscapeError(`${api}: ${escaped}`, result.determinismErrors);
   const refused = wiring.refused[0];
   if (refused !== undefined)
     throw new ConfigError(
@@ -209,6 +227,9 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  * It returns what the factory returned, the same promise included, so Init runs as it would.
  */
 function watchInit(factory: HandlerFactory<unknown>, watch: InitWatch): HandlerFactory<unknown> {
+  // A handlerModule is loaded by Init itself (outside virtual time), never called: pass it on as
+  // it is; its Init errors are Lambda's (the module's own error, Runtime.HandlerNotFound, …).
+  if (handlerModuleSpec(factory) !== undefined) return factory;
   const note = (failure: NonNullable<InitWatch['failure']>) => {
     watch.failure ??= failure;
   };
@@ -287,7 +308,7 @@ function checkInit(api: string, result: SimulationResult, watch: InitWatch): voi
     error = new ConfigError(
       api,
       'setup',
-      `returned a handler factory whose Init failed ${where}, ${consequence}; look at what the factory does at Init (process.exit, an unhandled rejection, real I/O)`,
+      `returned a handler factory whose Init failed ${where}, ${consequence}; look at what the factory does at Init (process.exit, an unhandled rejection, real I/O), or for a handlerModule at the module's top-level code and its export (the invocations' error bodies say which)`,
       errorType,
     );
   }

@@ -1,21 +1,43 @@
-import { ConfigError, checkName, checkOptions, describe, nonNegativeInt } from '../errors.js';
+import { ConfigError, checkName, checkOptions, describe, intInRange } from '../errors.js';
 import type { World } from '../lambda/World.js';
 import { type CallReply, type CallSpec, callService, type InFlightFate } from './callService.js';
 import { isUpdateAction, type UpdateAction } from './change.js';
 import { type Condition, conditionProblem, evaluateCondition } from './conditions.js';
+import { copyValue, type StoredItem, valueText } from './itemValue.js';
+import { type KeyValue, TableStore } from './TableStore.js';
+import { type FittedLatency, type LatencyMs, resolveLatencyMs } from './latency.js';
 
 export type { Condition, ConditionKind } from './conditions.js';
 export { when } from './conditions.js';
 
-/** A table key: the value of the key attribute, a string or a number (`'1'` and `1` differ). */
-export type TableKey = string | number;
+/**
+ * A table key: the value of the key attribute, a string or a number (`'1'` and `1` differ); for a
+ * table with a {@link TableOptions.sortKey}, an object holding both key attributes, e.g.
+ * `{ pk: 'customer-1', sk: 'order-7' }`.
+ */
+export type TableKey = string | number | Readonly<Record<string, string | number>>;
 
 /** Options of {@link Simulation.table}. */
 export interface TableOptions {
   /** The partition key attribute; every item must carry it as a non-empty string or a finite number. */
   readonly key: string;
-  /** Virtual time one call takes, request to response; the write lands halfway. @defaultValue 10 */
-  readonly latencyMs?: number;
+  /**
+   * The sort key attribute (DynamoDB's range key): items share a partition key and differ by this
+   * one, which every item must carry as a non-empty string or a finite number. With a sort key the
+   * typed door addresses an item by an object holding both attributes,
+   * `orders.get({ customerId: 'c-1', orderId: 'o-7' })`, and the DynamoDB door's Query reads a
+   * partition in sort-key order.
+   * @defaultValue unset (partition key only)
+   */
+  readonly sortKey?: string;
+  /**
+   * Virtual time one call takes, request to response; the call lands halfway. A number is every
+   * call's latency; a shape `{ p50, p99 }` draws each call's latency from the run's seeded stream
+   * (a lognormal with that median and 99th percentile, see `LatencyShape`), so a slow tail
+   * reaches the function's deadline in some runs without a constant picked to hit it.
+   * @defaultValue 10
+   */
+  readonly latencyMs?: LatencyMs;
   /**
    * Attribute that holds an item's expiry time in epoch seconds (a number). An item whose expiry
    * is at or before the virtual clock (`Date.now()` as handlers see it) is treated as absent by
@@ -27,7 +49,26 @@ export interface TableOptions {
   readonly ttlAttribute?: string;
   /** Whether a write in flight when its caller dies (timeout, crash) still lands. @defaultValue 'lands' */
   readonly inFlightAtDeath?: InFlightFate;
+  /**
+   * Turns on the table's DynamoDB stream (`StreamSpecification.StreamViewType`): every change of
+   * an item, made through either door, becomes an INSERT / MODIFY / REMOVE record carrying the
+   * key, and the new and/or old image as the view type says. `sim.mapping(table, fn, options)`
+   * reads it. See {@link DynamoDbStream}.
+   * @defaultValue unset (no stream)
+   */
+  readonly stream?: StreamViewType;
+  /**
+   * With a stream and a `ttlAttribute`: seconds after an item expires that DynamoDB's TTL process
+   * deletes it (a REMOVE record made by the service). AWS deletes expired items "typically within
+   * two days"; lambdasim deletes each one exactly this long after its expiry: 0 to 172,800 (2 days).
+   * @defaultValue 0
+   */
+  readonly ttlDeletionDelayS?: number;
 }
+
+/** What a table's stream records carry (DynamoDB's `StreamViewType`). */
+export type StreamViewType = 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES';
+const VIEW_TYPES: readonly StreamViewType[] = ['KEYS_ONLY', 'NEW_IMAGE', 'OLD_IMAGE', 'NEW_AND_OLD_IMAGES'];
 
 /** Options of a conditional table write. */
 export interface WriteOptions {
@@ -49,9 +90,13 @@ export type ItemChanges<TItem> = { [K in keyof TItem]?: TItem[K] | undefined | U
 /** {@link TableOptions} with every default filled in. */
 export interface ResolvedTableOptions {
   readonly key: string;
-  readonly latencyMs: number;
+  readonly sortKey: string | undefined;
+  /** The constant, or the shape with its fitted parameters. */
+  readonly latencyMs: number | FittedLatency;
   readonly ttlAttribute: string | undefined;
   readonly inFlightAtDeath: InFlightFate;
+  readonly stream: StreamViewType | undefined;
+  readonly ttlDeletionDelayS: number;
 }
 
 /** DynamoDB's maximum item size (400 KB), measured here as the item's JSON length in UTF-8. */
@@ -93,7 +138,6 @@ export class ValidationException extends Error {
   override readonly name = 'ValidationException';
 }
 
-type StoredItem = Record<string, unknown>;
 /** A parsed argument; `text` is the JSON text it was copied through (for the trace digest). */
 type Parsed<T> =
   | { readonly ok: true; readonly value: T; readonly text?: string | undefined }
@@ -102,7 +146,15 @@ type Parsed<T> =
 /** The reply of a write that returns nothing. */
 const NOTHING: CallReply<undefined> = { value: undefined };
 
-const KNOWN_OPTIONS = new Set(['key', 'latencyMs', 'ttlAttribute', 'inFlightAtDeath']);
+const KNOWN_OPTIONS = new Set([
+  'key',
+  'sortKey',
+  'latencyMs',
+  'ttlAttribute',
+  'inFlightAtDeath',
+  'stream',
+  'ttlDeletionDelayS',
+]);
 const FATES: readonly InFlightFate[] = ['lands', 'lost', 'random'];
 const INVALID = 'One or more parameter values were invalid';
 
@@ -123,15 +175,39 @@ export function resolveTableOptions(name: unknown, options: unknown): ResolvedTa
     'must be an object with at least the key attribute name',
   );
   const key = checkAttribute(api, 'key', o.key);
-  const latencyMs = nonNegativeInt(api, 'latencyMs', o.latencyMs ?? 10);
+  const sortKey = o.sortKey === undefined ? undefined : checkAttribute(api, 'sortKey', o.sortKey);
+  if (sortKey !== undefined && sortKey === key)
+    throw new ConfigError(api, 'sortKey', 'must differ from the partition key attribute', sortKey);
+  const latencyMs = resolveLatencyMs(api, o.latencyMs, 10);
   const ttlAttribute =
     o.ttlAttribute === undefined ? undefined : checkAttribute(api, 'ttlAttribute', o.ttlAttribute);
-  if (ttlAttribute !== undefined && ttlAttribute === key)
-    throw new ConfigError(api, 'ttlAttribute', 'must not be the key attribute', ttlAttribute);
+  if (ttlAttribute !== undefined && (ttlAttribute === key || ttlAttribute === sortKey))
+    throw new ConfigError(
+      api,
+      'ttlAttribute',
+      'must not be the key attribute or the sort key attribute',
+      ttlAttribute,
+    );
   const inFlightAtDeath = o.inFlightAtDeath ?? 'lands';
   if (!FATES.includes(inFlightAtDeath as InFlightFate))
     throw new ConfigError(api, 'inFlightAtDeath', `must be one of ${FATES.join(', ')}`, inFlightAtDeath);
-  return { key, latencyMs, ttlAttribute, inFlightAtDeath: inFlightAtDeath as InFlightFate };
+  if (o.stream !== undefined && !VIEW_TYPES.includes(o.stream as StreamViewType))
+    throw new ConfigError(
+      api,
+      'stream',
+      `must be one of ${VIEW_TYPES.join(', ')} (StreamViewType)`,
+      o.stream,
+    );
+  const ttlDeletionDelayS = intInRange(api, 'ttlDeletionDelayS', o.ttlDeletionDelayS ?? 0, 0, 172_800);
+  return {
+    key,
+    sortKey,
+    latencyMs,
+    ttlAttribute,
+    inFlightAtDeath: inFlightAtDeath as InFlightFate,
+    stream: o.stream as StreamViewType | undefined,
+    ttlDeletionDelayS,
+  };
 }
 
 function checkAttribute(api: string, field: string, value: unknown): string {
@@ -141,8 +217,8 @@ function checkAttribute(api: string, field: string, value: unknown): string {
 }
 
 /**
- * A simulated key-value table (a DynamoDB table with a partition key only). Handlers and
- * simulated callers call `get`, `put`, `update` and `delete`; each call takes `latencyMs` of
+ * A simulated key-value table (a DynamoDB table: a partition key and an optional sort key).
+ * Handlers and simulated callers call `get`, `put`, `update` and `delete`; each call takes `latencyMs` of
  * virtual time, reaches the table after half of it (that is when a write happens and a condition
  * is checked) and is attributed to the invocation that made it, so a call made after its
  * invocation timed out or crashed never lands (see {@link TableOptions.inFlightAtDeath} for one
@@ -151,6 +227,10 @@ function checkAttribute(api: string, field: string, value: unknown): string {
  *
  * Test code inspects the table synchronously with `seed`, `peek` and `snapshot` (no latency, not
  * attributed, usable before and after a run).
+ *
+ * The same items are served over DynamoDB's own protocol (the AWS SDK's `DynamoDBClient` and
+ * `DynamoDBDocumentClient` in a handler): one table, two doors. Items written there may hold sets
+ * (`Set`) and binary (`Uint8Array`), which `get`, `peek` and `snapshot` hand back as they are.
  *
  * Gotchas: a service method called outside a handler or simulated caller (e.g. from test code
  * after `sim.run()`) throws; use `peek`/`snapshot` there. Only top-level attributes are supported.
@@ -173,7 +253,11 @@ export class Table<TItem extends Record<string, unknown> = Record<string, unknow
   readonly name: string;
   /** The resolved options (defaults filled in). */
   readonly options: ResolvedTableOptions;
-  private readonly items = new Map<TableKey, StoredItem>();
+  /**
+   * The items, shared with the DynamoDB protocol door (`src/aws/dynamodb`): one table, two doors.
+   * @internal
+   */
+  readonly store: TableStore;
   private readonly api: string;
 
   /** @internal Use {@link Simulation.table}. */
@@ -185,11 +269,32 @@ export class Table<TItem extends Record<string, unknown> = Record<string, unknow
     this.options = resolveTableOptions(name, options);
     this.name = name;
     this.api = `table(${JSON.stringify(name)})`;
+    this.store = new TableStore(
+      { partition: this.options.key, sort: this.options.sortKey },
+      this.options.ttlAttribute,
+      () => world.epochStartMs + world.kernel.nowMs,
+    );
   }
 
-  /** The key attribute's name. */
+  /** The (partition) key attribute's name. */
   get keyAttribute(): string {
     return this.options.key;
+  }
+
+  /**
+   * The latency, in-flight fate and name a call to this table has, for a door that makes the
+   * call itself (the DynamoDB protocol door).
+   * @internal
+   */
+  callSpec<T>(op: string, requestText: string | undefined, apply: CallSpec<T>['apply']): CallSpec<T> {
+    return {
+      service: this.name,
+      op,
+      latencyMs: this.options.latencyMs,
+      inFlightAtDeath: this.options.inFlightAtDeath,
+      requestText,
+      apply,
+    };
   }
 
   /**
@@ -202,10 +307,9 @@ export class Table<TItem extends Record<string, unknown> = Record<string, unknow
   get(key: TableKey): Promise<TItem | undefined> {
     const k = this.parseKey(key);
     return this.call('get', requestText(key), () => {
-      const item = this.live(unwrap(k));
+      const item = this.store.get(unwrap(k));
       if (item === undefined) return NOTHING;
-      const text = JSON.stringify(item);
-      return { value: JSON.parse(text) as TItem, text };
+      return { value: copyValue(item) as TItem, text: valueText(item) };
     });
   }
 
@@ -223,7 +327,7 @@ export class Table<TItem extends Record<string, unknown> = Record<string, unknow
     return this.call('put', requestText(undefined, parsed, condition), () => {
       const { key, item: stored } = unwrap(parsed);
       this.check(unwrap(condition), key);
-      this.store(key, stored);
+      this.store.put(key, stored);
       return NOTHING;
     });
   }
@@ -250,19 +354,19 @@ export class Table<TItem extends Record<string, unknown> = Record<string, unknow
     return this.call('update', requestText(key, parsedChanges, condition), () => {
       const keyValue = unwrap(k);
       const { set, remove, actions } = unwrap(parsedChanges);
-      const current = this.live(keyValue);
+      const current = this.store.get(keyValue);
       this.check(unwrap(condition), keyValue);
-      const next: StoredItem = { ...(current ?? { [this.options.key]: keyValue }), ...set };
+      const next: StoredItem = { ...(current ?? this.keyAttributes(key)), ...set };
       for (const attribute of remove) delete next[attribute];
       for (const [attribute, action] of actions) next[attribute] = applyAction(attribute, action, current);
-      const text = JSON.stringify(next);
+      const text = valueText(next);
       const size = Buffer.byteLength(text, 'utf8');
       if (size > MAX_ITEM_BYTES)
         throw new ValidationException(
           `Item size to update has exceeded the maximum allowed size (${size} bytes)`,
         );
-      this.store(keyValue, next);
-      return { value: JSON.parse(text) as TItem, text };
+      this.store.put(keyValue, next);
+      return { value: copyValue(next) as TItem, text };
     });
   }
 
@@ -280,7 +384,7 @@ export class Table<TItem extends Record<string, unknown> = Record<string, unknow
     return this.call('delete', requestText(key, undefined, condition), () => {
       const keyValue = unwrap(k);
       this.check(unwrap(condition), keyValue);
-      this.items.delete(keyValue);
+      this.store.delete(keyValue);
       return NOTHING;
     });
   }
@@ -288,7 +392,8 @@ export class Table<TItem extends Record<string, unknown> = Record<string, unknow
   // --- inspection for test code: synchronous, no latency, not attributed ------------------------
 
   /**
-   * Stores items at once, as they are (each replaces any item with the same key). For test setup.
+   * Stores items at once, as they are (each replaces any item with the same key). For test setup:
+   * the table's stream, if any, gets no record for them (only for their TTL deletion).
    * @example
    * ```ts
    * orders.seed([{ orderId: 'o-1', status: 'NEW' }]);
@@ -300,7 +405,8 @@ export class Table<TItem extends Record<string, unknown> = Record<string, unknow
     items.forEach((item, i) => {
       const parsed = this.parseItem(item);
       if (!parsed.ok) throw new ConfigError(`${this.api}.seed`, `items[${i}]`, parsed.error.message, item);
-      this.store(parsed.value.key, parsed.value.item);
+      // Setup, not a write: a stream records nothing for it (a seeded item's TTL deletion it does).
+      this.store.put(parsed.value.key, parsed.value.item, 'seed');
     });
   }
 
@@ -314,8 +420,8 @@ export class Table<TItem extends Record<string, unknown> = Record<string, unknow
   peek(key: TableKey): TItem | undefined {
     const k = this.parseKey(key);
     if (!k.ok) throw new ConfigError(`${this.api}.peek`, 'key', k.error.message, key);
-    const item = this.live(k.value);
-    return item === undefined ? undefined : (copyJson(item) as TItem);
+    const item = this.store.get(k.value);
+    return item === undefined ? undefined : (copyValue(item) as TItem);
   }
 
   /**
@@ -328,59 +434,55 @@ export class Table<TItem extends Record<string, unknown> = Record<string, unknow
    */
   snapshot(): TItem[] {
     const out: TItem[] = [];
-    for (const item of this.items.values()) if (!this.expired(item)) out.push(copyJson(item) as TItem);
+    for (const [, item] of this.store.live()) out.push(copyValue(item) as TItem);
     return out;
   }
 
   // --- internals ----------------------------------------------------------------------------
 
   private call<T>(op: string, request: string, apply: () => CallReply<T>): Promise<T> {
-    const spec: CallSpec<T> = {
-      service: this.name,
-      op,
-      latencyMs: this.options.latencyMs,
-      inFlightAtDeath: this.options.inFlightAtDeath,
-      requestText: request,
-      apply,
-    };
-    return callService(this.world, spec);
+    return callService(this.world, this.callSpec(op, request, apply));
   }
 
   /** Throws ConditionalCheckFailedException when the condition fails for the stored item. */
-  private check(condition: Condition | undefined, key: TableKey): void {
+  private check(condition: Condition | undefined, keyId: string): void {
     if (condition === undefined) return;
-    if (!evaluateCondition(condition, this.live(key))) throw new ConditionalCheckFailedException();
+    if (!evaluateCondition(condition, this.store.get(keyId))) throw new ConditionalCheckFailedException();
   }
 
-  /** Writes an item; one that replaces an expired item takes a new place in the insertion order. */
-  private store(key: TableKey, item: StoredItem): void {
-    const existing = this.items.get(key);
-    if (existing !== undefined && this.expired(existing)) this.items.delete(key);
-    this.items.set(key, item);
+  /** The key attributes of a (valid) key, as a new item holds them. */
+  private keyAttributes(key: TableKey): StoredItem {
+    const { key: partition, sortKey } = this.options;
+    if (sortKey === undefined) return { [partition]: key };
+    const k = key as Readonly<Record<string, string | number>>;
+    return { [partition]: k[partition], [sortKey]: k[sortKey] };
   }
 
-  private live(key: TableKey): StoredItem | undefined {
-    const item = this.items.get(key);
-    return item === undefined || this.expired(item) ? undefined : item;
+  /** Validates a key given to the typed door and gives its id in the store. */
+  private parseKey(key: unknown): Parsed<string> {
+    const { key: partition, sortKey } = this.options;
+    if (sortKey === undefined) {
+      const problem = keyProblem(partition, key);
+      return problem === undefined
+        ? { ok: true, value: this.store.keyId(key as KeyValue) }
+        : invalid(problem);
+    }
+    if (key === null || typeof key !== 'object' || Array.isArray(key))
+      return invalid(
+        `${INVALID}: this table has a sort key: a key is an object with ${partition} and ${sortKey}, got ${describe(key)}`,
+      );
+    const k = key as Record<string, unknown>;
+    const extra = Object.keys(k).filter((name) => name !== partition && name !== sortKey);
+    if (extra.length > 0)
+      return invalid(
+        `The provided key element does not match the schema: ${extra.join(', ')} is not a key attribute`,
+      );
+    const problem = keyProblem(partition, k[partition]) ?? keyProblem(sortKey, k[sortKey]);
+    if (problem !== undefined) return invalid(problem);
+    return { ok: true, value: this.store.keyId(k[partition] as KeyValue, k[sortKey] as KeyValue) };
   }
 
-  private expired(item: StoredItem): boolean {
-    const attribute = this.options.ttlAttribute;
-    if (attribute === undefined) return false;
-    const expiresAtS = item[attribute];
-    // DynamoDB ignores a TTL attribute that is not a number.
-    if (typeof expiresAtS !== 'number' || !Number.isFinite(expiresAtS)) return false;
-    return expiresAtS * 1000 <= this.world.epochStartMs + this.world.kernel.nowMs;
-  }
-
-  private parseKey(key: unknown): Parsed<TableKey> {
-    const problem = keyProblem(this.options.key, key);
-    return problem === undefined
-      ? { ok: true, value: key as TableKey }
-      : { ok: false, error: new ValidationException(problem) };
-  }
-
-  private parseItem(item: unknown): Parsed<{ key: TableKey; item: StoredItem }> {
+  private parseItem(item: unknown): Parsed<{ key: string; item: StoredItem }> {
     if (item === null || typeof item !== 'object' || Array.isArray(item))
       return invalid(`${INVALID}: an item must be an object, got ${describe(item)}`);
     const copied = tryCopy(item);
@@ -388,15 +490,21 @@ export class Table<TItem extends Record<string, unknown> = Record<string, unknow
     if (copied.value === null || typeof copied.value !== 'object' || Array.isArray(copied.value))
       return invalid(`${INVALID}: an item must be a JSON object, got ${describe(copied.value)}`);
     const stored = copied.value as StoredItem;
-    const keyName = this.options.key;
-    if (!Object.hasOwn(stored, keyName)) return invalid(`${INVALID}: Missing the key ${keyName} in the item`);
-    const key = stored[keyName];
-    const problem = keyProblem(keyName, key);
-    if (problem !== undefined) return invalid(problem);
+    for (const keyName of this.keyNames()) {
+      if (!Object.hasOwn(stored, keyName))
+        return invalid(`${INVALID}: Missing the key ${keyName} in the item`);
+      const problem = keyProblem(keyName, stored[keyName]);
+      if (problem !== undefined) return invalid(problem);
+    }
     const size = Buffer.byteLength(copied.text!, 'utf8');
     if (size > MAX_ITEM_BYTES)
       return invalid(`Item size has exceeded the maximum allowed size (${size} bytes > ${MAX_ITEM_BYTES})`);
-    return { ok: true, value: { key: key as TableKey, item: stored }, text: copied.text };
+    return { ok: true, value: { key: this.store.keyIdOf(stored), item: stored }, text: copied.text };
+  }
+
+  private keyNames(): string[] {
+    const { key, sortKey } = this.options;
+    return sortKey === undefined ? [key] : [key, sortKey];
   }
 
   private parseChanges(
@@ -404,9 +512,9 @@ export class Table<TItem extends Record<string, unknown> = Record<string, unknow
   ): Parsed<{ set: StoredItem; remove: string[]; actions: [string, UpdateAction][] }> {
     if (changes === null || typeof changes !== 'object' || Array.isArray(changes))
       return invalid(`${INVALID}: changes must be an object of attributes, got ${describe(changes)}`);
-    const keyName = this.options.key;
-    if (Object.hasOwn(changes, keyName))
-      return invalid(`${INVALID}: Cannot update attribute ${keyName}. This attribute is part of the key`);
+    for (const keyName of this.keyNames())
+      if (Object.hasOwn(changes, keyName))
+        return invalid(`${INVALID}: Cannot update attribute ${keyName}. This attribute is part of the key`);
     const remove: string[] = [];
     for (const [attribute, value] of Object.entries(changes)) if (value === undefined) remove.push(attribute);
     // Atomic actions are taken out (with a copy of their value) before the plain attributes are copied.
@@ -474,7 +582,10 @@ function parseCondition(options: WriteOptions | undefined): Parsed<Condition | u
  * is digested when the call lands).
  */
 function requestText(key: unknown, body?: Parsed<unknown>, condition?: Parsed<unknown>): string {
-  const keyText = typeof key === 'string' || typeof key === 'number' ? JSON.stringify(key) : typeof key;
+  const keyText =
+    typeof key === 'string' || typeof key === 'number' || (key !== null && typeof key === 'object')
+      ? JSON.stringify(key)
+      : typeof key;
   if (body === undefined && condition === undefined) return keyText;
   const bodyText = body === undefined ? '' : body.ok ? (body.text ?? '') : '!';
   const conditionText = condition === undefined ? '' : condition.ok ? (condition.text ?? '') : '!';

@@ -23,6 +23,17 @@ export interface RunLimits {
 /** A handle on a scheduled event, for cancellation. */
 export type TimerHandle = ScheduledEvent;
 
+/** Real work the run waits for with its clock stopped (see {@link Kernel.outsideTime}). */
+interface OutsideTimeWork {
+  readonly start: () => Promise<unknown>;
+  readonly waitsOnSimulation: () => boolean;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (reason: unknown) => void;
+  /** Set once started: settles (never rejects) when the work has settled. */
+  settled: Promise<void> | undefined;
+  done: boolean;
+}
+
 /**
  * The deterministic kernel: a virtual clock in integer milliseconds, an event queue, seeded
  * random sub-streams and an append-only trace. It knows nothing about AWS.
@@ -40,6 +51,8 @@ export class Kernel<E extends TraceEntry = TraceEntry> {
   private dispatched = 0;
   private running = false;
   private readonly quietHooks: Array<() => void> = [];
+  /** Real work waiting for its turn (the first one may be running), first come first served. */
+  private readonly outside: OutsideTimeWork[] = [];
   /** The trace's entries: only {@link Kernel.record} appends to them. */
   private readonly entries: E[] = [];
   /** When the latest entry was recorded (-1: none yet). */
@@ -100,6 +113,65 @@ export class Kernel<E extends TraceEntry = TraceEntry> {
    */
   wake(): void {
     this.dirty = true;
+  }
+
+  /**
+   * Runs real asynchronous work (loading a module instance: file reads, a test runner's transform)
+   * outside virtual time: while it runs, the clock stands still and no event is dispatched, so the
+   * run cannot move on before the work is done however long it really takes, and what the work
+   * does to the simulation happens at one deterministic point. One piece of work runs at a time,
+   * in the order asked for, so two of them never interleave by real timing.
+   *
+   * `waitsOnSimulation` tells when the work is no longer real work but waits on the simulation
+   * itself (a module's top-level `await` on a simulated call or a virtual timer): the run then goes
+   * on, and the work finishes in virtual time like any other code.
+   *
+   * @example
+   * ```ts
+   * const ns = await kernel.outsideTime(() => import(url), () => proc.hasPendingWork());
+   * ```
+   */
+  outsideTime<T>(start: () => Promise<T>, waitsOnSimulation: () => boolean): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.outside.push({
+        start,
+        waitsOnSimulation,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+        settled: undefined,
+        done: false,
+      });
+      this.dirty = true;
+    });
+  }
+
+  /** Runs the queued outside-time work, one piece at a time, until none blocks the clock. */
+  private async runOutsideTime(): Promise<void> {
+    for (let work = this.outside[0]; work !== undefined; work = this.outside[0]) {
+      if (work.settled === undefined) {
+        let started: Promise<unknown>;
+        try {
+          started = work.start();
+        } catch (error) {
+          started = Promise.reject(error);
+        }
+        work.settled = started.then(
+          (value) => {
+            work.done = true;
+            work.resolve(value);
+          },
+          (error: unknown) => {
+            work.done = true;
+            work.reject(error);
+          },
+        );
+      }
+      // Real I/O completes on the real event loop: wait for it in real time, polling only to
+      // notice when the work has started waiting on the simulation instead.
+      while (!work.done && !work.waitsOnSimulation()) await Promise.race([work.settled, realPause()]);
+      this.outside.shift();
+      await drainMicrotasks(); // what the work's completion set going runs now, at this instant
+    }
   }
 
   /** Registers a hook run after each drain, when every ready continuation has run. */
@@ -165,6 +237,7 @@ export class Kernel<E extends TraceEntry = TraceEntry> {
     try {
       this.dirty = true; // let work started before run() reach its first await point
       for (;;) {
+        if (this.outside.length > 0) await this.runOutsideTime();
         const next = this.queue.peek();
         if (this.dirty && (next === undefined || next.atMs > this.now)) {
           this.dirty = false;
@@ -206,6 +279,11 @@ export class Kernel<E extends TraceEntry = TraceEntry> {
 function throwSwallowedInvariantFailure(): void {
   const failure = takeInvariantFailure();
   if (failure !== undefined) throw failure;
+}
+
+/** A short real wait (1 ms) while real work outside virtual time goes on. */
+function realPause(): Promise<void> {
+  return new Promise((resolve) => realGlobals.setTimeout(resolve, 1));
 }
 
 /** One real macrotask hop: every microtask queued before it (and by those) runs first. */

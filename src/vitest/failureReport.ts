@@ -68,7 +68,8 @@ export function formatFailureReport(
           .map((u) => `  ${formatUnreachedFault(u)}`)
           .join('\n')}`,
       );
-    const timeline = formatTimeline(result.trace, { compactCalls: true, maxLines });
+    // The failing run's own log lines, in place (older or hand-built results may lack them).
+    const timeline = formatTimeline(result.trace, { compactCalls: true, maxLines, logs: result.logs ?? [] });
     sections.push(
       `Timeline of the failing run (virtual time; compact, at most ${maxLines} lines):\n${timeline}`,
     );

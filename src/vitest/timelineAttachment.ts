@@ -6,7 +6,8 @@ import { coverageState } from '../coverage/coverageState.js';
 import { ConfigError } from '../errors.js';
 import { timelineHtml } from '../report/html/timelineHtml.js';
 import type { SimulationResult } from '../Simulation.js';
-import { currentTestFile, currentTestName, rerunCommand, slug } from './replayRecipe.js';
+import { slug } from './counterexampleFile.js';
+import { currentTestFile, currentTestName, rerunCommand } from './replayRecipe.js';
 
 /** Where failing matchers write their HTML timelines unless `LAMBDASIM_HTML` says otherwise. */
 export const DEFAULT_HTML_DIR = '.lambdasim';

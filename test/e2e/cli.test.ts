@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { welcomeEmail } from '../../fixtures/examples/welcomeEmail.js';
+import { moduleCounter } from './fixtures/cliSetup.js';
 import { formatScenario, runScenario, saveScenario, type Scenario } from '../../src/index.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -53,6 +54,20 @@ const lostEvent: Scenario = {
   faults: [],
 };
 
+/** Three sync requests, two at once (two environments) and one later (warm). */
+const counterEvents: Scenario = {
+  model: 'sync',
+  seed: 2,
+  events: [
+    { atMs: 0, body: {} },
+    { atMs: 0, body: {} },
+    { atMs: 5_000, body: {} },
+  ],
+  config: {},
+  delivery: {},
+  faults: [],
+};
+
 let dir: string;
 const file = (name: string) => join(dir, name);
 
@@ -60,6 +75,7 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'lambdasim-cli-'));
   saveScenario(file('double-email.json'), doubleEmail);
   saveScenario(file('lost-event.json'), lostEvent);
+  saveScenario(file('counter.json'), counterEvents);
   writeFileSync(
     file('invalid.json'),
     JSON.stringify({ ...doubleEmail, faults: [{ kind: 'handlerError', fn: 'Handler', invocation: 0 }] }),
@@ -107,6 +123,26 @@ describe.concurrent('lambdasim CLI (a child process each)', () => {
     expect(html).toContain(`<h1>lambdasim replay ${file('double-email.json')}</h1>`);
     expect(html).toContain(`lambdasim replay ${file('double-email.json')} --setup ${SETUP}`);
     expect(html).toMatch(/<button class="ev fault"[^>]*data-kind="fault.injected"/);
+  });
+
+  it('replay --setup naming a handlerModule: an instance per environment, its log lines in the timeline, the same trace hash as in this process', async ({
+    expect,
+  }) => {
+    const [ran, inProcess] = await Promise.all([
+      lambdasim('replay', file('counter.json'), '--setup', `${SETUP}#moduleCounter`),
+      runScenario(counterEvents, moduleCounter),
+    ]);
+    expect(ran.stderr).toBe('');
+    expect(ran.code).toBe(0);
+    const logLines = ran.stdout.split('\n').filter((l) => l.includes('log.INFO'));
+    expect(
+      logLines.map((l) => /(Handler#\d) .*: (invocation \d of Handler)$/.exec(l)?.slice(1).join(' ')),
+    ).toEqual([
+      'Handler#1 invocation 1 of Handler',
+      'Handler#2 invocation 1 of Handler',
+      expect.stringMatching(/^Handler#[12] invocation 2 of Handler$/),
+    ]);
+    expect(/^Trace hash: ([0-9a-f]{64})$/m.exec(ran.stdout)?.[1]).toBe(inProcess.traceHash);
   });
 
   it('replay --json --check no-lost-events: a machine-readable summary, and exit 1 on violations', async ({

@@ -5,12 +5,18 @@ import type { World } from '../../lambda/World.js';
 import type { TimerHandle } from '../../sim/Kernel.js';
 import { invariant, invariantFailed } from '../../sim/invariant.js';
 import { type Rng, seededUuid } from '../../sim/Rng.js';
-import { interpretBatchResponse } from './batchResponse.js';
-import { checkFilterPattern, type FilterPattern, matchesPattern } from './filterPattern.js';
+import { interpretBatchResponse } from '../mapping/batchResponse.js';
+import type { FilterPattern } from '../mapping/filterPattern.js';
+import {
+  MAX_BATCH_PAYLOAD_BYTES,
+  passesFilters,
+  resolveBatchingWindowS,
+  resolveBatchSize,
+  resolveFilterCriteria,
+  SHARED_MAPPING_OPTIONS,
+} from '../mapping/mappingOptions.js';
 import type { Lease, SqsQueue, StoredMessage } from './SqsQueue.js';
 
-/** The 6 MB (6,291,456 bytes) cap on one batch's payload (spec §3.0). */
-export const MAX_BATCH_PAYLOAD_BYTES = 6_291_456;
 /** R-SQS-11: concurrent batches when a mapping starts, and the most it scales to. */
 export const SQS_INITIAL_CONCURRENCY = 5;
 export const SQS_MAX_CONCURRENCY = 1250;
@@ -40,13 +46,7 @@ export interface ResolvedSqsMappingOptions {
   readonly filters: readonly FilterPattern[];
 }
 
-const KNOWN = new Set([
-  'batchSize',
-  'maximumBatchingWindowS',
-  'reportBatchItemFailures',
-  'maximumConcurrency',
-  'filters',
-]);
+const KNOWN = new Set([...SHARED_MAPPING_OPTIONS, 'maximumConcurrency']);
 
 /**
  * Validates a mapping as `CreateEventSourceMapping` does (R-SQS-2, R-SQS-14, R-SQS-15 is checked
@@ -60,7 +60,7 @@ export function resolveSqsMappingOptions(
   const api = `sim.mapping(${JSON.stringify(queue.name)} → ${JSON.stringify(fn.name)})`;
   const o = checkOptions(api, options ?? {}, KNOWN);
   const fifo = queue.fifo;
-  const batchSize = intInRange(api, 'batchSize', o.batchSize ?? 10, 1, 10_000);
+  const batchSize = resolveBatchSize(api, o.batchSize, 10);
   if (fifo && batchSize > 10)
     throw new ConfigError(
       api,
@@ -68,13 +68,7 @@ export function resolveSqsMappingOptions(
       'must be between 1 and 10 for a FIFO queue (AWS: 400 InvalidParameterValueException)',
       batchSize,
     );
-  const maximumBatchingWindowS = intInRange(
-    api,
-    'maximumBatchingWindowS',
-    o.maximumBatchingWindowS ?? 0,
-    0,
-    300,
-  );
+  const maximumBatchingWindowS = resolveBatchingWindowS(api, o.maximumBatchingWindowS);
   if (fifo && maximumBatchingWindowS > 0)
     throw new ConfigError(
       api,
@@ -98,23 +92,7 @@ export function resolveSqsMappingOptions(
     o.maximumConcurrency === undefined
       ? undefined
       : intInRange(api, 'maximumConcurrency', o.maximumConcurrency, 2, 1000);
-  const rawFilters = o.filters ?? [];
-  if (!Array.isArray(rawFilters) || rawFilters.length > 5)
-    throw new ConfigError(api, 'filters', 'must be an array of at most 5 filter patterns', rawFilters);
-  const filters = rawFilters.map((f, i) => {
-    const pattern = checkFilterPattern(api, `filters[${i}]`, f);
-    // AWS: "Amazon SQS event source mappings only support filtering on the body key"
-    // (https://docs.aws.amazon.com/lambda/latest/dg/with-sqs-filtering.html).
-    for (const key of Object.keys(pattern))
-      if (key !== 'body')
-        throw new ConfigError(
-          api,
-          `filters[${i}].${key}`,
-          'is not filterable: SQS event source mappings support filtering on the body key only',
-          pattern[key],
-        );
-    return pattern;
-  });
+  const filters = resolveFilterCriteria(api, o.filters, 'body', 'SQS');
   const visibilityS = queue.options.visibilityTimeoutS;
   const timeoutS = fn.config.timeoutS;
   if (visibilityS < timeoutS)
@@ -157,6 +135,8 @@ export class SqsEventSourceMapping {
   private active = 0;
   private idle = true;
   private growthFromMs = 0;
+  /** The last receive came back empty: nothing was visible since, so no growth accrues (R-SQS-11). */
+  private starved = false;
   private gathering: Batch | undefined;
   private pumpScheduled = false;
   private readonly requestIds: Rng;
@@ -209,6 +189,9 @@ export class SqsEventSourceMapping {
 
   private pump(): void {
     const { batchSize } = this.options;
+    // R-SQS-11: growth accrues "while messages remain"; since an empty receive the poller saw none
+    // (a long batch or a visibility timeout over an empty queue), so none is owed for that time.
+    if (this.starved) this.growthFromMs = this.world.kernel.nowMs;
     this.grow();
     const g = this.gathering;
     if (g !== undefined) {
@@ -221,9 +204,11 @@ export class SqsEventSourceMapping {
       this.fill(batch);
       if (batch.count === 0) {
         if (batch.leases.length > 0) continue; // all filtered out: poll again
+        this.starved = true;
         if (this.active === 0) this.goIdle();
         return;
       }
+      this.starved = false;
       if (this.idle) {
         this.idle = false;
         this.growthFromMs = this.world.kernel.nowMs;
@@ -259,7 +244,7 @@ export class SqsEventSourceMapping {
       const filters = this.options.filters;
       for (let i = 0; i < lease.messages.length; i++) {
         const m = lease.messages[i]!;
-        if (filters.length > 0 && !filters.some((f) => matchesPattern(f, filterView(m)))) {
+        if (!passesFilters(filters, 'body', m.body)) {
           this.queue.delete(lease, i, 'filtered'); // R-SQS-13
           continue;
         }
@@ -456,17 +441,6 @@ function batchMessageIds(batch: Batch): string[] {
 /** The message of lease slot `i` is still this lease's to hand over (not deleted, not re-received). */
 function isLive(m: StoredMessage, lease: Lease, i: number): boolean {
   return m.status === 'inFlight' && m.receipt === lease.receipts[i];
-}
-
-/** What filter patterns see: the body parsed as JSON, else the text (SQS filters on `body` only). */
-function filterView(m: StoredMessage): { readonly body: unknown } {
-  let body: unknown = m.body;
-  try {
-    body = JSON.parse(m.body);
-  } catch {
-    // not JSON: matched as a plain string
-  }
-  return { body };
 }
 
 /** @internal Creates the mapping's seeded UUID. */

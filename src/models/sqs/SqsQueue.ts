@@ -2,15 +2,14 @@ import { createHash } from 'node:crypto';
 import { ConfigError, checkBoolean, checkOptions, intInRange } from '../../errors.js';
 import { ACCOUNT_ID, REGION } from '../../lambda/FunctionConfig.js';
 import { checkOwned } from '../../lambda/ownership.js';
-import { RuntimeProcess } from '../../lambda/RuntimeProcess.js';
 import type { World } from '../../lambda/World.js';
-import { POISON_BODY, REORDER_MAX_HOLD_MS } from '../../faults/Fault.js';
+import { type Fault, POISON_BODY, REORDER_MAX_HOLD_MS } from '../../faults/Fault.js';
 import { contentDigest } from '../../sim/contentDigest.js';
 import type { TimerHandle } from '../../sim/Kernel.js';
 import { invariant, invariantFailed, unreachable } from '../../sim/invariant.js';
 import { type Rng, seededUuid } from '../../sim/Rng.js';
-import { currentScope } from '../../sim/VirtualScope.js';
-import { callService } from '../../services/callService.js';
+import { jsonTextOf } from '../jsonText.js';
+import { serviceDoor } from '../../services/callService.js';
 import type {
   DeliveredAttribute,
   DeliveredMessage,
@@ -430,7 +429,7 @@ export class SqsQueue implements DeliveryTarget {
 
   /** @internal Use {@link Simulation.sqs}. */
   constructor(
-    private readonly world: World,
+    /** @internal */ readonly world: World,
     name: string,
     options: SqsQueueOptions = {},
   ) {
@@ -451,6 +450,11 @@ export class SqsQueue implements DeliveryTarget {
       (m) => m.sentAtMs + this.options.messageRetentionS * 1000,
       (m) => this.pastRedrive(m),
     );
+  }
+
+  /** The queue's URL, as `GetQueueUrl` answers it: `https://sqs.us-east-1.amazonaws.com/123456789012/<name>`. */
+  get url(): string {
+    return `https://sqs.${REGION}.amazonaws.com/${ACCOUNT_ID}/${this.name}`;
   }
 
   /** True for a FIFO queue. */
@@ -771,6 +775,18 @@ export class SqsQueue implements DeliveryTarget {
     });
   }
 
+  /**
+   * @internal ChangeMessageVisibility of a lease's messages: still in flight under the lease's
+   * receipts, they become visible `visibilityMs` from now instead (0: at once). False when none is.
+   */
+  changeVisibility(lease: Lease, visibilityMs: number): boolean {
+    const current = lease.messages.some((m, i) => m.status === 'inFlight' && m.receipt === lease.receipts[i]);
+    if (!current) return false;
+    if (lease.timer !== undefined) this.world.kernel.cancel(lease.timer);
+    lease.timer = this.world.kernel.after(visibilityMs, () => this.visibilityExpired(lease));
+    return true;
+  }
+
   /** @internal Messages moved in by other queues' redrive, and moved out to this queue's DLQ. */
   get redriveCounts(): { readonly redrivenIn: number; readonly deadLettered: number } {
     return { redrivenIn: this.redrivenIn, deadLettered: this.counts[statusIndex('deadLettered')]! };
@@ -856,22 +872,9 @@ export class SqsQueue implements DeliveryTarget {
   }
 
   private call<T>(op: string, apply: (senderId: string) => T): Promise<T> {
-    const scope = currentScope();
-    if (scope instanceof RuntimeProcess) {
-      return callService(this.world, {
-        service: this.name,
-        op,
-        latencyMs: this.options.latencyMs,
-        inFlightAtDeath: 'lands',
-        // The request's contents are digested where they take effect (`sqs.sent`).
-        apply: (site) => ({ value: apply(`${FUNCTION_ROLE_ID}:${site.fn ?? site.by}`) }),
-      });
-    }
-    try {
-      return Promise.resolve(apply(WORKLOAD_SENDER_ID));
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
+    return serviceDoor(this.world, this.name, op, this.options.latencyMs, (site) =>
+      apply(site === undefined ? WORKLOAD_SENDER_ID : `${FUNCTION_ROLE_ID}:${site.fn ?? site.by}`),
+    );
   }
 
   private prepare(body: unknown, options: SendMessageOptions): Prepared {
@@ -880,12 +883,7 @@ export class SqsQueue implements DeliveryTarget {
     let text: string;
     if (typeof body === 'string') text = body;
     else {
-      let json: string | undefined;
-      try {
-        json = JSON.stringify(body);
-      } catch {
-        json = undefined;
-      }
+      const json = jsonTextOf(body);
       if (json === undefined)
         throw new SqsError(
           'InvalidParameterValue',
@@ -970,7 +968,12 @@ export class SqsQueue implements DeliveryTarget {
     return { body: text, attributes, delayS, groupId, dedupId };
   }
 
-  private store(p: Prepared, senderId: string, source: string | undefined): SendMessageResult {
+  private store(
+    p: Prepared,
+    senderId: string,
+    source: string | undefined,
+    retryOf?: string,
+  ): SendMessageResult {
     const kernel = this.world.kernel;
     const now = kernel.nowMs;
     if (p.dedupId !== undefined) {
@@ -993,8 +996,14 @@ export class SqsQueue implements DeliveryTarget {
     const faults = this.world.faults;
     let body = p.body;
     let holdBack = false;
+    let producerRetry: Fault | undefined;
     if (!faults.empty)
       for (const fault of faults.nextMessage(this.name)) {
+        // A producer's retry is recorded when it is sent, after this message (see below).
+        if (fault.kind === 'producerDuplicate') {
+          producerRetry ??= fault;
+          continue;
+        }
         faults.injected(fault);
         if (fault.kind === 'poisonRecord') body = POISON_BODY;
         else if (fault.kind === 'reorder') holdBack = true;
@@ -1027,6 +1036,7 @@ export class SqsQueue implements DeliveryTarget {
             ...delay,
             ...group,
             digest: messageDigest(m),
+            ...(retryOf === undefined ? {} : { retryOf }),
           }
         : {
             kind: 'sqs.sent',
@@ -1035,9 +1045,16 @@ export class SqsQueue implements DeliveryTarget {
             by: source,
             ...delay,
             ...group,
+            ...(retryOf === undefined ? {} : { retryOf }),
           },
     );
     this.enqueue(m, p.delayS * 1000, holdBack);
+    if (producerRetry !== undefined) {
+      // The producer sends the same request again (its SDK never got this answer): a new message
+      // on a standard queue; on FIFO the same deduplication id, so SQS accepts and drops it.
+      faults.injected(producerRetry);
+      this.store(p, senderId, source, m.messageId);
+    }
     return {
       messageId: m.messageId,
       md5OfMessageBody: m.md5OfBody,

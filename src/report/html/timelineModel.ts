@@ -141,7 +141,8 @@ export function buildTimelineModel(result: SimulationResult, maxEvents: number):
     if (ev.kind === 'call.replayed') replayed.add(ev.callId);
     const [group, name] = laneOf(ev, names);
     const lane = laneOfKey(group, name);
-    const [who, what] = describeEvent(ev, replayed);
+    // SenderIds as the text timeline shows them by default (hidden); the event's fields show on click.
+    const [who, what] = describeEvent(ev, replayed, false);
     const index = events.length;
     events.push({
       n,

@@ -75,6 +75,7 @@ describe('formatCoverageTable', () => {
       '  throttled                  0   never  an invocation was throttled',
       '  clientTimedOut             0   never  a sync caller stopped waiting while its request still ran',
       '  faultInjected              0   never  a fault of the plan fired',
+      "  producerRetried            0   never  a producer's retry became an input of its own: same body, new id",
       "  sometimes('two orders')    2   50.0%",
       "  sometimes('never')         0   never",
       "  sometimes('missing')       0   never  never called (required)",
@@ -84,11 +85,11 @@ describe('formatCoverageTable', () => {
   it('lists 130,001 labels, the longest setting the width (no spread into Math.max)', () => {
     const labels = Array.from({ length: 130_001 }, (_, i) => ({ name: `order number ${i}`, reached: i % 2 }));
     const lines = formatCoverageTable({ ...summary(), labels }).split('\n');
-    expect(lines).toHaveLength(1 + 9 + 130_001);
+    expect(lines).toHaveLength(1 + 10 + 130_001);
     expect(lines[1]).toBe(
       '  retryAfterTimeout                 0   never  an invocation timed out and its event or message was invoked again',
     );
-    expect(lines[10]).toBe("  sometimes('order number 0')       0   never");
+    expect(lines[11]).toBe("  sometimes('order number 0')       0   never");
     expect(lines.at(-2)).toBe("  sometimes('order number 129999')  1   25.0%");
     expect(lines.at(-1)).toBe("  sometimes('order number 130000')  0   never");
   });

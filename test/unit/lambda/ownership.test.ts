@@ -19,6 +19,13 @@ const FOREIGN: Record<ResourceField, (sim: Simulation, other: Simulation) => unk
   'sim.client: fn': (sim, other) => sim.client(other.fn('F', handler)),
   'sim.mapping: fn': (sim, other) => sim.mapping(sim.sqs('q'), other.fn('F', handler)),
   'sim.mapping: queue': (sim, other) => sim.mapping(other.sqs('q'), sim.fn('F', handler)),
+  'sim.mapping: stream': (sim, other) =>
+    sim.mapping(other.kinesis('s'), sim.fn('F', handler), { startingPosition: 'TRIM_HORIZON' }),
+  'sim.mapping: onFailure': (sim, other) =>
+    sim.mapping(sim.kinesis('s'), sim.fn('F', handler), {
+      startingPosition: 'TRIM_HORIZON',
+      onFailure: other.sqs('failures'),
+    }),
   'sim.sqs: redrive.deadLetter': (sim, other) =>
     sim.sqs('q', { redrive: { deadLetter: other.sqs('dlq'), maxReceiveCount: 1 } }),
   'sim.fn: async.onSuccess': (sim, other) =>
@@ -28,6 +35,7 @@ const FOREIGN: Record<ResourceField, (sim: Simulation, other: Simulation) => unk
   'sim.fn: async.deadLetter': (sim, other) =>
     sim.fn('W', handler, { async: { deadLetter: other.sink('dlq', { kind: 'sqs' }) } }),
   'snsTopic.subscribe: subscriber': (sim, other) => sim.snsTopic('t').subscribe(other.sqs('q')),
+  'sim.bucket: notify': (sim, other) => sim.bucket('uploads', { notify: other.fn('F', handler) }),
   'result.effects: service': async (sim, other) => (await sim.run()).effects(other.api('payments')),
   'result.replays: service': async (sim, other) => (await sim.run()).replays(other.api('payments')),
 };

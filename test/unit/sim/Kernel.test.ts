@@ -429,3 +429,92 @@ describe('Kernel', () => {
     });
   });
 });
+
+describe('Kernel.outsideTime: real work with the clock stopped', () => {
+  /** Real work that takes `ms` of real time (a file read, a transform). */
+  const realWork = (ms: number, value: string) =>
+    new Promise<string>((resolve) => setTimeout(() => resolve(value), ms));
+
+  it('no event is dispatched while it runs, however long it really takes; pieces run one at a time, in order', async () => {
+    const kernel = new Kernel(1);
+    const log: string[] = [];
+    kernel.at(0, () => {
+      // The slower one asked first: it still finishes (and continues) first.
+      void kernel
+        .outsideTime(
+          () => realWork(30, 'slow'),
+          () => false,
+        )
+        .then((v) => log.push(`${v}@${kernel.nowMs}`));
+      void kernel
+        .outsideTime(
+          () => realWork(1, 'fast'),
+          () => false,
+        )
+        .then((v) => log.push(`${v}@${kernel.nowMs}`));
+    });
+    kernel.at(0, () => log.push('event@0'));
+    kernel.at(5, () => log.push('event@5'));
+    await kernel.run();
+    // The run pauses right after the event that asked, before the next one at the same instant.
+    expect(log).toEqual(['slow@0', 'fast@0', 'event@0', 'event@5']);
+  });
+
+  it('a second piece does not start before the first is done', async () => {
+    const kernel = new Kernel(1);
+    const started: string[] = [];
+    kernel.at(0, () => {
+      void kernel.outsideTime(
+        async () => {
+          started.push('a');
+          await realWork(10, 'a');
+          started.push('a done');
+        },
+        () => false,
+      );
+      void kernel.outsideTime(
+        async () => {
+          started.push('b');
+        },
+        () => false,
+      );
+    });
+    await kernel.run();
+    expect(started).toEqual(['a', 'a done', 'b']);
+  });
+
+  it('once the work waits on the simulation, time goes on and the work finishes in virtual time', async () => {
+    const kernel = new Kernel(1);
+    let waiting = false;
+    let doneAtMs = -1;
+    kernel.at(100, () => {
+      void kernel
+        .outsideTime(
+          async () => {
+            await realWork(2, 'loaded');
+            waiting = true; // e.g. a module's top-level await on a simulated call
+            await sleep(kernel, 250);
+          },
+          () => waiting,
+        )
+        .then(() => (doneAtMs = kernel.nowMs));
+    });
+    await kernel.run();
+    expect(doneAtMs).toBe(350);
+  });
+
+  it('a rejection reaches the caller', async () => {
+    const kernel = new Kernel(1);
+    let caught: unknown;
+    kernel.at(0, () => {
+      kernel
+        .outsideTime(
+          () => Promise.reject(new Error('no such module')),
+          () => false,
+        )
+        .catch((e: unknown) => (caught = e));
+    });
+    await kernel.run();
+    expect((caught as Error).message).toBe('no such module');
+  });
+});

@@ -1,8 +1,9 @@
 /**
- * How Lambda reads a batch's response (R-SQS-3, R-SQS-5, R-SQS-6), keyed by `kind`:
- * - `success`: delete every message;
- * - `partial`: delete every message except `failedIds`;
- * - `invalid`: the whole batch failed (nothing deleted), with the reason.
+ * How Lambda reads a batch's response, for SQS (R-SQS-3, R-SQS-5, R-SQS-6) and streams
+ * (R-STREAM-9), keyed by `kind`:
+ * - `success`: every item of the batch is done (SQS deletes them; a stream checkpoints past them);
+ * - `partial`: every item except `failedIds` is done (a stream retries from the lowest of them);
+ * - `invalid`: the whole batch failed, with the reason.
  */
 export type BatchVerdict =
   | { readonly kind: 'success' }
@@ -10,17 +11,22 @@ export type BatchVerdict =
   | { readonly kind: 'invalid'; readonly reason: string };
 
 /**
- * Interprets the JSON text a handler returned for a batch of messages whose ids are `ids`.
+ * Interprets the JSON text a handler returned for a batch whose item ids are `ids` (SQS message
+ * ids, or stream sequence numbers; `idName` says which, for the reason text).
  * With `reportBatchItemFailures` off, any response is success (a returned list is ignored). On:
  * `null`, `""`, `{}`, a missing, `null` or empty `batchItemFailures` mean success; any other JSON
  * value that is not an object with `batchItemFailures` is success too (UNCONFIRMED beyond `{}`,
  * spec §10 item 15); a `batchItemFailures` that is not an array, or one entry whose
  * `itemIdentifier` is missing, not a non-empty string or not in the batch fails the whole batch.
+ * Streams agree case for case: `""`, `[]`, `null`, `{}`, `{"batchItemFailures":[]}` and
+ * `{"batchItemFailures":null}` succeed, an identifier `123` or one not in the batch fails it
+ * (AWS-recorded, spec R-STREAM-9).
  */
 export function interpretBatchResponse(
   payloadJson: string,
   ids: ReadonlySet<string>,
   reportBatchItemFailures: boolean,
+  idName = 'messageId',
 ): BatchVerdict {
   if (!reportBatchItemFailures) return { kind: 'success' };
   let value: unknown;
@@ -48,7 +54,7 @@ export function interpretBatchResponse(
     if (!ids.has(id))
       return {
         kind: 'invalid',
-        reason: `itemIdentifier ${JSON.stringify(id)} is not a messageId of the batch`,
+        reason: `itemIdentifier ${JSON.stringify(id)} is not a ${idName} of the batch`,
       };
     failed.add(id);
   }
