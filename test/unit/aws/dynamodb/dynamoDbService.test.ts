@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSimulation, type TraceEvent } from '../../../../src/index.js';
+import { createSimulation, type TraceEvent, UnroutedRequestError } from '../../../../src/index.js';
 import { dynamoDbErrorResponse, dynamoDbFaultType } from '../../../../src/aws/dynamodb/DynamoDbError.js';
 import { dynamoDbService } from '../../../../src/aws/dynamodb/dynamoDbService.js';
 import { type Answer, dynamoRequest, outcome, resourcesOf, withDynamo } from './serve.js';
@@ -117,30 +117,38 @@ describe('DynamoDB door: wire errors', () => {
     });
   });
 
-  it('a table the simulation lacks: ResourceNotFoundException at once, naming the tables it has', async () => {
+  it('a table the simulation lacks: an UnroutedRequestError at once, naming the tables it has (not a DynamoDB answer)', async () => {
     const sim = createSimulation({ seed: 1 });
     sim.table('payments', { key: 'id' });
-    let answer: Answer | undefined;
+    const empty = createSimulation({ seed: 1 });
+    let thrown: unknown;
+    let none: unknown;
     await withDynamo(sim, async (send) => {
-      answer = await send('PutItem', { TableName: 'orders', Item: { id: { S: '1' } } });
+      thrown = await send('PutItem', { TableName: 'orders', Item: { id: { S: '1' } } }).catch(
+        (e: unknown) => e,
+      );
       expect(sim.nowMs).toBe(0);
     });
-    expect(outcome(answer!)).toBe('ResourceNotFoundException');
-    expect(answer!.body.message).toBe(
-      'Requested resource not found: DynamoDB PutItem on table "orders": no table "orders" in this simulation (tables: payments)',
+    await withDynamo(empty, async (send) => {
+      none = await send('GetItem', { TableName: 'orders', Key: { id: { S: '1' } } }).catch((e: unknown) => e);
+    });
+    expect(thrown).toBeInstanceOf(UnroutedRequestError);
+    expect((thrown as Error).message).toBe(
+      'DynamoDB PutItem on table "orders": no table "orders" in this simulation (tables: payments)',
+    );
+    expect((none as Error).message).toBe(
+      'DynamoDB GetItem on table "orders": no table "orders" in this simulation (no tables)',
     );
   });
 
-  it('an unsupported operation names it and lists the supported ones; a body that is not JSON is a SerializationException', async () => {
+  it('an unsupported operation is an UnroutedRequestError listing the supported ones; a body that is not JSON is a SerializationException', async () => {
     const sim = createSimulation({ seed: 1 });
     const resources = resourcesOf(sim);
-    const unknown = await dynamoDbService.serve(dynamoRequest('CreateTable', {}), resources);
-    expect(unknown.statusCode).toBe(400);
-    expect(JSON.parse(unknown.body)).toEqual({
-      __type: 'com.amazonaws.dynamodb.v20120810#UnknownOperationException',
-      message:
-        'DynamoDB CreateTable: not simulated by lambdasim; supported: GetItem, PutItem, UpdateItem, DeleteItem, Query, Scan, BatchGetItem, BatchWriteItem, TransactWriteItems',
-    });
+    const unknown = dynamoDbService.serve(dynamoRequest('CreateTable', {}), resources);
+    await expect(unknown).rejects.toThrow(UnroutedRequestError);
+    await expect(unknown).rejects.toThrow(
+      'DynamoDB CreateTable: not simulated by lambdasim (DynamoDB operations simulated: GetItem, PutItem, UpdateItem, DeleteItem, Query, Scan, BatchGetItem, BatchWriteItem, TransactWriteItems)',
+    );
     const garbled = await dynamoDbService.serve(dynamoRequest('GetItem', '{not json'), resources);
     expect(garbled.headers['x-amzn-errortype']).toBe('SerializationException');
   });
