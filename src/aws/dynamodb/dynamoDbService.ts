@@ -64,11 +64,11 @@ export const DYNAMODB_OPERATIONS: readonly string[] = Object.keys(OPERATIONS);
  * but a mistake in the simulation's setup: `serve` rejects at once with an
  * {@link UnroutedRequestError} naming the operation and the tables the simulation has (or the
  * supported operations), which the interception layer records as a determinism error at the
- * handler's line (issue 12 item 5: nothing unsimulated passes silently).
+ * handler's line (issue 12 item 5: nothing unsimulated passes silently). So is a request using a
+ * feature lambdasim does not simulate: a secondary index, a parallel scan, a legacy parameter.
  *
  * Gotchas: numbers are JavaScript numbers in the store (a number with no exact double value is a
- * ValidationException); no secondary indexes, no 1 MB pages, no reserved-word check, no
- * ClientRequestToken idempotency.
+ * ValidationException); no 1 MB pages, no reserved-word check, no ClientRequestToken idempotency.
  *
  * @example
  * ```ts
@@ -130,6 +130,10 @@ async function serve(request: SimHttpRequest, resources: AwsResources): Promise<
   try {
     landing = operation.prepare(body, tables);
   } catch (error) {
+    if (error instanceof UnroutedRequestError)
+      throw new UnroutedRequestError(
+        `DynamoDB ${opName} on ${names.length === 1 ? 'table' : 'tables'} ${names.map((n) => JSON.stringify(n)).join(', ')}: ${error.message}`,
+      );
     if (!(error instanceof DynamoDbError)) throw error;
     // A malformed request is refused by the service: after the call's latency, like DynamoDB.
     landing = () => {

@@ -19,6 +19,7 @@ import {
   GetCommand,
   paginateQuery,
   PutCommand,
+  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -303,6 +304,31 @@ describe('a table or operation the simulation lacks', () => {
     expect(result.determinismErrors.map((e) => e.message)).toEqual([
       expect.stringContaining(
         'DynamoDB DescribeTable: not simulated by lambdasim (DynamoDB operations simulated: GetItem, PutItem, UpdateItem, DeleteItem, Query, Scan, BatchGetItem, BatchWriteItem, TransactWriteItems)',
+      ),
+    ]);
+  });
+  it('a Query on a secondary index fails the invocation with a determinism error, even if the handler swallows it', async () => {
+    const sim = createSimulation({ seed: 1 });
+    sim.table('orders', { key: 'orderId' });
+    const fn = sim.fn('Report', () => async () => {
+      const out = await ddb
+        .send(
+          new QueryCommand({
+            TableName: 'orders',
+            IndexName: 'byStatus',
+            KeyConditionExpression: '#s = :s',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':s': 'NEW' },
+          }),
+        )
+        .catch(() => ({ Items: [] })); // swallowed: the run must still say so
+      return out.Items?.length;
+    });
+    void sim.invoke(fn, {});
+    const result = await sim.run();
+    expect(result.determinismErrors.map((e) => e.message)).toEqual([
+      expect.stringContaining(
+        'DynamoDB Query on table "orders": lambdasim does not simulate secondary indexes (GSIs, LSIs): IndexName "byStatus"',
       ),
     ]);
   });

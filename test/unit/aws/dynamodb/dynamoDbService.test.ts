@@ -153,6 +153,42 @@ describe('DynamoDB door: wire errors', () => {
     expect(garbled.headers['x-amzn-errortype']).toBe('SerializationException');
   });
 
+  it('a feature lambdasim does not simulate (a secondary index, a parallel scan, a legacy parameter) is an UnroutedRequestError naming operation and table', async () => {
+    const sim = createSimulation({ seed: 1 });
+    sim.table('orders', { key: 'orderId' });
+    const resources = resourcesOf(sim);
+    const refused = async (operation: string, body: unknown) => {
+      const error = await dynamoDbService
+        .serve(dynamoRequest(operation, body), resources)
+        .then(() => undefined)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UnroutedRequestError);
+      return (error as Error).message;
+    };
+    expect(
+      await refused('Query', {
+        TableName: 'orders',
+        IndexName: 'byStatus',
+        KeyConditionExpression: 'orderId = :o',
+        ExpressionAttributeValues: { ':o': { S: 'o-1' } },
+      }),
+    ).toBe(
+      'DynamoDB Query on table "orders": lambdasim does not simulate secondary indexes (GSIs, LSIs): IndexName "byStatus"',
+    );
+    expect(await refused('Scan', { TableName: 'orders', TotalSegments: 4, Segment: 0 })).toBe(
+      'DynamoDB Scan on table "orders": lambdasim does not simulate parallel scans: TotalSegments must be 1 or absent',
+    );
+    expect(
+      await refused('PutItem', {
+        TableName: 'orders',
+        Item: { orderId: { S: 'o-1' } },
+        Expected: { orderId: { Exists: false } },
+      }),
+    ).toBe(
+      'DynamoDB PutItem on table "orders": lambdasim serves DynamoDB\'s expression parameters only: Expected is a legacy parameter; use ConditionExpression, UpdateExpression, KeyConditionExpression, FilterExpression or ProjectionExpression',
+    );
+  });
+
   it('an injected call fault becomes DynamoDB throttling (400) or a server error (500/503); the write does not land', async () => {
     const sim = createSimulation({
       seed: 1,
