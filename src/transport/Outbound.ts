@@ -16,8 +16,11 @@ export interface RequestOrigin {
   readonly by: string;
   /** `AWS SDK` or `fetch`, for messages. */
   readonly via: string;
-  /** Created where user code made the request (its stack is formatted only when needed). */
-  readonly at: Error;
+  /**
+   * The stack where user code made the request, asked for only when the request cannot be routed
+   * (capturing a deep stack on every request costs more than the rest of the routing).
+   */
+  readonly at: () => Error;
 }
 
 /**
@@ -74,7 +77,7 @@ export class Outbound {
       return await this.sendToApi(request, origin);
     } catch (error) {
       if (error instanceof UnroutedRequestError) {
-        const site = userSiteOf(origin.at.stack ?? '');
+        const site = userSiteOf(origin.at().stack ?? '');
         recordDeterminismError(this.world, {
           atMs: this.world.kernel.nowMs,
           by: origin.by,
