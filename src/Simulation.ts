@@ -640,6 +640,7 @@ export class Simulation {
       functions: this.lambda.names(),
       services: new Set([...this.services.keys(), ...this.sqsModel.queueNames()]),
       queues: this.sqsModel.queueKinds(),
+      streams: new Set(this.streamsModel.streamNames()),
     });
     this.ran = true;
     this.world.globals.capture();

@@ -31,6 +31,11 @@ export interface FaultTargets {
    * alone (a FIFO queue neither duplicates nor reorders). None: no queue faults.
    */
   readonly queues?: readonly string[];
+  /**
+   * Stream names (Kinesis): `duplicateDelivery` (by batch) and `poisonRecord` (by record put) aim
+   * at these. None: no stream faults.
+   */
+  readonly streams?: readonly string[];
 }
 
 /** Options of {@link invocationFaultArb}. */
@@ -111,7 +116,7 @@ const MAX_INT = 0x7fffffff;
 const INVOCATION_OPTIONS = new Set(['kinds', 'maxInvocation', 'maxCallsBeforeCrash']);
 const CALL_OPTIONS = new Set(['kinds', 'maxCall', 'maxAddedLatencyMs']);
 const PLAN_OPTIONS = new Set(Object.keys(DEFAULTS));
-const TARGET_KEYS = new Set(['functions', 'services', 'asyncFunctions', 'queues']);
+const TARGET_KEYS = new Set(['functions', 'services', 'asyncFunctions', 'queues', 'streams']);
 
 /**
  * Validates an option bag against `known` and fills in every default. `allowedKinds` is what
@@ -244,10 +249,13 @@ function callKindArbs(
 function deliveryKindArbs(
   asyncFunctions: readonly string[],
   queues: readonly string[],
+  streams: readonly string[],
   o: ResolvedFaultArbOptions,
 ): { readonly [K in DeliveryFault['kind']]?: fc.Arbitrary<DeliveryFault> } {
   const index = fc.integer({ min: 1, max: o.maxDelivery });
   const duplicates: fc.Arbitrary<DeliveryFault>[] = [];
+  const poisons: fc.Arbitrary<DeliveryFault>[] = [];
+  const out: { -readonly [K in DeliveryFault['kind']]?: fc.Arbitrary<DeliveryFault> } = {};
   if (asyncFunctions.length > 0)
     duplicates.push(
       record({
@@ -256,14 +264,21 @@ function deliveryKindArbs(
         event: index,
       }),
     );
-  if (queues.length === 0) return duplicates.length === 0 ? {} : { duplicateDelivery: duplicates[0]! };
-  const queue = fc.constantFrom(...queues);
-  duplicates.push(record({ kind: fc.constant('duplicateDelivery'), queue, delivery: index }));
-  return {
-    duplicateDelivery: duplicates.length === 1 ? duplicates[0]! : fc.oneof(...duplicates),
-    reorder: record({ kind: fc.constant('reorder'), queue, message: index }),
-    poisonRecord: record({ kind: fc.constant('poisonRecord'), queue, message: index }),
-  };
+  if (queues.length > 0) {
+    const queue = fc.constantFrom(...queues);
+    duplicates.push(record({ kind: fc.constant('duplicateDelivery'), queue, delivery: index }));
+    out.reorder = record({ kind: fc.constant('reorder'), queue, message: index });
+    poisons.push(record({ kind: fc.constant('poisonRecord'), queue, message: index }));
+  }
+  if (streams.length > 0) {
+    const stream = fc.constantFrom(...streams);
+    duplicates.push(record({ kind: fc.constant('duplicateDelivery'), stream, batch: index }));
+    poisons.push(record({ kind: fc.constant('poisonRecord'), stream, record: index }));
+  }
+  if (duplicates.length > 0)
+    out.duplicateDelivery = duplicates.length === 1 ? duplicates[0]! : fc.oneof(...duplicates);
+  if (poisons.length > 0) out.poisonRecord = poisons.length === 1 ? poisons[0]! : fc.oneof(...poisons);
+  return out;
 }
 
 /**
@@ -386,7 +401,7 @@ export function faultPlanArb(
       throw new ConfigError(
         api,
         `targets.${key}`,
-        'is not a known target (known: functions, services, asyncFunctions, queues)',
+        'is not a known target (known: functions, services, asyncFunctions, queues, streams)',
         t[key],
       );
   }
@@ -394,6 +409,7 @@ export function faultPlanArb(
   const services = checkNames(api, 'targets.services', t.services ?? [], true);
   const asyncFunctions = checkNames(api, 'targets.asyncFunctions', t.asyncFunctions ?? [], true);
   const queues = checkNames(api, 'targets.queues', t.queues ?? [], true);
+  const streams = checkNames(api, 'targets.streams', t.streams ?? [], true);
   const o = resolveOptions(api, options, PLAN_OPTIONS, ALL_FAULT_KINDS, 'fault kinds');
   // The default is the AWS kinds; poisonRecord only when asked for.
   const asked = (options as FaultPlanArbOptions).kinds === undefined ? FAULT_KINDS : o.kinds;
@@ -401,7 +417,7 @@ export function faultPlanArb(
   const byKind: { readonly [K in FaultKind]?: fc.Arbitrary<Fault> } = {
     ...invocationKindArbs(functions, o),
     ...(services.length > 0 ? callKindArbs(services, o) : {}),
-    ...deliveryKindArbs(asyncFunctions, queues, o),
+    ...deliveryKindArbs(asyncFunctions, queues, streams, o),
   };
   // Kinds without a target (call kinds without services, queue kinds without queues) are dropped.
   const kinds = asked.filter((kind) => byKind[kind] !== undefined);
@@ -409,7 +425,7 @@ export function faultPlanArb(
     throw new ConfigError(
       api,
       'kinds',
-      'must hold a kind the targets allow (call kinds need targets.services, queue kinds targets.queues, duplicateDelivery targets.asyncFunctions or targets.queues)',
+      'must hold a kind the targets allow (call kinds need targets.services, reorder targets.queues, poisonRecord targets.queues or targets.streams, duplicateDelivery targets.asyncFunctions, targets.queues or targets.streams)',
       o.kinds,
     );
   const kindArbs = kinds.map((kind) => byKind[kind]!);
@@ -434,5 +450,5 @@ export function faultPlanArb(
       const enabled = indexes.filter((i) => !disabled.includes(i));
       return slots.map(([pick, candidates]) => candidates[enabled[pick % enabled.length]!]!);
     });
-  return withPlanShrinker(plans, { functions, services, asyncFunctions, queues, kinds });
+  return withPlanShrinker(plans, { functions, services, asyncFunctions, queues, streams, kinds });
 }

@@ -345,7 +345,7 @@ describe('invalid options', () => {
     [
       'an unknown target',
       () => faultPlanArb({ functions: ['A'], topics: ['q'] } as FaultTargets),
-      'faultPlanArb: targets.topics is not a known target (known: functions, services, asyncFunctions, queues), got ["q"]',
+      'faultPlanArb: targets.topics is not a known target (known: functions, services, asyncFunctions, queues, streams), got ["q"]',
     ],
     [
       'a function name that is not a string',
@@ -390,7 +390,7 @@ describe('invalid options', () => {
     [
       'only call kinds without services',
       () => faultPlanArb({ functions: ['A'] }, { kinds: ['callError'] }),
-      'faultPlanArb: kinds must hold a kind the targets allow (call kinds need targets.services, queue kinds targets.queues, duplicateDelivery targets.asyncFunctions or targets.queues), got ["callError"]',
+      'faultPlanArb: kinds must hold a kind the targets allow (call kinds need targets.services, reorder targets.queues, poisonRecord targets.queues or targets.streams, duplicateDelivery targets.asyncFunctions, targets.queues or targets.streams), got ["callError"]',
     ],
     [
       'a call kind given to invocationFaultArb',
