@@ -220,7 +220,12 @@ function resolve<E>(
   const groupField = model === 'kinesis' ? 'partitionKeyOf' : 'groupOf';
   const groupOf = model === 'kinesis' ? o.partitionKeyOf : o.groupOf;
   if (groupOf !== undefined && typeof groupOf !== 'function')
-    throw new ConfigError(api, groupField, `must be a function (body) => ${model === 'kinesis' ? 'partition key' : 'group'}`, groupOf);
+    throw new ConfigError(
+      api,
+      groupField,
+      `must be a function (body) => ${model === 'kinesis' ? 'partition key' : 'group'}`,
+      groupOf,
+    );
 
   // The fixed config: fields of this model only, valid as the models check them.
   const config = (o.config ?? {}) as ScenarioConfig;
@@ -484,6 +489,5 @@ export const scenarios = {
    * Records put to a Kinesis stream (`HandlerStream`) with partition keys, read by a stream
    * mapping: shards blocked on failure, retries, bisection, record age, partial batch responses.
    */
-  kinesis: <E>(options: KinesisScenarioArbOptions<E>): fc.Arbitrary<Scenario<E>> =>
-    kinesisScenarios(options),
+  kinesis: <E>(options: KinesisScenarioArbOptions<E>): fc.Arbitrary<Scenario<E>> => kinesisScenarios(options),
 } as const;

@@ -244,7 +244,8 @@ export function validateScenario<E = unknown>(value: unknown, api = 'runScenario
       );
     const text = (m === 'sqs' || m === 'kinesis') && typeof event.body === 'string' ? event.body : json;
     // A Kinesis record's limit counts its partition key too.
-    const key = m === 'kinesis' ? Buffer.byteLength((event.group as string | undefined) ?? 'default', 'utf8') : 0;
+    const key =
+      m === 'kinesis' ? Buffer.byteLength((event.group as string | undefined) ?? 'default', 'utf8') : 0;
     const bytes = Buffer.byteLength(text, 'utf8') + key;
     if (bytes > limit.bytes)
       throw new ConfigError(

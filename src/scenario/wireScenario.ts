@@ -116,10 +116,7 @@ export function wireScenario(
   const refused: { index: number; error: unknown }[] = [];
   let failures: EventSink | undefined;
   let asyncOptions: AsyncOptions | undefined;
-  if (
-    (scenario.model === 'async' || scenario.model === 'kinesis') &&
-    c.onFailureDestination !== false
-  )
+  if ((scenario.model === 'async' || scenario.model === 'kinesis') && c.onFailureDestination !== false)
     failures = sim.sink(SCENARIO_FAILURES_NAME, { kind: 'sqs' });
   if (scenario.model === 'async') {
     asyncOptions = defined<AsyncOptions>({

@@ -71,7 +71,13 @@ const ALL_TARGETS: PlanTargets = {
 const allPlans: fc.Arbitrary<FaultPlan> = fc
   .tuple(
     faultPlanArb(
-      { functions: ['A', 'B'], services: ['s1', 's2'], asyncFunctions: ['A'], queues: ['q1', 'q2'], streams: ['k1'] },
+      {
+        functions: ['A', 'B'],
+        services: ['s1', 's2'],
+        asyncFunctions: ['A'],
+        queues: ['q1', 'q2'],
+        streams: ['k1'],
+      },
       { kinds: [...ALL_FAULT_KINDS], maxFaults: 6, maxInvocation: 40 },
     ),
     fc.boolean(),

@@ -59,8 +59,12 @@ describe('scenarios.kinesis', () => {
       expect(c.batchSize).toBeGreaterThanOrEqual(1);
       expect(c.shards).toBeGreaterThanOrEqual(1);
       expect(c.parallelizationFactor).toBeLessThanOrEqual(10);
-      expect(c.maximumRetryAttempts === -1 || (c.maximumRetryAttempts! >= 0 && c.maximumRetryAttempts! <= 10_000)).toBe(true);
-      expect(c.maximumRecordAgeS === -1 || (c.maximumRecordAgeS! >= 60 && c.maximumRecordAgeS! <= 604_800)).toBe(true);
+      expect(
+        c.maximumRetryAttempts === -1 || (c.maximumRetryAttempts! >= 0 && c.maximumRetryAttempts! <= 10_000),
+      ).toBe(true);
+      expect(
+        c.maximumRecordAgeS === -1 || (c.maximumRecordAgeS! >= 60 && c.maximumRecordAgeS! <= 604_800),
+      ).toBe(true);
       for (const f of s.faults) if ('stream' in f) expect(f.stream).toBe('HandlerStream');
     }
     expect([...keys].sort()).toEqual([...KINESIS_PARTITION_KEYS]);
@@ -92,7 +96,8 @@ describe('scenarios.kinesis', () => {
     const arb = scenarios.kinesis({ events, faults: { kinds: ['poisonRecord', 'duplicateDelivery'] } });
     const kinds = new Set<string>();
     for (const s of fc.sample(arb, { seed: 5, numRuns: 100 }))
-      for (const f of s.faults) kinds.add(`${f.kind}:${'record' in f ? 'record' : 'batch' in f ? 'batch' : '?'}`);
+      for (const f of s.faults)
+        kinds.add(`${f.kind}:${'record' in f ? 'record' : 'batch' in f ? 'batch' : '?'}`);
     expect(kinds).toEqual(new Set(['poisonRecord:record', 'duplicateDelivery:batch']));
   });
 });
@@ -174,7 +179,10 @@ describe('runScenario: kinesis', () => {
       charging,
     );
     expect(casesReached(result).has('recordAgeExceeded')).toBe(true);
-    expect(result.streamRecords[0]!.fate).toMatchObject({ state: 'discarded', condition: 'RecordAgeExceeded' });
+    expect(result.streamRecords[0]!.fate).toMatchObject({
+      state: 'discarded',
+      condition: 'RecordAgeExceeded',
+    });
   });
 
   it('refuses a fault aimed at a stream the scenario does not have', async () => {

@@ -101,7 +101,11 @@ describe('saveScenario / loadScenario', () => {
       scenarios.sync({ events, services: ['payments'] }),
       scenarios.async({ events, services: ['payments'] }),
       scenarios.sqs({ events, services: ['payments'], groupOf: (e) => `g${e.id.length}` }),
-      scenarios.kinesis({ events, services: ['payments'], faults: { kinds: ['poisonRecord', 'handlerError'] } }),
+      scenarios.kinesis({
+        events,
+        services: ['payments'],
+        faults: { kinds: ['poisonRecord', 'handlerError'] },
+      }),
     ];
     const path = join(dir, 'generated.json');
     for (const arb of arbs)
