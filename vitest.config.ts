@@ -4,7 +4,9 @@ import { defineConfig } from 'vitest/config';
 // `import 'lambdasim'` inside the repository (README snippets, examples written as users write
 // them) resolves to the sources through the `lambdasim-source` export condition, never to a
 // built dist/ (tsconfig.json's customConditions says the same to tsc).
-const conditions = ['lambdasim-source', ...defaultServerConditions];
+// vitest's own default drops 'module' (a dependency's bundler-only build, such as the AWS SDK's
+// dist-es with extensionless imports, would be handed to Node).
+const conditions = ['lambdasim-source', ...defaultServerConditions.filter((c) => c !== 'module')];
 
 export default defineConfig({
   ssr: { resolve: { conditions } },

@@ -32,11 +32,7 @@ function request(i: number): SimHttpRequest {
 async function run(door: 'typed' | 'protocol'): Promise<number> {
   const sim = createSimulation({ seed: 1 });
   const orders = sim.table<{ orderId: string; status: string; amount: number }>('orders', { key: 'orderId' });
-  const resources: AwsResources = {
-    world: sim.world,
-    table: (name) => (name === 'orders' ? orders : undefined),
-    tableNames: () => ['orders'],
-  };
+  const resources: AwsResources = sim.world.outbound!.resources;
   const requests = door === 'protocol' ? Array.from({ length: CALLS }, (_, i) => request(i)) : [];
   const t0 = performance.now();
   sim.spawn('writer', async () => {

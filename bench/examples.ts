@@ -3,8 +3,8 @@
  * over 50 seeds (median, worst) and the shrunk counterexample's size; for each fixed twin, false
  * positives over N runs. `npx tsx bench/examples.ts [--twin-runs=10000] [--seeds=50] [--only=name,…]
  * [--shrink-stats]`. `--shrink-stats` adds, per example, the shrunk fault counts (a histogram), the
- * accepted shrink steps and the property runs spent shrinking (median/worst), and the time the
- * searches took.
+ * accepted shrink steps and the property runs spent shrinking (median/worst), how many shrunk
+ * counterexamples are one event and one fault, and the time the searches took.
  */
 import fc from 'fast-check';
 import { type Example, examples } from '../fixtures/examples/index.js';
@@ -52,6 +52,7 @@ for (const example of examples.filter((e) => ONLY === undefined || ONLY.includes
   const shrinks: number[] = [];
   const shrinkRuns: number[] = [];
   let found = 0;
+  let oneAndOne = 0;
   const searchT0 = performance.now();
   for (let seed = 1; seed <= SEEDS; seed++) {
     evaluations = 0;
@@ -70,6 +71,7 @@ for (const example of examples.filter((e) => ONLY === undefined || ONLY.includes
     const [scenario] = details.counterexample as [Scenario<never>];
     events.push(scenario.events.length);
     faults.push(scenario.faults.length);
+    if (scenario.events.length === 1 && scenario.faults.length === 1) oneAndOne++;
   }
   const searchS = (performance.now() - searchT0) / 1000;
   const t0 = performance.now();
@@ -88,7 +90,7 @@ for (const example of examples.filter((e) => ONLY === undefined || ONLY.includes
       .map((n) => `${n}: ${faults.filter((f) => f === n).length}`)
       .join(', ');
     console.log(
-      `  shrunk faults { ${histogram} }; shrink steps ${median(shrinks)} / ${Math.max(...shrinks)}; runs spent shrinking ${median(shrinkRuns)} / ${Math.max(...shrinkRuns)}; ${searchS.toFixed(1)} s for the ${SEEDS} searches`,
+      `  shrunk faults { ${histogram} }; shrink steps ${median(shrinks)} / ${Math.max(...shrinks)}; runs spent shrinking ${median(shrinkRuns)} / ${Math.max(...shrinkRuns)}; one event + one fault ${oneAndOne}/${faults.length}; ${searchS.toFixed(1)} s for the ${SEEDS} searches`,
     );
   }
 }

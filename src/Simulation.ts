@@ -61,7 +61,10 @@ import {
   type Replay,
   replaysOf,
 } from './services/ExternalApi.js';
+import { Outbound } from './transport/Outbound.js';
 import { Table, type TableOptions } from './services/Table.js';
+import { Bucket, type BucketOptions } from './services/Bucket.js';
+import { EventBus, type EventBusOptions } from './services/EventBus.js';
 import { buildInputLedger } from './results/inputLedger.js';
 import type { InputRecord } from './results/InputRecord.js';
 import { GlobalsGuard } from './sim/GlobalsGuard.js';
@@ -99,6 +102,14 @@ export interface SimulationOptions {
    * in CloudWatch's format. @defaultValue 'live' when the environment has `LAMBDASIM_LOGS=live`, else 'capture'
    */
   readonly logs?: 'capture' | 'live';
+  /**
+   * Why this simulation's checks may pass although the run has determinism errors (real I/O,
+   * real timers, a request nothing simulated answers). By default a run with any fails the
+   * matchers of `lambdasim/vitest`, as its outcome cannot be replayed from its seed and may come
+   * from outside the simulation. The reason is printed once when a run uses it.
+   * @defaultValue unset (determinism errors fail the checks)
+   */
+  readonly allowDeterminismErrors?: string;
 }
 
 /** A simulated caller process (workload code), with how it ended. */
@@ -126,6 +137,8 @@ export interface SimulationResult {
   readonly callers: readonly CallerRecord[];
   /** Real I/O or real timers started inside the simulation. Empty for a replayable run. */
   readonly determinismErrors: readonly DeterminismError[];
+  /** The simulation's `allowDeterminismErrors` reason, or undefined: determinism errors fail the checks. */
+  readonly determinismErrorsAllowed: string | undefined;
   /**
    * Misuse lambdasim noticed that does not stop the run, one message each with its fix: e.g. one
    * handler object serving two execution environments at once (a factory `() => handler`).
@@ -217,7 +230,15 @@ export interface SimulationResult {
 }
 
 const DEFAULT_EPOCH_MS = 1_767_225_600_000;
-const SIMULATION_KNOWN = new Set(['seed', 'accountConcurrency', 'startEpochMs', 'async', 'faults', 'logs']);
+const SIMULATION_KNOWN = new Set([
+  'seed',
+  'accountConcurrency',
+  'startEpochMs',
+  'async',
+  'faults',
+  'allowDeterminismErrors',
+  'logs',
+]);
 /** The environment variable that prints handler output live (`LAMBDASIM_LOGS=live`). */
 export const LOGS_ENV = 'LAMBDASIM_LOGS';
 const SPAWN_KNOWN = new Set(['atMs']);
@@ -253,7 +274,14 @@ export class Simulation {
   private readonly workloadScope: CallerScope;
   /** Tables and external APIs by name (one namespace). */
   private readonly services = new Map<string, Table | ExternalApi>();
+  /** External APIs with a `host`, by host: where a handler's `fetch` to that host goes. */
+  private readonly apisByHost = new Map<string, ExternalApi>();
+  /** EventBridge buses by name (each also an external API in `services`). */
+  private readonly eventBuses = new Map<string, EventBus>();
+  /** S3 buckets by name. */
+  private readonly buckets = new Map<string, Bucket>();
   private ran = false;
+  private readonly allowDeterminismErrors: string | undefined;
   /** @internal runScenario's wiring: the scenario event index of each input id it sent. */
   readonly scenarioEventIndex = new Map<string, number>();
 
@@ -274,6 +302,15 @@ export class Simulation {
       'startEpochMs',
       options.startEpochMs ?? DEFAULT_EPOCH_MS,
     );
+    const allow = options.allowDeterminismErrors;
+    if (allow !== undefined && (typeof allow !== 'string' || allow.trim() === ''))
+      throw new ConfigError(
+        'createSimulation',
+        'allowDeterminismErrors',
+        'must be a non-empty string saying why the checks may pass despite determinism errors',
+        allow,
+      );
+    this.allowDeterminismErrors = allow;
     const globals = new GlobalsGuard(virtualGlobalSlots(), virtualGlobalsInPlace);
     const kernel = new Kernel<TraceEvent>(seed);
     this.world = {
@@ -290,6 +327,7 @@ export class Simulation {
       logs: [],
       logsLive: resolveLogsMode(options.logs) === 'live',
       realTimers: [],
+      outbound: undefined,
     };
     this.lambda = new LambdaRuntime(this.world, accountConcurrency);
     this.sync = new SyncModel(this.world);
@@ -297,6 +335,31 @@ export class Simulation {
     this.sqsModel = new SqsModel(this.world);
     this.streamsModel = new StreamsModel(this.world);
     this.workloadScope = new CallerScope(this.world, 'workload');
+    const services = this.services;
+    const sqs = this.sqsModel;
+    const apisByHost = this.apisByHost;
+    this.world.outbound = new Outbound(this.world, {
+      world: this.world,
+      table: (name) => {
+        const service = services.get(name);
+        return service instanceof Table ? service : undefined;
+      },
+      tableNames: () => [...services.values()].filter((s) => s instanceof Table).map((s) => s.name),
+      queue: (name) => sqs.get(name),
+      queueNames: () => sqs.queueNames(),
+      snsTopic: (name) => this.snsTopics().find((t) => t.name === name),
+      snsTopicNames: () => this.snsTopics().map((t) => t.name),
+      fn: (name) => this.lambda.get(name),
+      fnNames: () => [...this.lambda.names()],
+      invoke: (fn, payload, invokeOptions) => this.sync.invoke(fn, payload, invokeOptions),
+      invokeEvent: (fn, payload, source) => this.async.invoke(fn, payload, {}, source),
+      eventBus: (name) => this.eventBuses.get(name),
+      eventBusNames: () => [...this.eventBuses.keys()],
+      bucket: (name) => this.buckets.get(name),
+      bucketNames: () => [...this.buckets.keys()],
+      apiForHost: (host) => apisByHost.get(host),
+      apiHosts: () => [...apisByHost.keys()],
+    });
   }
 
   get seed(): number {
@@ -403,6 +466,10 @@ export class Simulation {
     const schedule = new Schedule(this.world, this.async, name, expression, fn, options);
     this.schedules.push(schedule);
     return schedule;
+  }
+
+  private snsTopics(): SnsTopic[] {
+    return [...this.targets.values()].filter((t): t is SnsTopic => t instanceof SnsTopic);
   }
 
   private addTarget(target: EventSink | SnsTopic, api: string): void {
@@ -532,8 +599,61 @@ export class Simulation {
    */
   api(name: string, options?: ExternalApiOptions): ExternalApi {
     const api = new ExternalApi(this.world, name, options);
+    const host = api.options.host;
+    if (host !== undefined && this.apisByHost.has(host))
+      throw new ConfigError(
+        `api(${JSON.stringify(name)})`,
+        'host',
+        `is already the host of api "${this.apisByHost.get(host)!.name}"`,
+        host,
+      );
     this.addService(api, 'api');
+    if (host !== undefined) this.apisByHost.set(host, api);
     return claim(this.world, api, `sim.api(${JSON.stringify(name)})`, name);
+  }
+
+  /**
+   * An EventBridge event bus that a handler's `EventBridgeClient` PutEvents lands on (the entry's
+   * `EventBusName`; name it `default` for entries without one). Each PutEvents call that lands is
+   * one effect in `result.effects(name)`; `bus.events()` lists the events as a rule's target gets
+   * them. Its name is in the services' namespace (tables, APIs). See {@link EventBus}.
+   * @example
+   * ```ts
+   * const bus = sim.eventBus('orders');
+   * const result = await sim.run();
+   * result.effects('orders'); // [{ op: 'PutEvents', args: { Entries: [...] }, requestId, ... }]
+   * ```
+   */
+  eventBus(name: string, options?: EventBusOptions): EventBus {
+    const bus = new EventBus(this.world, name, options);
+    this.addService(bus.api, 'eventBus');
+    this.eventBuses.set(name, bus);
+    return claim(this.world, bus, `sim.eventBus(${JSON.stringify(name)})`, name);
+  }
+
+  /**
+   * An S3 bucket that a handler's `S3Client` GetObject / PutObject / HeadObject / DeleteObject
+   * read and write; with `notify`, a put invokes the function asynchronously with an S3 event.
+   * See {@link Bucket}.
+   * @example
+   * ```ts
+   * const uploads = sim.bucket('uploads', { notify: resizeFn });
+   * await sim.run();
+   * uploads.get('a.csv')?.body;
+   * ```
+   */
+  bucket(name: string, options?: BucketOptions): Bucket {
+    if (this.buckets.has(name))
+      throw new ConfigError('sim.bucket', 'name', 'is already used by another bucket', name);
+    const notify: unknown = options?.notify;
+    checkOwned(
+      this.world,
+      'sim.bucket: notify',
+      notify !== null && typeof notify === 'object' && 'fn' in notify ? notify.fn : notify,
+    );
+    const bucket = new Bucket(this.world, this.async, name, options);
+    this.buckets.set(name, bucket);
+    return claim(this.world, bucket, `sim.bucket(${JSON.stringify(name)})`, name);
   }
 
   /**
@@ -638,7 +758,14 @@ export class Simulation {
     for (const schedule of this.schedules) schedule.arm(limits.untilMs);
     this.world.faults.checkTargets({
       functions: this.lambda.names(),
-      services: new Set([...this.services.keys(), ...this.sqsModel.queueNames()]),
+      services: new Set([
+        ...this.services.keys(),
+        ...this.sqsModel.queueNames(),
+        ...this.snsTopics().map((t) => t.name),
+        ...this.buckets.keys(),
+        // A Lambda Invoke from a handler is a call to the callee, by its name.
+        ...this.lambda.names(),
+      ]),
       queues: this.sqsModel.queueKinds(),
       streams: new Set(this.streamsModel.streamNames()),
     });
@@ -684,6 +811,7 @@ export class Simulation {
       determinismErrors: this.world.determinismErrors,
       warnings: this.world.warnings,
       logs: this.world.logs,
+      determinismErrorsAllowed: this.allowDeterminismErrors,
       effects: (service) => {
         checkOwned(this.world, 'result.effects: service', service);
         return effectsOf(this.services, service);
@@ -717,7 +845,7 @@ export class Simulation {
     return result;
   }
 
-  private addService(service: Table | ExternalApi, kind: 'table' | 'api'): void {
+  private addService(service: Table | ExternalApi, kind: 'table' | 'api' | 'eventBus'): void {
     if (this.services.has(service.name))
       throw new ConfigError(
         `sim.${kind}`,

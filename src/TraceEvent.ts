@@ -84,6 +84,12 @@ export type TraceEvent =
        * is left out: it holds file paths.
        */
       digest?: string;
+      /**
+       * Only for a wrapped error (one with a `cause`): its message's first line, and the causes,
+       * outermost first, each `Type: message`. Lambda's error body has neither (R-NODE-1).
+       */
+      message?: string;
+      causes?: readonly string[];
     }
   | { atMs: number; kind: 'env.frozen'; env: string; pendingWork: number }
   | { atMs: number; kind: 'env.thawed'; env: string; resumed: number }
@@ -170,6 +176,8 @@ export type TraceEvent =
       source: string;
       /** The extra delivery of a duplicated event (R-ASYNC-10). */
       duplicate: boolean;
+      /** A producer's retry (`producerDuplicate` fault): the request id of the event it repeats. */
+      retryOf?: string;
       /** Of the payload's JSON (and client context), for `invokeAsync`; other sources derive theirs. */
       digest?: string;
     }
@@ -252,6 +260,8 @@ export type TraceEvent =
       messageGroupId?: string;
       /** Of the body and attributes, when code sent it (not for a record Lambda or SNS delivered). */
       digest?: string;
+      /** A producer's retry (`producerDuplicate` fault): the message id of the message it repeats. */
+      retryOf?: string;
     }
   | { atMs: number; kind: 'sqs.deduplicated'; queue: string; messageId: string; deduplicationId: string }
   | { atMs: number; kind: 'sqs.received'; queue: string; messageId: string; receiveCount: number }

@@ -5,6 +5,8 @@ export { LambdaClient } from './callers/LambdaClient.js';
 export type {
   AtLeastOnceOptions,
   AtLeastOnceViolation,
+  AttemptRef,
+  BatchResponsesResult,
   CheckedResult,
   CheckName,
   CustomViolation,
@@ -12,15 +14,21 @@ export type {
   EffectLabelOptions,
   ExactlyOnceOptions,
   ExactlyOnceViolation,
+  HonestBatchResponsesOptions,
+  HonestBatchResponsesViolation,
   InputKeyOf,
   InputModel,
+  InputNotCompletedViolation,
   NoLostEventsOptions,
   NoLostEventsViolation,
+  NoRepeatAfterSuccessOptions,
+  NoRepeatAfterSuccessViolation,
   OrderedPerKeyViolation,
   RerunnableResult,
   RetryPolicyOptions,
   RetryPolicyViolation,
   SameAsFaultFreeOptions,
+  SameAsFaultFreeStateViolation,
   SameAsFaultFreeViolation,
   Violation,
   ViolationData,
@@ -251,6 +259,14 @@ export type {
 export { isAcknowledged } from './results/InputRecord.js';
 export type { CallerRecord, SimulationOptions, SimulationResult } from './Simulation.js';
 export { createSimulation, Simulation } from './Simulation.js';
+export type {
+  BucketNotification,
+  BucketOptions,
+  PutObjectOptions,
+  S3NotificationEvent,
+  StoredObject,
+} from './services/Bucket.js';
+export { Bucket } from './services/Bucket.js';
 export type { CallSite, InFlightFate } from './services/callService.js';
 export type { UpdateAction } from './services/change.js';
 export { change } from './services/change.js';
@@ -264,6 +280,9 @@ export type {
   Responder,
 } from './services/ExternalApi.js';
 export { ExternalApi, IDEMPOTENCY_KEY_RETENTION_MS, IdempotencyError } from './services/ExternalApi.js';
+export type { BusEvent, EventBusOptions, PutEventsEntry } from './services/EventBus.js';
+export { EventBus } from './services/EventBus.js';
+export type { LatencyMs, LatencyShape } from './services/latency.js';
 export type { ItemChanges, TableKey, TableOptions, WriteOptions } from './services/Table.js';
 export {
   ConditionalCheckFailedException,
@@ -285,3 +304,10 @@ export type {
   TraceEvent,
   TraceKind,
 } from './TraceEvent.js';
+// --- real handlers: the HTTP interception layer (DESIGN §9) ---
+export type { HttpReply } from './transport/Outbound.js';
+export type { HttpHandlerClass } from './transport/interceptHttp.js';
+export { interceptHttpHandler } from './transport/interceptHttp.js';
+export { UnroutedRequestError } from './transport/UnroutedRequestError.js';
+export { DeterminismEscapeError } from './checks/determinismGate.js';
+export type { AwsProtocolService, AwsResources, SimHttpRequest, SimHttpResponse } from './aws/protocol.js';

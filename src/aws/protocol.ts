@@ -1,4 +1,11 @@
+import type { LambdaFunction } from '../lambda/LambdaFunction.js';
 import type { World } from '../lambda/World.js';
+import type { AsyncInvokeResponse } from '../models/async/AsyncModel.js';
+import type { SnsTopic } from '../models/sources/SnsTopic.js';
+import type { SqsQueue } from '../models/sqs/SqsQueue.js';
+import type { InvokeOptions, InvokeResponse } from '../models/sync.js';
+import type { Bucket } from '../services/Bucket.js';
+import type { EventBus } from '../services/EventBus.js';
 import type { Table } from '../services/Table.js';
 
 /**
@@ -31,6 +38,20 @@ export interface AwsResources {
   readonly world: World;
   table(name: string): Table | undefined;
   tableNames(): readonly string[];
+  queue(name: string): SqsQueue | undefined;
+  queueNames(): readonly string[];
+  snsTopic(name: string): SnsTopic | undefined;
+  snsTopicNames(): readonly string[];
+  fn(name: string): LambdaFunction | undefined;
+  fnNames(): readonly string[];
+  /** `sim.invoke`'s model: a `RequestResponse` or `DryRun` invoke, one more sync input. */
+  invoke(fn: LambdaFunction, payload: unknown, options: InvokeOptions): Promise<InvokeResponse>;
+  /** `sim.invokeAsync`'s model: an `Event` invoke from `source`, one more async input. */
+  invokeEvent(fn: LambdaFunction, payload: unknown, source: string): AsyncInvokeResponse;
+  eventBus(name: string): EventBus | undefined;
+  eventBusNames(): readonly string[];
+  bucket(name: string): Bucket | undefined;
+  bucketNames(): readonly string[];
 }
 
 /**
@@ -45,4 +66,11 @@ export interface AwsProtocolService {
   /** The service as users name it in messages: `DynamoDB`, `SQS`, … */
   readonly serviceName: string;
   serve(request: SimHttpRequest, resources: AwsResources): Promise<SimHttpResponse>;
+  /**
+   * The service's error response for `code` (an injected `callError` fault: `ThrottlingException`,
+   * `ServiceUnavailable`, …), as its protocol encodes errors. Optional: the interception layer
+   * encodes it as the AWS JSON protocols do (`x-amzn-ErrorType` and `__type`), see
+   * {@link awsJsonError} in `awsJson.ts`.
+   */
+  errorResponse?(statusCode: number, code: string, message: string): SimHttpResponse;
 }

@@ -16,7 +16,8 @@ export class CallerScope implements VirtualScope {
   private nextId = 1;
 
   constructor(
-    private readonly world: World,
+    /** @internal The simulation this caller runs in (the HTTP interception layer routes by it). */
+    readonly world: World,
     readonly name: string,
   ) {}
 

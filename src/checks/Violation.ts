@@ -1,5 +1,6 @@
-import type { InputRecord } from '../results/InputRecord.js';
+import type { InputAttempt, InputRecord } from '../results/InputRecord.js';
 import type { Effect } from '../services/ExternalApi.js';
+import type { AttemptRef } from './ledgerAttempts.js';
 
 /** Which invocation model an input (request, event, message) went through. */
 export type InputModel = 'sync' | 'async' | 'sqs' | 'kinesis';
@@ -24,6 +25,52 @@ export interface ExactlyOnceViolation {
   readonly effects: readonly Effect[];
   /** `acknowledgedWithoutEffect`: the input, from the ledger (its attempts and their faults). */
   readonly input?: InputRecord;
+  readonly message: string;
+}
+
+/**
+ * The contract of idempotency libraries broken: a key's effect was made again by an attempt that
+ * started after an attempt that made it had succeeded (`repeatedAfterSuccess`), or two
+ * overlapping attempts both made it and both succeeded (`bothSucceeded`).
+ */
+export interface NoRepeatAfterSuccessViolation {
+  readonly check: 'noRepeatAfterSuccess';
+  readonly kind: 'repeatedAfterSuccess' | 'bothSucceeded';
+  readonly service: string;
+  readonly op?: string | undefined;
+  readonly key: string;
+  /** The attempt that made the effect and succeeded (the first to). */
+  readonly succeeded: AttemptRef;
+  /** The attempt that made it again after that success, or the overlapping one that succeeded too. */
+  readonly repeated: AttemptRef;
+  /** The key's effects, in landing order. */
+  readonly effects: readonly Effect[];
+  readonly message: string;
+}
+
+/**
+ * A partial-batch response that does not match what the batch's records did: a record reported
+ * failed although its effect landed (`failedAfterEffect`), deleted although its effect never
+ * landed (`deletedWithoutEffect`), or, on FIFO, deleted after an earlier record of its message
+ * group in the batch was reported failed (`groupNotStopped`).
+ */
+export interface HonestBatchResponsesViolation {
+  readonly check: 'honestBatchResponses';
+  readonly kind: 'failedAfterEffect' | 'deletedWithoutEffect' | 'groupNotStopped';
+  readonly service: string;
+  readonly op?: string | undefined;
+  /** The record's key (`inputKey`); undefined when it expects no effect (`groupNotStopped` only). */
+  readonly key: string | undefined;
+  /** The record (SQS message), from the ledger. */
+  readonly input: InputRecord;
+  /** The invocation whose response reported (or deleted) it: `attempt.batch` has the batch and its failed ids. */
+  readonly attempt: InputAttempt;
+  /** The record's effects made by that invocation. */
+  readonly effects: readonly Effect[];
+  /** `groupNotStopped`: the message group. */
+  readonly group: string | undefined;
+  /** `groupNotStopped`: the earlier record of the group reported failed in the same batch. */
+  readonly earlierFailed: string | undefined;
   readonly message: string;
 }
 
@@ -97,8 +144,15 @@ export interface RetryPolicyViolation {
   readonly message: string;
 }
 
-/** The final state of a service under faults differs from the fault-free run of the same workload. */
-export interface SameAsFaultFreeViolation {
+/**
+ * The final state under faults differs from the fault-free run of the same workload
+ * ({@link SameAsFaultFreeStateViolation}), or, with `notCompleted: 'report'`, an input completed
+ * in one run but not in the other ({@link InputNotCompletedViolation}).
+ */
+export type SameAsFaultFreeViolation = SameAsFaultFreeStateViolation | InputNotCompletedViolation;
+
+/** The final state of a service under faults differs from the fault-free run, inputs compared like with like. */
+export interface SameAsFaultFreeStateViolation {
   readonly check: 'sameAsFaultFree';
   /** `stateDiffers`: a table's items; `effectsDiffer`: an external API's effects (op + args, as a multiset). */
   readonly kind: 'stateDiffers' | 'effectsDiffer';
@@ -111,6 +165,30 @@ export interface SameAsFaultFreeViolation {
   readonly onlyFaulty: readonly unknown[];
   /** Entries only in the fault-free run. */
   readonly onlyFaultFree: readonly unknown[];
+  /**
+   * Compared inputs involved in the differences: whose effects differ, or whose body holds the
+   * key of a differing item (empty without the input ledgers).
+   */
+  readonly inputs: readonly InputRecord[];
+  /** Inputs left out of the comparison: completed in one run only (see `inputNotCompleted`). */
+  readonly leftOut: readonly InputRecord[];
+  readonly message: string;
+}
+
+/**
+ * An input that completed in one run but not in the other (dead-lettered, discarded, … under
+ * faults): left out of the state comparison, reported only with `notCompleted: 'report'`. Not a
+ * repeat: whether it may end so is for `noLostEvents` and the redrive / retry settings.
+ */
+export interface InputNotCompletedViolation {
+  readonly check: 'sameAsFaultFree';
+  readonly kind: 'inputNotCompleted';
+  /** The input (the faulty run's record, else the fault-free run's). */
+  readonly input: InputRecord;
+  /** Where it ended under faults (`deadLettered to HandlerQueue-dlq`, `discarded (RetriesExhausted)`, …). */
+  readonly faultyState: string;
+  /** Where it ended without faults. */
+  readonly faultFreeState: string;
   readonly message: string;
 }
 
@@ -121,6 +199,8 @@ export interface SameAsFaultFreeViolation {
  */
 export type Violation =
   | ExactlyOnceViolation
+  | NoRepeatAfterSuccessViolation
+  | HonestBatchResponsesViolation
   | AtLeastOnceViolation
   | NoLostEventsViolation
   | OrderedPerKeyViolation

@@ -3,6 +3,7 @@ import { type InputRecord, isAcknowledged } from '../results/InputRecord.js';
 import type { Effect } from '../services/ExternalApi.js';
 import { type EffectKeyOf, type EffectLabelOptions, groupEffects } from './effectKeys.js';
 import { withMessage } from './formatViolation.js';
+import { bodyOf, requireInputKey } from './ledgerAttempts.js';
 import type { ExactlyOnceViolation } from './Violation.js';
 
 /** Which key an input expects its effect under (`undefined`: the input expects no effect). */
@@ -68,13 +69,7 @@ export function exactlyOnce(
   const direction = options.direction ?? 'both';
   if (direction !== 'both' && direction !== 'duplicatesOnly')
     throw new ConfigError('exactlyOnce', 'direction', "must be 'both' or 'duplicatesOnly'", direction);
-  if (options.inputKey !== undefined && typeof options.inputKey !== 'function')
-    throw new ConfigError(
-      'exactlyOnce',
-      'inputKey',
-      'must be a function (body, input) => key',
-      options.inputKey,
-    );
+  requireInputKey('exactlyOnce', options.inputKey, false);
   const { groups, service, op } = groupEffects(effects, keyOf, options);
   const out: ExactlyOnceViolation[] = [];
   for (const [key, group] of groups) {
@@ -199,14 +194,4 @@ function bodyText(body: unknown): string {
 /** Whether a call fault on `service` hit one of the input's attempts. */
 function faultedOn(input: InputRecord, service: string): boolean {
   return input.attempts.some((a) => a.faults.some((f) => f.point === 'call' && f.target === service));
-}
-
-/** The body as handler code reads it: an SQS body parsed from JSON when it is JSON. */
-function bodyOf(input: InputRecord): unknown {
-  if (input.model !== 'sqs' || typeof input.body !== 'string') return input.body;
-  try {
-    return JSON.parse(input.body) as unknown;
-  } catch {
-    return input.body;
-  }
 }

@@ -1,6 +1,8 @@
 import { atLeastOnce } from './atLeastOnce.js';
 import { exactlyOnce } from './exactlyOnce.js';
+import { honestBatchResponses } from './honestBatchResponses.js';
 import { noLostEvents } from './noLostEvents.js';
+import { noRepeatAfterSuccess } from './noRepeatAfterSuccess.js';
 import { orderedPerKey } from './orderedPerKey.js';
 import { retryPolicyHonored } from './retryPolicyHonored.js';
 import { sameAsFaultFree } from './sameAsFaultFree.js';
@@ -10,7 +12,7 @@ import { sameAsFaultFree } from './sameAsFaultFree.js';
  * invariant holds; `sameAsFaultFree` a promise of them); turn them into a failure with
  * {@link assertNoViolations} or words with {@link formatViolations}.
  *
- * Safety checks (`exactlyOnce`, `orderedPerKey`, `retryPolicyHonored`, `sameAsFaultFree`) hold on
+ * Safety checks (`exactlyOnce`, `noRepeatAfterSuccess`, `honestBatchResponses`, `orderedPerKey`, `retryPolicyHonored`, `sameAsFaultFree`) hold on
  * the faulty run; liveness checks (`atLeastOnce`, `noLostEvents`) need a run that ended quiescent
  * after its faults (nothing left to retry).
  *
@@ -26,6 +28,8 @@ import { sameAsFaultFree } from './sameAsFaultFree.js';
  */
 export const checks = {
   exactlyOnce,
+  noRepeatAfterSuccess,
+  honestBatchResponses,
   atLeastOnce,
   noLostEvents,
   orderedPerKey,
@@ -38,6 +42,9 @@ export { assertNoViolations, CheckFailedError } from './assertNoViolations.js';
 export type { CheckedResult } from './CheckedResult.js';
 export type { EffectKeyOf, EffectLabelOptions } from './effectKeys.js';
 export type { ExactlyOnceOptions, InputKeyOf } from './exactlyOnce.js';
+export type { BatchResponsesResult, HonestBatchResponsesOptions } from './honestBatchResponses.js';
+export type { AttemptRef } from './ledgerAttempts.js';
+export type { NoRepeatAfterSuccessOptions } from './noRepeatAfterSuccess.js';
 export { formatViolation, formatViolations } from './formatViolation.js';
 export { customViolation } from './Violation.js';
 export type { NoLostEventsOptions } from './noLostEvents.js';
@@ -48,12 +55,25 @@ export type {
   CustomViolation,
   CheckName,
   ExactlyOnceViolation,
+  HonestBatchResponsesViolation,
   InputModel,
+  InputNotCompletedViolation,
   NoLostEventsViolation,
+  NoRepeatAfterSuccessViolation,
   OrderedPerKeyViolation,
   RetryPolicyViolation,
+  SameAsFaultFreeStateViolation,
   SameAsFaultFreeViolation,
   Violation,
   ViolationData,
 } from './Violation.js';
-export { atLeastOnce, exactlyOnce, noLostEvents, orderedPerKey, retryPolicyHonored, sameAsFaultFree };
+export {
+  atLeastOnce,
+  exactlyOnce,
+  honestBatchResponses,
+  noLostEvents,
+  noRepeatAfterSuccess,
+  orderedPerKey,
+  retryPolicyHonored,
+  sameAsFaultFree,
+};

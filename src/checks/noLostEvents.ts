@@ -51,26 +51,32 @@ export function noLostEvents(
     failureDelivery: undefined,
     deliveryErrors: [],
   } as const;
+  // Sync requests, and which SQS messages wait for work, come from the input ledger; async events
+  // from their delivery records (what each destination said), expired messages from every queue.
+  const inputs = result.inputs;
   if (requireFinished)
-    for (const r of result.requests)
-      if (r.response === undefined)
+    for (const input of inputs)
+      if (input.model === 'sync' && input.state === 'pending')
         out.push(
           withMessage({
             ...base,
             kind: 'unfinished',
             model: 'sync',
-            input: r.requestId,
-            where: r.fn,
-            state: 'running',
+            input: input.id,
+            where: input.where,
+            state: input.status,
           }),
         );
   for (const e of result.asyncEvents) {
     const found = asyncProblem(e, requireFinished);
     if (found !== undefined) out.push(withMessage(found));
   }
-  const consumed = consumedQueues(result);
+  // The ledger's SQS inputs are the messages of consumed queues, DLQ copies left out: only they
+  // wait for work. An expired message is lost wherever it was.
+  const waiting = new Set<string>();
+  for (const input of inputs) if (input.model === 'sqs' && input.state === 'pending') waiting.add(input.id);
   for (const m of result.messages) {
-    const kind = messageProblem(m, consumed, requireFinished);
+    const kind = messageProblem(m, waiting, requireFinished);
     if (kind !== undefined)
       out.push(
         withMessage({ ...base, kind, model: 'sqs', input: m.messageId, where: m.queue, state: m.status }),
@@ -141,7 +147,7 @@ function asyncProblem(
 
 function messageProblem(
   m: MessageRecord,
-  consumed: ReadonlySet<string>,
+  waiting: ReadonlySet<string>,
   requireFinished: boolean,
 ): 'lost' | 'unfinished' | undefined {
   switch (m.status) {
@@ -155,21 +161,10 @@ function messageProblem(
     case 'inFlight':
     case 'delayed':
       // A DLQ's copy and a message on a queue nobody consumes are stored, not waiting for work.
-      if (m.deadLetteredFrom !== undefined || !consumed.has(m.queue)) return undefined;
-      return requireFinished ? 'unfinished' : undefined;
+      return requireFinished && waiting.has(m.messageId) ? 'unfinished' : undefined;
     default:
       return assertNever(m.status);
   }
-}
-
-/** Queues something received from: a receive or an event source mapping (`queue→fn`) in the trace. */
-function consumedQueues(result: CheckedResult): Set<string> {
-  const out = new Set<string>();
-  for (const ev of result.trace) {
-    if (ev.kind === 'sqs.received') out.add(ev.queue);
-    else if ('mapping' in ev) out.add(queueOfMapping(ev.mapping));
-  }
-  return out;
 }
 
 /** @internal The queue of a mapping named `queue→fn`. */

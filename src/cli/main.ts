@@ -1,12 +1,17 @@
 #!/usr/bin/env node
 /**
  * The `lambdasim` command: replays saved scenarios (what `saveScenario` writes, e.g. a shrunk
- * counterexample) outside the test runner.
+ * counterexample) and prints saved traces outside the test runner; runs the bundled demo.
  *
  * ```
- * lambdasim show <scenario.json>
+ * lambdasim demo [--all] [--example <name>] [--seed <n>] [--out <dir>]
+ *     The bundled examples (fixtures/demo, in a clone of the repository): one bug in full, the
+ *     others one line each; a progress line on stderr when stderr is a terminal.
+ *
+ * lambdasim show <scenario.json|trace.json> [--max-lines <n>] [--all-calls] [--sender-ids]
  *     Validate a scenario file (shape, fault plan, configuration) and print it as a literal,
- *     after a one-line summary comment (model, seed, events, faults).
+ *     after a one-line summary comment (model, seed, events, faults); or print a saved trace
+ *     as a timeline, after a comment saying whether its traceHash matches its entries.
  *
  * lambdasim replay <scenario.json> --setup <module>[#export] [options]
  *     Run it with runScenario and print the timeline, a summary (how the run ended, requests,
@@ -29,14 +34,16 @@
  *     --service <api>, --op <op> with exactly-once: which api (when several made effects) and op
  *     --max-lines <n>            at most n timeline lines (default 400; 0 hides the timeline)
  *     --all-calls                also show call.sent / call.returned lines
+ *     --sender-ids               show the SenderId on each sqs.sent
  *     --json                     one JSON object: { scenario, setup, traceHash, end, summary,
  *                                checks, violations, determinismErrors }
  *
  * lambdasim --help | lambdasim <command> --help | lambdasim --version
  *
- * Exit codes: 0 done (the CLI reports, it does not judge); 1 a --check found violations;
- * 2 usage error, unreadable or invalid scenario, setup module missing, without the export, not a
- * function, or throwing (its error is shown with its own stack).
+ * Exit codes: 0 done (the CLI reports, it does not judge); 1 a --check found violations, or
+ * the demo missed a bug, showed another, or a fixed twin failed; 2 usage error, unreadable or
+ * invalid scenario or trace, setup module missing, without the export, not a function, or
+ * throwing (its error is shown with its own stack), demo outside a clone of the repository.
  * ```
  *
  * Examples, in this repository (`npx tsx src/cli/main.ts` in place of `lambdasim`):
@@ -59,6 +66,8 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 const code = await runCli(process.argv.slice(2), {
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${text}\n`),
+  // A status line rewritten in place (`\r`, erase to the end): only on a terminal.
+  ...(process.stderr.isTTY ? { progress: (text: string) => process.stderr.write(`\r\x1b[K${text}`) } : {}),
 });
 // Exit once the output is written, even if handler code left real handles open (they are
 // reported as determinism errors).

@@ -32,7 +32,12 @@ export interface EffectCheckSpec {
 export type CliCommand =
   | { readonly kind: 'help'; readonly topic: HelpTopic }
   | { readonly kind: 'version' }
-  | { readonly kind: 'show'; readonly scenarioPath: string }
+  | {
+      readonly kind: 'demo';
+      /** The arguments after `demo`, which the demo parses itself. */
+      readonly args: readonly string[];
+    }
+  | { readonly kind: 'show'; readonly scenarioPath: string; readonly timeline: TimelineFlags }
   | {
       readonly kind: 'replay';
       readonly scenarioPath: string;
@@ -40,12 +45,28 @@ export type CliCommand =
       readonly checks: readonly CliCheck[];
       /** With `--check exactly-once`: which effects, keyed how; undefined otherwise. */
       readonly effects: EffectCheckSpec | undefined;
-      readonly maxLines: number | undefined;
-      readonly allCalls: boolean;
+      readonly timeline: TimelineFlags;
       readonly json: boolean;
     };
 
-const COMMANDS: readonly HelpTopic[] = ['show', 'replay'];
+/** How `show` (of a trace) and `replay` print the timeline. */
+export interface TimelineFlags {
+  /** `--max-lines`; undefined: formatTimeline's default. */
+  readonly maxLines: number | undefined;
+  /** `--all-calls`: also call.sent / call.returned. */
+  readonly allCalls: boolean;
+  /** `--sender-ids`: the SenderId on each sqs.sent. */
+  readonly senderIds: boolean;
+}
+
+/** The parseArgs options of {@link TimelineFlags}. */
+const TIMELINE_OPTIONS = {
+  'max-lines': { type: 'string' },
+  'all-calls': { type: 'boolean' },
+  'sender-ids': { type: 'boolean' },
+} as const;
+
+const COMMANDS: readonly HelpTopic[] = ['demo', 'show', 'replay'];
 const EXPORT_PATH = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
 /** A `--key`: a path into the call's arguments, or an effect field that identifies the call. */
 const KEY_PATH = /^(args(\.[^.\s]+)+|requestId|idempotencyKey)$/;
@@ -77,6 +98,8 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   const topic = command(first);
   if (rest.includes('--help') || rest.includes('-h')) return { kind: 'help', topic };
   switch (topic) {
+    case 'demo':
+      return { kind: 'demo', args: rest };
     case 'show':
       return parseShow(rest);
     case 'replay':
@@ -94,10 +117,14 @@ function command(name: string): HelpTopic {
 }
 
 function parseShow(args: readonly string[]): CliCommand {
-  const { positionals } = parse('show', () =>
-    parseArgs({ args: [...args], options: {}, allowPositionals: true, strict: true }),
+  const { values, positionals } = parse('show', () =>
+    parseArgs({ args: [...args], options: TIMELINE_OPTIONS, allowPositionals: true, strict: true }),
   );
-  return { kind: 'show', scenarioPath: scenarioPath('show', positionals) };
+  return {
+    kind: 'show',
+    scenarioPath: scenarioPath('show', positionals),
+    timeline: timelineFlags('show', values),
+  };
 }
 
 function parseReplay(args: readonly string[]): CliCommand {
@@ -110,8 +137,7 @@ function parseReplay(args: readonly string[]): CliCommand {
         key: { type: 'string' },
         service: { type: 'string' },
         op: { type: 'string' },
-        'max-lines': { type: 'string' },
-        'all-calls': { type: 'boolean' },
+        ...TIMELINE_OPTIONS,
         json: { type: 'boolean' },
       },
       allowPositionals: true,
@@ -129,8 +155,7 @@ function parseReplay(args: readonly string[]): CliCommand {
     setup: setupSpecifier(setup),
     checks,
     effects: effectCheck(checks.includes('exactlyOnce'), values),
-    maxLines: maxLines(values['max-lines']),
-    allCalls: values['all-calls'] === true,
+    timeline: timelineFlags('replay', values),
     json: values.json === true,
   };
 }
@@ -206,10 +231,25 @@ function effectCheck(
   return { key, path: key.split('.'), service, op };
 }
 
-function maxLines(text: string | undefined): number | undefined {
+function timelineFlags(
+  topic: HelpTopic,
+  values: {
+    'max-lines'?: string | undefined;
+    'all-calls'?: boolean | undefined;
+    'sender-ids'?: boolean | undefined;
+  },
+): TimelineFlags {
+  return {
+    maxLines: maxLines(topic, values['max-lines']),
+    allCalls: values['all-calls'] === true,
+    senderIds: values['sender-ids'] === true,
+  };
+}
+
+function maxLines(topic: HelpTopic, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(n))
-    throw new CliError(`--max-lines must be a non-negative integer, got ${JSON.stringify(text)}`, 'replay');
+    throw new CliError(`--max-lines must be a non-negative integer, got ${JSON.stringify(text)}`, topic);
   return n;
 }

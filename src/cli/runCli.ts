@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { userCallbackFrame, userStack } from '../report/stackFrames.js';
 import { CliError, UserCodeError } from './CliError.js';
+import { demoCommand } from './demoCommand.js';
 import type { CliIo } from './CliIo.js';
 import { isConfigError } from './isConfigError.js';
 import { parseCliArgs } from './parseCliArgs.js';
@@ -39,8 +40,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       case 'version':
         io.out(version());
         return EXIT_OK;
+      case 'demo':
+        return await demoCommand(command.args, io);
       case 'show':
-        return showCommand(command.scenarioPath, io);
+        return showCommand(command, io);
       case 'replay':
         return await replayCommand(command, io);
       default: {

@@ -25,6 +25,7 @@ export const COVERAGE_CASES = [
   'batchBisected',
   'recordAgeExceeded',
   'checkpointPastFailure',
+  'producerRetried',
 ] as const;
 
 /** One built-in interesting case: a name from {@link COVERAGE_CASES}. */
@@ -80,7 +81,11 @@ interface Invocation {
  *   `maximumRecordAgeS` (`stream.recordsDiscarded` with condition `RecordAgeExceeded`, R-STREAM-6);
  * - `checkpointPastFailure`: a stream batch reported item failures after some records, so the
  *   checkpoint moved past the records before the lowest failed one and only the rest is retried
- *   (`stream.batchPartiallyFailed`, R-STREAM-9).
+ *   (`stream.batchPartiallyFailed`, R-STREAM-9);
+ * - `producerRetried`: a producer's retry became an input of its own (an `async.accepted` or
+ *   `sqs.sent` with `retryOf`, as a `producerDuplicate` fault makes): the same body under a new
+ *   request or message id, which a handler deduplicating by that id processes twice. A retry that
+ *   FIFO deduplication dropped does not count.
  *
  * Gotcha: a synchronous client retry is a new request the trace does not link to the first
  * (`request.received` names no caller), so the retry cases cover async events and SQS messages;
@@ -259,6 +264,10 @@ export function casesReached(result: TracedResult): ReadonlySet<CoverageCase> {
         break;
       case 'fault.injected':
         reached.add('faultInjected');
+        break;
+      case 'async.accepted':
+      case 'sqs.sent':
+        if (ev.retryOf !== undefined) reached.add('producerRetried');
         break;
       default:
         break;

@@ -20,6 +20,7 @@ export const COVERAGE_CASE_DESCRIPTIONS: Readonly<Record<CoverageCase, string>> 
   recordAgeExceeded: 'stream records were given up for being older than maximumRecordAgeS',
   checkpointPastFailure:
     'a stream batch reported item failures, and the checkpoint moved past the records before them',
+  producerRetried: "a producer's retry became an input of its own: same body, new id",
 };
 
 const runsText = (runs: number): string => `${runs} run${runs === 1 ? '' : 's'}`;

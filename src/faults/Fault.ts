@@ -15,9 +15,10 @@
  * - `batch: n` is the n-th batch a mapping of stream `stream` handed to an invocation (retries
  *   and bisected halves count, throttled tries do not).
  *
- * Every kind but `poisonRecord` is one AWS itself can produce ({@link FAULT_KINDS}, the default
- * of the fault arbitraries); `poisonRecord` is a workload fault, given on request
- * ({@link ALL_FAULT_KINDS}).
+ * Every kind but `poisonRecord` and `producerDuplicate` is one AWS itself can produce
+ * ({@link FAULT_KINDS}, the default of the fault arbitraries); those two are workload faults,
+ * what producers do, given on request ({@link ALL_FAULT_KINDS}; the scenario arbitraries add
+ * `producerDuplicate` with `delivery: 'aws'`).
  */
 export type Fault =
   /** The invocation fails as if the handler threw at once: a function error, environment kept. */
@@ -106,7 +107,26 @@ export type Fault =
    * Not an AWS fault (given on request): the stream record's data is replaced by
    * {@link POISON_BODY}, so every batch holding it fails until it is given up or expires.
    */
-  | { readonly kind: 'poisonRecord'; readonly stream: string; readonly record: number };
+  | { readonly kind: 'poisonRecord'; readonly stream: string; readonly record: number }
+  /**
+   * Not an AWS fault (a producer's retry, given on request): the n-th event Lambda accepted for
+   * asynchronous invocation of `fn` is sent again by its producer, as an SDK retries an `Invoke`
+   * whose answer it never got: the same payload accepted a second time with a new request id, its
+   * own retries and destination. A handler that dedupes by request id runs it twice; dedupe by a
+   * business key in the payload. The duplicate is traced as `async.accepted` with `retryOf`.
+   */
+  | { readonly kind: 'producerDuplicate'; readonly fn: string; readonly event: number }
+  /**
+   * Not an AWS fault (a producer's retry, given on request): the n-th message sent to `queue` is
+   * sent again right after, same body, attributes and group, as an SDK retries a `SendMessage`
+   * whose answer it never got. A standard queue stores it as a new message with a new message id
+   * (traced as `sqs.sent` with `retryOf`); a FIFO queue accepts it but does not deliver it, since
+   * the retry carries the same MessageDeduplicationId (or, under content-based deduplication, the
+   * same body's hash) within the 5-minute deduplication interval (SendMessage API reference,
+   * MessageDeduplicationId:
+   * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html).
+   */
+  | { readonly kind: 'producerDuplicate'; readonly queue: string; readonly message: number };
 
 export type FaultKind = Fault['kind'];
 
@@ -140,11 +160,16 @@ export const INVOCATION_FAULT_KINDS = [
 
 export const CALL_FAULT_KINDS = ['callError', 'callTimeout', 'callLatency'] as const;
 
-/** Delivery fault kinds, `poisonRecord` included. */
-export const DELIVERY_FAULT_KINDS = ['duplicateDelivery', 'reorder', 'poisonRecord'] as const;
+/** Delivery fault kinds, the workload's (`poisonRecord`, `producerDuplicate`) included. */
+export const DELIVERY_FAULT_KINDS = [
+  'duplicateDelivery',
+  'reorder',
+  'poisonRecord',
+  'producerDuplicate',
+] as const;
 
 /** Kinds that are not faults AWS produces: generated only when asked for in `kinds`. */
-export const ON_REQUEST_FAULT_KINDS = ['poisonRecord'] as const;
+export const ON_REQUEST_FAULT_KINDS = ['poisonRecord', 'producerDuplicate'] as const;
 
 /** Every kind AWS itself can produce: the default of the fault arbitraries. */
 export const FAULT_KINDS: readonly FaultKind[] = [
@@ -193,7 +218,8 @@ function shape(
 
 /**
  * Every fault's layout, one entry per kind and target (`duplicateDelivery` has three: an async
- * event of a function, a delivery of a queue, a batch of a stream; `poisonRecord` two). Validation, printing, folding and shrinking all
+ * event of a function, a delivery of a queue, a batch of a stream; `poisonRecord` and
+ * `producerDuplicate` two each). Validation, printing, folding and shrinking all
  * read it, so a new kind is added here once.
  */
 export const FAULT_SHAPES: readonly FaultShape[] = Object.freeze([
@@ -212,6 +238,8 @@ export const FAULT_SHAPES: readonly FaultShape[] = Object.freeze([
   shape('poisonRecord', 'queue', 'message'),
   shape('duplicateDelivery', 'stream', 'batch'),
   shape('poisonRecord', 'stream', 'record'),
+  shape('producerDuplicate', 'fn', 'event'),
+  shape('producerDuplicate', 'queue', 'message'),
 ]);
 
 const SHAPES_BY_KIND: ReadonlyMap<string, readonly FaultShape[]> = (() => {

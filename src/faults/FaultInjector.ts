@@ -188,7 +188,8 @@ export class FaultInjector {
             `must name an SQS queue of this simulation (${list(new Set(defined.queues.keys()))})`,
             name,
           );
-        if (queue.fifo && fault.kind !== 'poisonRecord')
+        // A poison record and a producer's retry (which FIFO deduplication absorbs) can aim at FIFO.
+        if (queue.fifo && fault.kind !== 'poisonRecord' && fault.kind !== 'producerDuplicate')
           throw new ConfigError(
             'sim.run',
             field,

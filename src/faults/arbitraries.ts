@@ -21,14 +21,15 @@ export interface FaultTargets {
   /** Service names (tables, external APIs, queues); call faults aim at these. None: no call faults. */
   readonly services?: readonly string[];
   /**
-   * Functions invoked asynchronously: `duplicateDelivery` of an accepted event aims at these.
-   * None: no async duplicates.
+   * Functions invoked asynchronously: `duplicateDelivery` and `producerDuplicate` of an accepted
+   * event aim at these. None: no async duplicates.
    */
   readonly asyncFunctions?: readonly string[];
   /**
-   * SQS queue names: `duplicateDelivery` (by delivery), `reorder` and `poisonRecord` (by sent
-   * message) aim at these. Name standard queues only, unless the plan asks for `poisonRecord`
-   * alone (a FIFO queue neither duplicates nor reorders). None: no queue faults.
+   * SQS queue names: `duplicateDelivery` (by delivery), `reorder`, `poisonRecord` and
+   * `producerDuplicate` (by sent message) aim at these. Name standard queues only, unless the
+   * plan asks for `poisonRecord` or `producerDuplicate` alone (a FIFO queue neither duplicates nor
+   * reorders). None: no queue faults.
    */
   readonly queues?: readonly string[];
   /**
@@ -243,8 +244,10 @@ function callKindArbs(
 
 /**
  * One arbitrary per delivery fault kind (those with a target), each shrinking toward the first
- * target and index 1. `duplicateDelivery` aims at async events when there are async functions,
- * else (or half of the time when there are both) at queue deliveries.
+ * target and index 1. A kind with several target types picks one of those the targets hold with
+ * equal odds (shrinking toward the first): `duplicateDelivery` an async event, a queue delivery or
+ * a stream batch; `producerDuplicate` an async event or a sent message; `poisonRecord` a sent
+ * message or a stream record put.
  */
 function deliveryKindArbs(
   asyncFunctions: readonly string[],
@@ -254,19 +257,18 @@ function deliveryKindArbs(
 ): { readonly [K in DeliveryFault['kind']]?: fc.Arbitrary<DeliveryFault> } {
   const index = fc.integer({ min: 1, max: o.maxDelivery });
   const duplicates: fc.Arbitrary<DeliveryFault>[] = [];
+  const retries: fc.Arbitrary<DeliveryFault>[] = [];
   const poisons: fc.Arbitrary<DeliveryFault>[] = [];
   const out: { -readonly [K in DeliveryFault['kind']]?: fc.Arbitrary<DeliveryFault> } = {};
-  if (asyncFunctions.length > 0)
-    duplicates.push(
-      record({
-        kind: fc.constant('duplicateDelivery'),
-        fn: fc.constantFrom(...asyncFunctions),
-        event: index,
-      }),
-    );
+  if (asyncFunctions.length > 0) {
+    const fn = fc.constantFrom(...asyncFunctions);
+    duplicates.push(record({ kind: fc.constant('duplicateDelivery'), fn, event: index }));
+    retries.push(record({ kind: fc.constant('producerDuplicate'), fn, event: index }));
+  }
   if (queues.length > 0) {
     const queue = fc.constantFrom(...queues);
     duplicates.push(record({ kind: fc.constant('duplicateDelivery'), queue, delivery: index }));
+    retries.push(record({ kind: fc.constant('producerDuplicate'), queue, message: index }));
     out.reorder = record({ kind: fc.constant('reorder'), queue, message: index });
     poisons.push(record({ kind: fc.constant('poisonRecord'), queue, message: index }));
   }
@@ -275,9 +277,11 @@ function deliveryKindArbs(
     duplicates.push(record({ kind: fc.constant('duplicateDelivery'), stream, batch: index }));
     poisons.push(record({ kind: fc.constant('poisonRecord'), stream, record: index }));
   }
-  if (duplicates.length > 0)
-    out.duplicateDelivery = duplicates.length === 1 ? duplicates[0]! : fc.oneof(...duplicates);
-  if (poisons.length > 0) out.poisonRecord = poisons.length === 1 ? poisons[0]! : fc.oneof(...poisons);
+  const either = (arbs: readonly fc.Arbitrary<DeliveryFault>[]) =>
+    arbs.length === 1 ? arbs[0]! : fc.oneof(...arbs);
+  if (duplicates.length > 0) out.duplicateDelivery = either(duplicates);
+  if (retries.length > 0) out.producerDuplicate = either(retries);
+  if (poisons.length > 0) out.poisonRecord = either(poisons);
   return out;
 }
 
@@ -371,7 +375,7 @@ function lcmUpTo(n: number): number {
  * hand-written plan given in fast-check's `examples` shrinks too.
  *
  * Gotchas: kinds without a target are dropped (call kinds without `services`, queue kinds
- * without `queues`, `duplicateDelivery` without either `asyncFunctions` or `queues`); asking
+ * without `queues`, `duplicateDelivery` and `producerDuplicate` without either `asyncFunctions` or `queues`); asking
  * only for such kinds throws.
  *
  * @example
@@ -411,7 +415,7 @@ export function faultPlanArb(
   const queues = checkNames(api, 'targets.queues', t.queues ?? [], true);
   const streams = checkNames(api, 'targets.streams', t.streams ?? [], true);
   const o = resolveOptions(api, options, PLAN_OPTIONS, ALL_FAULT_KINDS, 'fault kinds');
-  // The default is the AWS kinds; poisonRecord only when asked for.
+  // The default is the AWS kinds; the workload's (poisonRecord, producerDuplicate) only when asked for.
   const asked = (options as FaultPlanArbOptions).kinds === undefined ? FAULT_KINDS : o.kinds;
 
   const byKind: { readonly [K in FaultKind]?: fc.Arbitrary<Fault> } = {
@@ -425,7 +429,7 @@ export function faultPlanArb(
     throw new ConfigError(
       api,
       'kinds',
-      'must hold a kind the targets allow (call kinds need targets.services, reorder targets.queues, poisonRecord targets.queues or targets.streams, duplicateDelivery targets.asyncFunctions, targets.queues or targets.streams)',
+      'must hold a kind the targets allow (call kinds need targets.services, reorder targets.queues, poisonRecord targets.queues or targets.streams, duplicateDelivery targets.asyncFunctions, targets.queues or targets.streams, producerDuplicate targets.asyncFunctions or targets.queues)',
       o.kinds,
     );
   const kindArbs = kinds.map((kind) => byKind[kind]!);

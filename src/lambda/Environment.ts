@@ -14,8 +14,10 @@ import {
   nodeJsExitBody,
   responseTooLargeBody,
   serializeThrown,
+  wrappedError,
   timeoutBody,
   unhandledRejectionBody,
+  type WrappedError,
 } from './errorBodies.js';
 import { INIT_LIMIT_MS } from './FunctionConfig.js';
 import type { LambdaFunction } from './LambdaFunction.js';
@@ -430,7 +432,7 @@ export class Environment implements ProcessOwner {
       if (completed || run.finished) return;
       completed = true;
       if (error !== undefined && error !== null)
-        this.finishFailed(run, 'error', serializeThrown(error), undefined);
+        this.finishFailed(run, 'error', serializeThrown(error), undefined, error);
       else if (!immediate && run.context!.callbackWaitsForEmptyEventLoop)
         run.pendingResult = { value: result };
       else this.succeed(run, result);
@@ -469,7 +471,7 @@ export class Environment implements ProcessOwner {
             if (!completed && !run.finished) {
               completed = true;
               // RIC: a rejection goes to context.fail, which reports null/undefined as 'handled'.
-              this.finishFailed(run, 'error', serializeThrown(error ?? 'handled'), undefined);
+              this.finishFailed(run, 'error', serializeThrown(error ?? 'handled'), undefined, error);
             }
           },
         );
@@ -565,11 +567,22 @@ export class Environment implements ProcessOwner {
     cause: FailureCause,
     error: ErrorBody,
     reset: ResetReason | undefined,
+    thrown?: unknown,
   ): void {
-    this.finish(run, { kind: 'failed', cause, error, reset: reset !== undefined, env: this.id }, reset);
+    this.finish(
+      run,
+      { kind: 'failed', cause, error, reset: reset !== undefined, env: this.id },
+      reset,
+      wrappedError(thrown),
+    );
   }
 
-  private finish(run: Running, outcome: InvocationOutcome, reset: ResetReason | undefined): void {
+  private finish(
+    run: Running,
+    outcome: InvocationOutcome,
+    reset: ResetReason | undefined,
+    wrapped?: WrappedError,
+  ): void {
     if (run.finished) return;
     run.finished = true;
     const kernel = this.fn.world.kernel;
@@ -593,6 +606,8 @@ export class Environment implements ProcessOwner {
         errorType: outcome.error.errorType,
         cause: outcome.cause,
         digest: contentDigest(String(outcome.error.errorMessage)),
+        // Only for a wrapped error, so the trace of any other failure is as it was.
+        ...(wrapped === undefined ? {} : { message: wrapped.message, causes: wrapped.causes }),
       });
     }
     // Fault plan: the environment is reclaimed now rather than kept for the next invocation (an

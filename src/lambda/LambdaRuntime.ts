@@ -1,3 +1,4 @@
+import { LAMBDA_AWS_ENV } from '../transport/lambdaAwsEnv.js';
 import { ConfigError } from '../errors.js';
 import { invariant } from '../sim/invariant.js';
 import { realGlobals } from '../sim/realGlobals.js';
@@ -71,7 +72,15 @@ export class LambdaRuntime {
    * reads `process.env`, so every environment of the run starts from the same values.
    */
   hostEnv(): Readonly<Record<string, string>> {
-    return (this.hostEnvVars ??= { ...(realGlobals.env as Record<string, string>) });
+    if (this.hostEnvVars === undefined) {
+      // The test process's AWS_ variables (a profile, real credentials, an endpoint URL) would make
+      // a run depend on the machine: Lambda's own take their place.
+      const vars: Record<string, string> = {};
+      for (const [name, value] of Object.entries(realGlobals.env))
+        if (!name.startsWith('AWS_') && value !== undefined) vars[name] = value;
+      this.hostEnvVars = { ...vars, ...LAMBDA_AWS_ENV };
+    }
+    return this.hostEnvVars;
   }
 
   /** The unreserved pool has room for one more invocation. */

@@ -87,7 +87,8 @@ export class RuntimeProcess implements VirtualScope, OutputSink {
   readonly escapes: string[] = [];
 
   constructor(
-    private readonly world: World,
+    /** @internal The simulation this process runs in (the HTTP interception layer routes by it). */
+    readonly world: World,
     readonly owner: ProcessOwner,
   ) {}
 

@@ -6,6 +6,7 @@ import { realGlobals } from '../sim/realGlobals.js';
 import type { Rng } from '../sim/Rng.js';
 import type { TraceEvent } from '../TraceEvent.js';
 import type { LogLine } from './LogLine.js';
+import type { Outbound } from '../transport/Outbound.js';
 
 /** Real I/O or a real timer started on behalf of a simulation: the run is no longer replayable. */
 export interface DeterminismError {
@@ -52,6 +53,11 @@ export interface World {
   readonly logsLive: boolean;
   /** Real timers started inside the run (determinism escapes), cancelled when the run ends. */
   readonly realTimers: Array<{ readonly type: string; readonly resource: object }>;
+  /**
+   * Answers the outbound HTTP requests user code makes inside the run (AWS SDK calls, `fetch`),
+   * set by the simulation; see `transport/Outbound.ts`.
+   */
+  outbound: Outbound | undefined;
 }
 
 /** Records an escape (see {@link recordEscape}) and keeps a real timer to cancel at the run's end. */
@@ -97,19 +103,42 @@ export function restoreReplacedGlobals(world: World, by: string, when: string): 
   }
 }
 
-export function recordEscape(world: World, by: string, resource: string, stack: string): void {
-  // The innermost frames outside lambdasim and Node: the user's code or the dependency it called.
-  const site =
-    stackFrames(Object.assign(new Error(), { stack }))
+/**
+ * Where a stack says something started: its innermost frames outside lambdasim and Node (the
+ * user's code or the dependency it called), or `(unknown site)`.
+ */
+export function siteOf(stack: string): string {
+  const frames = stackFrames(Object.assign(new Error(), { stack }));
+  return (
+    frames
       .filter((frame) => frame.owner === 'user' || frame.owner === 'dependency')
       .slice(0, 3)
       .map((frame) => frame.location)
-      .join(' <- ') || '(unknown site)';
+      .join(' <- ') || '(unknown site)'
+  );
+}
+
+/**
+ * Where user code made a request: its innermost frame in the user's code (below a client
+ * library's own frames, e.g. the AWS SDK's middleware), else {@link siteOf}.
+ */
+export function userSiteOf(stack: string): string {
+  const frames = stackFrames(Object.assign(new Error(), { stack }));
+  return frames.find((frame) => frame.owner === 'user')?.location ?? siteOf(stack);
+}
+
+export function recordEscape(world: World, by: string, resource: string, stack: string): void {
+  const site = siteOf(stack);
   // One report per place: a single fs.readFile starts several resources of the same type.
   if (world.determinismErrors.some((e) => e.by === by && e.resource === resource && e.site === site)) return;
   const message = `${by} started real ${describeResource(resource)} (${resource}) inside the simulation at ${site}. Real I/O and real timers run outside virtual time, so this run cannot be replayed from its seed: route it through a simulated service (sim.api / sim.table) or inject the dependency.`;
-  world.determinismErrors.push({ atMs: world.kernel.nowMs, by, resource, site, message });
-  world.kernel.record({ kind: 'determinism.violated', by, resource });
+  recordDeterminismError(world, { atMs: world.kernel.nowMs, by, resource, site, message });
+}
+
+/** Records a determinism error in the run's list and its trace. */
+export function recordDeterminismError(world: World, error: DeterminismError): void {
+  world.determinismErrors.push(error);
+  world.kernel.record({ kind: 'determinism.violated', by: error.by, resource: error.resource });
 }
 
 function describeResource(type: string): string {

@@ -42,6 +42,67 @@ export function serializeThrown(value: unknown): ErrorBody {
   }
 }
 
+/** What the trace keeps of a wrapped error: its message and its causes, outermost first. */
+export interface WrappedError {
+  readonly message: string;
+  /** `Type: message` of each cause (`error.cause`, then its cause, …), at most {@link CAUSES_MAX}. */
+  readonly causes: readonly string[];
+}
+
+/** Causes kept of one wrapped error: enough for a chain of wrappers, bounded against cycles. */
+const CAUSES_MAX = 5;
+/** Characters kept of a message: its first line, then an ellipsis. */
+const MESSAGE_CHARS_MAX = 160;
+
+/**
+ * The message and causes of a thrown value that wraps others (`new Error(m, { cause })`, an
+ * `AggregateError`, a batch processor's error gathering its records' errors), for the timeline;
+ * undefined for a value that wraps nothing.
+ * Lambda's error body leaves the cause out (R-NODE-1), so a timeline that showed only
+ * `errorType` would say `FullBatchFailureError` and hide why.
+ *
+ * @example
+ * ```ts
+ * wrappedError(new Error('all failed', { cause: new TypeError('bad amount') }));
+ * // { message: 'all failed', causes: ['TypeError: bad amount'] }
+ * ```
+ */
+export function wrappedError(value: unknown): WrappedError | undefined {
+  if (innerOf(value) === undefined) return undefined;
+  const causes: string[] = [];
+  const seen = new Set<unknown>([value]);
+  let at: unknown = value;
+  while (causes.length < CAUSES_MAX) {
+    const inner = innerOf(at);
+    if (inner === undefined || seen.has(inner.error)) break;
+    seen.add(inner.error);
+    const body = serializeThrown(inner.error);
+    const more = inner.others > 0 ? ` (and ${inner.others} more)` : '';
+    causes.push(`${body.errorType}: ${firstLine(body.errorMessage)}${more}`);
+    at = inner.error;
+  }
+  return { message: firstLine(serializeThrown(value).errorMessage), causes };
+}
+
+/**
+ * What an error wraps: its `cause`, else the first of the errors it gathers — `errors` of an
+ * `AggregateError`, `recordErrors` of Powertools' `FullBatchFailureError` (every record of a batch
+ * failed) — with how many others there are.
+ */
+function innerOf(value: unknown): { error: unknown; others: number } | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const v = value as { cause?: unknown; errors?: unknown; recordErrors?: unknown };
+  if (v.cause !== undefined) return { error: v.cause, others: 0 };
+  for (const list of [v.errors, v.recordErrors])
+    if (Array.isArray(list) && list.length > 0) return { error: list[0], others: list.length - 1 };
+  return undefined;
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n', 1)[0] ?? '';
+  return line.length > MESSAGE_CHARS_MAX ? `${line.slice(0, MESSAGE_CHARS_MAX - 1)}…` : line;
+}
+
 /** R-SYNC-6: the current timeout body; `timeoutS` is the configured timeout. */
 export function timeoutBody(requestId: string, timeoutS: number): ErrorBody {
   return {

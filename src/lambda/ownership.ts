@@ -23,6 +23,7 @@ export const RESOURCE_FIELDS = [
   'sim.fn: async.onFailure',
   'sim.fn: async.deadLetter',
   'snsTopic.subscribe: subscriber',
+  'sim.bucket: notify',
   'result.effects: service',
   'result.replays: service',
 ] as const;

@@ -14,18 +14,41 @@ export interface TimelineOptions {
    * with its level and request id. @defaultValue [] (no log lines)
    */
   readonly logs?: readonly LogLine[];
+  /**
+   * Show the SenderId of each message code sent (`sqs.sent … from AIDAIENQZJOLO23YVJ4VO`); a
+   * record Lambda or SNS delivered always shows its source. @defaultValue false
+   */
+  readonly senderIds?: boolean;
+}
+
+type ScaledEvent = Extract<TraceEvent, { kind: 'mapping.scaled' }>;
+
+/** A line before its columns are padded. */
+interface Row {
+  readonly atMs: number;
+  readonly who: string;
+  readonly kind: string;
+  readonly what: string;
 }
 
 /**
- * Renders a trace as a readable timeline, one line per fact:
+ * Renders a trace as a readable timeline, one line per fact, its columns aligned to the longest
+ * actor and kind shown:
  * ```
- *   +0.100s  Hello#1        invoke.started    req 669e4048 (cold, attempt 1)
+ *   +0.100s  Hello#1  invoke.started  req 669e4048 (cold, attempt 1)
+ * ```
+ * A mapping's scaling at one instant is one line with the net change and its reasons (a scale-up
+ * undone at the same millisecond is no line at all), and a wrapped error shows its causes.
+ *
+ * @example
+ * ```ts
+ * console.log(formatTimeline(result.trace, { compactCalls: true, maxLines: 40 }));
  * ```
  */
 export function formatTimeline(trace: readonly TraceEvent[], options: TimelineOptions = {}): string {
   const fromMs = options.fromMs ?? 0;
   const maxLines = options.maxLines ?? 400;
-  const lines: string[] = [];
+  const rows: Row[] = [];
   let skipped = 0;
   /** Calls answered from a stored idempotency key: their landing made no effect. */
   const replayed = new Set<number>();
@@ -36,40 +59,71 @@ export function formatTimeline(trace: readonly TraceEvent[], options: TimelineOp
     for (; nextLog < logs.length && logs[nextLog]!.traceIndex <= index; nextLog++) {
       const line = logs[nextLog]!;
       if (line.atMs < fromMs) continue;
-      if (lines.length >= maxLines) {
+      if (rows.length >= maxLines) {
         skipped++;
         continue;
       }
-      lines.push(
-        formatLine(
-          line.atMs,
-          line.env,
-          `log.${line.level}`,
-          `req ${short(line.requestId)}: ${line.message.replaceAll('\n', ' ⏎ ')}`,
-        ),
-      );
+      rows.push({
+        atMs: line.atMs,
+        who: line.env,
+        kind: `log.${line.level}`,
+        what: `req ${short(line.requestId)}: ${line.message.replaceAll('\n', ' ⏎ ')}`,
+      });
     }
   };
+  const scaled = scalingPerInstant(trace);
   for (let index = 0; index < trace.length; index++) {
     const ev = trace[index]!;
     logsBefore(index);
     if (ev.kind === 'call.replayed') replayed.add(ev.callId);
     if (ev.atMs < fromMs) continue;
     if (options.compactCalls && (ev.kind === 'call.sent' || ev.kind === 'call.returned')) continue;
-    if (lines.length >= maxLines) {
+    let described: [string, string] | undefined;
+    if (ev.kind === 'mapping.scaled') {
+      const group = scaled.get(ev);
+      if (group === undefined) continue; // coalesced into the first of its instant, or undone
+      described = [ev.mapping, group];
+    }
+    if (rows.length >= maxLines) {
       skipped++;
       continue;
     }
-    const [who, what] = describeEvent(ev, replayed);
-    lines.push(formatLine(ev.atMs, who, ev.kind, what));
+    const [who, what] = described ?? describeEvent(ev, replayed, options.senderIds === true);
+    rows.push({ atMs: ev.atMs, who, kind: ev.kind, what });
   }
   logsBefore(Number.POSITIVE_INFINITY);
+  const whoWidth = Math.max(0, ...rows.map((r) => r.who.length));
+  const kindWidth = Math.max(0, ...rows.map((r) => r.kind.length));
+  const lines = rows.map((r) =>
+    `${formatTime(r.atMs).padStart(10)}  ${r.who.padEnd(whoWidth)}  ${r.kind.padEnd(kindWidth)}  ${r.what}`.trimEnd(),
+  );
   if (skipped > 0) lines.push(`  … ${skipped} more events`);
   return lines.join('\n');
 }
 
-function formatLine(atMs: number, who: string, kind: string, what: string): string {
-  return `${formatTime(atMs).padStart(10)}  ${who.padEnd(16)} ${kind.padEnd(22)} ${what}`.trimEnd();
+/**
+ * The `mapping.scaled` facts worth a line: the first of each mapping and instant, with the net
+ * change over that instant (`5 → 1 (functionError, throttle)`); the others, and an instant whose
+ * changes cancel out (`5 → 10 → 5`), are absent.
+ */
+function scalingPerInstant(trace: readonly TraceEvent[]): Map<ScaledEvent, string> {
+  const groups = new Map<string, ScaledEvent[]>();
+  for (const ev of trace) {
+    if (ev.kind !== 'mapping.scaled') continue;
+    const key = `${ev.atMs} ${ev.mapping}`;
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [ev]);
+    else group.push(ev);
+  }
+  const shown = new Map<ScaledEvent, string>();
+  for (const group of groups.values()) {
+    const first = group[0]!;
+    const last = group[group.length - 1]!;
+    if (first.from === last.to) continue;
+    const whys = [...new Set(group.map((e) => e.why))].join(', ');
+    shown.set(first, `concurrency ${first.from} → ${last.to} (${whys})`);
+  }
+  return shown;
 }
 
 /** `+1.250s`, or `+2m03.500s` past a minute, `+1h02m03.000s` past an hour. */
@@ -94,7 +148,14 @@ function lane(ev: { readonly shardId: string; readonly lane: number }): string {
   return ev.lane === 0 ? ev.shardId : `${ev.shardId}/${ev.lane}`;
 }
 
-/** [who, details] for one event. */
+/** `Type`, or for a wrapped error `Type: message caused by Type: message …`. */
+function errorText(ev: Extract<TraceEvent, { kind: 'invoke.failed' }>): string {
+  if (ev.causes === undefined || ev.causes.length === 0) return ev.errorType;
+  const head =
+    ev.message === undefined || ev.message === '' ? ev.errorType : `${ev.errorType}: ${ev.message}`;
+  return [head, ...ev.causes].join(' caused by ');
+}
+
 /** Why a call never arrived, in words. */
 const LOST_REASONS: Readonly<Record<Extract<TraceEvent, { kind: 'call.lost' }>['reason'], string>> = {
   callerDied: 'caller died',
@@ -102,7 +163,8 @@ const LOST_REASONS: Readonly<Record<Extract<TraceEvent, { kind: 'call.lost' }>['
   suspendedCallerGone: 'suspended in a frozen environment that was reclaimed',
 };
 
-function describeEvent(ev: TraceEvent, replayed: ReadonlySet<number>): [string, string] {
+/** [who, details] for one event. */
+function describeEvent(ev: TraceEvent, replayed: ReadonlySet<number>, senderIds: boolean): [string, string] {
   switch (ev.kind) {
     case 'request.received':
       return [ev.fn, `req ${short(ev.requestId)} via ${ev.via}, ${ev.bytes} B`];
@@ -135,7 +197,7 @@ function describeEvent(ev: TraceEvent, replayed: ReadonlySet<number>): [string, 
     case 'invoke.succeeded':
       return [ev.env, `req ${short(ev.requestId)}, ${ev.bytes} B`];
     case 'invoke.failed':
-      return [ev.env, `req ${short(ev.requestId)}: ${ev.errorType} (${ev.cause})`];
+      return [ev.env, `req ${short(ev.requestId)}: ${errorText(ev)} (${ev.cause})`];
     case 'env.frozen':
       return [ev.env, `${ev.pendingWork} pending item(s) frozen until next invoke`];
     case 'env.thawed':
@@ -190,7 +252,7 @@ function describeEvent(ev: TraceEvent, replayed: ReadonlySet<number>): [string, 
     case 'async.accepted':
       return [
         ev.fn,
-        `req ${short(ev.requestId)} queued (202) from ${ev.source}${ev.duplicate ? ', duplicate delivery' : ''}`,
+        `req ${short(ev.requestId)} queued (202) from ${ev.source}${ev.duplicate ? ', duplicate delivery' : ''}${ev.retryOf === undefined ? '' : `, producer retry of req ${short(ev.retryOf)}`}`,
       ];
     case 'async.rejected':
       return [ev.fn, `req ${short(ev.requestId)} → ${ev.statusCode} ${ev.errorType}`];
@@ -218,7 +280,7 @@ function describeEvent(ev: TraceEvent, replayed: ReadonlySet<number>): [string, 
     case 'sqs.sent':
       return [
         ev.queue,
-        `msg ${short(ev.messageId)} from ${ev.by}${ev.bytes === undefined ? '' : `, ${ev.bytes} B`}${ev.delayS ? `, delay ${ev.delayS} s` : ''}${ev.messageGroupId === undefined ? '' : `, group ${ev.messageGroupId}`}`,
+        `msg ${short(ev.messageId)}${ev.bytes === undefined || senderIds ? ` from ${ev.by}` : ''}${ev.bytes === undefined ? '' : `, ${ev.bytes} B`}${ev.delayS ? `, delay ${ev.delayS} s` : ''}${ev.messageGroupId === undefined ? '' : `, group ${ev.messageGroupId}`}${ev.retryOf === undefined ? '' : `, producer retry of msg ${short(ev.retryOf)}`}`,
       ];
     case 'sqs.deduplicated':
       return [
@@ -262,7 +324,7 @@ function describeEvent(ev: TraceEvent, replayed: ReadonlySet<number>): [string, 
         `batch of ${ev.messageIds.length} message(s) not invoked: each was deleted or received again since (${ev.messageIds.map(short).join(' ')})`,
       ];
     case 'mapping.scaled':
-      return [ev.mapping, `concurrency ${ev.from} → ${ev.to} (${ev.why})`];
+      return [ev.mapping, `concurrency ${ev.from} → ${ev.to} (${ev.why})`]; // shown via scalingPerInstant
     case 'kinesis.put':
       return [
         ev.stream,

@@ -68,8 +68,9 @@ interface InputCommon {
   readonly fn: string | undefined;
   /**
    * runScenario: the index in `scenario.events` of the event that made this input (a sync event
-   * the client retried makes one input per request, all with its index); undefined for inputs the
-   * scenario did not send, and for every input of a simulation run directly.
+   * the client retried makes one input per request, all with its index; a producer's retry, a
+   * `producerDuplicate` fault, is its own input with the index of the input it repeats); undefined
+   * for inputs the scenario did not send, and for every input of a simulation run directly.
    */
   readonly eventIndex: number | undefined;
   /**
@@ -85,7 +86,9 @@ interface InputCommon {
   readonly effects: readonly Effect[];
   /**
    * Faults aimed at the input itself rather than at one attempt: a `duplicateDelivery` (async
-   * event or SQS delivery), `reorder`, `poisonRecord`, and a `throttle` of a sync or async try.
+   * event or SQS delivery), `reorder`, `poisonRecord`, a `throttle` of a sync or async try, and a
+   * `producerDuplicate` on the retry it made (on FIFO, where SQS drops the retry, on the message
+   * it repeated).
    */
   readonly faults: readonly InjectedFault[];
 }

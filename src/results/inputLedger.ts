@@ -77,6 +77,9 @@ export function buildInputLedger(sources: LedgerSources): readonly InputRecord[]
   const coldByEnv = new Map<string, InjectedFault>();
   const throttlePending = new Map<string, InjectedFault>();
   const messagePending = new Map<string, InjectedFault[]>();
+  const retryPending = new Map<string, InjectedFault>();
+  /** A producer's retry (its id) → the input it repeats (its id). */
+  const retryOf = new Map<string, string>();
   let lastStarted: OpenAttempt | undefined;
   let lastEnded: OpenAttempt | undefined;
   let lastCall: { service: string; attempt: OpenAttempt | undefined } | undefined;
@@ -180,15 +183,23 @@ export function buildInputLedger(sources: LedgerSources): readonly InputRecord[]
         break;
       case 'async.accepted':
         if (!ev.duplicate) lastAccepted = ev.requestId;
-        break;
-      case 'sqs.sent': {
-        const pending = messagePending.get(ev.queue);
-        if (pending !== undefined) {
-          for (const fault of pending) addInputFault(ev.messageId, fault);
-          messagePending.delete(ev.queue);
+        if (ev.retryOf !== undefined) {
+          retryOf.set(ev.requestId, ev.retryOf);
+          const fault = retryPending.get(ev.fn);
+          if (fault !== undefined) {
+            addInputFault(ev.requestId, fault);
+            retryPending.delete(ev.fn);
+          }
         }
         break;
-      }
+      case 'sqs.sent':
+        if (ev.retryOf !== undefined) retryOf.set(ev.messageId, ev.retryOf);
+        takeMessageFaults(ev.queue, ev.messageId);
+        break;
+      case 'sqs.deduplicated':
+        // A producer's retry that FIFO deduplication absorbed: its fault goes on the message kept.
+        takeMessageFaults(ev.queue, ev.messageId);
+        break;
       case 'sqs.received':
         consumed.add(ev.queue);
         lastReceived = ev.messageId;
@@ -254,6 +265,13 @@ export function buildInputLedger(sources: LedgerSources): readonly InputRecord[]
     }
   }
 
+  function takeMessageFaults(queue: string, messageId: string): void {
+    const pending = messagePending.get(queue);
+    if (pending === undefined) return;
+    for (const fault of pending) addInputFault(messageId, fault);
+    messagePending.delete(queue);
+  }
+
   function attributeFault(ev: InjectedFault): void {
     switch (ev.fault) {
       case 'handlerError':
@@ -283,20 +301,38 @@ export function buildInputLedger(sources: LedgerSources): readonly InputRecord[]
           if (lastReceived !== undefined) addInputFault(lastReceived, ev);
         } else if (lastAccepted !== undefined) addInputFault(lastAccepted, ev);
         return;
-      case 'reorder':
-      case 'poisonRecord': {
-        // Decided before the message is stored: the queue's next `sqs.sent`.
-        const list = messagePending.get(ev.target);
-        if (list === undefined) messagePending.set(ev.target, [ev]);
-        else list.push(ev);
+      case 'producerDuplicate':
+        // Recorded just before the retry is sent: the next `async.accepted` with `retryOf` of
+        // the function, or the queue's next `sqs.sent` (or `sqs.deduplicated` on FIFO).
+        if (ev.point === 'event') {
+          retryPending.set(ev.target, ev);
+          return;
+        }
+        pushMessageFault(ev);
         return;
-      }
+      case 'reorder':
+      case 'poisonRecord':
+        // Decided before the message is stored: the queue's next `sqs.sent`.
+        pushMessageFault(ev);
+        return;
       default:
         return;
     }
   }
 
-  const eventIndex = sources.eventIndex;
+  function pushMessageFault(ev: InjectedFault): void {
+    const list = messagePending.get(ev.target);
+    if (list === undefined) messagePending.set(ev.target, [ev]);
+    else list.push(ev);
+  }
+
+  /** The scenario event of an input; a producer's retry has the one of the input it repeats. */
+  const indexOf = (id: string): number | undefined => {
+    const index = sources.eventIndex.get(id);
+    if (index !== undefined) return index;
+    const first = retryOf.get(id);
+    return first === undefined ? undefined : indexOf(first);
+  };
   const out: InputRecord[] = [];
   for (const r of sources.requests) {
     const attempts = finish(byRequest.get(r.requestId));
@@ -305,7 +341,7 @@ export function buildInputLedger(sources: LedgerSources): readonly InputRecord[]
       id: r.requestId,
       where: r.fn,
       fn: r.fn,
-      eventIndex: eventIndex.get(r.requestId),
+      eventIndex: indexOf(r.requestId),
       body: parseJson(r.payloadJson),
       attempts,
       effects: effectsOf(attempts),
@@ -341,7 +377,7 @@ export function buildInputLedger(sources: LedgerSources): readonly InputRecord[]
       id: requestId,
       where: e.fn,
       fn: e.fn,
-      eventIndex: eventIndex.get(requestId),
+      eventIndex: indexOf(requestId),
       body: parseJson(list[0]!.payloadJson),
       attempts,
       effects: effectsOf(attempts),
@@ -358,7 +394,7 @@ export function buildInputLedger(sources: LedgerSources): readonly InputRecord[]
       id: m.messageId,
       where: m.queue,
       fn: attempts[0]?.fn,
-      eventIndex: eventIndex.get(m.messageId),
+      eventIndex: indexOf(m.messageId),
       body: m.body,
       attempts,
       effects: effectsOf(attempts),
@@ -391,7 +427,7 @@ export function buildInputLedger(sources: LedgerSources): readonly InputRecord[]
       id: r.eventId,
       where: r.stream,
       fn: r.fn,
-      eventIndex: eventIndex.get(r.eventId),
+      eventIndex: indexOf(r.eventId),
       body: r.data,
       attempts,
       effects: effectsOf(attempts),

@@ -23,6 +23,7 @@ import {
   SCENARIO_STREAM_NAME,
   wireScenario,
 } from './wireScenario.js';
+import { eventsAndFaultsArb } from './workloadShrinker.js';
 
 /** Options of `scenarios.sync`, `scenarios.async` and `scenarios.sqs`. */
 export interface ScenarioArbOptions<E> {
@@ -55,10 +56,22 @@ export interface ScenarioArbOptions<E> {
   /**
    * At-least-once behaviours, as faults in the plan (data, so they shrink and replay like any
    * fault): `'aws'` adds the ones the model has — async: `duplicateDelivery` of an event; SQS
-   * standard: `duplicateDelivery` of a delivery and `reorder` of a message (none on FIFO) — to
-   * the plan's kinds; `'none'` leaves them out. @defaultValue 'aws'
+   * standard: `duplicateDelivery` of a delivery and `reorder` of a message (none on FIFO) — and a
+   * producer's retry (`producerDuplicate`: the same body sent again under a new request or message
+   * id, as the AWS SDKs retry a send whose answer was lost; async and SQS standard) to the plan's
+   * kinds; `'none'` leaves them out. @defaultValue 'aws'
    */
   readonly delivery?: 'aws' | 'none';
+  /**
+   * The business key of an event body (an order id, a user id): no two events of a scenario share
+   * it, when generated and while shrinking (a `fc.uniqueArray` selector). Without it, shrinking
+   * moves every `fc.uuid()` toward the same value and a counterexample can collapse into two
+   * identical orders and no fault; with it, a shrunk counterexample keeps one event per key. Return
+   * a string or a number (keys are compared with `Object.is`). Events may still carry equal keys on
+   * purpose: leave it unset, or give the workload duplicates through `producerDuplicate` faults.
+   * @defaultValue unset (bodies may repeat)
+   */
+  readonly uniqueBy?: (body: E) => string | number;
 }
 
 /** Options of `scenarios.sqs`: {@link ScenarioArbOptions} plus the message group of an event. */
@@ -93,6 +106,7 @@ const KNOWN = new Set([
   'services',
   'config',
   'delivery',
+  'uniqueBy',
 ]);
 const SQS_KNOWN = new Set([...KNOWN, 'groupOf']);
 const KINESIS_KNOWN = new Set([...KNOWN, 'partitionKeyOf']);
@@ -156,6 +170,7 @@ interface Resolved<E> {
   readonly groupOf: ((body: E) => string) | undefined;
   /** kinesis without `partitionKeyOf`: each event's key is drawn from this pool. */
   readonly keyPool: readonly string[] | undefined;
+  readonly uniqueBy: ((body: E) => string | number) | undefined;
 }
 
 function resolve<E>(
@@ -196,9 +211,9 @@ function resolve<E>(
     delivery === 'none'
       ? []
       : model === 'async'
-        ? ['duplicateDelivery']
+        ? ['duplicateDelivery', 'producerDuplicate']
         : model === 'sqs'
-          ? ['duplicateDelivery', 'reorder']
+          ? ['duplicateDelivery', 'reorder', 'producerDuplicate']
           : model === 'kinesis'
             ? ['duplicateDelivery']
             : [];
@@ -226,6 +241,9 @@ function resolve<E>(
       `must be a function (body) => ${model === 'kinesis' ? 'partition key' : 'group'}`,
       groupOf,
     );
+  const uniqueBy = o.uniqueBy;
+  if (uniqueBy !== undefined && typeof uniqueBy !== 'function')
+    throw new ConfigError(api, 'uniqueBy', "must be a function (body) => the body's business key", uniqueBy);
 
   // The fixed config: fields of this model only, valid as the models check them.
   const config = (o.config ?? {}) as ScenarioConfig;
@@ -255,6 +273,7 @@ function resolve<E>(
     config,
     groupOf: groupOf as ((body: E) => string) | undefined,
     keyPool: model === 'kinesis' && groupOf === undefined ? KINESIS_PARTITION_KEYS : undefined,
+    uniqueBy: uniqueBy as ((body: E) => string | number) | undefined,
   };
 }
 
@@ -262,22 +281,24 @@ function resolve<E>(
 function eventsArb<E>(r: Resolved<E>): fc.Arbitrary<ScenarioEvent<E>[]> {
   const pool = r.keyPool;
   const key = pool === undefined ? fc.constant(undefined) : fc.constantFrom(...pool);
-  return fc
-    .array(fc.tuple(fc.integer({ min: 0, max: r.spreadMs }), r.events, key), {
-      minLength: r.minEvents,
-      maxLength: r.maxEvents,
-      size: 'max',
-    })
-    .map((drawn) =>
-      drawn
-        .map(([atMs, body, drawnKey]): ScenarioEvent<E> => {
-          if (drawnKey !== undefined) return { atMs, group: drawnKey, body };
-          if (r.groupOf === undefined) return { atMs, body };
-          return { atMs, group: r.groupOf(body), body };
-        })
-        // Array.prototype.sort is stable: events drawn at the same instant keep their order.
-        .sort((a, b) => a.atMs - b.atMs),
-    );
+  const timed = fc.tuple(fc.integer({ min: 0, max: r.spreadMs }), r.events, key);
+  const bounds = { minLength: r.minEvents, maxLength: r.maxEvents, size: 'max' } as const;
+  const uniqueBy = r.uniqueBy;
+  // uniqueArray drops a shrink candidate whose keys collide, so shrinking keeps keys distinct.
+  return (
+    uniqueBy === undefined
+      ? fc.array(timed, bounds)
+      : fc.uniqueArray(timed, { ...bounds, selector: ([, body]) => uniqueBy(body) })
+  ).map((drawn) =>
+    drawn
+      .map(([atMs, body, drawnKey]): ScenarioEvent<E> => {
+        if (drawnKey !== undefined) return { atMs, group: drawnKey, body };
+        if (r.groupOf === undefined) return { atMs, body };
+        return { atMs, group: r.groupOf(body), body };
+      })
+      // Array.prototype.sort is stable: events drawn at the same instant keep their order.
+      .sort((a, b) => a.atMs - b.atMs),
+  );
 }
 
 const seedArb = fc.integer({ min: 0, max: MAX_INT });
@@ -289,28 +310,27 @@ function scenarioArb<E>(
 ): fc.Arbitrary<Scenario<E>> {
   // Record order is shrink priority: events and faults first, the seed last (a seed shrunk first
   // fixes the random choices of the run, and the events could then no longer shrink).
+  // Events and faults shrink together: removing an event re-aims the faults behind it.
   return record({
-    events: eventsArb(r),
-    faults: r.faults,
+    workload: eventsAndFaultsArb(eventsArb(r), r.faults, foldFaultsOntoWorkload),
     config,
     seed: seedArb,
-  }).map((s): Scenario<E> => ({
+  }).map(({ workload: [events, faults], ...s }): Scenario<E> => ({
     model,
     seed: s.seed,
-    events: s.events,
+    events,
     config: s.config,
     delivery: {},
-    faults: foldFaultsOntoWorkload(
-      s.config.fifo === true ? onFifoQueue(s.faults) : s.faults,
-      s.events.length,
-    ),
+    faults: foldFaultsOntoWorkload(s.config.fifo === true ? onFifoQueue(faults) : faults, events.length),
   }));
 }
 
 /**
  * A plan aimed at the scenario's standard queue, moved to its FIFO twin: a FIFO queue delivers
- * once and in order, so duplicates and reordering are dropped; a poison record stays (it blocks
- * its message group).
+ * once and in order, so duplicates and reordering are dropped, and so is a producer's retry (the
+ * scenario sends each event with its own MessageDeduplicationId, so SQS would accept the retry
+ * and drop it within the 5-minute deduplication interval); a poison record stays (it blocks its
+ * message group).
  */
 function onFifoQueue(plan: FaultPlan): FaultPlan {
   if (plan.length === 0) return plan;
@@ -329,9 +349,9 @@ const ATTEMPTS_PER_EVENT = 3;
 
 /**
  * Aims every fault at a point the workload can reach: with n events there are at most about
- * 3n invocation tries, 3n calls per service and 3n queue deliveries worth aiming at (and n
- * async events or sent messages), so an index k becomes `1 + ((k - 1) mod 3n)` (`mod n` for
- * events and messages). Without this, a fault at invocation 7 of a 1-event scenario hits
+ * 3n invocation tries, 3n calls per service and 3n queue deliveries or stream batches worth aiming
+ * at (and n async events, sent messages or stream records put), so an index k becomes
+ * `1 + ((k - 1) mod 3n)` (`mod n` for events, messages and records). Without this, a fault at invocation 7 of a 1-event scenario hits
  * nothing and most generated plans are no-ops. The fold is monotone near 1, so shrinking still
  * moves indexes toward 1.
  */
@@ -435,7 +455,9 @@ function kinesisScenarios<E>(options: KinesisScenarioArbOptions<E>): fc.Arbitrar
  * bodies, configuration variations (timeouts, retries, batch sizes, concurrency) and a fault
  * plan, as one serialisable {@link Scenario}. Run one with `runScenario(scenario, setup)`.
  *
- * Shrinking goes toward fewer events sent earlier with smaller bodies, fewer and simpler faults,
+ * Shrinking goes toward fewer events sent earlier with smaller bodies (removing an event also
+ * re-aims the faults behind it, see `eventsAndFaultsArb`; with `uniqueBy`, bodies keep distinct
+ * keys), fewer and simpler faults,
  * at-least-once delivery behaviours off, smaller config values (fewer retries and attempts, no
  * client timeout, no reserved concurrency, batch size 1, the shortest valid visibility timeout)
  * and seed 0. A property that fails on any duplicate charge of a non-idempotent async handler
@@ -450,9 +472,10 @@ function kinesisScenarios<E>(options: KinesisScenarioArbOptions<E>): fc.Arbitrar
  * `maximumRecordAgeS` -1 / 60 / 3,600, `bisectBatchOnFunctionError`, `reportBatchItemFailures`
  * (each a value AWS accepts; AWS's own defaults -1 / -1 / off block a shard on a poison record
  * until the records expire, 24 h of virtual time). `memoryMB` is never drawn (no memory
- * model). Delivery `'aws'`: `duplicateDelivery` (async, SQS standard) and `reorder` (SQS
- * standard) faults in the plan, `duplicateDelivery` of a batch (kinesis). With `kinds` including
- * `poisonRecord`, a kinesis plan may aim one at a record put to the stream. The scenario's `delivery` probabilities are never drawn (they
+ * model). Delivery `'aws'`: `duplicateDelivery` (async, SQS standard), `reorder` (SQS
+ * standard) and `producerDuplicate` (async, SQS standard) faults in the plan, `duplicateDelivery`
+ * of a batch (kinesis). With `kinds` including `poisonRecord`, a kinesis plan may aim one at a
+ * record put to the stream. The scenario's `delivery` probabilities are never drawn (they
  * are seeded, not data, so they would not shrink); set them in a hand-written scenario.
  *
  * @example

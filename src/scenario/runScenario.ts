@@ -1,4 +1,5 @@
 import { recordCoverage } from '../coverage/recordCoverage.js';
+import { DeterminismEscapeError, determinismFailure } from '../checks/determinismGate.js';
 import { ConfigError, checkBoolean, checkOptions } from '../errors.js';
 import type { HandlerFactory } from '../lambda/Environment.js';
 import { handlerModuleSpec } from '../lambda/handlerModule.js';
@@ -32,9 +33,16 @@ export interface RunScenarioOptions {
    * @defaultValue true when the environment has `LAMBDASIM_CHECK_DETERMINISM=1`, else false
    */
   readonly checkDeterminism?: boolean;
+  /**
+   * Why the run may go on although it has determinism errors (real I/O, real timers, a request
+   * nothing simulated answers); printed once. Without it such a run throws a
+   * {@link DeterminismEscapeError} naming each error and the user's line that caused it.
+   * @defaultValue unset (a run with determinism errors throws)
+   */
+  readonly allowDeterminismErrors?: string;
 }
 
-const KNOWN_OPTIONS = new Set(['checkDeterminism']);
+const KNOWN_OPTIONS = new Set(['checkDeterminism', 'allowDeterminismErrors']);
 
 /**
  * Runs a scenario: a fresh simulation with the scenario's seed, fault plan and delivery
@@ -143,7 +151,11 @@ export async function runScenario<E>(
   } catch (error) {
     // A ConfigError about the scenario or the setup starts its stack at the caller's line, not
     // inside lambdasim (errors of the user's own calls in setup keep theirs).
-    if ((error instanceof ConfigError && error.api === API) || error instanceof DeterminismCheckError)
+    if (
+      (error instanceof ConfigError && error.api === API) ||
+      error instanceof DeterminismCheckError ||
+      error instanceof DeterminismEscapeError
+    )
       Error.captureStackTrace(error, runScenario);
     throw error;
   }
@@ -160,7 +172,7 @@ async function run<E>(
   validateScenario<E>(scenario, api);
   if (typeof setup !== 'function')
     throw new ConfigError(api, 'setup', 'must be a function (sim) => handler factory', setup);
-  const sim = createScenarioSimulation(scenario, api);
+  const sim = createScenarioSimulation(scenario, api, options.allowDeterminismErrors);
   const factory: unknown = setup(sim);
   if (typeof factory !== 'function')
     throw new ConfigError(
@@ -182,6 +194,11 @@ async function run<E>(
     throw error;
   }
   checkInit(api, result, init);
+  const escaped = determinismFailure(
+    result,
+    "runScenario(scenario, setup, { allowDeterminismErrors: 'why' })",
+  );
+  if (escaped !== undefined) throw new DeterminismEscapeError(`${api}: ${escaped}`, result.determinismErrors);
   const refused = wiring.refused[0];
   if (refused !== undefined)
     throw new ConfigError(

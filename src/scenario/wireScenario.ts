@@ -74,7 +74,11 @@ function defined<T extends object>(value: { [K in keyof T]: T[K] | undefined }):
 }
 
 /** The simulation a scenario runs on: its seed, fault plan and async delivery knobs. */
-export function createScenarioSimulation(scenario: Scenario<unknown>, api: string): Simulation {
+export function createScenarioSimulation(
+  scenario: Scenario<unknown>,
+  api: string,
+  allowDeterminismErrors?: string,
+): Simulation {
   const d = scenario.delivery;
   const async =
     scenario.model === 'async'
@@ -84,11 +88,12 @@ export function createScenarioSimulation(scenario: Scenario<unknown>, api: strin
         })
       : undefined;
   return asScenarioError(api, () =>
-    createSimulation(
-      async === undefined
-        ? { seed: scenario.seed, faults: scenario.faults }
-        : { seed: scenario.seed, faults: scenario.faults, async },
-    ),
+    createSimulation({
+      seed: scenario.seed,
+      faults: scenario.faults,
+      ...(async === undefined ? {} : { async }),
+      ...(allowDeterminismErrors === undefined ? {} : { allowDeterminismErrors }),
+    }),
   );
 }
 

@@ -1,9 +1,10 @@
 import { CallerScope } from '../callers/CallerScope.js';
-import { ConfigError, checkName, checkOptions, describe, nonNegativeInt } from '../errors.js';
+import { ConfigError, checkName, checkOptions, describe } from '../errors.js';
 import type { World } from '../lambda/World.js';
 import { runInScope } from '../sim/VirtualScope.js';
 import { type CallReply, type CallSite, callService, type InFlightFate } from './callService.js';
 import { jsonEqual } from './conditions.js';
+import { type FittedLatency, type LatencyMs, resolveLatencyMs } from './latency.js';
 
 /**
  * Answers a call when it reaches the API (after half the latency). Its return value (JSON data)
@@ -24,8 +25,14 @@ export type IdempotencyKeyOf = (op: string, args: unknown) => string | undefined
 
 /** Options of {@link Simulation.api}. */
 export interface ExternalApiOptions {
-  /** Virtual time one call takes, request to response; the call lands halfway. @defaultValue 20 */
-  readonly latencyMs?: number;
+  /**
+   * Virtual time one call takes, request to response; the call lands halfway. A number is every
+   * call's latency; a shape `{ p50, p99 }` draws each call's latency from the run's seeded stream
+   * (a lognormal with that median and 99th percentile, see `LatencyShape`), so a slow tail
+   * reaches the function's deadline in some runs without a constant picked to hit it.
+   * @defaultValue 20
+   */
+  readonly latencyMs?: LatencyMs;
   /** Computes each response; see {@link Responder}. @defaultValue `() => ({ ok: true })` */
   readonly respond?: Responder;
   /** Whether a call in flight when its caller dies (timeout, crash) still lands. @defaultValue 'lands' */
@@ -38,14 +45,25 @@ export interface ExternalApiOptions {
    * @defaultValue unset (every accepted call is a new effect)
    */
   readonly idempotencyKey?: IdempotencyKeyOf;
+  /**
+   * The host whose HTTP requests this API answers (`payments.example`): a `fetch` to it from a
+   * handler becomes a call of operation `'<METHOD> <path>'` (e.g. `'POST /charges'`) with args
+   * `{ method, path, query, headers, body }` (lower-case header names, a JSON body parsed). The
+   * response is `respond`'s value as JSON with status 200, or `{ httpStatus, body, headers }`;
+   * a thrown error answers its `statusCode` (else 500). Unique across the simulation's APIs.
+   * @defaultValue unset (the API is called with `call` only)
+   */
+  readonly host?: string;
 }
 
 /** {@link ExternalApiOptions} with every default filled in. */
 export interface ResolvedExternalApiOptions {
-  readonly latencyMs: number;
+  /** The constant, or the shape with its fitted parameters. */
+  readonly latencyMs: number | FittedLatency;
   readonly respond: Responder;
   readonly inFlightAtDeath: InFlightFate;
   readonly idempotencyKey: IdempotencyKeyOf | undefined;
+  readonly host: string | undefined;
 }
 
 /**
@@ -148,7 +166,9 @@ interface StoredKey {
   readonly expiresAtMs: number;
 }
 
-const KNOWN_OPTIONS = new Set(['latencyMs', 'respond', 'inFlightAtDeath', 'idempotencyKey']);
+const KNOWN_OPTIONS = new Set(['latencyMs', 'respond', 'inFlightAtDeath', 'idempotencyKey', 'host']);
+/** A DNS host name: labels of lower-case letters, digits and hyphens. */
+const HOST = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const FATES: readonly InFlightFate[] = ['lands', 'lost', 'random'];
 const defaultRespond: Responder = () => ({ ok: true });
 
@@ -163,7 +183,7 @@ export function resolveExternalApiOptions(name: unknown, options: unknown): Reso
   );
   const api = `api(${JSON.stringify(apiName)})`;
   const o = checkOptions(api, options, KNOWN_OPTIONS, 'must be an object');
-  const latencyMs = nonNegativeInt(api, 'latencyMs', o.latencyMs ?? 20);
+  const latencyMs = resolveLatencyMs(api, o.latencyMs, 20);
   const respond = o.respond ?? defaultRespond;
   if (typeof respond !== 'function')
     throw new ConfigError(api, 'respond', 'must be a function (op, args, site) => response', respond);
@@ -178,11 +198,20 @@ export function resolveExternalApiOptions(name: unknown, options: unknown): Reso
       "must be a function (op, args) => the call's idempotency key (a string) or undefined",
       idempotencyKey,
     );
+  const host = o.host;
+  if (host !== undefined && (typeof host !== 'string' || !HOST.test(host)))
+    throw new ConfigError(
+      api,
+      'host',
+      'must be a lower-case host name such as payments.example (no scheme, port or path)',
+      host,
+    );
   return {
     latencyMs,
     respond: respond as Responder,
     inFlightAtDeath: inFlightAtDeath as InFlightFate,
     idempotencyKey: idempotencyKey as IdempotencyKeyOf | undefined,
+    host: host as string | undefined,
   };
 }
 

@@ -1,10 +1,11 @@
-import { ConfigError, checkName, checkOptions, describe, nonNegativeInt } from '../errors.js';
+import { ConfigError, checkName, checkOptions, describe } from '../errors.js';
 import type { World } from '../lambda/World.js';
 import { type CallReply, type CallSpec, callService, type InFlightFate } from './callService.js';
 import { isUpdateAction, type UpdateAction } from './change.js';
 import { type Condition, conditionProblem, evaluateCondition } from './conditions.js';
 import { copyValue, type StoredItem, valueText } from './itemValue.js';
 import { type KeyValue, TableStore } from './TableStore.js';
+import { type FittedLatency, type LatencyMs, resolveLatencyMs } from './latency.js';
 
 export type { Condition, ConditionKind } from './conditions.js';
 export { when } from './conditions.js';
@@ -29,8 +30,14 @@ export interface TableOptions {
    * @defaultValue unset (partition key only)
    */
   readonly sortKey?: string;
-  /** Virtual time one call takes, request to response; the write lands halfway. @defaultValue 10 */
-  readonly latencyMs?: number;
+  /**
+   * Virtual time one call takes, request to response; the call lands halfway. A number is every
+   * call's latency; a shape `{ p50, p99 }` draws each call's latency from the run's seeded stream
+   * (a lognormal with that median and 99th percentile, see `LatencyShape`), so a slow tail
+   * reaches the function's deadline in some runs without a constant picked to hit it.
+   * @defaultValue 10
+   */
+  readonly latencyMs?: LatencyMs;
   /**
    * Attribute that holds an item's expiry time in epoch seconds (a number). An item whose expiry
    * is at or before the virtual clock (`Date.now()` as handlers see it) is treated as absent by
@@ -65,7 +72,8 @@ export type ItemChanges<TItem> = { [K in keyof TItem]?: TItem[K] | undefined | U
 export interface ResolvedTableOptions {
   readonly key: string;
   readonly sortKey: string | undefined;
-  readonly latencyMs: number;
+  /** The constant, or the shape with its fitted parameters. */
+  readonly latencyMs: number | FittedLatency;
   readonly ttlAttribute: string | undefined;
   readonly inFlightAtDeath: InFlightFate;
 }
@@ -141,7 +149,7 @@ export function resolveTableOptions(name: unknown, options: unknown): ResolvedTa
   const sortKey = o.sortKey === undefined ? undefined : checkAttribute(api, 'sortKey', o.sortKey);
   if (sortKey !== undefined && sortKey === key)
     throw new ConfigError(api, 'sortKey', 'must differ from the partition key attribute', sortKey);
-  const latencyMs = nonNegativeInt(api, 'latencyMs', o.latencyMs ?? 10);
+  const latencyMs = resolveLatencyMs(api, o.latencyMs, 10);
   const ttlAttribute =
     o.ttlAttribute === undefined ? undefined : checkAttribute(api, 'ttlAttribute', o.ttlAttribute);
   if (ttlAttribute !== undefined && (ttlAttribute === key || ttlAttribute === sortKey))

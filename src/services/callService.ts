@@ -3,6 +3,21 @@ import { type RequestInFlight, RuntimeProcess } from '../lambda/RuntimeProcess.j
 import type { World } from '../lambda/World.js';
 import { contentDigest, thrownText } from '../sim/contentDigest.js';
 import { currentScope } from '../sim/VirtualScope.js';
+import { drawLatencyMs, type FittedLatency, latencyStream } from './latency.js';
+
+/**
+ * The error a `callError` fault makes a call fail with: `name` is the fault's `errorName`
+ * (`ServiceUnavailable` by default). The HTTP interception layer answers it in the called
+ * service's own wire shape, so an AWS SDK turns it into its own exception class.
+ */
+export class InjectedCallError extends Error {
+  /** Always true: told apart from a service's own errors without `instanceof` across copies. */
+  readonly injected = true;
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
 
 /** What happens to a call that is in flight (sent, not yet landed) when its caller dies. */
 export type InFlightFate = 'lands' | 'lost' | 'random';
@@ -10,7 +25,8 @@ export type InFlightFate = 'lands' | 'lost' | 'random';
 export interface CallSpec<T> {
   readonly service: string;
   readonly op: string;
-  readonly latencyMs: number;
+  /** A constant, or a fitted shape drawn per call from the service's own latency sub-stream. */
+  readonly latencyMs: number | FittedLatency;
   readonly inFlightAtDeath: InFlightFate;
   /**
    * The call's arguments as text (the JSON the service built anyway to copy them), digested into
@@ -99,7 +115,9 @@ export function callService<T>(world: World, spec: CallSpec<T>): Promise<T> {
   });
   const deliver = isProcess ? scope.beginCall() : (fn: () => void) => scope.deliver(fn);
   // Fault plan: the faults aimed at this call (n-th call to this service).
-  let latencyMs = spec.latencyMs;
+  // A shape draws from the service's own sub-stream (never created for a constant), so neither
+  // constant latencies nor other services' draws shift.
+  let latencyMs = drawLatencyMs(spec.latencyMs, () => kernel.rng(latencyStream(spec.service)));
   let injectedError: Error | undefined;
   let hang: { readonly landed: boolean } | undefined;
   for (const fault of world.faults.nextCall(spec.service)) {
@@ -107,9 +125,9 @@ export function callService<T>(world: World, spec: CallSpec<T>): Promise<T> {
     if (fault.kind === 'callLatency') latencyMs += fault.addMs;
     else if (fault.kind === 'callTimeout') hang ??= { landed: fault.landed };
     else
-      injectedError ??= Object.assign(
-        new Error(fault.message ?? `${spec.service}.${spec.op} failed (injected by the fault plan)`),
-        { name: fault.errorName ?? 'ServiceUnavailable' },
+      injectedError ??= new InjectedCallError(
+        fault.errorName ?? 'ServiceUnavailable',
+        fault.message ?? `${spec.service}.${spec.op} failed (injected by the fault plan)`,
       );
   }
   return new Promise<T>((resolve, reject) => {

@@ -100,8 +100,8 @@ const REAL_RANDOMNESS = new Set([
 function createdBySyncApi(type: string, stack: string): boolean {
   if (REAL_RANDOMNESS.has(type)) return false;
   const frames = stack.split('\n');
-  // frames[0] is "Error", frames[1] this hook; stop at the first frame that is not Node's own.
-  for (let i = 2; i < frames.length; i++) {
+  // frames[0] is "Error" (the hook's own frame is left out); stop at the first frame that is not Node's own.
+  for (let i = 1; i < frames.length; i++) {
     const frame = frames[i]!;
     if (!frame.includes('(node:')) return false;
     if (SYNC_API_FRAME.test(frame)) return true;
@@ -109,18 +109,28 @@ function createdBySyncApi(type: string, stack: string): boolean {
   return false;
 }
 
-const escapeHook = createHook({
-  init(_id, type, _triggerId, resource) {
-    if (type === 'PROMISE' || HARMLESS.has(type)) return;
-    const scope = storage.getStore();
-    if (scope === undefined || scope.loading === true) return;
-    const holder: { stack?: string } = {};
-    Error.captureStackTrace(holder);
-    const stack = holder.stack ?? '';
-    if (createdBySyncApi(type, stack)) return;
-    scope.escaped(type, stack, resource);
-  },
-});
+/**
+ * Frames kept for an escape's site: the user's line can sit below many frames of Node and of the
+ * dependency it called (an SDK's middleware stack), past V8's default of 10.
+ */
+const ESCAPE_STACK_FRAMES = 50;
+
+function onInit(_id: number, type: string, _triggerId: number, resource: object): void {
+  if (type === 'PROMISE' || HARMLESS.has(type)) return;
+  const scope = storage.getStore();
+  if (scope === undefined || scope.loading === true) return;
+  const holder: { stack?: string } = {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = ESCAPE_STACK_FRAMES;
+  // Frames from the caller of this hook on: none of lambdasim's own, however its files are named.
+  Error.captureStackTrace(holder, onInit);
+  Error.stackTraceLimit = limit;
+  const stack = holder.stack ?? '';
+  if (createdBySyncApi(type, stack)) return;
+  scope.escaped(type, stack, resource);
+}
+
+const escapeHook = createHook({ init: onInit });
 
 let watchers = 0;
 

@@ -4,8 +4,13 @@
  * that captures `Date`, `Math.random`, `crypto.randomUUID`, `performance.now` or a timer at its
  * load (as `uuid` binds `crypto.randomUUID`) holds the dispatching version: virtual inside a
  * simulated invocation, real outside. References captured before lambdasim was imported stay real.
+ * It also installs the HTTP interception layer (the AWS SDK's request handler, `fetch`, the socket
+ * guard: `transport/interceptHttp.ts`); its patches act on the classes themselves, so SDK clients
+ * created before lambdasim was imported are intercepted too.
  * @module
  */
+import { installHttpInterception } from '../transport/interceptHttp.js';
 import { installVirtualGlobals } from './installVirtualGlobals.js';
 
 installVirtualGlobals();
+installHttpInterception();

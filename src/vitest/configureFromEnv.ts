@@ -35,7 +35,12 @@ function integerFrom(name: string, text: string, min: number): number {
  * - `FC_SEED`: the seed of every property (an integer);
  * - `FC_PATH`: the counterexample's path (`3:1:0`); needs `FC_SEED`; runs that one case only
  *   (`endOnFailure`), so narrow the run to the failing test with `-t`;
- * - `FC_NUM_RUNS`: runs per property (an integer ≥ 1).
+ * - `FC_NUM_RUNS`: runs per property (an integer ≥ 1);
+ * - `LAMBDASIM_RUNS`: the same, named for a campaign (`LAMBDASIM_RUNS=100000 npx vitest run
+ *   --shard=2/8`); when both are set they must agree.
+ *
+ * (`LAMBDASIM_COUNTEREXAMPLES=<dir>` needs no setup either: a failing property over scenarios
+ * saves its shrunk counterexample there, see the README's campaign recipe.)
  *
  * (`LAMBDASIM_CHECK_DETERMINISM=1`, the determinism self-check, needs no setup: `runScenario`
  * reads it on every call.)
@@ -87,6 +92,18 @@ export function configureFromEnv(options: ConfigureFromEnvOptions = {}): EnvConf
   const numRunsText = env.FC_NUM_RUNS;
   if (numRunsText !== undefined && numRunsText !== '') {
     config.numRuns = integerFrom('FC_NUM_RUNS', numRunsText, 1);
+  }
+  const runsText = env.LAMBDASIM_RUNS;
+  if (runsText !== undefined && runsText !== '') {
+    const runs = integerFrom('LAMBDASIM_RUNS', runsText, 1);
+    if (config.numRuns !== undefined && config.numRuns !== runs)
+      throw new ConfigError(
+        'configureFromEnv',
+        'LAMBDASIM_RUNS',
+        `must equal FC_NUM_RUNS (${config.numRuns}) when both are set`,
+        runsText,
+      );
+    config.numRuns = runs;
   }
   if (Object.keys(config).length > 0) fc.configureGlobal({ ...fc.readConfigureGlobal(), ...config });
   return config;

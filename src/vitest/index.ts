@@ -3,7 +3,8 @@
  *
  * - `test` / `it` / `fc` are @fast-check/vitest's: `test.prop([arb])('name', async (s) => …)`.
  * - Importing this module registers the matchers on vitest's `expect` (`toHaveNoViolations`,
- *   `toHaveEffectsExactlyOnce`, `toHaveNoLostEvents`) and a fast-check plugin that writes the
+ *   `toHaveEffectsExactlyOnce`, `toHaveNoRepeatAfterSuccess`, `toHaveHonestBatchResponses`,
+ *   `toHaveNoLostEvents`) and a fast-check plugin that writes the
  *   failing seed and path into their messages. Registering on import keeps types and runtime in
  *   step: the matcher types come with this module, so do the matchers.
  * - A failing matcher prints the violations, the scenario as a literal, a compact timeline of the

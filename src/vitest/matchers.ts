@@ -1,9 +1,12 @@
 import { expect } from 'vitest';
+import { determinismFailure } from '../checks/determinismGate.js';
 import type { Violation } from '../checks/Violation.js';
 import { ConfigError } from '../errors.js';
 import type { EffectKeyOf } from '../checks/effectKeys.js';
 import { type ExactlyOnceOptions, exactlyOnce } from '../checks/exactlyOnce.js';
+import { type HonestBatchResponsesOptions, honestBatchResponses } from '../checks/honestBatchResponses.js';
 import { type NoLostEventsOptions, noLostEvents } from '../checks/noLostEvents.js';
+import { type NoRepeatAfterSuccessOptions, noRepeatAfterSuccess } from '../checks/noRepeatAfterSuccess.js';
 import type { ExternalApi } from '../services/ExternalApi.js';
 import type { SimulationResult } from '../Simulation.js';
 import { formatFailureReport } from './failureReport.js';
@@ -39,6 +42,39 @@ export interface LambdasimMatchers<R = unknown> {
     service: string | ExternalApi,
     keyOf: EffectKeyOf,
     options?: ExactlyOnceOptions,
+  ): R;
+  /**
+   * Passes when no key's effect on `service` was made again after an attempt that made it
+   * succeeded, and no two overlapping attempts both made it and both succeeded
+   * (`checks.noRepeatAfterSuccess` over `result.inputs`): the contract of idempotency libraries,
+   * weaker than `toHaveEffectsExactlyOnce` (a retry after a failed attempt may repeat the effect).
+   * `options.inputKey` tells which record of a partially failed SQS batch made which effect.
+   * @example
+   * ```ts
+   * expect(result).toHaveNoRepeatAfterSuccess('payments', (e) => (e.args as Order).orderId);
+   * ```
+   */
+  toHaveNoRepeatAfterSuccess(
+    service: string | ExternalApi,
+    keyOf: EffectKeyOf,
+    options?: NoRepeatAfterSuccessOptions,
+  ): R;
+  /**
+   * Passes when every SQS partial-batch response was honest (`checks.honestBatchResponses`): no
+   * record reported failed after its effect on `service` landed, none deleted without it, and on
+   * FIFO none of a group deleted after an earlier record of its group was reported.
+   * `options.inputKey` (required) ties each record to its effect.
+   * @example
+   * ```ts
+   * expect(result).toHaveHonestBatchResponses('payments', (e) => (e.args as Order).orderId, {
+   *   inputKey: (body) => (body as Order).orderId,
+   * });
+   * ```
+   */
+  toHaveHonestBatchResponses(
+    service: string | ExternalApi,
+    keyOf: EffectKeyOf,
+    options: HonestBatchResponsesOptions,
   ): R;
   /**
    * Passes when every input (request, async event, SQS message) ended in exactly one terminal
@@ -94,18 +130,43 @@ function requireResult(matcher: string, received: unknown): SimulationResult {
   return received;
 }
 
+/** The run's result, and a `keyOf` that is a function, for the matchers that key effects. */
+function requireKeyed(matcher: string, received: unknown, keyOf: unknown): SimulationResult {
+  const result = requireResult(matcher, received);
+  if (typeof keyOf !== 'function')
+    throw new ConfigError(matcher, 'keyOf', 'must be a function (effect) => key', keyOf);
+  return result;
+}
+
+/** The service a matcher names in its messages. */
+function labelOf(service: string | ExternalApi): { service?: string } {
+  const name = typeof service === 'string' ? service : service?.name;
+  return name === undefined ? {} : { service: name };
+}
+
 function outcome(
   matcher: string,
   violations: readonly Violation[],
   result: SimulationResult | undefined,
 ): MatcherOutcome {
-  const pass = violations.length === 0;
+  // A run with determinism errors fails every matcher given its result (DESIGN §2): its outcome
+  // may come from outside the simulation.
+  const escaped =
+    result === undefined
+      ? undefined
+      : determinismFailure(
+          result,
+          "createSimulation({ …, allowDeterminismErrors: 'why' }) or runScenario(…, { allowDeterminismErrors: 'why' })",
+        );
+  const pass = violations.length === 0 && escaped === undefined;
   return {
     pass,
     message: () =>
       pass
         ? `expected ${matcher} to find violations, found none`
-        : `${matcher}: ${formatFailureReport(violations, result)}`,
+        : escaped !== undefined && violations.length === 0
+          ? `${matcher}: ${escaped}`
+          : `${matcher}: ${formatFailureReport(violations, result)}${escaped === undefined ? '' : `\n${escaped}`}`,
   };
 }
 
@@ -129,17 +190,39 @@ export const lambdasimMatchers = {
     keyOf: EffectKeyOf,
     options?: ExactlyOnceOptions,
   ): MatcherOutcome {
-    const result = requireResult('toHaveEffectsExactlyOnce', received);
-    if (typeof keyOf !== 'function') {
-      throw new ConfigError('toHaveEffectsExactlyOnce', 'keyOf', 'must be a function (effect) => key', keyOf);
-    }
-    const name = typeof service === 'string' ? service : service?.name;
+    const result = requireKeyed('toHaveEffectsExactlyOnce', received, keyOf);
     const checked = exactlyOnce(result.effects(service), keyOf, {
-      ...(name === undefined ? {} : { service: name }),
+      ...labelOf(service),
       inputs: result.inputs,
       ...options,
     });
     return outcome('toHaveEffectsExactlyOnce', checked, result);
+  },
+  toHaveNoRepeatAfterSuccess(
+    received: unknown,
+    service: string | ExternalApi,
+    keyOf: EffectKeyOf,
+    options?: NoRepeatAfterSuccessOptions,
+  ): MatcherOutcome {
+    const result = requireKeyed('toHaveNoRepeatAfterSuccess', received, keyOf);
+    const checked = noRepeatAfterSuccess(result.inputs, result.effects(service), keyOf, {
+      ...labelOf(service),
+      ...options,
+    });
+    return outcome('toHaveNoRepeatAfterSuccess', checked, result);
+  },
+  toHaveHonestBatchResponses(
+    received: unknown,
+    service: string | ExternalApi,
+    keyOf: EffectKeyOf,
+    options: HonestBatchResponsesOptions,
+  ): MatcherOutcome {
+    const result = requireKeyed('toHaveHonestBatchResponses', received, keyOf);
+    const checked = honestBatchResponses(result, result.effects(service), keyOf, {
+      ...labelOf(service),
+      ...options,
+    });
+    return outcome('toHaveHonestBatchResponses', checked, result);
   },
   toHaveNoLostEvents(received: unknown, options?: NoLostEventsOptions): MatcherOutcome {
     const result = requireResult('toHaveNoLostEvents', received);

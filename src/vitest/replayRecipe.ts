@@ -6,6 +6,7 @@ import { stackFrames } from '../report/stackFrames.js';
 import type { Scenario } from '../scenario/Scenario.js';
 import { formatScenario } from '../scenario/scenarioFile.js';
 import { SCENARIO_MODELS } from '../scenario/validateScenario.js';
+import { COUNTEREXAMPLES_ENV, saveCounterexample, slug } from './counterexampleFile.js';
 
 /**
  * Written by a matcher when it fails; replaced by the exact `FC_SEED=… FC_PATH=…` of the shrunk
@@ -71,16 +72,6 @@ export function fillReplayPlaceholder(error: unknown, seed: number, path: string
   error.message = fill(error.message);
   if (error.stack !== undefined) error.stack = fill(error.stack);
   return true;
-}
-
-/** `charges once` → `charges-once`: a file name for a saved regression scenario. */
-export function slug(name: string | undefined): string {
-  const s = (name ?? 'scenario')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60);
-  return s.length === 0 ? 'scenario' : s;
 }
 
 /**
@@ -183,6 +174,7 @@ export function annotatePropertyError(
 const replayPlugin: fc.Plugin<unknown> = () => ({
   onAllRunsComplete: (details) => {
     if (details.failed && details.counterexamplePath !== null) {
+      keepCounterexample(details.errorInstance, details.counterexample as readonly unknown[] | null);
       if (!fillReplayPlaceholder(details.errorInstance, details.seed, details.counterexamplePath))
         annotatePropertyError(
           details.errorInstance,
@@ -193,6 +185,33 @@ const replayPlugin: fc.Plugin<unknown> = () => ({
     }
   },
 });
+
+/**
+ * With `LAMBDASIM_COUNTEREXAMPLES=<dir>` set, saves the shrunk scenario of a failed property
+ * ({@link saveCounterexample}) and says where at the end of its error.
+ */
+function keepCounterexample(error: unknown, counterexample: readonly unknown[] | null): void {
+  const dir = process.env[COUNTEREXAMPLES_ENV];
+  const scenario = counterexample?.find(looksLikeScenario);
+  if (dir === undefined || dir === '' || scenario === undefined) return;
+  let note: string;
+  try {
+    const file = saveCounterexample(dir, scenario, {
+      testFile: currentTestFile(),
+      testName: currentTestName(),
+    });
+    note = `Saved as ${file} (${COUNTEREXAMPLES_ENV})`;
+  } catch (saveError) {
+    // A report never throws: the failure stays the property's.
+    note = `Not saved under ${dir} (${COUNTEREXAMPLES_ENV}): ${saveError instanceof Error ? saveError.message : String(saveError)}`;
+  }
+  if (error instanceof Error) {
+    const head = `${error.name}: ${error.message}`;
+    error.message = `${error.message}\n\n${note}`;
+    if (error.stack?.startsWith(head) === true)
+      error.stack = `${error.name}: ${error.message}${error.stack.slice(head.length)}`;
+  }
+}
 
 const INSTALLED = Symbol.for('lambdasim.vitest.replayPlugin');
 

@@ -314,6 +314,26 @@ describe('SQS event source mapping (spec §3.1, §8 R-SQS)', () => {
     expect((await peak(3)).max).toBe(3);
   });
 
+  it('R-SQS-11: no growth while nothing is visible (a long batch over an empty queue does not scale the mapping up)', async () => {
+    const sim = createSimulation({ seed: 91 });
+    const q = sim.sqs('orders', { visibilityTimeoutS: 60 });
+    const fn = sim.fn(
+      'F',
+      () => async () => {
+        await sleep(20_000);
+        return null;
+      },
+      { timeoutS: 30 },
+    );
+    sim.mapping(q, fn);
+    sendN(q, 1);
+    // 40 s later, one more message: the mapping starts again from where it was (5), not 5 + 5 per idle second.
+    sim.at(40_000, () => sendN(q, 1));
+    const result = await sim.run();
+    const scaled = result.trace.filter((e) => e.kind === 'mapping.scaled');
+    expect(scaled).toEqual([]);
+  });
+
   it('R-SQS-12: a throttled batch is retried (1, 2, 4 s) without new receives until its visibility timeout ends', async () => {
     const sim = createSimulation({ seed: 100 });
     const q = sim.sqs('orders', { visibilityTimeoutS: 10 });

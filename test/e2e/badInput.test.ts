@@ -328,7 +328,7 @@ describe('issue 6 bad input: an invalid saved scenario file', () => {
     });
     const error = await rejection(replayScenarioFile(path, charge));
     expect(error.message).toBe(
-      `replayScenarioFile(${JSON.stringify(path)}): faults[0].service must name a service of this simulation (defined: payments), got "orders"`,
+      `replayScenarioFile(${JSON.stringify(path)}): faults[0].service must name a service of this simulation (defined: payments, Handler), got "orders"`,
     );
   });
 

@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -28,5 +30,37 @@ describe('README example', () => {
       encoding: 'utf8',
     });
     expect(again).toBe(out);
+  });
+});
+
+describe("README's flagship property", () => {
+  it('keeps order ids distinct while shrinking (its orders arbitrary, run as written)', () => {
+    const readme = readFileSync(`${root}README.md`, 'utf8');
+    const block = /## Property tests[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    const lines = block.split('\n');
+    const start = lines.findIndex((l) => l.startsWith('interface Order'));
+    const end = lines.findIndex((l) => l.startsWith('const orders = '));
+    expect(start, 'the block defines Order').toBeGreaterThanOrEqual(0);
+    expect(end, 'the block defines its orders arbitrary').toBeGreaterThan(start);
+    const dir = mkdtempSync(join(tmpdir(), 'lambdasim-readme-'));
+    try {
+      const file = join(dir, 'flagship.mts');
+      writeFileSync(
+        file,
+        [
+          `import { scenarios } from ${JSON.stringify(pathToFileURL(`${root}src/index.ts`).href)};`,
+          `import fc from ${JSON.stringify(pathToFileURL(`${root}node_modules/fast-check/lib/fast-check.js`).href)};`,
+          ...lines.slice(start, end + 1),
+          // A property that fails on any two orders: shrinking then pushes both ids toward one value.
+          'const details = fc.check(fc.property(orders, (s) => s.events.length < 2), { seed: 1 });',
+          'const ids = (details.counterexample?.[0]?.events ?? []).map((e) => e.body.orderId);',
+          'console.log(`${ids.length} events, ${new Set(ids).size} ids`);',
+        ].join('\n'),
+      );
+      const out = execFileSync(process.execPath, ['--import', 'tsx', file], { cwd: root, encoding: 'utf8' });
+      expect(out).toBe('2 events, 2 ids\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

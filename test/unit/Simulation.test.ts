@@ -52,7 +52,7 @@ describe('Simulation', () => {
 
   it('validates every options bag: unknown keys and non-numbers are ConfigErrors', async () => {
     expect(() => createSimulation({ seed: 1, faultPlan: [] } as never)).toThrow(
-      'createSimulation: faultPlan is not a known option (known: seed, accountConcurrency, startEpochMs, async, faults, logs), got []',
+      'createSimulation: faultPlan is not a known option (known: seed, accountConcurrency, startEpochMs, async, faults, allowDeterminismErrors, logs), got []',
     );
     const sim = createSimulation({ seed: 1 });
     expect(() => sim.spawn('c', async () => {}, { startMs: 5 } as never)).toThrow(

@@ -1,5 +1,6 @@
 import type { ClientContext } from 'aws-lambda';
 import { checkObject, checkOptions } from '../../errors.js';
+import type { Fault } from '../../faults/Fault.js';
 import type { InvocationOutcome } from '../../lambda/Environment.js';
 import type { LambdaFunction } from '../../lambda/LambdaFunction.js';
 import type { World } from '../../lambda/World.js';
@@ -121,7 +122,7 @@ export interface AsyncEventRecord {
   /** The id `Invoke` returned; shared by every attempt and by a duplicate delivery. */
   readonly requestId: string;
   readonly fn: string;
-  /** Who sent it: `invokeAsync`, `sns:<topic>`, `schedule:<name>`, `destination:<fn>`. */
+  /** Who sent it: `invokeAsync`, `sns:<topic>`, `schedule:<name>`, `destination:<fn>`, `s3:<bucket>`, `sdk:<caller>` (a Lambda Invoke from a handler). */
   readonly source: string;
   readonly acceptedAtMs: number;
   /** True for the extra delivery of a duplicated event (R-ASYNC-10). */
@@ -236,6 +237,7 @@ export class AsyncModel {
     source: string,
     clientContext?: ClientContext,
     digest?: string,
+    retryOf?: string,
   ): AsyncInvokeResponse {
     const limit = this.options.payloadLimitBytes;
     if (bytes > limit) {
@@ -247,17 +249,29 @@ export class AsyncModel {
       });
     }
     const requestId = seededUuid(this.ids);
-    this.makeReady(this.accept(fn, requestId, json, source, false, clientContext, digest));
+    this.makeReady(this.accept(fn, requestId, json, source, false, clientContext, digest, retryOf));
     // R-ASYNC-10: an independent second delivery, same request id, its own retry budget (U).
     const p = this.options.duplicateProbability;
     let duplicate = p > 0 && this.faults.next() < p;
     const injector = this.world.faults;
+    let producerRetry: Fault | undefined;
     if (!injector.empty)
       for (const fault of injector.nextAsyncEvent(fn.name)) {
+        // A producer's retry is recorded when it is sent, after this event (see below).
+        if (fault.kind === 'producerDuplicate') {
+          producerRetry ??= fault;
+          continue;
+        }
         injector.injected(fault);
         duplicate = true;
       }
     if (duplicate) this.makeReady(this.accept(fn, requestId, json, source, true, clientContext, digest));
+    if (producerRetry !== undefined) {
+      // The producer invokes again with the same payload (its SDK never got the 202): Lambda
+      // accepts a new event, with a new request id and its own retries.
+      injector.injected(producerRetry);
+      this.invokeJson(fn, json, bytes, source, clientContext, digest, requestId);
+    }
     return { kind: 'accepted', statusCode: 202, requestId };
   }
 
@@ -269,6 +283,7 @@ export class AsyncModel {
     duplicate: boolean,
     clientContext: ClientContext | undefined,
     digest: string | undefined,
+    retryOf?: string,
   ): QueuedEvent {
     const kernel = this.world.kernel;
     const record: MutableRecord = {
@@ -297,6 +312,7 @@ export class AsyncModel {
       source,
       duplicate,
       ...(digest === undefined ? {} : { digest }),
+      ...(retryOf === undefined ? {} : { retryOf }),
     });
     const ev: QueuedEvent = {
       record,

@@ -58,7 +58,7 @@ export class SnsTopic implements DeliveryTarget {
   private readonly log: SnsPublished[] = [];
 
   constructor(
-    private readonly world: World,
+    /** @internal */ readonly world: World,
     private readonly model: AsyncModel,
     readonly name: string,
   ) {

@@ -140,6 +140,8 @@ export class SqsEventSourceMapping {
   private active = 0;
   private idle = true;
   private growthFromMs = 0;
+  /** The last receive came back empty: nothing was visible since, so no growth accrues (R-SQS-11). */
+  private starved = false;
   private gathering: Batch | undefined;
   private pumpScheduled = false;
   private readonly requestIds: Rng;
@@ -192,6 +194,9 @@ export class SqsEventSourceMapping {
 
   private pump(): void {
     const { batchSize } = this.options;
+    // R-SQS-11: growth accrues "while messages remain"; since an empty receive the poller saw none
+    // (a long batch or a visibility timeout over an empty queue), so none is owed for that time.
+    if (this.starved) this.growthFromMs = this.world.kernel.nowMs;
     this.grow();
     const g = this.gathering;
     if (g !== undefined) {
@@ -204,9 +209,11 @@ export class SqsEventSourceMapping {
       this.fill(batch);
       if (batch.count === 0) {
         if (batch.leases.length > 0) continue; // all filtered out: poll again
+        this.starved = true;
         if (this.active === 0) this.goIdle();
         return;
       }
+      this.starved = false;
       if (this.idle) {
         this.idle = false;
         this.growthFromMs = this.world.kernel.nowMs;

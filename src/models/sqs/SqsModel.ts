@@ -26,6 +26,11 @@ export class SqsModel {
     return [...this.queues.keys()];
   }
 
+  /** The queue named `name`, if defined. */
+  get(name: string): SqsQueue | undefined {
+    return this.queues.get(name);
+  }
+
   /** The queues defined so far, by name, with whether each is FIFO. */
   queueKinds(): ReadonlyMap<string, { readonly fifo: boolean }> {
     return new Map([...this.queues].map(([name, q]) => [name, { fifo: q.fifo }]));

@@ -3,7 +3,7 @@ import { ConfigError, checkBoolean, checkOptions, intInRange } from '../../error
 import { ACCOUNT_ID, REGION } from '../../lambda/FunctionConfig.js';
 import { checkOwned } from '../../lambda/ownership.js';
 import type { World } from '../../lambda/World.js';
-import { POISON_BODY, REORDER_MAX_HOLD_MS } from '../../faults/Fault.js';
+import { type Fault, POISON_BODY, REORDER_MAX_HOLD_MS } from '../../faults/Fault.js';
 import { contentDigest } from '../../sim/contentDigest.js';
 import type { TimerHandle } from '../../sim/Kernel.js';
 import { invariant, invariantFailed, unreachable } from '../../sim/invariant.js';
@@ -428,7 +428,7 @@ export class SqsQueue implements DeliveryTarget {
 
   /** @internal Use {@link Simulation.sqs}. */
   constructor(
-    private readonly world: World,
+    /** @internal */ readonly world: World,
     name: string,
     options: SqsQueueOptions = {},
   ) {
@@ -449,6 +449,11 @@ export class SqsQueue implements DeliveryTarget {
       (m) => m.sentAtMs + this.options.messageRetentionS * 1000,
       (m) => this.pastRedrive(m),
     );
+  }
+
+  /** The queue's URL, as `GetQueueUrl` answers it: `https://sqs.us-east-1.amazonaws.com/123456789012/<name>`. */
+  get url(): string {
+    return `https://sqs.${REGION}.amazonaws.com/${ACCOUNT_ID}/${this.name}`;
   }
 
   /** True for a FIFO queue. */
@@ -769,6 +774,18 @@ export class SqsQueue implements DeliveryTarget {
     });
   }
 
+  /**
+   * @internal ChangeMessageVisibility of a lease's messages: still in flight under the lease's
+   * receipts, they become visible `visibilityMs` from now instead (0: at once). False when none is.
+   */
+  changeVisibility(lease: Lease, visibilityMs: number): boolean {
+    const current = lease.messages.some((m, i) => m.status === 'inFlight' && m.receipt === lease.receipts[i]);
+    if (!current) return false;
+    if (lease.timer !== undefined) this.world.kernel.cancel(lease.timer);
+    lease.timer = this.world.kernel.after(visibilityMs, () => this.visibilityExpired(lease));
+    return true;
+  }
+
   /** @internal Messages moved in by other queues' redrive, and moved out to this queue's DLQ. */
   get redriveCounts(): { readonly redrivenIn: number; readonly deadLettered: number } {
     return { redrivenIn: this.redrivenIn, deadLettered: this.counts[statusIndex('deadLettered')]! };
@@ -955,7 +972,12 @@ export class SqsQueue implements DeliveryTarget {
     return { body: text, attributes, delayS, groupId, dedupId };
   }
 
-  private store(p: Prepared, senderId: string, source: string | undefined): SendMessageResult {
+  private store(
+    p: Prepared,
+    senderId: string,
+    source: string | undefined,
+    retryOf?: string,
+  ): SendMessageResult {
     const kernel = this.world.kernel;
     const now = kernel.nowMs;
     if (p.dedupId !== undefined) {
@@ -978,8 +1000,14 @@ export class SqsQueue implements DeliveryTarget {
     const faults = this.world.faults;
     let body = p.body;
     let holdBack = false;
+    let producerRetry: Fault | undefined;
     if (!faults.empty)
       for (const fault of faults.nextMessage(this.name)) {
+        // A producer's retry is recorded when it is sent, after this message (see below).
+        if (fault.kind === 'producerDuplicate') {
+          producerRetry ??= fault;
+          continue;
+        }
         faults.injected(fault);
         if (fault.kind === 'poisonRecord') body = POISON_BODY;
         else if (fault.kind === 'reorder') holdBack = true;
@@ -1012,6 +1040,7 @@ export class SqsQueue implements DeliveryTarget {
             ...delay,
             ...group,
             digest: messageDigest(m),
+            ...(retryOf === undefined ? {} : { retryOf }),
           }
         : {
             kind: 'sqs.sent',
@@ -1020,9 +1049,16 @@ export class SqsQueue implements DeliveryTarget {
             by: source,
             ...delay,
             ...group,
+            ...(retryOf === undefined ? {} : { retryOf }),
           },
     );
     this.enqueue(m, p.delayS * 1000, holdBack);
+    if (producerRetry !== undefined) {
+      // The producer sends the same request again (its SDK never got this answer): a new message
+      // on a standard queue; on FIFO the same deduplication id, so SQS accepts and drops it.
+      faults.injected(producerRetry);
+      this.store(p, senderId, source, m.messageId);
+    }
     return {
       messageId: m.messageId,
       md5OfMessageBody: m.md5OfBody,

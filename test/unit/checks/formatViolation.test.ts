@@ -61,6 +61,8 @@ const SAMPLES: readonly ViolationData[] = [
   {
     check: 'sameAsFaultFree',
     kind: 'stateDiffers',
+    inputs: [],
+    leftOut: [],
     service: 'orders',
     faulty: [],
     faultFree: [],
@@ -70,6 +72,8 @@ const SAMPLES: readonly ViolationData[] = [
   {
     check: 'sameAsFaultFree',
     kind: 'effectsDiffer',
+    inputs: [],
+    leftOut: [],
     service: 'payments',
     faulty: [],
     faultFree: [],
@@ -190,14 +194,44 @@ describe('assertNoViolations', () => {
 });
 
 describe('checks registry', () => {
-  it('lists the six checks by name', () => {
+  it('lists the eight checks by name', () => {
     expect(Object.keys(checks)).toEqual([
       'exactlyOnce',
+      'noRepeatAfterSuccess',
+      'honestBatchResponses',
       'atLeastOnce',
       'noLostEvents',
       'orderedPerKey',
       'retryPolicyHonored',
       'sameAsFaultFree',
     ]);
+  });
+});
+
+describe('formatViolations: repeated violations', () => {
+  const twice = (key: string): ViolationData => ({
+    check: 'exactlyOnce',
+    kind: 'duplicateEffect',
+    service: 'thumbnails',
+    op: 'render',
+    key,
+    count: 2,
+    effects: [],
+  });
+
+  it('collapses neighbours that say the same of different keys into one entry naming the keys', () => {
+    const keys = ['m-1', 'm-2', 'm-3', 'm-4', 'm-5', 'm-6', 'm-7'];
+    const lines = formatViolations([...keys.map(twice), SAMPLES[2]!]).split('\n');
+    expect(lines).toEqual([
+      '8 violations:',
+      `1. [exactlyOnce] 7 keys (m-1, m-2, m-3, m-4, m-5, … 2 more): ${formatViolation(twice('m-1')).replace('key m-1', 'each key')}`,
+      `2. [atLeastOnce] ${formatViolation(SAMPLES[2]!)}`,
+    ]);
+    expect(lines[1]).toContain('thumbnails.render ran 2 times for each key (expected exactly once)');
+  });
+
+  it('keeps apart violations that differ beyond their key', () => {
+    const other: ViolationData = { ...twice('m-2'), count: 3 } as ViolationData;
+    expect(formatViolations([twice('m-1'), other]).split('\n')).toHaveLength(3);
   });
 });

@@ -1,5 +1,13 @@
+import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { checks, ConfigError } from '../../../src/index.js';
+import {
+  change,
+  checks,
+  ConfigError,
+  runScenario,
+  type Scenario,
+  type ScenarioSetup,
+} from '../../../src/index.js';
 import { chargeRun, CRASH_AFTER_CHARGE, CRASH_AFTER_WRITE } from './runs.js';
 
 describe('checks.sameAsFaultFree', () => {
@@ -74,5 +82,120 @@ describe('checks.sameAsFaultFree', () => {
       'checks.sameAsFaultFree: apis must name APIs defined on the simulation (defined: payments), got "orders"',
     );
     expect(reruns).toBe(0);
+  });
+});
+
+/** A correct SQS handler: charges with the order's idempotency key, records the order as a set value. */
+const idempotentConsumer: ScenarioSetup<{ orderId: string }> = (sim) => {
+  const payments = sim.api('payments', {
+    idempotencyKey: (_op, args) => (args as { orderId: string }).orderId,
+  });
+  const orders = sim.table<{ orderId: string; status: string }>('orders', { key: 'orderId' });
+  return () => async (event: SQSEvent) => {
+    for (const record of event.Records) {
+      const { orderId } = JSON.parse(record.body) as { orderId: string };
+      await payments.call('charge', { orderId });
+      await orders.put({ orderId, status: 'charged' });
+    }
+  };
+};
+
+/** Two orders, one batch each; the first invocation fails and `maxReceiveCount: 1` dead-letters its message. */
+const deadLettered: Scenario<{ orderId: string }> = {
+  model: 'sqs',
+  seed: 3,
+  events: [
+    { atMs: 0, body: { orderId: 'o-1' } },
+    { atMs: 5_000, body: { orderId: 'o-2' } },
+  ],
+  config: { batchSize: 1, maxReceiveCount: 1, visibilityTimeoutS: 30, timeoutS: 10 },
+  delivery: {},
+  faults: [{ kind: 'handlerError', fn: 'Handler', invocation: 1 }],
+};
+
+describe('checks.sameAsFaultFree compares like with like (issue 11 item 3)', () => {
+  it('passes a correct handler whose message a fault dead-lettered: the input did not complete, nothing repeated', async () => {
+    const result = await runScenario(deadLettered, idempotentConsumer);
+    expect(result.inputs.map((i) => [i.eventIndex, i.state])).toEqual([
+      [0, 'deadLettered'],
+      [1, 'completed'],
+    ]);
+    expect(await checks.sameAsFaultFree(result)).toEqual([]);
+  });
+
+  it('reports the dead-lettered input as its own finding on request, naming it and never blaming idempotency', async () => {
+    const result = await runScenario(deadLettered, idempotentConsumer);
+    const found = await checks.sameAsFaultFree(result, { notCompleted: 'report' });
+    expect(found).toEqual([
+      expect.objectContaining({
+        kind: 'inputNotCompleted',
+        input: expect.objectContaining({ eventIndex: 0 }),
+        faultyState: 'deadLettered to HandlerQueue-dlq',
+        faultFreeState: 'completed',
+      }),
+    ]);
+    expect(found[0]!.message).toMatch(
+      /^SQS message \S+ on HandlerQueue \(scenario event 0\), body \{"orderId":"o-1"\}, ended deadLettered to HandlerQueue-dlq under faults but completed without faults: .*left out of the state comparison \(this is no repeat/,
+    );
+    expect(found[0]!.message).not.toMatch(/make it idempotent/);
+  });
+
+  it('still finds a repeat among the inputs that completed in both runs, naming the input and what was left out', async () => {
+    const naive: ScenarioSetup<{ orderId: string }> = (sim) => {
+      const payments = sim.api('payments');
+      return () => async (event: SQSEvent) => {
+        for (const record of event.Records) await payments.call('charge', JSON.parse(record.body));
+      };
+    };
+    const scenario: Scenario<{ orderId: string }> = {
+      ...deadLettered,
+      config: { ...deadLettered.config, maxReceiveCount: 2 },
+      faults: [
+        { kind: 'handlerError', fn: 'Handler', invocation: 1 },
+        { kind: 'crashAfterCalls', fn: 'Handler', invocation: 2, calls: 1 },
+        { kind: 'handlerError', fn: 'Handler', invocation: 3 },
+      ],
+    };
+    const result = await runScenario(scenario, naive);
+    expect(result.inputs.map((i) => [i.eventIndex, i.state])).toEqual([
+      [0, 'deadLettered'],
+      [1, 'completed'],
+    ]);
+    const found = await checks.sameAsFaultFree(result);
+    expect(found).toEqual([
+      expect.objectContaining({
+        kind: 'effectsDiffer',
+        service: 'payments',
+        onlyFaulty: [{ op: 'charge', args: { orderId: 'o-2' } }],
+        onlyFaultFree: [],
+        inputs: [expect.objectContaining({ eventIndex: 1 })],
+        leftOut: [expect.objectContaining({ eventIndex: 0 })],
+      }),
+    ]);
+    expect(found[0]!.message).toMatch(
+      /Inputs involved: SQS message \S+ on HandlerQueue \(scenario event 1\), body \{"orderId":"o-2"\}\. Compared like with like: 1 input that did not complete in both runs \(scenario event 0\) left out\. A retry/,
+    );
+  });
+
+  it("leaves out an item a left-out input shares with a compared one (its difference may be the left-out input's)", async () => {
+    const counting: ScenarioSetup<{ orderId: string }> = (sim) => {
+      const orders = sim.table<{ orderId: string; events: number }>('orders', { key: 'orderId' });
+      return () => async (event: SQSEvent) => {
+        for (const record of event.Records) {
+          const { orderId } = JSON.parse(record.body) as { orderId: string };
+          await orders.update(orderId, { events: change.add(1) });
+        }
+      };
+    };
+    const scenario: Scenario<{ orderId: string }> = {
+      ...deadLettered,
+      events: [
+        { atMs: 0, body: { orderId: 'o-1' } },
+        { atMs: 5_000, body: { orderId: 'o-1' } },
+      ],
+    };
+    const result = await runScenario(scenario, counting);
+    expect(result.inputs.map((i) => i.state)).toEqual(['deadLettered', 'completed']);
+    expect(await checks.sameAsFaultFree(result)).toEqual([]);
   });
 });

@@ -15,7 +15,18 @@ function usageError(argv: string[]): { message: string; usage: string | undefine
 
 describe('parseCliArgs', () => {
   it('parses show and replay with every replay option', () => {
-    expect(parseCliArgs(['show', 'x.json'])).toEqual({ kind: 'show', scenarioPath: 'x.json' });
+    expect(parseCliArgs(['show', 'x.json'])).toEqual({
+      kind: 'show',
+      scenarioPath: 'x.json',
+      timeline: { maxLines: undefined, allCalls: false, senderIds: false },
+    });
+    expect(parseCliArgs(['show', 't.json', '--max-lines', '3', '--sender-ids'])).toMatchObject({
+      timeline: { maxLines: 3, allCalls: false, senderIds: true },
+    });
+    expect(parseCliArgs(['demo', '--seed', '7', '--all'])).toEqual({
+      kind: 'demo',
+      args: ['--seed', '7', '--all'],
+    });
     expect(
       parseCliArgs([
         'replay',
@@ -38,8 +49,7 @@ describe('parseCliArgs', () => {
       setup: { path: 'setup.ts', exportPath: ['welcomeEmail', 'buggy'] },
       checks: ['noLostEvents', 'sameAsFaultFree'],
       effects: undefined,
-      maxLines: 20,
-      allCalls: true,
+      timeline: { maxLines: 20, allCalls: true, senderIds: false },
       json: true,
     });
     expect(parseCliArgs(['replay', 'x.json', '--setup', 'setup.mjs'])).toEqual({
@@ -48,8 +58,7 @@ describe('parseCliArgs', () => {
       setup: { path: 'setup.mjs', exportPath: undefined },
       checks: [],
       effects: undefined,
-      maxLines: undefined,
-      allCalls: false,
+      timeline: { maxLines: undefined, allCalls: false, senderIds: false },
       json: false,
     });
   });
@@ -104,7 +113,7 @@ describe('parseCliArgs', () => {
   it('usage errors name the problem and the command whose usage line follows', () => {
     expect(usageError([])).toEqual({ message: 'no command given', usage: 'main' });
     expect(usageError(['frob'])).toEqual({
-      message: 'unknown command "frob" (commands: show, replay)',
+      message: 'unknown command "frob" (commands: demo, show, replay)',
       usage: 'main',
     });
     expect(usageError(['--frob'])).toEqual({ message: 'unknown option --frob', usage: 'main' });

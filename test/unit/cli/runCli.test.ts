@@ -336,3 +336,63 @@ describe('runCli', () => {
     });
   });
 });
+
+describe('runCli: demo, show of a trace, help per command (issue 15, item 8)', () => {
+  it('every command has its own --help page with its exit codes; the main page lists demo, show, replay and the exit codes', async () => {
+    const main = await cli('--help');
+    for (const command of ['demo', 'show', 'replay']) {
+      expect(main.out).toContain(`lambdasim ${command}`);
+      const page = await cli(command, '--help');
+      expect(page.code, command).toBe(0);
+      expect(page.out, command).toMatch(new RegExp(`^Usage: lambdasim ${command}`));
+      expect(page.out, command).toContain('Exit codes:');
+      expect(await cli('help', command)).toEqual(page);
+    }
+    expect(main.out).toMatch(/Exit codes: 0 .*\n?.*1 .*2 /s);
+  });
+
+  it('show <trace.json>: the timeline of a saved trace and whether its hash matches its entries', async () => {
+    const golden = join(root, 'fixtures/golden/sync-basic.trace.json');
+    const saved = JSON.parse(readFileSync(golden, 'utf8')) as { trace: unknown[]; traceHash: string };
+    const shown = await cli('show', golden, '--max-lines', '5');
+    expect(shown.code, shown.err).toBe(0);
+    const lines = shown.out.split('\n');
+    expect(lines[0]).toBe(
+      `// ${golden}: trace of ${saved.trace.length} events, hash ${saved.traceHash.slice(0, 16)}… (matches its entries)`,
+    );
+    expect(shown.out).toMatch(/\+0\.000s\s+burst\s+caller\.started/);
+    expect(shown.out).toContain(`… ${saved.trace.length - 5} more events`);
+
+    const tampered = join(dir, 'tampered.trace.json');
+    writeFileSync(tampered, JSON.stringify({ ...saved, trace: saved.trace.slice(1) }));
+    const bad = await cli('show', tampered);
+    expect(bad.code).toBe(0);
+    expect(bad.out.split('\n')[0]).toContain('does NOT match its entries');
+
+    const bare = join(dir, 'bare.trace.json');
+    writeFileSync(bare, JSON.stringify(saved.trace.slice(0, 3)));
+    const fromArray = await cli('show', bare);
+    expect(fromArray.code, fromArray.err).toBe(0);
+    expect(fromArray.out.split('\n')).toHaveLength(4);
+  });
+
+  it('replay --sender-ids shows the SenderId on sqs.sent; without it, none', async () => {
+    const plain = await cli('replay', DOUBLE_CHARGE, '--setup', `${SQS_CHARGE}#sqsChargeBatch.buggy`);
+    expect(plain.out).toMatch(/sqs\.sent\s+msg [0-9a-f]{8}, \d+ B/);
+    expect(plain.out).not.toContain('AIDA');
+    const withIds = await cli(
+      'replay',
+      DOUBLE_CHARGE,
+      '--setup',
+      `${SQS_CHARGE}#sqsChargeBatch.buggy`,
+      '--sender-ids',
+    );
+    expect(withIds.out).toMatch(/sqs\.sent\s+msg [0-9a-f]{8} from AIDA[0-9A-Z]+, \d+ B/);
+  });
+
+  it('demo: a bad option is a usage error, exit 2, with the usage line of demo', async () => {
+    const ran = await cli('demo', '--no-such-option');
+    expect(ran.code).toBe(2);
+    expect(ran.err).toContain('Usage: lambdasim demo');
+  });
+});

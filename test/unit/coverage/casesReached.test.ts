@@ -71,7 +71,7 @@ describe('casesReached', () => {
   it('reaches nothing in a fault-free run that succeeds at once', async () => {
     const result = await run((sim) => asyncCharge(sim));
     expect([...casesReached(result)]).toEqual([]);
-    expect(COVERAGE_CASES).toHaveLength(13);
+    expect(COVERAGE_CASES).toHaveLength(14);
   });
 
   describe('retryAfterTimeout', () => {
@@ -426,6 +426,41 @@ describe('casesReached', () => {
         faults: [{ kind: 'handlerError', fn: 'Charge', invocation: 5 }],
       });
       expect(has(result, 'faultInjected')).toBe(false);
+    });
+  });
+
+  describe('producerRetried', () => {
+    it('is reached when a producer retry of an async event becomes an event of its own', async () => {
+      const result = await run((sim) => asyncCharge(sim), {
+        faults: [{ kind: 'producerDuplicate', fn: 'Charge', event: 1 }],
+      });
+      expect([...casesReached(result)].sort()).toEqual(['faultInjected', 'producerRetried']);
+    });
+
+    it('is reached when a producer retry of a message becomes a message of its own', async () => {
+      const result = await run((sim) => sqsConsumer(sim, async () => ({})), {
+        faults: [{ kind: 'producerDuplicate', queue: 'orders', message: 1 }],
+      });
+      expect(has(result, 'producerRetried')).toBe(true);
+    });
+
+    it('is not reached when FIFO deduplication drops the retry, nor by a duplicate delivery', async () => {
+      const fifo = await run(
+        (sim) => {
+          const queue = sim.sqs('orders.fifo');
+          sim.mapping(
+            queue,
+            sim.fn('Consume', () => async () => ({})),
+          );
+          void queue.send('o-1', { messageGroupId: 'g', messageDeduplicationId: 'o-1' });
+        },
+        { faults: [{ kind: 'producerDuplicate', queue: 'orders.fifo', message: 1 }] },
+      );
+      expect([...casesReached(fifo)]).toEqual(['faultInjected']);
+      const duplicated = await run((sim) => asyncCharge(sim), {
+        faults: [{ kind: 'duplicateDelivery', fn: 'Charge', event: 1 }],
+      });
+      expect(has(duplicated, 'producerRetried')).toBe(false);
     });
   });
 

@@ -83,6 +83,7 @@ function expectWellFormed(
     case 'duplicateDelivery':
     case 'reorder':
     case 'poisonRecord':
+    case 'producerDuplicate':
       throw new Error(
         `no delivery fault expected without asyncFunctions or queues: ${JSON.stringify(fault)}`,
       );
@@ -355,7 +356,7 @@ describe('invalid options', () => {
     [
       'an unknown kind',
       () => faultPlanArb(TARGETS, { kinds: ['handlerError', 'explode' as FaultKind] }),
-      'faultPlanArb: kinds[1] must be one of the fault kinds (handlerError, handlerTimeout, crashAfterCalls, coldStart, throttle, reclaimAfterReturn, callError, callTimeout, callLatency, duplicateDelivery, reorder, poisonRecord), got "explode"',
+      'faultPlanArb: kinds[1] must be one of the fault kinds (handlerError, handlerTimeout, crashAfterCalls, coldStart, throttle, reclaimAfterReturn, callError, callTimeout, callLatency, duplicateDelivery, reorder, poisonRecord, producerDuplicate), got "explode"',
     ],
     [
       'no kinds',
@@ -390,7 +391,7 @@ describe('invalid options', () => {
     [
       'only call kinds without services',
       () => faultPlanArb({ functions: ['A'] }, { kinds: ['callError'] }),
-      'faultPlanArb: kinds must hold a kind the targets allow (call kinds need targets.services, reorder targets.queues, poisonRecord targets.queues or targets.streams, duplicateDelivery targets.asyncFunctions, targets.queues or targets.streams), got ["callError"]',
+      'faultPlanArb: kinds must hold a kind the targets allow (call kinds need targets.services, reorder targets.queues, poisonRecord targets.queues or targets.streams, duplicateDelivery targets.asyncFunctions, targets.queues or targets.streams, producerDuplicate targets.asyncFunctions or targets.queues), got ["callError"]',
     ],
     [
       'a call kind given to invocationFaultArb',

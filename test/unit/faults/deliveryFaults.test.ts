@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createSimulation,
   type FaultPlan,
+  formatTimeline,
   POISON_BODY,
   REORDER_MAX_HOLD_MS,
   resolveFaultPlan,
@@ -180,6 +181,77 @@ describe('poisonRecord (on request: not an AWS fault)', () => {
   });
 });
 
+describe('producerDuplicate: a producer retry, same body under a new id (on request: not an AWS fault)', () => {
+  it('async: the aimed event is accepted again with a new request id and runs as an event of its own', async () => {
+    const { result, runs, injected } = await asyncRun([
+      { kind: 'producerDuplicate', fn: 'Notify', event: 2 },
+    ]);
+    expect([...runs].sort()).toEqual([1, 2, 2, 3]);
+    const accepted = result.trace.flatMap((e) => (e.kind === 'async.accepted' ? [e] : []));
+    expect(accepted).toHaveLength(4);
+    const [, original, retry] = accepted;
+    expect(retry!.requestId).not.toBe(original!.requestId);
+    expect(retry).toMatchObject({ duplicate: false, retryOf: original!.requestId, atMs: original!.atMs });
+    expect(accepted.filter((e) => e.retryOf !== undefined)).toHaveLength(1);
+    expect(result.asyncEvents.map((e) => e.payloadJson)).toEqual([
+      '{"id":1}',
+      '{"id":2}',
+      '{"id":2}',
+      '{"id":3}',
+    ]);
+    expect(result.asyncEvents.every((e) => e.state === 'succeeded')).toBe(true);
+    expect(injected).toEqual([{ fault: 'producerDuplicate', target: 'Notify', point: 'event', at: 2 }]);
+    // The retry is itself an accepted event: it is counted, so event 3 is the next one's.
+    const next = await asyncRun([
+      { kind: 'producerDuplicate', fn: 'Notify', event: 2 },
+      { kind: 'duplicateDelivery', fn: 'Notify', event: 3 },
+    ]);
+    expect([...next.runs].sort()).toEqual([1, 2, 2, 2, 3]);
+  });
+
+  it('SQS standard: the aimed message is sent again, a new message id, and both are processed', async () => {
+    const { result, batches, queue, injected } = await sqsRun(
+      [{ kind: 'producerDuplicate', queue: 'orders', message: 1 }],
+      [
+        [0, 1],
+        [10, 2],
+      ],
+    );
+    const messages = queue.messages();
+    expect(messages.map((m) => m.body)).toEqual(['{"id":1}', '{"id":1}', '{"id":2}']);
+    expect(new Set(messages.map((m) => m.messageId)).size).toBe(3);
+    expect(messages.map((m) => m.status)).toEqual(['deleted', 'deleted', 'deleted']);
+    expect(batches.flat().map((b) => b.id)).toEqual([1, 1, 2]);
+    const sent = result.trace.flatMap((e) => (e.kind === 'sqs.sent' ? [e] : []));
+    expect(sent.map((e) => e.retryOf)).toEqual([undefined, messages[0]!.messageId, undefined]);
+    const timeline = formatTimeline(result.trace);
+    expect(timeline).toContain('FAULT producerDuplicate (message #1)');
+    expect(timeline).toContain(`producer retry of msg ${messages[0]!.messageId.slice(0, 8)}`);
+    expect(injected).toEqual([{ fault: 'producerDuplicate', target: 'orders', point: 'message', at: 1 }]);
+  });
+
+  it('SQS FIFO: the retry carries the same deduplication id, so SQS accepts it and delivers it once', async () => {
+    const { result, batches, queue, injected } = await sqsRun(
+      [{ kind: 'producerDuplicate', queue: 'orders.fifo', message: 1 }],
+      [[0, 1]],
+      { fifo: true },
+    );
+    expect(queue.messages()).toHaveLength(1);
+    expect(batches).toEqual([[{ id: 1, receiveCount: '1' }]]);
+    expect(result.trace.filter((e) => e.kind === 'sqs.deduplicated')).toHaveLength(1);
+    expect(injected).toEqual([
+      { fault: 'producerDuplicate', target: 'orders.fifo', point: 'message', at: 1 },
+    ]);
+    expect(result.inputs.map((i) => i.faults.map((f) => f.fault))).toEqual([['producerDuplicate']]);
+  });
+
+  it('aimed past the last event or message, it does nothing', async () => {
+    const { runs, injected } = await asyncRun([{ kind: 'producerDuplicate', fn: 'Notify', event: 4 }]);
+    expect(runs).toEqual([1, 2, 3]);
+    expect(injected).toEqual([]);
+  });
+});
+
 describe('delivery faults: bad plans', () => {
   it('duplicates and reordering cannot aim at a FIFO queue', async () => {
     for (const fault of [
@@ -207,6 +279,12 @@ describe('delivery faults: bad plans', () => {
     expect(() => resolveFaultPlan([{ kind: 'reorder', queue: 'q', message: 0 }])).toThrow(
       'createSimulation: faults[0].message must be an integer >= 1, got 0',
     );
+    expect(() => resolveFaultPlan([{ kind: 'producerDuplicate', message: 1 }])).toThrow(
+      'createSimulation: faults[0] must name its target: a producerDuplicate fault has { fn, event } or { queue, message }',
+    );
+    expect(resolveFaultPlan([{ kind: 'producerDuplicate', fn: 'F', event: 2 }])).toEqual([
+      { kind: 'producerDuplicate', fn: 'F', event: 2 },
+    ]);
     expect(resolveFaultPlan([{ kind: 'poisonRecord', queue: 'q', message: 3 }])).toEqual([
       { kind: 'poisonRecord', queue: 'q', message: 3 },
     ]);

@@ -35,6 +35,7 @@ const FOREIGN: Record<ResourceField, (sim: Simulation, other: Simulation) => unk
   'sim.fn: async.deadLetter': (sim, other) =>
     sim.fn('W', handler, { async: { deadLetter: other.sink('dlq', { kind: 'sqs' }) } }),
   'snsTopic.subscribe: subscriber': (sim, other) => sim.snsTopic('t').subscribe(other.sqs('q')),
+  'sim.bucket: notify': (sim, other) => sim.bucket('uploads', { notify: other.fn('F', handler) }),
   'result.effects: service': async (sim, other) => (await sim.run()).effects(other.api('payments')),
   'result.replays: service': async (sim, other) => (await sim.run()).replays(other.api('payments')),
 };

@@ -125,4 +125,32 @@ describe('result.inputs (the input ledger)', () => {
       ]);
     }
   });
+
+  it("records a producer's retry as its own input, with its event's index, its new id and the fault on it", async () => {
+    const events = [
+      { atMs: 0, body: { orderId: 'o-1' } },
+      { atMs: 5, body: { orderId: 'o-2' } },
+    ];
+    const setup = (sim: Parameters<Parameters<typeof runScenario>[1]>[0]) => {
+      sim.api('payments');
+      return () => async () => undefined;
+    };
+    for (const [model, fault] of [
+      ['async', { kind: 'producerDuplicate', fn: 'Handler', event: 2 }],
+      ['sqs', { kind: 'producerDuplicate', queue: 'HandlerQueue', message: 2 }],
+    ] as const) {
+      const scenario: Scenario<Order> = { model, seed: 4, events, config: {}, delivery: {}, faults: [fault] };
+      const { inputs } = await runScenario(scenario, setup);
+      const rows = inputs.map((i) => [i.eventIndex, i.state, i.faults.map((f) => f.fault)]);
+      expect(rows, model).toEqual([
+        [0, 'completed', []],
+        [1, 'completed', []],
+        [1, 'completed', ['producerDuplicate']],
+      ]);
+      const [, original, retry] = inputs;
+      expect(retry!.id, model).not.toBe(original!.id);
+      expect(retry!.body, model).toEqual(original!.body);
+      expect(retry!.attempts.length, model).toBeGreaterThan(0);
+    }
+  });
 });

@@ -358,7 +358,7 @@ describe('runScenario: bad scenarios give a specific ConfigError', () => {
     [
       'a fault aimed at an undefined service',
       { faults: [{ kind: 'callError', service: 'orders', call: 1 }] },
-      /^runScenario: faults\[0\]\.service must name a service of this simulation \(defined: payments\), got "orders"$/,
+      /^runScenario: faults\[0\]\.service must name a service of this simulation \(defined: payments, Handler\), got "orders"$/,
     ],
     ['an unknown field', { retries: 3 }, /^runScenario: retries is not a field of a scenario/],
     [

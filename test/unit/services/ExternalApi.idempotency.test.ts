@@ -104,12 +104,12 @@ describe('sim.api idempotencyKey option', () => {
     ]);
     const timeline = formatTimeline(result.trace);
     expect(timeline).toMatch(
-      /\+1\.010s {2}payments {9}call\.replayed {10}#2 charge key "k-1" seen before: #1's response again, no new effect/,
+      /\+1\.010s\s+payments\s+call\.replayed\s+#2 charge key "k-1" seen before: #1's response again, no new effect/,
     );
     expect(timeline).toMatch(
-      /\+1\.010s {2}payments {9}call\.landed {12}#2 charge answered from its key, no effect/,
+      /\+1\.010s\s+payments\s+call\.landed\s+#2 charge answered from its key, no effect/,
     );
-    expect(timeline).toMatch(/\+0\.010s {2}payments {9}call\.landed {12}#1 charge applied/);
+    expect(timeline).toMatch(/\+0\.010s\s+payments\s+call\.landed\s+#1 charge applied/);
   });
 
   it('different keys are different requests: two effects, no replay', async () => {

@@ -425,7 +425,7 @@ describe('determinism errors', () => {
     });
   });
 
-  it('reports a real network connection (127.0.0.1, closed port) as network I/O', async () => {
+  it('refuses a real network connection (127.0.0.1, closed port) before any socket: a network determinism error', async () => {
     const port = await new Promise<number>((resolve) => {
       const server = net.createServer();
       server.listen(0, '127.0.0.1', () => {
@@ -445,11 +445,12 @@ describe('determinism errors', () => {
     );
     const errors = result.determinismErrors;
     expect(errors.length).toBeGreaterThan(0);
-    expect(errors.map((e) => e.resource)).toContain('TCPWRAP');
-    const tcp = errors.find((e) => e.resource === 'TCPWRAP')!;
+    // The socket guard refuses the connection before Node creates its TCP handle.
+    expect(errors.map((e) => e.resource)).toEqual(['network']);
+    const tcp = errors[0]!;
     expect(tcp.by).toBe('Probe#1');
-    expect(tcp.message).toContain('network I/O');
-    expect(tcp.message).toContain('Probe#1');
+    expect(tcp.message).toContain(`opened a network connection to 127.0.0.1:${port}`);
+    expect(tcp.site).toContain('virtualGlobals.test.ts');
   });
 
   it('reports real I/O started by the top level of a module a handler loads lazily', async () => {

@@ -69,3 +69,20 @@ describe('configureFromEnv', () => {
     }
   });
 });
+
+describe('configureFromEnv: LAMBDASIM_RUNS (a campaign run count)', () => {
+  const saved = fc.readConfigureGlobal();
+  afterEach(() => fc.configureGlobal(saved));
+
+  it('sets the runs per property, like FC_NUM_RUNS; both given must agree', () => {
+    expect(configureFromEnv({ env: { LAMBDASIM_RUNS: '5000' } })).toEqual({ numRuns: 5000 });
+    expect(fc.readConfigureGlobal().numRuns).toBe(5000);
+    expect(configureFromEnv({ env: { LAMBDASIM_RUNS: '70', FC_NUM_RUNS: '70' } })).toEqual({ numRuns: 70 });
+    expect(() => configureFromEnv({ env: { LAMBDASIM_RUNS: '70', FC_NUM_RUNS: '80' } })).toThrow(
+      'configureFromEnv: LAMBDASIM_RUNS must equal FC_NUM_RUNS (80) when both are set, got "70"',
+    );
+    expect(() => configureFromEnv({ env: { LAMBDASIM_RUNS: '0' } })).toThrow(
+      /LAMBDASIM_RUNS must be an integer ≥ 1/,
+    );
+  });
+});

@@ -4,12 +4,9 @@ import type { Simulation, SimulationResult } from '../../../../src/index.js';
 
 /** The resources of a simulation, as the interception layer hands them to `serve`. */
 export function resourcesOf(sim: Simulation): AwsResources {
-  const tables = () => sim.definedServices().tables;
-  return {
-    world: sim.world,
-    table: (name) => tables().find((t) => t.name === name),
-    tableNames: () => tables().map((t) => t.name),
-  };
+  const outbound = sim.world.outbound;
+  if (outbound === undefined) throw new Error('the simulation has no interception layer');
+  return outbound.resources;
 }
 
 /** A request as the AWS SDK v3 sends a DynamoDB command (JSON protocol 1.0). */

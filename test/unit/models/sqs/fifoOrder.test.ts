@@ -223,4 +223,5 @@ const PINNED_QUEUES = [
     expired: 1,
   },
 ];
-const PINNED_HASH = '4a898cdaad7d40e27a714bb81dc36e464a8f9502d0be8cca88dde7012ec3a621';
+// Re-pinned when R-SQS-11 stopped growth accruing over empty receives (fewer mapping.scaled facts; the batches are unchanged).
+const PINNED_HASH = '428223c0a75a74fa702e0c5302d5cb90025c474d552f9df15c99c0502fc76f4b';
