@@ -586,6 +586,7 @@ export class Simulation {
   table<TItem extends Record<string, unknown>>(name: string, options: TableOptions): Table<TItem> {
     const table = new Table<TItem>(this.world, name, options);
     this.addService(table, 'table');
+    if (table.options.stream !== undefined) this.streamsModel.tableStream(table);
     return table;
   }
 
@@ -706,26 +707,40 @@ export class Simulation {
   }
 
   /**
-   * An event source mapping from an SQS queue or a Kinesis stream to `fn`, validated as
-   * `CreateEventSourceMapping` validates it (a ConfigError quoting AWS's message). See
+   * An event source mapping from an SQS queue, a Kinesis stream or a table's DynamoDB stream
+   * (a table defined with `stream: 'NEW_AND_OLD_IMAGES'` or another view type) to `fn`, validated
+   * as `CreateEventSourceMapping` validates it (a ConfigError quoting AWS's message). See
    * {@link SqsEventSourceMapping} and {@link StreamEventSourceMapping}; a stream mapping needs a
-   * `startingPosition`.
+   * `startingPosition`. Kinesis and DynamoDB streams share one mapping machinery (spec §3.2).
    * @example
    * ```ts
    * sim.mapping(orders, processOrder, { batchSize: 10, reportBatchItemFailures: true });
    * sim.mapping(clicks, countClicks, { startingPosition: 'TRIM_HORIZON', maximumRetryAttempts: 2, onFailure: failures });
+   * const orders = sim.table('orders', { key: 'orderId', stream: 'NEW_AND_OLD_IMAGES' });
+   * sim.mapping(orders, onOrderChange, { startingPosition: 'TRIM_HORIZON', bisectBatchOnFunctionError: true });
    * ```
    */
   mapping(stream: KinesisStream, fn: LambdaFunction, options: StreamMappingOptions): StreamEventSourceMapping;
+  mapping(table: Table, fn: LambdaFunction, options: StreamMappingOptions): StreamEventSourceMapping;
   mapping(queue: SqsQueue, fn: LambdaFunction, options?: SqsMappingOptions): SqsEventSourceMapping;
   mapping(
-    source: SqsQueue | KinesisStream,
+    source: SqsQueue | KinesisStream | Table,
     fn: LambdaFunction,
     options?: SqsMappingOptions | StreamMappingOptions,
   ): SqsEventSourceMapping | StreamEventSourceMapping {
     this.assertOwn(fn, 'sim.mapping: fn');
     if (source instanceof KinesisStream) {
       checkOwned(this.world, 'sim.mapping: stream', source);
+      return this.streamsModel.map(source, fn, options as StreamMappingOptions);
+    }
+    if (source instanceof Table) {
+      if (this.services.get(source.name) !== source)
+        throw new ConfigError(
+          'sim.mapping',
+          'table',
+          'must be a table defined on this simulation',
+          source.name,
+        );
       return this.streamsModel.map(source, fn, options as StreamMappingOptions);
     }
     return this.sqsModel.map(source, fn, options as SqsMappingOptions);

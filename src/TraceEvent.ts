@@ -341,6 +341,17 @@ export type TraceEvent =
     }
   | {
       atMs: number;
+      /** A table's DynamoDB stream got a record (a write through either door, or a TTL deletion). */
+      kind: 'dynamodb.streamRecord';
+      table: string;
+      eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
+      sequenceNumber: string;
+      /** The item's key attributes as JSON. */
+      keys: string;
+      by: 'write' | 'ttl';
+    }
+  | {
+      atMs: number;
       kind: 'stream.batchInvoked';
       mapping: string;
       shardId: string;
@@ -351,6 +362,8 @@ export type TraceEvent =
       /** Invocations of this batch so far, this one included, since its attempt count started. */
       attempt: number;
       sequenceNumbers: string[];
+      /** The records' `eventID`s when they are not `shardId:sequenceNumber` (a DynamoDB stream). */
+      eventIds?: string[];
     }
   | { atMs: number; kind: 'stream.batchSucceeded'; mapping: string; shardId: string; requestId: string }
   | {

@@ -283,7 +283,7 @@ export { ExternalApi, IDEMPOTENCY_KEY_RETENTION_MS, IdempotencyError } from './s
 export type { BusEvent, EventBusOptions, PutEventsEntry } from './services/EventBus.js';
 export { EventBus } from './services/EventBus.js';
 export type { LatencyMs, LatencyShape } from './services/latency.js';
-export type { ItemChanges, TableKey, TableOptions, WriteOptions } from './services/Table.js';
+export type { ItemChanges, StreamViewType, TableKey, TableOptions, WriteOptions } from './services/Table.js';
 export {
   ConditionalCheckFailedException,
   MAX_ITEM_BYTES,

@@ -3,7 +3,7 @@ import type { Effect } from '../services/ExternalApi.js';
 import type { AttemptRef } from './ledgerAttempts.js';
 
 /** Which invocation model an input (request, event, message) went through. */
-export type InputModel = 'sync' | 'async' | 'sqs' | 'kinesis';
+export type InputModel = 'sync' | 'async' | 'sqs' | 'kinesis' | 'dynamodb-streams';
 
 /**
  * A key's effects ran more than once (`duplicateEffect`), an input was acknowledged as processed

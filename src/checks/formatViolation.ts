@@ -129,7 +129,7 @@ function formatWithoutEffect(v: Extract<ViolationData, { check: 'exactlyOnce' }>
   const what =
     input.model === 'sqs'
       ? `${describeInput(input)} was deleted after its processing succeeded`
-      : input.model === 'kinesis'
+      : input.model === 'kinesis' || input.model === 'dynamodb-streams'
         ? `${describeInput(input)} was checkpointed after its processing succeeded`
         : input.model === 'async'
           ? `${describeInput(input)} succeeded${input.state === 'sentToDestination' ? ' (its record went to the on-success destination)' : ''}`
@@ -151,7 +151,7 @@ function describeInput(input: InputRecord): string {
   const what =
     input.model === 'sqs'
       ? `SQS message ${input.id} on`
-      : input.model === 'kinesis'
+      : input.model === 'kinesis' || input.model === 'dynamodb-streams'
         ? `stream record ${input.id} of`
         : input.model === 'async'
           ? `async event ${input.id} to`
@@ -244,6 +244,7 @@ function formatLost(v: Extract<ViolationData, { check: 'noLostEvents' }>): strin
         return `SQS message ${v.input} on ${v.where} ended ${v.state} without being processed (lost). It stayed past the queue's retention period: give the queue a redrive policy (DLQ, maxReceiveCount) so failing messages leave it, and make sure the consumer keeps up.`;
       return `SQS message ${v.input} on ${v.where} was still ${v.state} when the run ended (unfinished; every message must be deleted, filtered or dead-lettered). Let the run reach quiescence, or give the queue a redrive policy so a message that keeps failing ends in a DLQ.`;
     case 'kinesis':
+    case 'dynamodb-streams':
       if (v.kind === 'unfinished')
         return `stream record ${v.input} of ${v.where} was still in the stream when the run ended (unfinished; see result.shards for a blocked shard). Let the run reach quiescence, or bound retries (maximumRetryAttempts, maximumRecordAgeS, bisectBatchOnFunctionError) so a poison record cannot hold its shard.`;
       if (v.state === 'expired')

@@ -91,7 +91,7 @@ export function noLostEvents(
       withMessage({
         ...base,
         kind: lost ? 'lost' : 'unfinished',
-        model: 'kinesis',
+        model: r.model,
         input: r.eventId,
         where: r.stream,
         state: fate.state,

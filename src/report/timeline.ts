@@ -330,6 +330,11 @@ function describeEvent(ev: TraceEvent, replayed: ReadonlySet<number>, senderIds:
         ev.stream,
         `${ev.shardId} seq …${ev.sequenceNumber.slice(-6)} key ${JSON.stringify(ev.partitionKey)} from ${ev.by}, ${ev.bytes} B`,
       ];
+    case 'dynamodb.streamRecord':
+      return [
+        ev.table,
+        `stream ${ev.eventName} ${ev.keys} …${ev.sequenceNumber.slice(-6)}${ev.by === 'ttl' ? ' (TTL deletion by the service)' : ''}`,
+      ];
     case 'stream.batchInvoked':
       return [
         ev.mapping,

@@ -46,6 +46,11 @@ interface MutableBatch {
 
 const NONE: readonly never[] = Object.freeze([]);
 
+/** A batch just invoked: its inputs' ids and the keys its attempts are filed under. */
+function openBatch(messageIds: readonly string[], keys: readonly string[]): MutableBatch {
+  return { messageIds, keys, outcome: undefined, failedIds: NONE };
+}
+
 /**
  * @internal Builds `result.inputs` (see {@link InputRecord}) in one pass over the trace plus one
  * over each record list: linear in the run's size, no per-input scan.
@@ -207,51 +212,40 @@ export function buildInputLedger(sources: LedgerSources): readonly InputRecord[]
       case 'sqs.deadLettered':
         deadLetterQueue.set(ev.messageId, ev.deadLetterQueue);
         break;
+      // SQS and stream batches: one shape (an attempt of every input in the batch), two id schemes.
       case 'batch.invoked':
         consumed.add(queueOfMapping(ev.mapping));
-        batches.set(ev.requestId, {
-          messageIds: ev.messageIds,
-          keys: ev.messageIds,
-          outcome: undefined,
-          failedIds: NONE,
-        });
+        batches.set(ev.requestId, openBatch(ev.messageIds, ev.messageIds));
         break;
-      case 'batch.succeeded':
-      case 'batch.failed': {
-        const batch = batches.get(ev.requestId);
-        if (batch !== undefined) batch.outcome = ev.kind === 'batch.succeeded' ? 'succeeded' : 'failed';
-        break;
-      }
-      case 'batch.partiallyFailed': {
-        const batch = batches.get(ev.requestId);
-        if (batch !== undefined) {
-          batch.outcome = 'partiallyFailed';
-          batch.failedIds = ev.failedIds;
-        }
-        break;
-      }
       case 'stream.batchInvoked': {
-        const ids = ev.sequenceNumbers.map((seq) => `${ev.shardId}:${seq}`);
-        batches.set(ev.requestId, {
-          messageIds: ids,
-          keys: ids.map((id) => `${ev.mapping}|${id}`),
-          outcome: undefined,
-          failedIds: NONE,
-        });
+        const ids = ev.eventIds ?? ev.sequenceNumbers.map((seq) => `${ev.shardId}:${seq}`);
+        batches.set(
+          ev.requestId,
+          openBatch(
+            ids,
+            ids.map((id) => `${ev.mapping}|${id}`),
+          ),
+        );
         break;
       }
+      case 'batch.succeeded':
+      case 'batch.failed':
       case 'stream.batchSucceeded':
       case 'stream.batchFailed': {
         const batch = batches.get(ev.requestId);
-        if (batch !== undefined) batch.outcome = ev.kind === 'stream.batchSucceeded' ? 'succeeded' : 'failed';
+        if (batch !== undefined)
+          batch.outcome =
+            ev.kind === 'batch.succeeded' || ev.kind === 'stream.batchSucceeded' ? 'succeeded' : 'failed';
         break;
       }
+      case 'batch.partiallyFailed':
       case 'stream.batchPartiallyFailed': {
         const batch = batches.get(ev.requestId);
         if (batch !== undefined) {
           batch.outcome = 'partiallyFailed';
-          // Every record from the lowest reported one on is retried (R-STREAM-9c).
-          batch.failedIds = batch.messageIds.slice(ev.done);
+          // Streams: every record from the lowest reported one on is retried (R-STREAM-9c).
+          batch.failedIds =
+            ev.kind === 'batch.partiallyFailed' ? ev.failedIds : batch.messageIds.slice(ev.done);
         }
         break;
       }
@@ -423,12 +417,13 @@ export function buildInputLedger(sources: LedgerSources): readonly InputRecord[]
   for (const r of sources.streamRecords) {
     const attempts = finish(byMessage.get(`${r.mapping}|${r.eventId}`));
     const common = {
-      model: 'kinesis' as const,
+      model: r.model,
       id: r.eventId,
       where: r.stream,
       fn: r.fn,
       eventIndex: indexOf(r.eventId),
-      body: r.data,
+      // Kinesis: the data as base64, as the event carries it; DynamoDB: { eventName, dynamodb }.
+      body: r.model === 'kinesis' ? r.data : parseJson(r.data),
       attempts,
       effects: effectsOf(attempts),
       faults: NONE,

@@ -1,4 +1,4 @@
-import { ConfigError, checkName, checkOptions, describe } from '../errors.js';
+import { ConfigError, checkName, checkOptions, describe, intInRange } from '../errors.js';
 import type { World } from '../lambda/World.js';
 import { type CallReply, type CallSpec, callService, type InFlightFate } from './callService.js';
 import { isUpdateAction, type UpdateAction } from './change.js';
@@ -49,7 +49,26 @@ export interface TableOptions {
   readonly ttlAttribute?: string;
   /** Whether a write in flight when its caller dies (timeout, crash) still lands. @defaultValue 'lands' */
   readonly inFlightAtDeath?: InFlightFate;
+  /**
+   * Turns on the table's DynamoDB stream (`StreamSpecification.StreamViewType`): every change of
+   * an item, made through either door, becomes an INSERT / MODIFY / REMOVE record carrying the
+   * key, and the new and/or old image as the view type says. `sim.mapping(table, fn, options)`
+   * reads it. See {@link DynamoDbStream}.
+   * @defaultValue unset (no stream)
+   */
+  readonly stream?: StreamViewType;
+  /**
+   * With a stream and a `ttlAttribute`: seconds after an item expires that DynamoDB's TTL process
+   * deletes it (a REMOVE record made by the service). AWS deletes expired items "typically within
+   * two days"; lambdasim deletes each one exactly this long after its expiry: 0 to 172,800 (2 days).
+   * @defaultValue 0
+   */
+  readonly ttlDeletionDelayS?: number;
 }
+
+/** What a table's stream records carry (DynamoDB's `StreamViewType`). */
+export type StreamViewType = 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES';
+const VIEW_TYPES: readonly StreamViewType[] = ['KEYS_ONLY', 'NEW_IMAGE', 'OLD_IMAGE', 'NEW_AND_OLD_IMAGES'];
 
 /** Options of a conditional table write. */
 export interface WriteOptions {
@@ -76,6 +95,8 @@ export interface ResolvedTableOptions {
   readonly latencyMs: number | FittedLatency;
   readonly ttlAttribute: string | undefined;
   readonly inFlightAtDeath: InFlightFate;
+  readonly stream: StreamViewType | undefined;
+  readonly ttlDeletionDelayS: number;
 }
 
 /** DynamoDB's maximum item size (400 KB), measured here as the item's JSON length in UTF-8. */
@@ -125,7 +146,15 @@ type Parsed<T> =
 /** The reply of a write that returns nothing. */
 const NOTHING: CallReply<undefined> = { value: undefined };
 
-const KNOWN_OPTIONS = new Set(['key', 'sortKey', 'latencyMs', 'ttlAttribute', 'inFlightAtDeath']);
+const KNOWN_OPTIONS = new Set([
+  'key',
+  'sortKey',
+  'latencyMs',
+  'ttlAttribute',
+  'inFlightAtDeath',
+  'stream',
+  'ttlDeletionDelayS',
+]);
 const FATES: readonly InFlightFate[] = ['lands', 'lost', 'random'];
 const INVALID = 'One or more parameter values were invalid';
 
@@ -162,7 +191,23 @@ export function resolveTableOptions(name: unknown, options: unknown): ResolvedTa
   const inFlightAtDeath = o.inFlightAtDeath ?? 'lands';
   if (!FATES.includes(inFlightAtDeath as InFlightFate))
     throw new ConfigError(api, 'inFlightAtDeath', `must be one of ${FATES.join(', ')}`, inFlightAtDeath);
-  return { key, sortKey, latencyMs, ttlAttribute, inFlightAtDeath: inFlightAtDeath as InFlightFate };
+  if (o.stream !== undefined && !VIEW_TYPES.includes(o.stream as StreamViewType))
+    throw new ConfigError(
+      api,
+      'stream',
+      `must be one of ${VIEW_TYPES.join(', ')} (StreamViewType)`,
+      o.stream,
+    );
+  const ttlDeletionDelayS = intInRange(api, 'ttlDeletionDelayS', o.ttlDeletionDelayS ?? 0, 0, 172_800);
+  return {
+    key,
+    sortKey,
+    latencyMs,
+    ttlAttribute,
+    inFlightAtDeath: inFlightAtDeath as InFlightFate,
+    stream: o.stream as StreamViewType | undefined,
+    ttlDeletionDelayS,
+  };
 }
 
 function checkAttribute(api: string, field: string, value: unknown): string {
@@ -347,7 +392,8 @@ export class Table<TItem extends Record<string, unknown> = Record<string, unknow
   // --- inspection for test code: synchronous, no latency, not attributed ------------------------
 
   /**
-   * Stores items at once, as they are (each replaces any item with the same key). For test setup.
+   * Stores items at once, as they are (each replaces any item with the same key). For test setup:
+   * the table's stream, if any, gets no record for them (only for their TTL deletion).
    * @example
    * ```ts
    * orders.seed([{ orderId: 'o-1', status: 'NEW' }]);
@@ -359,7 +405,8 @@ export class Table<TItem extends Record<string, unknown> = Record<string, unknow
     items.forEach((item, i) => {
       const parsed = this.parseItem(item);
       if (!parsed.ok) throw new ConfigError(`${this.api}.seed`, `items[${i}]`, parsed.error.message, item);
-      this.store.put(parsed.value.key, parsed.value.item);
+      // Setup, not a write: a stream records nothing for it (a seeded item's TTL deletion it does).
+      this.store.put(parsed.value.key, parsed.value.item, 'seed');
     });
   }
 

@@ -10,6 +10,18 @@ export interface KeySchema {
 }
 
 /**
+ * One change of an item, as the store tells its watcher (a table's DynamoDB stream): the item
+ * before (undefined: absent) and after (undefined: deleted). `by` says who made it: a write through
+ * either door, a test's `seed`, or DynamoDB's TTL process deleting an expired item.
+ */
+export interface ItemChange {
+  readonly keyId: string;
+  readonly before: StoredItem | undefined;
+  readonly after: StoredItem | undefined;
+  readonly by: 'write' | 'seed' | 'ttl';
+}
+
+/**
  * The items of one table, shared by its two doors (the typed `sim.table` API and the DynamoDB
  * protocol door): one map from a key id to the item, in the order keys were first written, and the
  * TTL rule (an expired item is invisible to every read). Synchronous, no latency, no attribution:
@@ -18,6 +30,7 @@ export interface KeySchema {
  */
 export class TableStore {
   private readonly items = new Map<string, StoredItem>();
+  private watcher: ((change: ItemChange) => void) | undefined;
 
   constructor(
     readonly schema: KeySchema,
@@ -44,15 +57,55 @@ export class TableStore {
     return item === undefined || this.expired(item) ? undefined : item;
   }
 
-  /** Writes an item; one that replaces an expired item takes a new place in the insertion order. */
-  put(keyId: string, item: StoredItem): void {
-    const existing = this.items.get(keyId);
-    if (existing !== undefined && this.expired(existing)) this.items.delete(keyId);
-    this.items.set(keyId, item);
+  /**
+   * Tells `watcher` every change of an item, at the instant it happens (both doors write through
+   * {@link put} and {@link delete}, so a watcher sees every write of either). One watcher per store.
+   */
+  watch(watcher: (change: ItemChange) => void): void {
+    this.watcher = watcher;
   }
 
+  /**
+   * Writes an item; one that replaces an expired item takes a new place in the insertion order
+   * (and the expired one is reported deleted by TTL first: its deletion happens no later than
+   * the write that replaces it).
+   */
+  put(keyId: string, item: StoredItem, by: 'write' | 'seed' = 'write'): void {
+    let before = this.items.get(keyId);
+    if (before !== undefined && this.expired(before)) {
+      this.items.delete(keyId);
+      this.watcher?.({ keyId, before, after: undefined, by: 'ttl' });
+      before = undefined;
+    }
+    this.items.set(keyId, item);
+    this.watcher?.({ keyId, before, after: item, by });
+  }
+
+  /** Deletes an item (an expired one is reported deleted by TTL). */
   delete(keyId: string): void {
+    const before = this.items.get(keyId);
+    if (before === undefined) return;
     this.items.delete(keyId);
+    this.watcher?.({ keyId, before, after: undefined, by: this.expired(before) ? 'ttl' : 'write' });
+  }
+
+  /**
+   * DynamoDB's TTL process: deletes the item with this id if it is still `item` (not rewritten
+   * since) and expired; returns whether it did.
+   */
+  deleteExpired(keyId: string, item: StoredItem): boolean {
+    if (this.items.get(keyId) !== item || !this.expired(item)) return false;
+    this.delete(keyId);
+    return true;
+  }
+
+  /** When the item expires, in epoch ms (its TTL attribute, seconds), or undefined if never. */
+  expiresAtEpochMs(item: StoredItem): number | undefined {
+    const attribute = this.ttlAttribute;
+    if (attribute === undefined) return undefined;
+    const expiresAtS = item[attribute];
+    if (typeof expiresAtS !== 'number' || !Number.isFinite(expiresAtS)) return undefined;
+    return expiresAtS * 1000;
   }
 
   /** Every live item with its id, in the order keys were first written. */
@@ -71,12 +124,9 @@ export class TableStore {
   }
 
   private expired(item: StoredItem): boolean {
-    const attribute = this.ttlAttribute;
-    if (attribute === undefined) return false;
-    const expiresAtS = item[attribute];
     // DynamoDB ignores a TTL attribute that is not a number.
-    if (typeof expiresAtS !== 'number' || !Number.isFinite(expiresAtS)) return false;
-    return expiresAtS * 1000 <= this.nowEpochMs();
+    const at = this.expiresAtEpochMs(item);
+    return at !== undefined && at <= this.nowEpochMs();
   }
 }
 

@@ -1,6 +1,6 @@
 import { ConfigError, checkBoolean, intInRange, nonNegativeInt } from '../../errors.js';
 import { LambdaFunction } from '../../lambda/LambdaFunction.js';
-import { checkOwned } from '../../lambda/ownership.js';
+import { checkOwned, type ResourceField } from '../../lambda/ownership.js';
 import type { World } from '../../lambda/World.js';
 import type { DeliveryTarget, DeliveryTargetKind } from '../DeliveryTarget.js';
 
@@ -124,18 +124,18 @@ export function resolveAsyncConfig(
     }
     return target;
   };
-  let deadLetter: DeliveryTarget | undefined;
-  if (options.deadLetter !== undefined) {
-    checkOwned(world, 'sim.fn: async.deadLetter', options.deadLetter, api);
-    deadLetter = checkTarget(api, 'async.deadLetter', options.deadLetter);
-    if (!DEAD_LETTER_KINDS.has(deadLetter.targetKind))
-      throw new ConfigError(
-        api,
-        'async.deadLetter',
-        'must be an SQS queue or SNS topic (DeadLetterConfig.TargetArn)',
-        `${deadLetter.targetKind} ${deadLetter.arn}`,
-      );
-  }
+  const deadLetter =
+    options.deadLetter === undefined
+      ? undefined
+      : checkTargetOfKinds(
+          world,
+          'sim.fn: async.deadLetter',
+          api,
+          'async.deadLetter',
+          options.deadLetter,
+          DEAD_LETTER_KINDS,
+          'must be an SQS queue or SNS topic (DeadLetterConfig.TargetArn)',
+        );
   return {
     maximumRetryAttempts,
     maximumEventAgeMs: maximumEventAgeS * 1000,
@@ -143,6 +143,26 @@ export function resolveAsyncConfig(
     onFailure: destination('onFailure'),
     deadLetter,
   };
+}
+
+/**
+ * Checks that `value` is a delivery target of this simulation (`use` names the API and field for
+ * the ownership error) of one of `kinds`; a ConfigError naming `field` with `rule` otherwise.
+ */
+export function checkTargetOfKinds(
+  world: World,
+  use: ResourceField,
+  api: string,
+  field: string,
+  value: unknown,
+  kinds: ReadonlySet<string>,
+  rule: string,
+): DeliveryTarget {
+  checkOwned(world, use, value, api);
+  const target = checkTarget(api, field, value);
+  if (!kinds.has(target.targetKind))
+    throw new ConfigError(api, field, rule, `${target.targetKind} ${target.arn}`);
+  return target;
 }
 
 /** Checks that `value` is a delivery target (a queue, topic, sink); a ConfigError naming `field` otherwise. */

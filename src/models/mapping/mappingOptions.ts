@@ -7,6 +7,14 @@ import { checkFilterPattern, type FilterPattern, matchesPattern } from './filter
  * mappings validate and apply these through this one module.
  */
 
+/** The options every poll-based mapping takes; each source adds its own to this list. */
+export const SHARED_MAPPING_OPTIONS: readonly string[] = [
+  'batchSize',
+  'maximumBatchingWindowS',
+  'reportBatchItemFailures',
+  'filters',
+];
+
 /** The 6 MB (6,291,456 bytes) cap on one batch's payload (spec §3.0). */
 export const MAX_BATCH_PAYLOAD_BYTES = 6_291_456;
 
@@ -29,20 +37,21 @@ export function resolveBatchingWindowS(api: string, value: unknown): number {
 export function resolveFilterCriteria(
   api: string,
   value: unknown,
-  key: string,
+  key: string | readonly string[],
   source: string,
 ): readonly FilterPattern[] {
+  const keys = typeof key === 'string' ? [key] : key;
   const raw = value ?? [];
   if (!Array.isArray(raw) || raw.length > 5)
     throw new ConfigError(api, 'filters', 'must be an array of at most 5 filter patterns', raw);
   return raw.map((f, i) => {
     const pattern = checkFilterPattern(api, `filters[${i}]`, f);
     for (const k of Object.keys(pattern))
-      if (k !== key)
+      if (!keys.includes(k))
         throw new ConfigError(
           api,
           `filters[${i}].${k}`,
-          `is not filterable: ${source} event source mappings support filtering on the ${key} key only`,
+          `is not filterable: ${source} event source mappings support filtering on the ${keys.join(', ')} key${keys.length === 1 ? '' : 's'} only`,
           pattern[k],
         );
     return pattern;
@@ -56,12 +65,22 @@ export function resolveFilterCriteria(
  */
 export function passesFilters(filters: readonly FilterPattern[], key: string, text: string): boolean {
   if (filters.length === 0) return true;
-  let content: unknown = text;
+  return passesFilterView(filters, { [key]: filterContent(text) });
+}
+
+/** True when any pattern matches `view` (or there are none). */
+export function passesFilterView(
+  filters: readonly FilterPattern[],
+  view: Readonly<Record<string, unknown>>,
+): boolean {
+  return filters.length === 0 || filters.some((f) => matchesPattern(f, view));
+}
+
+/** A filtered field's content: the text parsed as JSON, or the text itself when it is not JSON. */
+export function filterContent(text: string): unknown {
   try {
-    content = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch {
-    // not JSON: matched as a plain string
+    return text; // not JSON: matched as a plain string
   }
-  const view = { [key]: content };
-  return filters.some((f) => matchesPattern(f, view));
 }

@@ -13,6 +13,7 @@ import {
   resolveBatchingWindowS,
   resolveBatchSize,
   resolveFilterCriteria,
+  SHARED_MAPPING_OPTIONS,
 } from '../mapping/mappingOptions.js';
 import type { Lease, SqsQueue, StoredMessage } from './SqsQueue.js';
 
@@ -45,13 +46,7 @@ export interface ResolvedSqsMappingOptions {
   readonly filters: readonly FilterPattern[];
 }
 
-const KNOWN = new Set([
-  'batchSize',
-  'maximumBatchingWindowS',
-  'reportBatchItemFailures',
-  'maximumConcurrency',
-  'filters',
-]);
+const KNOWN = new Set([...SHARED_MAPPING_OPTIONS, 'maximumConcurrency']);
 
 /**
  * Validates a mapping as `CreateEventSourceMapping` does (R-SQS-2, R-SQS-14, R-SQS-15 is checked

@@ -8,6 +8,7 @@ import { contentDigest } from '../../sim/contentDigest.js';
 import type { TimerHandle } from '../../sim/Kernel.js';
 import { invariant, invariantFailed, unreachable } from '../../sim/invariant.js';
 import { type Rng, seededUuid } from '../../sim/Rng.js';
+import { jsonTextOf } from '../jsonText.js';
 import { serviceDoor } from '../../services/callService.js';
 import type {
   DeliveredAttribute,
@@ -882,12 +883,7 @@ export class SqsQueue implements DeliveryTarget {
     let text: string;
     if (typeof body === 'string') text = body;
     else {
-      let json: string | undefined;
-      try {
-        json = JSON.stringify(body);
-      } catch {
-        json = undefined;
-      }
+      const json = jsonTextOf(body);
       if (json === undefined)
         throw new SqsError(
           'InvalidParameterValue',

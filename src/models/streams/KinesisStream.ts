@@ -5,6 +5,9 @@ import { ACCOUNT_ID, REGION } from '../../lambda/FunctionConfig.js';
 import type { World } from '../../lambda/World.js';
 import { serviceDoor } from '../../services/callService.js';
 import { contentDigest } from '../../sim/contentDigest.js';
+import { jsonTextOf } from '../jsonText.js';
+import { filterContent } from '../mapping/mappingOptions.js';
+import type { StreamSource } from './StreamSource.js';
 
 /** The most bytes of one record: data plus partition key (Kinesis: 1 MiB). */
 export const KINESIS_MAX_RECORD_BYTES = 1_048_576;
@@ -80,7 +83,7 @@ export interface Shard {
   readonly shardId: string;
   readonly startingHashKey: bigint;
   readonly endingHashKey: bigint;
-  /** @internal The records, in sequence order (index = position in the shard). */
+  /** The records, in sequence order (index = position in the shard); read-only for test code. */
   readonly records: StreamRecord[];
 }
 
@@ -143,8 +146,12 @@ export function resolveKinesisStreamOptions(name: unknown, options: unknown): Re
  * await clicks.put({ page: '/home' }, { partitionKey: 'user-1' });
  * ```
  */
-export class KinesisStream {
+export class KinesisStream implements StreamSource {
   readonly name: string;
+  /** The stream service (`result.inputs` model). */
+  readonly model = 'kinesis' as const;
+  /** The on-failure record's batch info field. */
+  readonly batchInfoField = 'KinesisBatchInfo' as const;
   /** `arn:aws:kinesis:us-east-1:123456789012:stream/<name>`. */
   readonly arn: string;
   readonly options: ResolvedKinesisStreamOptions;
@@ -238,7 +245,7 @@ export class KinesisStream {
     });
   }
 
-  /** @internal Calls `listener(shardIndex)` after each record is stored. */
+  /** Calls `listener(shardIndex)` after each record is stored. */
   onPut(listener: (shard: number) => void): void {
     this.listeners.push(listener);
   }
@@ -250,7 +257,7 @@ export class KinesisStream {
   }
 
   /**
-   * @internal The Lambda event record of `r` (`KinesisStreamRecord` of `@types/aws-lambda`), as
+   * The Lambda event record of `r` (`KinesisStreamRecord` of `@types/aws-lambda`), as
    * JSON text; `role` is the mapping's function execution role (`invokeIdentityArn`).
    */
   recordJson(r: StreamRecord, role: string): string {
@@ -265,7 +272,12 @@ export class KinesisStream {
     );
   }
 
-  /** @internal `shardId-…:seq`, the record's `eventID`. */
+  /** Filters see the data only ("only support filtering on the data key", spec R-STREAM-11). */
+  filterView(r: StreamRecord): Readonly<Record<string, unknown>> {
+    return { data: filterContent(Buffer.from(r.data, 'base64').toString('utf8')) };
+  }
+
+  /** `shardId-…:seq`, the record's `eventID`. */
   eventId(r: StreamRecord): string {
     return `${this.shards[r.shard]!.shardId}:${r.sequenceNumber}`;
   }
@@ -343,12 +355,7 @@ function prepare(data: unknown, options: PutRecordOptions): Prepared {
   if (data instanceof Uint8Array) bytes = Buffer.from(data);
   else if (typeof data === 'string') bytes = Buffer.from(data, 'utf8');
   else {
-    let json: string | undefined;
-    try {
-      json = JSON.stringify(data);
-    } catch {
-      json = undefined;
-    }
+    const json = jsonTextOf(data);
     if (json === undefined)
       throw new KinesisError(
         'ValidationException',

@@ -6,9 +6,10 @@ import { invariant } from '../../sim/invariant.js';
 import { type Rng, seededUuid } from '../../sim/Rng.js';
 import type { ShardBlockCause, StreamDiscardCondition } from '../../TraceEvent.js';
 import { interpretBatchResponse } from '../mapping/batchResponse.js';
-import { MAX_BATCH_PAYLOAD_BYTES, passesFilters } from '../mapping/mappingOptions.js';
+import { MAX_BATCH_PAYLOAD_BYTES, passesFilterView } from '../mapping/mappingOptions.js';
 import { isoMs } from '../sources/eventIds.js';
-import type { KinesisStream, StreamRecord } from './KinesisStream.js';
+import type { StreamRecord } from './KinesisStream.js';
+import type { StreamModel, StreamSource } from './StreamSource.js';
 import type { ResolvedStreamMappingOptions } from './streamMappingOptions.js';
 
 /** Bytes a record adds to the event beyond its data (metadata; the 6 MB cap counts both). */
@@ -38,13 +39,16 @@ export type StreamRecordFate =
 
 /** One record of a mapped stream with how it ended for the mapping (`result.streamRecords`). */
 export interface StreamRecordEntry {
+  /** The stream service: `kinesis`, or `dynamodb-streams` for a table's stream. */
+  readonly model: StreamModel;
   readonly mapping: string;
   readonly stream: string;
   readonly fn: string;
-  /** `shardId-…:sequenceNumber`, the record's `eventID`. */
+  /** The record's `eventID` (Kinesis: `shardId-…:sequenceNumber`). */
   readonly eventId: string;
+  /** The partition key (a DynamoDB stream: the item's key attributes as JSON). */
   readonly partitionKey: string;
-  /** The data, base64-encoded. */
+  /** Kinesis: the data, base64-encoded; a DynamoDB stream: `{ eventName, dynamodb }` as JSON text. */
   readonly data: string;
   readonly fate: StreamRecordFate;
   /** The mapping's on-failure destination's ARN, if it has one. */
@@ -109,6 +113,12 @@ interface Lane {
   /** Records were given up while the lane was blocked. */
   gaveUp: boolean;
   checkpoint: string | undefined;
+  /**
+   * The shard index of the last record this lane finished with (processed or given up), kept
+   * apart from `pos`: a new batch must start after it (R-STREAM-4), else lambdasim re-reads
+   * finished records (an invariant, so a wrong checkpoint fails the run instead of looping).
+   */
+  finishedIndex: number;
 }
 
 /**
@@ -141,7 +151,7 @@ export class StreamEventSourceMapping {
   /** @internal Use {@link Simulation.mapping}. */
   constructor(
     private readonly world: World,
-    readonly stream: KinesisStream,
+    readonly stream: StreamSource,
     readonly fn: LambdaFunction,
     readonly options: ResolvedStreamMappingOptions,
     uuid: string,
@@ -169,6 +179,7 @@ export class StreamEventSourceMapping {
           blockedWhy: undefined,
           gaveUp: false,
           checkpoint: undefined,
+          finishedIndex: -1,
         });
     stream.onPut((shard) => {
       for (let lane = 0; lane < p; lane++) this.schedule(this.lanes[shard * p + lane]!);
@@ -254,10 +265,7 @@ export class StreamEventSourceMapping {
         expired.push(r);
         continue;
       }
-      if (
-        filters.length > 0 &&
-        !passesFilters(filters, 'data', Buffer.from(r.data, 'base64').toString('utf8'))
-      ) {
+      if (filters.length > 0 && !passesFilterView(filters, this.stream.filterView(r))) {
         filtered.push(r);
         continue;
       }
@@ -275,6 +283,12 @@ export class StreamEventSourceMapping {
       if (i > lane.pos) this.advance(lane, i, expired.at(-1) ?? filtered.at(-1));
       return 0;
     }
+    const first = taken[0]!;
+    invariant(
+      first.index > lane.finishedIndex,
+      () =>
+        `R-STREAM-4: mapping ${this.name} lane ${lane.shard}/${lane.lane} read record ${first.sequenceNumber} (index ${first.index}) again after finishing it (up to index ${lane.finishedIndex}); checkpoint ${lane.checkpoint ?? 'none'}`,
+    );
     lane.queue.push(newBatch(taken, lastIndex, 0));
     return taken.length;
   }
@@ -295,6 +309,11 @@ export class StreamEventSourceMapping {
     });
   }
 
+  /** The fields that name a lane in its trace facts, in the trace's order. */
+  private laneFields(lane: Lane): { mapping: string; shardId: string; lane: number } {
+    return { mapping: this.name, shardId: this.stream.shards[lane.shard]!.shardId, lane: lane.lane };
+  }
+
   /** Moves the lane's checkpoint to shard index `to` (exclusive). */
   private advance(lane: Lane, to: number, last: StreamRecord | undefined): void {
     if (to <= lane.pos) return;
@@ -303,9 +322,7 @@ export class StreamEventSourceMapping {
     lane.checkpoint = last.sequenceNumber;
     this.world.kernel.record({
       kind: 'stream.checkpointed',
-      mapping: this.name,
-      shardId: this.stream.shards[lane.shard]!.shardId,
-      lane: lane.lane,
+      ...this.laneFields(lane),
       sequenceNumber: last.sequenceNumber,
     });
   }
@@ -366,13 +383,14 @@ export class StreamEventSourceMapping {
     lane.busy = true;
     kernel.record({
       kind: 'stream.batchInvoked',
-      mapping: this.name,
-      shardId,
-      lane: lane.lane,
+      ...this.laneFields(lane),
       requestId,
       fn: this.fn.name,
       attempt: batch.attempts,
       sequenceNumbers: batch.records.map((r) => r.sequenceNumber),
+      ...(this.stream.model === 'kinesis'
+        ? {}
+        : { eventIds: batch.records.map((r) => this.stream.eventId(r)) }),
     });
     const parts: string[] = [];
     for (const r of batch.records) parts.push(this.stream.recordJson(r, this.role));
@@ -411,9 +429,7 @@ export class StreamEventSourceMapping {
         );
         kernel.record({
           kind: 'stream.batchBisected',
-          mapping: this.name,
-          shardId,
-          lane: lane.lane,
+          ...this.laneFields(lane),
           first: first.length,
           second: second.length,
         });
@@ -504,9 +520,7 @@ export class StreamEventSourceMapping {
     const waitMs = streamRetryDelayMs(retry);
     this.world.kernel.record({
       kind: 'stream.retryScheduled',
-      mapping: this.name,
-      shardId: this.stream.shards[lane.shard]!.shardId,
-      lane: lane.lane,
+      ...this.laneFields(lane),
       retry,
       retryAtMs: this.world.kernel.nowMs + waitMs,
     });
@@ -527,9 +541,7 @@ export class StreamEventSourceMapping {
     lane.blockedWhy = why;
     this.world.kernel.record({
       kind: 'stream.shardBlocked',
-      mapping: this.name,
-      shardId: this.stream.shards[lane.shard]!.shardId,
-      lane: lane.lane,
+      ...this.laneFields(lane),
       why,
     });
   }
@@ -537,14 +549,13 @@ export class StreamEventSourceMapping {
   /** The lane's current batch ended: checkpoint past it, then the next half or the next read. */
   private finishBatch(lane: Lane, batch: Batch): void {
     lane.queue.shift();
+    lane.finishedIndex = Math.max(lane.finishedIndex, batch.endIndex);
     const last = this.stream.shards[lane.shard]!.records[batch.endIndex]!;
     this.advance(lane, batch.endIndex + 1, last);
     if (lane.queue.length === 0 && lane.blockedSinceMs !== undefined) {
       this.world.kernel.record({
         kind: 'stream.shardUnblocked',
-        mapping: this.name,
-        shardId: this.stream.shards[lane.shard]!.shardId,
-        lane: lane.lane,
+        ...this.laneFields(lane),
         blockedSinceMs: lane.blockedSinceMs,
         how: lane.gaveUp ? 'discarded' : 'succeeded',
       });
@@ -593,7 +604,7 @@ export class StreamEventSourceMapping {
           : {}),
         version: '1.0',
         timestamp: isoMs(epoch + kernel.nowMs),
-        KinesisBatchInfo: {
+        [this.stream.batchInfoField]: {
           shardId,
           startSequenceNumber: first.sequenceNumber,
           endSequenceNumber: last.sequenceNumber,
@@ -644,9 +655,7 @@ export class StreamEventSourceMapping {
     return this.lanes.map((lane) => {
       const current = lane.queue[0];
       return {
-        mapping: this.name,
-        shardId: this.stream.shards[lane.shard]!.shardId,
-        lane: lane.lane,
+        ...this.laneFields(lane),
         checkpoint: lane.checkpoint,
         blocked:
           lane.blockedSinceMs === undefined || current === undefined
@@ -682,6 +691,7 @@ export class StreamEventSourceMapping {
           else fate = now >= r.arrivalMs + retentionMs ? EXPIRED : PENDING;
         }
         out.push({
+          model: this.stream.model,
           mapping: this.name,
           stream: this.stream.name,
           fn: this.fn.name,

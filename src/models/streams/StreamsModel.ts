@@ -2,6 +2,8 @@ import { ConfigError } from '../../errors.js';
 import type { LambdaFunction } from '../../lambda/LambdaFunction.js';
 import type { World } from '../../lambda/World.js';
 import { type Rng, seededUuid } from '../../sim/Rng.js';
+import type { Table } from '../../services/Table.js';
+import { DynamoDbStream } from './DynamoDbStream.js';
 import { KinesisStream, type KinesisStreamOptions } from './KinesisStream.js';
 import {
   type ShardStatus,
@@ -10,9 +12,10 @@ import {
 } from './StreamEventSourceMapping.js';
 import { resolveStreamMappingOptions, type StreamMappingOptions } from './streamMappingOptions.js';
 
-/** The Kinesis part of a simulation: its streams and stream event source mappings. */
+/** The streams part of a simulation: Kinesis streams, tables' DynamoDB streams, and their mappings. */
 export class StreamsModel {
   private readonly streams = new Map<string, KinesisStream>();
+  private readonly tableStreams = new Map<Table, DynamoDbStream>();
   private readonly mappings: StreamEventSourceMapping[] = [];
   private readonly uuids: Rng;
 
@@ -39,15 +42,39 @@ export class StreamsModel {
     return stream;
   }
 
+  /** Turns on a table's DynamoDB stream (its options name a view type). */
+  tableStream(table: Table): DynamoDbStream {
+    const stream = new DynamoDbStream(this.world, table);
+    this.tableStreams.set(table, stream);
+    return stream;
+  }
+
   /** Creates a stream mapping, validated as `CreateEventSourceMapping` validates it. */
-  map(stream: KinesisStream, fn: LambdaFunction, options: StreamMappingOptions): StreamEventSourceMapping {
-    if (this.streams.get(stream.name) !== stream)
-      throw new ConfigError(
-        'sim.mapping',
-        'stream',
-        'must be a stream defined on this simulation with sim.kinesis()',
-        stream.name,
-      );
+  map(
+    source: KinesisStream | Table,
+    fn: LambdaFunction,
+    options: StreamMappingOptions,
+  ): StreamEventSourceMapping {
+    let stream: KinesisStream | DynamoDbStream | undefined;
+    if (source instanceof KinesisStream) {
+      stream = this.streams.get(source.name) === source ? source : undefined;
+      if (stream === undefined)
+        throw new ConfigError(
+          'sim.mapping',
+          'stream',
+          'must be a stream defined on this simulation with sim.kinesis()',
+          source.name,
+        );
+    } else {
+      stream = this.tableStreams.get(source);
+      if (stream === undefined)
+        throw new ConfigError(
+          `sim.mapping(${JSON.stringify(source.name)} → ${JSON.stringify(fn.name)})`,
+          'table',
+          "must have a DynamoDB stream: define it with sim.table(name, { key, stream: 'NEW_AND_OLD_IMAGES' }) (or KEYS_ONLY, NEW_IMAGE, OLD_IMAGE)",
+          source.name,
+        );
+    }
     const resolved = resolveStreamMappingOptions(this.world, stream, fn, options);
     const existing = this.mappings.find((m) => m.stream === stream && m.fn === fn);
     if (existing !== undefined)

@@ -1,23 +1,23 @@
 import { ConfigError, checkBoolean, checkOptions, intInRange, nonNegativeInt } from '../../errors.js';
 import type { LambdaFunction } from '../../lambda/LambdaFunction.js';
 import type { World } from '../../lambda/World.js';
-import { checkOwned } from '../../lambda/ownership.js';
-import { checkTarget } from '../async/AsyncConfig.js';
+import { checkTargetOfKinds } from '../async/AsyncConfig.js';
 import type { DeliveryTarget } from '../DeliveryTarget.js';
 import type { FilterPattern } from '../mapping/filterPattern.js';
 import {
   resolveBatchingWindowS,
   resolveBatchSize,
   resolveFilterCriteria,
+  SHARED_MAPPING_OPTIONS,
 } from '../mapping/mappingOptions.js';
-import type { KinesisStream } from './KinesisStream.js';
+import type { StreamSource } from './StreamSource.js';
 
 /** Where a new stream mapping starts reading (R-STREAM-3). */
 export type StartingPosition = 'TRIM_HORIZON' | 'LATEST' | 'AT_TIMESTAMP';
 
-/** Options of {@link Simulation.mapping} for a Kinesis stream (spec §3.2). */
+/** Options of {@link Simulation.mapping} for a Kinesis stream or a table's DynamoDB stream (spec §3.2). */
 export interface StreamMappingOptions {
-  /** `StartingPosition` (required, as in AWS): oldest retained record, records put after the mapping starts, or from `startingPositionAtMs`. */
+  /** `StartingPosition` (required, as in AWS): oldest retained record, records put after the mapping starts, or from `startingPositionAtMs` (Kinesis only). */
   readonly startingPosition: StartingPosition;
   /** `StartingPositionTimestamp` for `AT_TIMESTAMP`, as a virtual instant in ms (AWS takes Unix seconds). */
   readonly startingPositionAtMs?: number;
@@ -37,7 +37,11 @@ export interface StreamMappingOptions {
   readonly reportBatchItemFailures?: boolean;
   /** `DestinationConfig.OnFailure`: an SQS queue, SNS topic or S3 bucket (a sink of those kinds) that gets the metadata record of discarded batches (R-STREAM-13). */
   readonly onFailure?: DeliveryTarget;
-  /** `FilterCriteria`: at most 5 patterns, ORed, on the `data` key only (as AWS); non-matching records are skipped (R-STREAM-11). */
+  /**
+   * `FilterCriteria`: at most 5 patterns, ORed; non-matching records are skipped (R-STREAM-11).
+   * Kinesis: on the `data` key only (as AWS). DynamoDB stream: on the record's fields
+   * (`eventName`, `dynamodb` with `Keys` / `NewImage` / `OldImage` in AttributeValue form, …).
+   */
   readonly filters?: readonly FilterPattern[];
 }
 
@@ -57,36 +61,48 @@ export interface ResolvedStreamMappingOptions {
 }
 
 const KNOWN = new Set([
+  ...SHARED_MAPPING_OPTIONS,
   'startingPosition',
   'startingPositionAtMs',
-  'batchSize',
-  'maximumBatchingWindowS',
   'parallelizationFactor',
   'maximumRetryAttempts',
   'maximumRecordAgeS',
   'bisectBatchOnFunctionError',
-  'reportBatchItemFailures',
   'onFailure',
-  'filters',
 ]);
 const POSITIONS: readonly StartingPosition[] = ['TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP'];
+/** DynamoDB streams take TRIM_HORIZON or LATEST (https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-params.html). */
+const DDB_POSITIONS: readonly StartingPosition[] = ['TRIM_HORIZON', 'LATEST'];
+/** The fields of a DynamoDB stream record that filter patterns may name (the record's top-level keys). */
+const DDB_FILTER_KEYS: readonly string[] = [
+  'eventID',
+  'eventName',
+  'eventVersion',
+  'eventSource',
+  'awsRegion',
+  'dynamodb',
+  'userIdentity',
+  'eventSourceARN',
+];
 /** Kinds AWS takes as a stream mapping's on-failure destination (spec §3.2: SQS, SNS, S3). */
 const ON_FAILURE_KINDS = new Set(['sqs', 'sns', 's3']);
 
 /** Validates a stream mapping as `CreateEventSourceMapping` does (spec §0, §3.2). */
 export function resolveStreamMappingOptions(
   world: World,
-  stream: KinesisStream,
+  stream: StreamSource,
   fn: LambdaFunction,
   options: unknown,
 ): ResolvedStreamMappingOptions {
   const api = `sim.mapping(${JSON.stringify(stream.name)} → ${JSON.stringify(fn.name)})`;
   const o = checkOptions(api, options, KNOWN, 'must be an object with a startingPosition');
-  if (!POSITIONS.includes(o.startingPosition as StartingPosition))
+  const kinesis = stream.model === 'kinesis';
+  const positions = kinesis ? POSITIONS : DDB_POSITIONS;
+  if (!positions.includes(o.startingPosition as StartingPosition))
     throw new ConfigError(
       api,
       'startingPosition',
-      `must be one of ${POSITIONS.join(', ')} (required for a Kinesis stream, as in CreateEventSourceMapping)`,
+      `must be one of ${positions.join(', ')} (required for a ${kinesis ? 'Kinesis stream' : 'DynamoDB stream'}, as in CreateEventSourceMapping)`,
       o.startingPosition,
     );
   const startingPosition = o.startingPosition as StartingPosition;
@@ -102,18 +118,18 @@ export function resolveStreamMappingOptions(
     );
   const maximumRetryAttempts = minusOneOr(api, 'maximumRetryAttempts', o.maximumRetryAttempts, 0, 10_000);
   const maximumRecordAgeS = minusOneOr(api, 'maximumRecordAgeS', o.maximumRecordAgeS, 60, 604_800);
-  let onFailure: DeliveryTarget | undefined;
-  if (o.onFailure !== undefined) {
-    checkOwned(world, 'sim.mapping: onFailure', o.onFailure, api);
-    onFailure = checkTarget(api, 'onFailure', o.onFailure);
-    if (!ON_FAILURE_KINDS.has(onFailure.targetKind))
-      throw new ConfigError(
-        api,
-        'onFailure',
-        'must be an SQS queue, SNS topic or S3 bucket (DestinationConfig.OnFailure of a stream mapping)',
-        `${onFailure.targetKind} ${onFailure.arn}`,
-      );
-  }
+  const onFailure =
+    o.onFailure === undefined
+      ? undefined
+      : checkTargetOfKinds(
+          world,
+          'sim.mapping: onFailure',
+          api,
+          'onFailure',
+          o.onFailure,
+          ON_FAILURE_KINDS,
+          'must be an SQS queue, SNS topic or S3 bucket (DestinationConfig.OnFailure of a stream mapping)',
+        );
   return {
     startingPosition,
     startingPositionAtMs,
@@ -129,7 +145,9 @@ export function resolveStreamMappingOptions(
     ),
     reportBatchItemFailures: checkBoolean(api, 'reportBatchItemFailures', o.reportBatchItemFailures ?? false),
     onFailure,
-    filters: resolveFilterCriteria(api, o.filters, 'data', 'Kinesis'),
+    filters: kinesis
+      ? resolveFilterCriteria(api, o.filters, 'data', 'Kinesis')
+      : resolveFilterCriteria(api, o.filters, DDB_FILTER_KEYS, 'DynamoDB'),
   };
 }
 

@@ -107,6 +107,8 @@ describe('sim.table options', () => {
       latencyMs: 10,
       ttlAttribute: undefined,
       inFlightAtDeath: 'lands',
+      stream: undefined,
+      ttlDeletionDelayS: 0,
     });
     expect(orders.name).toBe('orders');
     expect(orders.keyAttribute).toBe('orderId');
