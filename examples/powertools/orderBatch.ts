@@ -46,7 +46,8 @@ async function chargeRecord(record: SQSRecord): Promise<void> {
   const response = await fetch('https://payments.example/charges', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(order),
+    // The message id as the charge's reference: which record made which charge.
+    body: JSON.stringify({ ...order, reference: record.messageId }),
   });
   if (!response.ok) throw new Error(`charge ${order.orderId} failed: HTTP ${response.status}`);
 }
