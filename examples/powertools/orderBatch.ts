@@ -32,24 +32,17 @@ import {
   SqsFifoPartialProcessorAsync,
 } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { charge, type Order } from './charge.js';
 
 /** A message body. `amountCents <= 0` is an order the record handler refuses. */
-export interface BatchOrder {
-  readonly orderId: string;
-  readonly amountCents: number;
-}
+export type BatchOrder = Order;
 
 /** Charges one order; throws for an invalid order or a failed charge (the record is then reported). */
 async function chargeRecord(record: SQSRecord): Promise<void> {
   const order = JSON.parse(record.body) as BatchOrder;
   if (order.amountCents <= 0) throw new Error(`invalid amount for ${order.orderId}`);
-  const response = await fetch('https://payments.example/charges', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    // The message id as the charge's reference: which record made which charge.
-    body: JSON.stringify({ ...order, reference: record.messageId }),
-  });
-  if (!response.ok) throw new Error(`charge ${order.orderId} failed: HTTP ${response.status}`);
+  // The message id as the charge's reference: which record made which charge.
+  await charge(order, { reference: record.messageId });
 }
 
 // Module scope: one of each per execution environment.

@@ -29,37 +29,16 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context } from 'aws-lambda';
+import { charge, type Order, type Receipt } from './charge.js';
 
 /** An order to charge. */
-export interface PaymentOrder {
-  readonly orderId: string;
-  readonly amountCents: number;
-}
-
-/** The handler's answer (stored by Powertools in the COMPLETED record, returned to duplicates). */
-export interface Receipt {
-  readonly orderId: string;
-  readonly chargeId: string;
-}
+export type PaymentOrder = Order;
+export type { Receipt };
 
 // Module scope, as in production: one persistence layer (and its DynamoDB client) per environment.
 const persistenceStore = new DynamoDBPersistenceLayer({
   tableName: process.env.IDEMPOTENCY_TABLE ?? 'idempotency',
 });
-
-async function charge(order: PaymentOrder, idempotencyKey?: string): Promise<Receipt> {
-  const response = await fetch('https://payments.example/charges', {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey }),
-    },
-    body: JSON.stringify(order),
-  });
-  if (!response.ok) throw new Error(`charge ${order.orderId} failed: HTTP ${response.status}`);
-  const { id } = (await response.json()) as { id: string };
-  return { orderId: order.orderId, chargeId: id };
-}
 
 const validated = () =>
   new IdempotencyConfig({ eventKeyJmesPath: 'orderId', payloadValidationJmesPath: 'amountCents' });
@@ -72,19 +51,22 @@ export const handler = makeIdempotent(async (order: PaymentOrder, _context: Cont
 
 /** Fixed twin: the charge carries the order id as the payment provider's idempotency key. */
 export const handlerWithKey = makeIdempotent(
-  async (order: PaymentOrder, _context: Context) => charge(order, order.orderId),
+  async (order: PaymentOrder, _context: Context) => charge(order, { idempotencyKey: order.orderId }),
   { persistenceStore, config: validated() },
 );
 
 /** Buggy: no payload validation, so an order id reused with another amount is answered from the record. */
 export const handlerWithoutValidation = makeIdempotent(
-  async (order: PaymentOrder, _context: Context) => charge(order, order.orderId),
+  async (order: PaymentOrder, _context: Context) => charge(order, { idempotencyKey: order.orderId }),
   { persistenceStore, config: new IdempotencyConfig({ eventKeyJmesPath: 'orderId' }) },
 );
 
 /** An inner function made idempotent (not the handler): its config needs the context registered. */
 function idempotentCharge(config: IdempotencyConfig) {
-  return makeIdempotent((order: PaymentOrder) => charge(order, order.orderId), { persistenceStore, config });
+  return makeIdempotent((order: PaymentOrder) => charge(order, { idempotencyKey: order.orderId }), {
+    persistenceStore,
+    config,
+  });
 }
 
 const withoutContext = idempotentCharge(new IdempotencyConfig({ eventKeyJmesPath: 'orderId' }));
