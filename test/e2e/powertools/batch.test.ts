@@ -7,7 +7,6 @@
 import { describe } from 'vitest';
 import {
   checks,
-  type Effect,
   type HandlerFactory,
   handlerModule,
   runScenario,
@@ -19,7 +18,7 @@ import {
 } from '../../../src/index.js';
 import { expect, fc, it, test } from '../../../src/vitest/index.js';
 import { type BatchOrder, handler as importedHandler } from '../../../examples/powertools/orderBatch.js';
-import { orderIdOfCharge, paymentWorld } from './paymentWorld.js';
+import { byMessage, orderIdOfCharge, paymentWorld, referenceOfCharge } from './paymentWorld.js';
 
 const MODULE = new URL('../../../examples/powertools/orderBatch.ts', import.meta.url);
 type Export = 'handler' | 'fifoHandler' | 'fifoHandlerSkipGroup' | 'handlerCollectingFailures';
@@ -40,8 +39,6 @@ const inputKey = (body: unknown) => (body as BatchOrder).orderId;
  * it rather than the order id, since a producer's retry puts two records of one order (two message
  * ids) in a batch, and only one of them may have failed.
  */
-const referenceOfCharge = (e: Effect) => (e.args as { body: { reference: string } }).body.reference;
-const byMessage = { inputKey: (_body: unknown, input: { readonly id: string }) => input.id };
 const honest = (result: ScenarioResult<BatchOrder>) =>
   checks.honestBatchResponses(result, result.effects('payments'), referenceOfCharge, byMessage);
 

@@ -6,7 +6,6 @@
  */
 import { describe } from 'vitest';
 import {
-  type Effect,
   handlerModule,
   runScenario,
   type Scenario,
@@ -17,15 +16,19 @@ import {
 import { expect, fc, it, test } from '../../../src/vitest/index.js';
 import type { Order } from '../../../examples/powertools/charge.js';
 import { TIMEOUT_EARLY_MS } from '../../../examples/powertools/middyOrders.js';
-import { orderIdOfCharge, paymentOrderArb, paymentWorld } from './paymentWorld.js';
+import {
+  byMessage,
+  orderIdOfCharge,
+  paymentOrderArb,
+  paymentWorld,
+  referenceOfCharge,
+} from './paymentWorld.js';
 
 const MODULE = new URL('../../../examples/powertools/middyOrders.ts', import.meta.url);
 const setupOf = (exportName: 'handler' | 'handlerWithinBudget') => (sim: Simulation) => {
   paymentWorld(sim);
   return handlerModule(MODULE, exportName);
 };
-const referenceOfCharge = (e: Effect) => (e.args as { body: { reference: string } }).body.reference;
-const byMessage = { inputKey: (_body: unknown, input: { readonly id: string }) => input.id };
 
 /** Three orders in one batch; the third charge is 2 s slow, past the 1 s function timeout. */
 const slowThird: Scenario<Order> = {

@@ -14,6 +14,13 @@ export const chargedOrder = (e: Effect): PaymentOrder => (e.args as { body: Paym
 /** Effect key: the order id of the charge. */
 export const orderIdOfCharge = (e: Effect): string => chargedOrder(e).orderId;
 
+/** Which SQS record made a charge: its message id, sent as the charge's `reference`. */
+export const referenceOfCharge = (e: Effect): string =>
+  (e.args as { body: { reference: string } }).body.reference;
+
+/** Matches SQS inputs to charges by message id (with {@link referenceOfCharge}). */
+export const byMessage = { inputKey: (_body: unknown, input: { readonly id: string }) => input.id };
+
 /** Orders with distinct-looking ids from a small range (so shrinking keeps them apart with uniqueBy). */
 export const paymentOrderArb: fc.Arbitrary<PaymentOrder> = fc.record({
   orderId: fc.integer({ min: 1, max: 10_000 }).map((n) => `o-${n}`),
