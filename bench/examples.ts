@@ -27,7 +27,7 @@ const SHRINK_STATS = process.argv.includes('--shrink-stats');
 let evaluations = 0;
 
 function property(example: Example<never>, variant: 'buggy' | 'fixed') {
-  return fc.asyncProperty(exampleScenarios(example), async (scenario) => {
+  return fc.asyncProperty(exampleScenarios(example, variant), async (scenario) => {
     evaluations++;
     const result = await runScenario(scenario, example[variant]);
     return (await example.check(result)).length === 0;

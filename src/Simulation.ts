@@ -782,6 +782,7 @@ export class Simulation {
         ...this.lambda.names(),
       ]),
       queues: this.sqsModel.queueKinds(),
+      streams: new Set(this.streamsModel.streamNames()),
     });
     this.ran = true;
     this.world.globals.capture();

@@ -222,7 +222,11 @@ export type { TimelineOptions } from './report/timeline.js';
 export { formatTime, formatTimeline } from './report/timeline.js';
 export type { TimelineHtmlOptions } from './report/html/timelineHtml.js';
 export { timelineHtml } from './report/html/timelineHtml.js';
-export type { ScenarioArbOptions, SqsScenarioArbOptions } from './scenario/arbitraries.js';
+export type {
+  KinesisScenarioArbOptions,
+  ScenarioArbOptions,
+  SqsScenarioArbOptions,
+} from './scenario/arbitraries.js';
 export { scenarios } from './scenario/arbitraries.js';
 export { checkDeterminism } from './scenario/checkDeterminism.js';
 export type { TraceDivergence } from './scenario/DeterminismCheckError.js';
@@ -239,6 +243,8 @@ export type {
   ScenarioSetup,
   EventScenarioSetup,
   SqsScenarioSetup,
+  KinesisScenarioSetup,
+  AnyScenarioSetup,
 } from './scenario/Scenario.js';
 export { SCENARIO_FUNCTION_NAME } from './scenario/Scenario.js';
 export { formatScenario, loadScenario, saveScenario } from './scenario/scenarioFile.js';

@@ -8,10 +8,16 @@ import type { OrderedPerKeyViolation } from './Violation.js';
  * group or order id, with the sequence the producer sent them in. Items whose `keyOf` is
  * `undefined` are left out. Numbers compare numerically, strings by code point.
  *
+ * Kinesis: key by the record's partition key and order by its sequence number as the string the
+ * record carries (`kinesis.sequenceNumber`): within a shard sequence numbers have one length, so
+ * text order is their order (as numbers they are past 2^53 and would lose digits).
+ *
  * @example
  * ```ts
  * const shipped = result.effects('shipping');
  * checks.orderedPerKey(shipped, (e) => (e.args as Ship).orderId, (e) => (e.args as Ship).version);
+ * // a stream consumer whose effects carry the record's partition key and sequence number:
+ * checks.orderedPerKey(shipped, (e) => (e.args as Ship).partitionKey, (e) => (e.args as Ship).sequenceNumber);
  * ```
  */
 export function orderedPerKey<T>(

@@ -5,7 +5,8 @@ import type { TraceEvent } from '../TraceEvent.js';
  * {@link casesReached} for the definitions). An input is an async event (its request id; its
  * retries and duplicate deliveries share it), an SQS message on one queue (its queue and message
  * id; a batch invocation has one input per message; a message redriven to a dead-letter queue
- * keeps its id but is a new input there) or a synchronous request (its request id; Lambda never
+ * keeps its id but is a new input there), a stream record for one mapping (its mapping and
+ * sequence number; a stream batch has one input per record) or a synchronous request (its request id; Lambda never
  * runs it twice). An invocation runs from its `invoke.started` to its `invoke.succeeded` /
  * `invoke.failed`; an attempt that failed in Init (an `invoke.failed` with no start) is an
  * invocation too.
@@ -20,6 +21,10 @@ export const COVERAGE_CASES = [
   'throttled',
   'clientTimedOut',
   'faultInjected',
+  'shardBlocked',
+  'batchBisected',
+  'recordAgeExceeded',
+  'checkpointPastFailure',
   'producerRetried',
 ] as const;
 
@@ -60,14 +65,23 @@ interface Invocation {
  * - `deadLettered`: a message or async event reached a dead-letter queue (`sqs.deadLettered`, or
  *   `destination.delivered` with role `deadLetter`);
  * - `onFailureDestination`: an async event's failure record was delivered to its on-failure
- *   destination (`destination.delivered` with role `onFailure`);
+ *   destination (`destination.delivered` with role `onFailure`), or a stream mapping's record of
+ *   given-up records was (`stream.recordsDiscarded` with `delivered`);
  * - `partialBatchFailure`: an SQS batch reported some items failed (`batch.partiallyFailed`);
  * - `throttled`: an invocation was throttled (`invoke.throttled`, `async.throttled`,
- *   `batch.throttled`);
+ *   `batch.throttled`, `stream.batchThrottled`);
  * - `clientTimedOut`: a synchronous caller stopped waiting while Lambda was still running its
  *   request (`request.clientTimedOut`); with client retries on, the retry runs alongside it;
  * - `faultInjected`: a fault of the plan fired (`fault.injected`): a fault aimed at an invocation
- *   or call the run never made does not count.
+ *   or call the run never made does not count;
+ * - `shardBlocked`: a failing batch blocked a stream shard (or lane) (`stream.shardBlocked`): no
+ *   later record of it ran until the batch succeeded or was given up (R-STREAM-4);
+ * - `batchBisected`: a failing stream batch was split in two (`stream.batchBisected`, R-STREAM-8);
+ * - `recordAgeExceeded`: stream records were given up for being older than
+ *   `maximumRecordAgeS` (`stream.recordsDiscarded` with condition `RecordAgeExceeded`, R-STREAM-6);
+ * - `checkpointPastFailure`: a stream batch reported item failures after some records, so the
+ *   checkpoint moved past the records before the lowest failed one and only the rest is retried
+ *   (`stream.batchPartiallyFailed`, R-STREAM-9);
  * - `producerRetried`: a producer's retry became an input of its own (an `async.accepted` or
  *   `sqs.sent` with `retryOf`, as a `producerDuplicate` fault makes): the same body under a new
  *   request or message id, which a handler deduplicating by that id processes twice. A retry that
@@ -75,7 +89,8 @@ interface Invocation {
  *
  * Gotcha: a synchronous client retry is a new request the trace does not link to the first
  * (`request.received` names no caller), so the retry cases cover async events and SQS messages;
- * for sync workloads `clientTimedOut` is the case to watch.
+ * for sync workloads `clientTimedOut` is the case to watch. A stream batch's records are inputs of
+ * the retry cases like an SQS batch's messages.
  *
  * @example
  * ```ts
@@ -94,6 +109,8 @@ export function casesReached(result: TracedResult): ReadonlySet<CoverageCase> {
   const runningCount = new Map<string, number>();
   const failedOf = new Map<string, Invocation[]>();
   const callOwner = new Map<number, Invocation>();
+  /** Stream batch request id → its records' sequence numbers (for a partial failure's rest). */
+  const streamBatches = new Map<string, readonly string[]>();
 
   const invocation = (requestId: string): Invocation => ({
     requestId,
@@ -142,6 +159,42 @@ export function casesReached(result: TracedResult): ReadonlySet<CoverageCase> {
           reached.add('redeliveryWhileInProgress');
         break;
       }
+      case 'stream.batchInvoked': {
+        const inputs = ev.sequenceNumbers.map((seq) => `k:${ev.mapping}:${seq}`);
+        batchInputs.set(ev.requestId, inputs);
+        streamBatches.set(ev.requestId, ev.sequenceNumbers);
+        if (inputs.some((input) => (runningCount.get(input) ?? 0) > 0))
+          reached.add('redeliveryWhileInProgress');
+        break;
+      }
+      case 'stream.batchFailed': {
+        // A refused response, or the first record reported failed: the whole batch is retried.
+        const inv = batches.get(ev.requestId);
+        if (ev.reason !== 'functionError' && inv !== undefined) failed(inv, inv.inputs);
+        break;
+      }
+      case 'stream.batchPartiallyFailed': {
+        reached.add('checkpointPastFailure');
+        const inv = batches.get(ev.requestId);
+        const seqs = streamBatches.get(ev.requestId) ?? [];
+        const from = seqs.indexOf(ev.failedFrom);
+        if (inv !== undefined && from >= 0)
+          failed(
+            inv,
+            seqs.slice(from).map((seq) => `k:${ev.mapping}:${seq}`),
+          );
+        break;
+      }
+      case 'stream.shardBlocked':
+        reached.add('shardBlocked');
+        break;
+      case 'stream.batchBisected':
+        reached.add('batchBisected');
+        break;
+      case 'stream.recordsDiscarded':
+        if (ev.condition === 'RecordAgeExceeded') reached.add('recordAgeExceeded');
+        if (ev.delivered) reached.add('onFailureDestination');
+        break;
       case 'invoke.started': {
         const inv = invocation(ev.requestId);
         begins(inv);
@@ -203,6 +256,7 @@ export function casesReached(result: TracedResult): ReadonlySet<CoverageCase> {
       case 'invoke.throttled':
       case 'async.throttled':
       case 'batch.throttled':
+      case 'stream.batchThrottled':
         reached.add('throttled');
         break;
       case 'request.clientTimedOut':

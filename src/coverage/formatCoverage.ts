@@ -9,11 +9,17 @@ export const COVERAGE_CASE_DESCRIPTIONS: Readonly<Record<CoverageCase, string>> 
     'an event or message failed after a service call of its invocation landed, and was invoked again',
   redeliveryWhileInProgress: 'an event or message was invoked while an earlier invocation of it still ran',
   deadLettered: 'a message or async event reached a dead-letter queue',
-  onFailureDestination: "an async event's failure record reached its on-failure destination",
+  onFailureDestination:
+    "an async event's failure record, or a stream mapping's record of given-up records, reached its on-failure destination",
   partialBatchFailure: 'an SQS batch reported some of its items failed',
   throttled: 'an invocation was throttled',
   clientTimedOut: 'a sync caller stopped waiting while its request still ran',
   faultInjected: 'a fault of the plan fired',
+  shardBlocked: 'a failing batch blocked a stream shard',
+  batchBisected: 'a failing stream batch was split in two',
+  recordAgeExceeded: 'stream records were given up for being older than maximumRecordAgeS',
+  checkpointPastFailure:
+    'a stream batch reported item failures, and the checkpoint moved past the records before them',
   producerRetried: "a producer's retry became an input of its own: same body, new id",
 };
 

@@ -10,7 +10,10 @@
  * - `delivery: n` is the n-th time standard queue `queue` handed a message to a receive (every
  *   message of every receive counts, redeliveries included);
  * - `message: n` is the n-th message sent to `queue` (workload sends, handler sends and
- *   destinations alike; messages redriven in from another queue do not count).
+ *   destinations alike; messages redriven in from another queue do not count);
+ * - `record: n` is the n-th record put to stream `stream` (any shard, workload and handler puts);
+ * - `batch: n` is the n-th batch a mapping of stream `stream` handed to an invocation (retries
+ *   and bisected halves count, throttled tries do not).
  *
  * Every kind but `poisonRecord` and `producerDuplicate` is one AWS itself can produce
  * ({@link FAULT_KINDS}, the default of the fault arbitraries); those two are workload faults,
@@ -94,6 +97,18 @@ export type Fault =
    */
   | { readonly kind: 'poisonRecord'; readonly queue: string; readonly message: number }
   /**
+   * Stream (Kinesis): the batch succeeds, and the mapping delivers the same records once more before
+   * it checkpoints past them (Lambda reads streams at least once: "Lambda event source mappings
+   * process each event at least once, and duplicate processing of records can occur",
+   * https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html).
+   */
+  | { readonly kind: 'duplicateDelivery'; readonly stream: string; readonly batch: number }
+  /**
+   * Not an AWS fault (given on request): the stream record's data is replaced by
+   * {@link POISON_BODY}, so every batch holding it fails until it is given up or expires.
+   */
+  | { readonly kind: 'poisonRecord'; readonly stream: string; readonly record: number }
+  /**
    * Not an AWS fault (a producer's retry, given on request): the n-th event Lambda accepted for
    * asynchronous invocation of `fn` is sent again by its producer, as an SDK retries an `Invoke`
    * whose answer it never got: the same payload accepted a second time with a new request id, its
@@ -129,6 +144,8 @@ export type CallFault = Extract<Fault, { readonly service: string }>;
 export type DeliveryFault = Extract<Fault, { readonly kind: (typeof DELIVERY_FAULT_KINDS)[number] }>;
 /** Delivery faults aimed at an SQS queue. */
 export type QueueFault = Extract<Fault, { readonly queue: string }>;
+/** Delivery faults aimed at a stream (a Kinesis stream; DynamoDB Streams later). */
+export type StreamFault = Extract<Fault, { readonly stream: string }>;
 /** Delivery faults aimed at a function's asynchronous event queue. */
 export type AsyncEventFault = Extract<Fault, { readonly event: number }>;
 
@@ -177,10 +194,10 @@ export type FaultFieldType = 'name' | 'index' | 'count' | 'ms' | 'boolean' | 'st
 /** The layout of a fault: which field names its target, which its point, and every field's type. */
 export interface FaultShape {
   readonly kind: FaultKind;
-  /** The field naming the target: a function, a service or a queue. */
-  readonly target: 'fn' | 'service' | 'queue';
-  /** The field holding the point (1-based): which invocation, call, event, delivery or message. */
-  readonly point: 'invocation' | 'call' | 'event' | 'delivery' | 'message';
+  /** The field naming the target: a function, a service, a queue or a stream. */
+  readonly target: 'fn' | 'service' | 'queue' | 'stream';
+  /** The field holding the point (1-based): which invocation, call, event, delivery, message, record or batch. */
+  readonly point: 'invocation' | 'call' | 'event' | 'delivery' | 'message' | 'record' | 'batch';
   /** Every field but `kind`, with its type. */
   readonly fields: Readonly<Record<string, FaultFieldType>>;
 }
@@ -200,8 +217,9 @@ function shape(
 }
 
 /**
- * Every fault's layout, one entry per kind and target (`duplicateDelivery` and
- * `producerDuplicate` have two: an async event of a function, a delivery or message of a queue). Validation, printing, folding and shrinking all
+ * Every fault's layout, one entry per kind and target (`duplicateDelivery` has three: an async
+ * event of a function, a delivery of a queue, a batch of a stream; `poisonRecord` and
+ * `producerDuplicate` two each). Validation, printing, folding and shrinking all
  * read it, so a new kind is added here once.
  */
 export const FAULT_SHAPES: readonly FaultShape[] = Object.freeze([
@@ -218,6 +236,8 @@ export const FAULT_SHAPES: readonly FaultShape[] = Object.freeze([
   shape('duplicateDelivery', 'queue', 'delivery'),
   shape('reorder', 'queue', 'message'),
   shape('poisonRecord', 'queue', 'message'),
+  shape('duplicateDelivery', 'stream', 'batch'),
+  shape('poisonRecord', 'stream', 'record'),
   shape('producerDuplicate', 'fn', 'event'),
   shape('producerDuplicate', 'queue', 'message'),
 ]);
@@ -234,7 +254,7 @@ const SHAPES_BY_KIND: ReadonlyMap<string, readonly FaultShape[]> = (() => {
 
 const NO_SHAPES: readonly FaultShape[] = Object.freeze([]);
 
-/** The shapes of `kind` (one, or two for `duplicateDelivery` and `producerDuplicate`; none for an unknown kind). */
+/** The shapes of `kind` (one or more: `duplicateDelivery` has three; none for an unknown kind). */
 export function shapesOf(kind: FaultKind): readonly FaultShape[] {
   return SHAPES_BY_KIND.get(kind) ?? NO_SHAPES;
 }

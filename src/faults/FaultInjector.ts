@@ -13,6 +13,7 @@ import {
   isInvocationFault,
   type QueueFault,
   shapeOf,
+  type StreamFault,
   shapesOf,
 } from './Fault.js';
 import { type UnreachedFault, unreachedReason } from './UnreachedFault.js';
@@ -26,6 +27,8 @@ export interface DefinedTargets {
   readonly services: ReadonlySet<string>;
   /** SQS queues, with whether each is FIFO (duplicates and reordering need a standard queue). */
   readonly queues: ReadonlyMap<string, { readonly fifo: boolean }>;
+  /** Streams (Kinesis stream names). */
+  readonly streams: ReadonlySet<string>;
 }
 
 /**
@@ -40,6 +43,8 @@ export class FaultInjector {
   private readonly eventFaults = new Map<string, AsyncEventFault[]>();
   private readonly deliveryFaults = new Map<string, QueueFault[]>();
   private readonly messageFaults = new Map<string, QueueFault[]>();
+  private readonly recordFaults = new Map<string, StreamFault[]>();
+  private readonly batchFaults = new Map<string, StreamFault[]>();
   private readonly counts = new Map<string, number>();
   /** The faults that took effect (plan entries, by identity). */
   private readonly fired = new Set<Fault>();
@@ -55,6 +60,8 @@ export class FaultInjector {
       else if (isCallFault(fault)) push(this.callFaults, key, fault);
       else if (point === 'event') push(this.eventFaults, key, fault as AsyncEventFault);
       else if (point === 'delivery') push(this.deliveryFaults, key, fault as QueueFault);
+      else if (point === 'record') push(this.recordFaults, key, fault as StreamFault);
+      else if (point === 'batch') push(this.batchFaults, key, fault as StreamFault);
       else push(this.messageFaults, key, fault as QueueFault);
     }
   }
@@ -89,6 +96,16 @@ export class FaultInjector {
   /** Counts one more message sent to `queue`; returns the faults aimed at it. */
   nextMessage(queue: string): readonly QueueFault[] {
     return this.next(this.messageFaults, 'message', queue);
+  }
+
+  /** Counts one more record put to `stream`; returns the faults aimed at it. */
+  nextStreamRecord(stream: string): readonly StreamFault[] {
+    return this.next(this.recordFaults, 'record', stream);
+  }
+
+  /** Counts one more batch handed to an invocation by a mapping of `stream`; returns the faults aimed at it. */
+  nextStreamBatch(stream: string): readonly StreamFault[] {
+    return this.next(this.batchFaults, 'batch', stream);
   }
 
   private next<F extends Fault>(faults: Map<string, F[]>, point: string, target: string): readonly F[] {
@@ -152,6 +169,14 @@ export class FaultInjector {
             'sim.run',
             field,
             `must name a service of this simulation (${list(defined.services)})`,
+            name,
+          );
+      } else if (s.target === 'stream') {
+        if (!defined.streams.has(name))
+          throw new ConfigError(
+            'sim.run',
+            field,
+            `must name a stream of this simulation (${list(defined.streams)})`,
             name,
           );
       } else {

@@ -42,6 +42,10 @@ function countPhrase(point: FaultShape['point'], target: string, n: number): str
       return `${target} handed out ${times('message', 'messages')} to receives`;
     case 'message':
       return `${times('message was', 'messages were')} sent to ${target}`;
+    case 'record':
+      return `${times('record was', 'records were')} put to ${target}`;
+    case 'batch':
+      return `mappings of ${target} handed out ${times('batch', 'batches')}`;
     default: {
       const never: never = point;
       return String(never);

@@ -32,6 +32,11 @@ export interface FaultTargets {
    * reorders). None: no queue faults.
    */
   readonly queues?: readonly string[];
+  /**
+   * Stream names (Kinesis): `duplicateDelivery` (by batch) and `poisonRecord` (by record put) aim
+   * at these. None: no stream faults.
+   */
+  readonly streams?: readonly string[];
 }
 
 /** Options of {@link invocationFaultArb}. */
@@ -112,7 +117,7 @@ const MAX_INT = 0x7fffffff;
 const INVOCATION_OPTIONS = new Set(['kinds', 'maxInvocation', 'maxCallsBeforeCrash']);
 const CALL_OPTIONS = new Set(['kinds', 'maxCall', 'maxAddedLatencyMs']);
 const PLAN_OPTIONS = new Set(Object.keys(DEFAULTS));
-const TARGET_KEYS = new Set(['functions', 'services', 'asyncFunctions', 'queues']);
+const TARGET_KEYS = new Set(['functions', 'services', 'asyncFunctions', 'queues', 'streams']);
 
 /**
  * Validates an option bag against `known` and fills in every default. `allowedKinds` is what
@@ -239,38 +244,45 @@ function callKindArbs(
 
 /**
  * One arbitrary per delivery fault kind (those with a target), each shrinking toward the first
- * target and index 1. `duplicateDelivery` and `producerDuplicate` aim at async events when there
- * are async functions, else (or half of the time when there are both) at queue deliveries or
- * sent messages.
+ * target and index 1. A kind with several target types picks one of those the targets hold with
+ * equal odds (shrinking toward the first): `duplicateDelivery` an async event, a queue delivery or
+ * a stream batch; `producerDuplicate` an async event or a sent message; `poisonRecord` a sent
+ * message or a stream record put.
  */
 function deliveryKindArbs(
   asyncFunctions: readonly string[],
   queues: readonly string[],
+  streams: readonly string[],
   o: ResolvedFaultArbOptions,
 ): { readonly [K in DeliveryFault['kind']]?: fc.Arbitrary<DeliveryFault> } {
   const index = fc.integer({ min: 1, max: o.maxDelivery });
   const duplicates: fc.Arbitrary<DeliveryFault>[] = [];
   const retries: fc.Arbitrary<DeliveryFault>[] = [];
+  const poisons: fc.Arbitrary<DeliveryFault>[] = [];
+  const out: { -readonly [K in DeliveryFault['kind']]?: fc.Arbitrary<DeliveryFault> } = {};
   if (asyncFunctions.length > 0) {
     const fn = fc.constantFrom(...asyncFunctions);
     duplicates.push(record({ kind: fc.constant('duplicateDelivery'), fn, event: index }));
     retries.push(record({ kind: fc.constant('producerDuplicate'), fn, event: index }));
   }
+  if (queues.length > 0) {
+    const queue = fc.constantFrom(...queues);
+    duplicates.push(record({ kind: fc.constant('duplicateDelivery'), queue, delivery: index }));
+    retries.push(record({ kind: fc.constant('producerDuplicate'), queue, message: index }));
+    out.reorder = record({ kind: fc.constant('reorder'), queue, message: index });
+    poisons.push(record({ kind: fc.constant('poisonRecord'), queue, message: index }));
+  }
+  if (streams.length > 0) {
+    const stream = fc.constantFrom(...streams);
+    duplicates.push(record({ kind: fc.constant('duplicateDelivery'), stream, batch: index }));
+    poisons.push(record({ kind: fc.constant('poisonRecord'), stream, record: index }));
+  }
   const either = (arbs: readonly fc.Arbitrary<DeliveryFault>[]) =>
     arbs.length === 1 ? arbs[0]! : fc.oneof(...arbs);
-  if (queues.length === 0)
-    return duplicates.length === 0
-      ? {}
-      : { duplicateDelivery: either(duplicates), producerDuplicate: either(retries) };
-  const queue = fc.constantFrom(...queues);
-  duplicates.push(record({ kind: fc.constant('duplicateDelivery'), queue, delivery: index }));
-  retries.push(record({ kind: fc.constant('producerDuplicate'), queue, message: index }));
-  return {
-    duplicateDelivery: either(duplicates),
-    reorder: record({ kind: fc.constant('reorder'), queue, message: index }),
-    poisonRecord: record({ kind: fc.constant('poisonRecord'), queue, message: index }),
-    producerDuplicate: either(retries),
-  };
+  if (duplicates.length > 0) out.duplicateDelivery = either(duplicates);
+  if (retries.length > 0) out.producerDuplicate = either(retries);
+  if (poisons.length > 0) out.poisonRecord = either(poisons);
+  return out;
 }
 
 /**
@@ -393,7 +405,7 @@ export function faultPlanArb(
       throw new ConfigError(
         api,
         `targets.${key}`,
-        'is not a known target (known: functions, services, asyncFunctions, queues)',
+        'is not a known target (known: functions, services, asyncFunctions, queues, streams)',
         t[key],
       );
   }
@@ -401,6 +413,7 @@ export function faultPlanArb(
   const services = checkNames(api, 'targets.services', t.services ?? [], true);
   const asyncFunctions = checkNames(api, 'targets.asyncFunctions', t.asyncFunctions ?? [], true);
   const queues = checkNames(api, 'targets.queues', t.queues ?? [], true);
+  const streams = checkNames(api, 'targets.streams', t.streams ?? [], true);
   const o = resolveOptions(api, options, PLAN_OPTIONS, ALL_FAULT_KINDS, 'fault kinds');
   // The default is the AWS kinds; the workload's (poisonRecord, producerDuplicate) only when asked for.
   const asked = (options as FaultPlanArbOptions).kinds === undefined ? FAULT_KINDS : o.kinds;
@@ -408,7 +421,7 @@ export function faultPlanArb(
   const byKind: { readonly [K in FaultKind]?: fc.Arbitrary<Fault> } = {
     ...invocationKindArbs(functions, o),
     ...(services.length > 0 ? callKindArbs(services, o) : {}),
-    ...deliveryKindArbs(asyncFunctions, queues, o),
+    ...deliveryKindArbs(asyncFunctions, queues, streams, o),
   };
   // Kinds without a target (call kinds without services, queue kinds without queues) are dropped.
   const kinds = asked.filter((kind) => byKind[kind] !== undefined);
@@ -416,7 +429,7 @@ export function faultPlanArb(
     throw new ConfigError(
       api,
       'kinds',
-      'must hold a kind the targets allow (call kinds need targets.services, queue kinds targets.queues, duplicateDelivery and producerDuplicate targets.asyncFunctions or targets.queues)',
+      'must hold a kind the targets allow (call kinds need targets.services, reorder targets.queues, poisonRecord targets.queues or targets.streams, duplicateDelivery targets.asyncFunctions, targets.queues or targets.streams, producerDuplicate targets.asyncFunctions or targets.queues)',
       o.kinds,
     );
   const kindArbs = kinds.map((kind) => byKind[kind]!);
@@ -441,5 +454,5 @@ export function faultPlanArb(
       const enabled = indexes.filter((i) => !disabled.includes(i));
       return slots.map(([pick, candidates]) => candidates[enabled[pick % enabled.length]!]!);
     });
-  return withPlanShrinker(plans, { functions, services, asyncFunctions, queues, kinds });
+  return withPlanShrinker(plans, { functions, services, asyncFunctions, queues, streams, kinds });
 }

@@ -18,6 +18,8 @@ export interface PlanTargets {
   readonly asyncFunctions: readonly string[];
   /** Standard SQS queues (and, for `poisonRecord`, any queue). */
   readonly queues: readonly string[];
+  /** Streams (`duplicateDelivery` of a batch, `poisonRecord` of a record). */
+  readonly streams: readonly string[];
   /** The kinds the arbitrary generates, in shrink order. */
   readonly kinds: readonly FaultKind[];
 }
@@ -214,6 +216,8 @@ function namesOf(s: FaultShape, targets: PlanTargets): readonly string[] {
       return targets.services;
     case 'queue':
       return targets.queues;
+    case 'stream':
+      return targets.streams;
     default: {
       const never: never = s.target;
       return never;

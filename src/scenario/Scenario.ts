@@ -1,10 +1,10 @@
-import type { SQSEvent } from 'aws-lambda';
+import type { KinesisStreamEvent, SQSEvent } from 'aws-lambda';
 import type { FaultPlan } from '../faults/Fault.js';
 import type { HandlerFactory } from '../lambda/Environment.js';
 import type { Simulation, SimulationResult } from '../Simulation.js';
 
 /** Which invocation model drives the handler. */
-export type ScenarioModel = 'sync' | 'async' | 'sqs';
+export type ScenarioModel = 'sync' | 'async' | 'sqs' | 'kinesis';
 
 /** One input event of the workload, sent at a virtual instant. */
 export interface ScenarioEvent<E = unknown> {
@@ -13,7 +13,8 @@ export interface ScenarioEvent<E = unknown> {
   /**
    * sqs: the event's message group (`groupOf` of `scenarios.sqs`). On a FIFO queue it is the
    * `MessageGroupId` (absent: every event is in group `"default"`); on a standard queue it is
-   * only a label for checks such as orderedPerKey. Ignored by the sync and async models.
+   * only a label for checks such as orderedPerKey. kinesis: the record's partition key (absent:
+   * `"default"`). Ignored by the sync and async models.
    */
   readonly group?: string;
 }
@@ -26,22 +27,33 @@ export interface ScenarioConfig {
   /** sync: the caller's client timeout and attempts (SDK-like retries). */
   readonly clientTimeoutMs?: number;
   readonly clientMaxAttempts?: number;
-  /** async */
+  /** async (0-2), kinesis (-1 or 0-10,000) */
   readonly maximumRetryAttempts?: number;
   readonly maximumEventAgeS?: number;
   /**
-   * async: give the function an on-failure destination (an SQS sink named
-   * `Handler-failures`). A discarded event with no destination is lost, and noLostEvents says so
-   * when this is off. @defaultValue true
+   * async, kinesis: give the function (async) or the stream mapping (kinesis) an on-failure
+   * destination (an SQS sink named `Handler-failures`). A discarded event or record with no
+   * destination is lost, and noLostEvents says so when this is off. @defaultValue true
    */
   readonly onFailureDestination?: boolean;
   /** sqs */
   readonly fifo?: boolean;
+  /** sqs, kinesis */
   readonly batchSize?: number;
   readonly maximumBatchingWindowS?: number;
+  /** sqs */
   readonly visibilityTimeoutS?: number;
   readonly maxReceiveCount?: number;
+  /** sqs, kinesis */
   readonly reportBatchItemFailures?: boolean;
+  /** kinesis: the stream's shard count. @defaultValue 1 */
+  readonly shards?: number;
+  /** kinesis: the mapping's ParallelizationFactor (1-10). @defaultValue 1 */
+  readonly parallelizationFactor?: number;
+  /** kinesis: BisectBatchOnFunctionError. @defaultValue false */
+  readonly bisectBatchOnFunctionError?: boolean;
+  /** kinesis: MaximumRecordAgeInSeconds (-1 or 60-604,800). @defaultValue -1 */
+  readonly maximumRecordAgeS?: number;
 }
 
 /** At-least-once behaviours AWS may show (seeded choices), off unless the scenario turns them on. */
@@ -117,6 +129,30 @@ export type EventScenarioSetup<E> = (sim: Simulation) => HandlerFactory<E>;
  * ```
  */
 export type SqsScenarioSetup = (sim: Simulation) => HandlerFactory<SQSEvent>;
+
+/**
+ * A {@link ScenarioSetup} for `kinesis` scenarios: the handler gets a `KinesisStreamEvent` whose
+ * records carry the bodies' JSON text as base64 data (a string body as its UTF-8 bytes).
+ *
+ * @example
+ * ```ts
+ * const setup: KinesisScenarioSetup = (sim) => {
+ *   const payments = sim.api('payments');
+ *   return () => async (event) => {
+ *     for (const record of event.Records)
+ *       await payments.call('charge', JSON.parse(Buffer.from(record.kinesis.data, 'base64').toString()));
+ *   };
+ * };
+ * ```
+ */
+export type KinesisScenarioSetup = (sim: Simulation) => HandlerFactory<KinesisStreamEvent>;
+
+/**
+ * Any setup `runScenario` takes: a {@link ScenarioSetup} or a {@link KinesisScenarioSetup}. (Not
+ * one union in `ScenarioSetup`: an inline handler with no parameter would then be typed with the
+ * intersection of the SQS and Kinesis events, which fits neither.)
+ */
+export type AnyScenarioSetup<E = unknown> = ScenarioSetup<E> | KinesisScenarioSetup;
 
 /** The function name a scenario defines its handler under. */
 export const SCENARIO_FUNCTION_NAME = 'Handler';

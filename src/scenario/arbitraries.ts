@@ -17,7 +17,12 @@ import {
   type ScenarioModel,
 } from './Scenario.js';
 import { validateScenario } from './validateScenario.js';
-import { createScenarioSimulation, SCENARIO_QUEUE_NAME, wireScenario } from './wireScenario.js';
+import {
+  createScenarioSimulation,
+  SCENARIO_QUEUE_NAME,
+  SCENARIO_STREAM_NAME,
+  wireScenario,
+} from './wireScenario.js';
 import { eventsAndFaultsArb } from './workloadShrinker.js';
 
 /** Options of `scenarios.sync`, `scenarios.async` and `scenarios.sqs`. */
@@ -79,6 +84,19 @@ export interface SqsScenarioArbOptions<E> extends ScenarioArbOptions<E> {
   readonly groupOf?: (body: E) => string;
 }
 
+/** Options of `scenarios.kinesis`: {@link ScenarioArbOptions} plus the partition key of an event. */
+export interface KinesisScenarioArbOptions<E> extends ScenarioArbOptions<E> {
+  /**
+   * The partition key of an event body, stored as the event's `group`. Without it, each event's
+   * key is drawn from {@link KINESIS_PARTITION_KEYS} (a small pool, so keys collide: records of one
+   * key share a shard and a batch, which is where ordering and retry bugs live).
+   */
+  readonly partitionKeyOf?: (body: E) => string;
+}
+
+/** The partition keys a kinesis scenario draws from when `partitionKeyOf` is not given. */
+export const KINESIS_PARTITION_KEYS: readonly string[] = Object.freeze(['pk-1', 'pk-2', 'pk-3']);
+
 const KNOWN = new Set([
   'events',
   'minEvents',
@@ -91,6 +109,7 @@ const KNOWN = new Set([
   'uniqueBy',
 ]);
 const SQS_KNOWN = new Set([...KNOWN, 'groupOf']);
+const KINESIS_KNOWN = new Set([...KNOWN, 'partitionKeyOf']);
 
 /** fast-check's integer arbitraries stop at 2^31 - 1. */
 const MAX_INT = 0x7fffffff;
@@ -111,6 +130,12 @@ const RANGES = {
   /** Added to the function timeout (visibility >= timeout, as a mapping requires). */
   extraVisibilityS: { min: 0, max: 60 },
   maxReceiveCount: { min: 1, max: 5 },
+  shards: { min: 1, max: 3 },
+  parallelizationFactor: { min: 1, max: 3 },
+  /** kinesis: AWS takes -1 (until the records expire) or 0-10,000; -1 last, so shrinking leaves it. */
+  streamRetryAttempts: [0, 1, 2, 3, -1],
+  /** kinesis: AWS takes -1 (no limit) or 60-604,800; its default -1 first. */
+  maximumRecordAgeS: [-1, 60, 3_600],
 } as const;
 
 /** `fc.record` with plain objects only (what JSON and literals give back). */
@@ -143,12 +168,21 @@ interface Resolved<E> {
   readonly faults: fc.Arbitrary<FaultPlan>;
   readonly config: ScenarioConfig;
   readonly groupOf: ((body: E) => string) | undefined;
+  /** kinesis without `partitionKeyOf`: each event's key is drawn from this pool. */
+  readonly keyPool: readonly string[] | undefined;
   readonly uniqueBy: ((body: E) => string | number) | undefined;
 }
 
-function resolve<E>(model: ScenarioModel, options: SqsScenarioArbOptions<E>): Resolved<E> {
+function resolve<E>(
+  model: ScenarioModel,
+  options: SqsScenarioArbOptions<E> & KinesisScenarioArbOptions<E>,
+): Resolved<E> {
   const api = `scenarios.${model}`;
-  const o = checkOptions(api, options, model === 'sqs' ? SQS_KNOWN : KNOWN);
+  const o = checkOptions(
+    api,
+    options,
+    model === 'sqs' ? SQS_KNOWN : model === 'kinesis' ? KINESIS_KNOWN : KNOWN,
+  );
   if (!(o.events instanceof fc.Arbitrary))
     throw new ConfigError(api, 'events', 'must be a fast-check arbitrary of event bodies', o.events);
   const minEvents = intInRange(api, 'minEvents', o.minEvents ?? 1, 0, 10_000);
@@ -180,7 +214,9 @@ function resolve<E>(model: ScenarioModel, options: SqsScenarioArbOptions<E>): Re
         ? ['duplicateDelivery', 'producerDuplicate']
         : model === 'sqs'
           ? ['duplicateDelivery', 'reorder', 'producerDuplicate']
-          : [];
+          : model === 'kinesis'
+            ? ['duplicateDelivery']
+            : [];
   // Kinds given explicitly are the plan's kinds, as given.
   const kinds = planOptions.kinds !== undefined ? asked : [...new Set([...asked, ...deliveryKinds])];
   const faultArb =
@@ -192,12 +228,19 @@ function resolve<E>(model: ScenarioModel, options: SqsScenarioArbOptions<E>): Re
             services: services as string[],
             ...(model === 'async' ? { asyncFunctions: [SCENARIO_FUNCTION_NAME] } : {}),
             ...(model === 'sqs' ? { queues: [SCENARIO_QUEUE_NAME] } : {}),
+            ...(model === 'kinesis' ? { streams: [SCENARIO_STREAM_NAME] } : {}),
           },
           { maxFaults: DEFAULT_MAX_FAULTS, ...planOptions, kinds },
         );
-  const groupOf = o.groupOf;
+  const groupField = model === 'kinesis' ? 'partitionKeyOf' : 'groupOf';
+  const groupOf = model === 'kinesis' ? o.partitionKeyOf : o.groupOf;
   if (groupOf !== undefined && typeof groupOf !== 'function')
-    throw new ConfigError(api, 'groupOf', 'must be a function (body) => group', groupOf);
+    throw new ConfigError(
+      api,
+      groupField,
+      `must be a function (body) => ${model === 'kinesis' ? 'partition key' : 'group'}`,
+      groupOf,
+    );
   const uniqueBy = o.uniqueBy;
   if (uniqueBy !== undefined && typeof uniqueBy !== 'function')
     throw new ConfigError(api, 'uniqueBy', "must be a function (body) => the body's business key", uniqueBy);
@@ -229,13 +272,16 @@ function resolve<E>(model: ScenarioModel, options: SqsScenarioArbOptions<E>): Re
     faults: faultArb,
     config,
     groupOf: groupOf as ((body: E) => string) | undefined,
+    keyPool: model === 'kinesis' && groupOf === undefined ? KINESIS_PARTITION_KEYS : undefined,
     uniqueBy: uniqueBy as ((body: E) => string | number) | undefined,
   };
 }
 
 /** Sorted events: shrinks toward fewer events, earlier instants and smaller bodies. */
 function eventsArb<E>(r: Resolved<E>): fc.Arbitrary<ScenarioEvent<E>[]> {
-  const timed = fc.tuple(fc.integer({ min: 0, max: r.spreadMs }), r.events);
+  const pool = r.keyPool;
+  const key = pool === undefined ? fc.constant(undefined) : fc.constantFrom(...pool);
+  const timed = fc.tuple(fc.integer({ min: 0, max: r.spreadMs }), r.events, key);
   const bounds = { minLength: r.minEvents, maxLength: r.maxEvents, size: 'max' } as const;
   const uniqueBy = r.uniqueBy;
   // uniqueArray drops a shrink candidate whose keys collide, so shrinking keeps keys distinct.
@@ -245,7 +291,8 @@ function eventsArb<E>(r: Resolved<E>): fc.Arbitrary<ScenarioEvent<E>[]> {
       : fc.uniqueArray(timed, { ...bounds, selector: ([, body]) => uniqueBy(body) })
   ).map((drawn) =>
     drawn
-      .map(([atMs, body]): ScenarioEvent<E> => {
+      .map(([atMs, body, drawnKey]): ScenarioEvent<E> => {
+        if (drawnKey !== undefined) return { atMs, group: drawnKey, body };
         if (r.groupOf === undefined) return { atMs, body };
         return { atMs, group: r.groupOf(body), body };
       })
@@ -302,9 +349,9 @@ const ATTEMPTS_PER_EVENT = 3;
 
 /**
  * Aims every fault at a point the workload can reach: with n events there are at most about
- * 3n invocation tries, 3n calls per service and 3n queue deliveries worth aiming at (and n
- * async events or sent messages), so an index k becomes `1 + ((k - 1) mod 3n)` (`mod n` for
- * events and messages). Without this, a fault at invocation 7 of a 1-event scenario hits
+ * 3n invocation tries, 3n calls per service and 3n queue deliveries or stream batches worth aiming
+ * at (and n async events, sent messages or stream records put), so an index k becomes
+ * `1 + ((k - 1) mod 3n)` (`mod n` for events, messages and records). Without this, a fault at invocation 7 of a 1-event scenario hits
  * nothing and most generated plans are no-ops. The fold is monotone near 1, so shrinking still
  * moves indexes toward 1.
  */
@@ -314,7 +361,7 @@ export function foldFaultsOntoWorkload(plan: FaultPlan, events: number): FaultPl
   const perEvent = Math.max(1, events);
   return plan.map((f): Fault => {
     const { point, at } = faultPoint(f);
-    const bound = point === 'event' || point === 'message' ? perEvent : perAttempt;
+    const bound = point === 'event' || point === 'message' || point === 'record' ? perEvent : perAttempt;
     return { ...f, [point]: 1 + ((at - 1) % bound) } as Fault;
   });
 }
@@ -385,6 +432,24 @@ function sqsScenarios<E>(options: SqsScenarioArbOptions<E>): fc.Arbitrary<Scenar
   return scenarioArb('sqs', r, config);
 }
 
+function kinesisScenarios<E>(options: KinesisScenarioArbOptions<E>): fc.Arbitrary<Scenario<E>> {
+  const r = resolve('kinesis', options);
+  const c = r.config;
+  const config = record({
+    ...commonConfig(c),
+    shards: fixedOr(c.shards, fc.integer(RANGES.shards)),
+    batchSize: fixedOr(c.batchSize, fc.integer(RANGES.batchSize)),
+    maximumBatchingWindowS: fixedOr(c.maximumBatchingWindowS, fc.integer(RANGES.maximumBatchingWindowS)),
+    parallelizationFactor: fixedOr(c.parallelizationFactor, fc.integer(RANGES.parallelizationFactor)),
+    maximumRetryAttempts: fixedOr(c.maximumRetryAttempts, fc.constantFrom(...RANGES.streamRetryAttempts)),
+    maximumRecordAgeS: fixedOr(c.maximumRecordAgeS, fc.constantFrom(...RANGES.maximumRecordAgeS)),
+    bisectBatchOnFunctionError: fixedOr(c.bisectBatchOnFunctionError, fc.boolean()),
+    reportBatchItemFailures: fixedOr(c.reportBatchItemFailures, fc.boolean()),
+    onFailureDestination: fc.constant(c.onFailureDestination),
+  }).map((drawn) => compact<ScenarioConfig>(drawn));
+  return scenarioArb('kinesis', r, config);
+}
+
 /**
  * Scenario arbitraries per invocation model: a workload drawn from your arbitrary of event
  * bodies, configuration variations (timeouts, retries, batch sizes, concurrency) and a fault
@@ -402,9 +467,15 @@ function sqsScenarios<E>(options: SqsScenarioArbOptions<E>): fc.Arbitrary<Scenar
  * 1-10; sync `clientTimeoutMs` unset or 100-10,000, `clientMaxAttempts` 1-3; async
  * `maximumRetryAttempts` 0-2, `maximumEventAgeS` 21,600 / 3,600 / 60; sqs `fifo`, `batchSize`
  * 1-10, `maximumBatchingWindowS` 0-5 (standard only), `visibilityTimeoutS` = timeout + 0-60,
- * `maxReceiveCount` 1-5, `reportBatchItemFailures`. `memoryMB` is never drawn (no memory
+ * `maxReceiveCount` 1-5, `reportBatchItemFailures`; kinesis `shards` 1-3, `batchSize` 1-10,
+ * `maximumBatchingWindowS` 0-5, `parallelizationFactor` 1-3, `maximumRetryAttempts` 0-3 or -1,
+ * `maximumRecordAgeS` -1 / 60 / 3,600, `bisectBatchOnFunctionError`, `reportBatchItemFailures`
+ * (each a value AWS accepts; AWS's own defaults -1 / -1 / off block a shard on a poison record
+ * until the records expire, 24 h of virtual time). `memoryMB` is never drawn (no memory
  * model). Delivery `'aws'`: `duplicateDelivery` (async, SQS standard), `reorder` (SQS
- * standard) and `producerDuplicate` (async, SQS standard) faults in the plan. The scenario's `delivery` probabilities are never drawn (they
+ * standard) and `producerDuplicate` (async, SQS standard) faults in the plan, `duplicateDelivery`
+ * of a batch (kinesis). With `kinds` including `poisonRecord`, a kinesis plan may aim one at a
+ * record put to the stream. The scenario's `delivery` probabilities are never drawn (they
  * are seeded, not data, so they would not shrink); set them in a hand-written scenario.
  *
  * @example
@@ -437,4 +508,9 @@ export const scenarios = {
   async: <E>(options: ScenarioArbOptions<E>): fc.Arbitrary<Scenario<E>> => asyncScenarios(options),
   /** Messages through an SQS queue (standard or FIFO) and an event source mapping. */
   sqs: <E>(options: SqsScenarioArbOptions<E>): fc.Arbitrary<Scenario<E>> => sqsScenarios(options),
+  /**
+   * Records put to a Kinesis stream (`HandlerStream`) with partition keys, read by a stream
+   * mapping: shards blocked on failure, retries, bisection, record age, partial batch responses.
+   */
+  kinesis: <E>(options: KinesisScenarioArbOptions<E>): fc.Arbitrary<Scenario<E>> => kinesisScenarios(options),
 } as const;

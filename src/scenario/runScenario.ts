@@ -9,6 +9,8 @@ import {
   SCENARIO_FUNCTION_NAME,
   type Scenario,
   type ScenarioResult,
+  type AnyScenarioSetup,
+  type KinesisScenarioSetup,
   type ScenarioSetup,
 } from './Scenario.js';
 import { CHECK_DETERMINISM_ENV, checkDeterminism, checkDeterminismFromEnv } from './checkDeterminism.js';
@@ -62,6 +64,13 @@ const KNOWN_OPTIONS = new Set(['checkDeterminism', 'allowDeterminismErrors']);
  *   `reportBatchItemFailures`. On a FIFO queue an event's `group` is its MessageGroupId
  *   (`"default"` when absent) and its deduplication id is `event-<n>`, so equal bodies are
  *   distinct messages.
+ * - `kinesis`: `body` put to stream `HandlerStream` (`config.shards` shards; a string body as its
+ *   UTF-8 bytes, any other as its JSON text) with the event's `group` as partition key
+ *   (`"default"` when absent) at `atMs`, read from TRIM_HORIZON by a mapping with `batchSize`,
+ *   `maximumBatchingWindowS`, `parallelizationFactor`, `maximumRetryAttempts`,
+ *   `maximumRecordAgeS`, `bisectBatchOnFunctionError`, `reportBatchItemFailures` and, unless
+ *   `config.onFailureDestination` is false, the on-failure destination `Handler-failures` (an SQS
+ *   sink).
  *
  * The result is the simulation's result (its `traceHash` and `messages` stay lazy) plus the
  * scenario, the simulation (to read services after the run) and `rerunFaultFree()`.
@@ -107,6 +116,23 @@ const KNOWN_OPTIONS = new Set(['checkDeterminism', 'allowDeterminismErrors']);
 export async function runScenario<E>(
   scenario: Scenario<E>,
   setup: ScenarioSetup<E>,
+  options?: RunScenarioOptions,
+): Promise<ScenarioResult<E>>;
+/** A kinesis scenario: the setup's handler gets a `KinesisStreamEvent`. */
+export async function runScenario<E>(
+  scenario: Scenario<E>,
+  setup: KinesisScenarioSetup,
+  options?: RunScenarioOptions,
+): Promise<ScenarioResult<E>>;
+/** Any setup (e.g. one chosen at run time among models). */
+export async function runScenario<E>(
+  scenario: Scenario<E>,
+  setup: AnyScenarioSetup<E>,
+  options?: RunScenarioOptions,
+): Promise<ScenarioResult<E>>;
+export async function runScenario<E>(
+  scenario: Scenario<E>,
+  setup: AnyScenarioSetup<E>,
   options: RunScenarioOptions = {},
 ): Promise<ScenarioResult<E>> {
   try {
@@ -139,7 +165,7 @@ const API = 'runScenario';
 
 async function run<E>(
   scenario: Scenario<E>,
-  setup: ScenarioSetup<E>,
+  setup: AnyScenarioSetup<E>,
   options: RunScenarioOptions,
 ): Promise<ScenarioResult<E>> {
   const api = API;
@@ -178,7 +204,7 @@ async function run<E>(
     throw new ConfigError(
       api,
       `events[${refused.index}].body`,
-      `was refused by SQS (${refused.error instanceof Error ? refused.error.message : String(refused.error)}); make the event arbitrary produce bodies SQS accepts`,
+      `was refused by ${scenario.model === 'kinesis' ? 'Kinesis' : 'SQS'} (${refused.error instanceof Error ? refused.error.message : String(refused.error)}); make the event arbitrary produce bodies ${scenario.model === 'kinesis' ? 'Kinesis' : 'SQS'} accepts`,
       scenario.events[refused.index]?.body,
     );
   return scenarioResult(result, scenario, sim, setup, options);
@@ -193,7 +219,7 @@ function scenarioResult<E>(
   result: SimulationResult,
   scenario: Scenario<E>,
   sim: Simulation,
-  setup: ScenarioSetup<E>,
+  setup: AnyScenarioSetup<E>,
   options: RunScenarioOptions,
 ): ScenarioResult<E> {
   // Copy the descriptors, not the values: `traceHash` and `messages` are getters computed on
@@ -202,7 +228,10 @@ function scenarioResult<E>(
   return Object.defineProperties(out, {
     scenario: { value: scenario, enumerable: true },
     sim: { value: sim, enumerable: true },
-    rerunFaultFree: { value: () => runScenario(faultFree(scenario), setup, options), enumerable: true },
+    rerunFaultFree: {
+      value: () => runScenario(faultFree(scenario), setup as ScenarioSetup<E>, options),
+      enumerable: true,
+    },
   }) as ScenarioResult<E>;
 }
 

@@ -95,7 +95,7 @@ export function saveScenario(path: string, scenario: Scenario<unknown>): void {
  * ```
  * @throws ConfigError naming the file, the entry and field, and the rule, e.g.
  * `loadScenario("fixtures/regressions/x.json"): faults[1].invocation must be an integer >= 1, got 0`,
- * `loadScenario("x.json"): model must be one of sync, async, sqs, got "kinesis"`, or for a file
+ * `loadScenario("x.json"): model must be one of sync, async, sqs, kinesis, got "mq"`, or for a file
  * that is not JSON `loadScenario("x.json"): file must hold a scenario as JSON, as saveScenario
  * writes it (Expected double-quoted property name in JSON at position 22: line 3, column 3), got …`.
  * Fault targets other than the function (services) are checked when the scenario runs.

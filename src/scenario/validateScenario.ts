@@ -2,6 +2,7 @@ import { ConfigError } from '../errors.js';
 import { resolveFaultPlan } from '../faults/FaultInjector.js';
 import { MAX_ASYNC_PAYLOAD_BYTES } from '../models/async/AsyncConfig.js';
 import { SQS_MAX_MESSAGE_BYTES } from '../models/sqs/SqsQueue.js';
+import { KINESIS_MAX_RECORD_BYTES } from '../models/streams/KinesisStream.js';
 import { MAX_SYNC_REQUEST_BYTES } from '../models/sync.js';
 import {
   SCENARIO_FUNCTION_NAME,
@@ -12,7 +13,7 @@ import {
 } from './Scenario.js';
 
 /** The models a scenario may drive. */
-export const SCENARIO_MODELS: readonly ScenarioModel[] = ['sync', 'async', 'sqs'];
+export const SCENARIO_MODELS: readonly ScenarioModel[] = ['sync', 'async', 'sqs', 'kinesis'];
 
 /** The fields of a scenario, in the order they print and save. */
 export const SCENARIO_KEYS = ['model', 'seed', 'events', 'config', 'delivery', 'faults'] as const;
@@ -35,6 +36,18 @@ export const CONFIG_KEYS: { readonly [M in ScenarioModel]: readonly (keyof Scena
     'maxReceiveCount',
     'reportBatchItemFailures',
   ],
+  kinesis: [
+    ...COMMON_CONFIG,
+    'shards',
+    'batchSize',
+    'maximumBatchingWindowS',
+    'parallelizationFactor',
+    'maximumRetryAttempts',
+    'maximumRecordAgeS',
+    'bisectBatchOnFunctionError',
+    'reportBatchItemFailures',
+    'onFailureDestination',
+  ],
 };
 
 /** Delivery fields per model, in the order they print and save. */
@@ -42,6 +55,7 @@ export const DELIVERY_KEYS: { readonly [M in ScenarioModel]: readonly (keyof Sce
   sync: [],
   async: ['asyncDuplicateProbability', 'asyncReorder'],
   sqs: ['sqsDuplicateRate', 'sqsReorderWindow'],
+  kinesis: [],
 };
 
 /**
@@ -66,6 +80,11 @@ const BODY_LIMIT_BYTES: {
     what: 'SQS message size limit',
     refusal: 'SendMessage would be refused and the message never sent',
   },
+  kinesis: {
+    bytes: KINESIS_MAX_RECORD_BYTES,
+    what: 'Kinesis record size limit (data plus partition key)',
+    refusal: 'PutRecord would be refused and the record never put',
+  },
 };
 
 /** `1048576` → `1 MiB`, `6291456` → `6 MiB`, `262144` → `256 KiB`. */
@@ -77,6 +96,12 @@ function binaryUnits(bytes: number): string {
 
 /** An SQS MessageGroupId: 1-128 printable ASCII characters without spaces. */
 const GROUP = /^[\x21-\x7e]{1,128}$/;
+
+/** A Kinesis partition key: 1-256 characters (Unicode code points). */
+function isPartitionKey(key: string): boolean {
+  const n = [...key].length;
+  return n >= 1 && n <= 256;
+}
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -105,7 +130,7 @@ function checkBlock(
       `${name}.${key}`,
       models === ''
         ? `is not a ${name} field of a ${model} scenario (fields: ${known})`
-        : `applies to the ${models} model only, not to a ${model} scenario: remove it or change the model`,
+        : `applies to the ${models} model${models.includes(' and ') ? 's' : ''} only, not to a ${model} scenario: remove it or change the model`,
       value[key],
     );
   }
@@ -176,7 +201,15 @@ export function validateScenario<E = unknown>(value: unknown, api = 'runScenario
         atMs,
       );
     previousMs = atMs;
-    if (event.group !== undefined && (typeof event.group !== 'string' || !GROUP.test(event.group)))
+    if (m === 'kinesis') {
+      if (event.group !== undefined && (typeof event.group !== 'string' || !isPartitionKey(event.group)))
+        throw new ConfigError(
+          api,
+          `${at}.group`,
+          'must be 1-256 characters (a Kinesis partition key)',
+          event.group,
+        );
+    } else if (event.group !== undefined && (typeof event.group !== 'string' || !GROUP.test(event.group)))
       throw new ConfigError(
         api,
         `${at}.group`,
@@ -209,8 +242,11 @@ export function validateScenario<E = unknown>(value: unknown, api = 'runScenario
         'must not be empty in an sqs scenario (SQS refuses an empty MessageBody); make the event arbitrary produce non-empty strings, e.g. fc.string({ minLength: 1 })',
         event.body,
       );
-    const text = m === 'sqs' && typeof event.body === 'string' ? event.body : json;
-    const bytes = Buffer.byteLength(text, 'utf8');
+    const text = (m === 'sqs' || m === 'kinesis') && typeof event.body === 'string' ? event.body : json;
+    // A Kinesis record's limit counts its partition key too.
+    const key =
+      m === 'kinesis' ? Buffer.byteLength((event.group as string | undefined) ?? 'default', 'utf8') : 0;
+    const bytes = Buffer.byteLength(text, 'utf8') + key;
     if (bytes > limit.bytes)
       throw new ConfigError(
         api,
@@ -223,7 +259,7 @@ export function validateScenario<E = unknown>(value: unknown, api = 'runScenario
   checkBlock(api, 'config', value.config, m, CONFIG_KEYS);
   checkBlock(api, 'delivery', value.delivery, m, DELIVERY_KEYS);
   const config = value.config as Record<string, unknown>;
-  for (const key of ['fifo', 'onFailureDestination'] as const)
+  for (const key of ['fifo', 'onFailureDestination', 'bisectBatchOnFunctionError'] as const)
     if (config[key] !== undefined && typeof config[key] !== 'boolean')
       throw new ConfigError(api, `config.${key}`, 'must be a boolean', config[key]);
 

@@ -6,6 +6,7 @@ import type { AsyncOptions, AsyncSimulationOptions } from '../models/async/Async
 import type { EventSink } from '../models/async/EventSink.js';
 import type { SqsMappingOptions } from '../models/sqs/SqsEventSourceMapping.js';
 import type { SqsQueue, SqsQueueOptions } from '../models/sqs/SqsQueue.js';
+import type { StreamMappingOptions } from '../models/streams/streamMappingOptions.js';
 import { createSimulation, type Simulation } from '../Simulation.js';
 import { SCENARIO_FUNCTION_NAME, type Scenario } from './Scenario.js';
 
@@ -17,8 +18,10 @@ export const SCENARIO_DLQ_NAME = 'HandlerQueue-dlq';
 export const SCENARIO_FAILURES_NAME = `${SCENARIO_FUNCTION_NAME}-failures`;
 /** Receives before a message is dead-lettered when the scenario does not say. @defaultValue 3 */
 export const DEFAULT_MAX_RECEIVE_COUNT = 3;
-/** A FIFO event without a `group` goes to this message group. */
+/** A FIFO event without a `group` goes to this message group (a kinesis one: this partition key). */
 export const DEFAULT_MESSAGE_GROUP = 'default';
+/** The Kinesis stream a kinesis scenario puts its events to. */
+export const SCENARIO_STREAM_NAME = 'HandlerStream';
 
 /** Where a model's error field goes in a scenario. */
 const FIELDS: Readonly<Record<string, string>> = {
@@ -37,6 +40,11 @@ const FIELDS: Readonly<Record<string, string>> = {
   batchSize: 'config.batchSize',
   maximumBatchingWindowS: 'config.maximumBatchingWindowS',
   reportBatchItemFailures: 'config.reportBatchItemFailures',
+  maximumRetryAttempts: 'config.maximumRetryAttempts',
+  maximumRecordAgeS: 'config.maximumRecordAgeS',
+  parallelizationFactor: 'config.parallelizationFactor',
+  bisectBatchOnFunctionError: 'config.bisectBatchOnFunctionError',
+  shards: 'config.shards',
   duplicateRate: 'delivery.sqsDuplicateRate',
   reorderWindow: 'delivery.sqsReorderWindow',
 };
@@ -94,7 +102,7 @@ export interface ScenarioWiring {
   readonly fn: LambdaFunction;
   readonly queue: SqsQueue | undefined;
   readonly failures: EventSink | undefined;
-  /** SQS sends refused at run time (index into `events`, the error). */
+  /** SQS sends and Kinesis puts refused at run time (index into `events`, the error). */
   readonly refused: { readonly index: number; readonly error: unknown }[];
 }
 
@@ -113,8 +121,9 @@ export function wireScenario(
   const refused: { index: number; error: unknown }[] = [];
   let failures: EventSink | undefined;
   let asyncOptions: AsyncOptions | undefined;
+  if ((scenario.model === 'async' || scenario.model === 'kinesis') && c.onFailureDestination !== false)
+    failures = sim.sink(SCENARIO_FAILURES_NAME, { kind: 'sqs' });
   if (scenario.model === 'async') {
-    if (c.onFailureDestination !== false) failures = sim.sink(SCENARIO_FAILURES_NAME, { kind: 'sqs' });
     asyncOptions = defined<AsyncOptions>({
       maximumRetryAttempts: c.maximumRetryAttempts,
       maximumEventAgeS: c.maximumEventAgeS,
@@ -195,6 +204,37 @@ export function wireScenario(
         });
       });
       return { fn, queue, failures, refused };
+    }
+    case 'kinesis': {
+      const stream = asScenarioError(api, () =>
+        sim.kinesis(SCENARIO_STREAM_NAME, defined({ shards: c.shards })),
+      );
+      asScenarioError(api, () =>
+        sim.mapping(
+          stream,
+          fn,
+          defined<StreamMappingOptions>({
+            startingPosition: 'TRIM_HORIZON',
+            batchSize: c.batchSize,
+            maximumBatchingWindowS: c.maximumBatchingWindowS,
+            parallelizationFactor: c.parallelizationFactor,
+            maximumRetryAttempts: c.maximumRetryAttempts,
+            maximumRecordAgeS: c.maximumRecordAgeS,
+            bisectBatchOnFunctionError: c.bisectBatchOnFunctionError,
+            reportBatchItemFailures: c.reportBatchItemFailures,
+            onFailure: failures,
+          }),
+        ),
+      );
+      scenario.events.forEach((event, i) => {
+        sim.at(event.atMs, () => {
+          stream.put(event.body, { partitionKey: event.group ?? DEFAULT_MESSAGE_GROUP }).then(
+            (put) => sim.scenarioEventIndex.set(`${put.shardId}:${put.sequenceNumber}`, i),
+            (error: unknown) => refused.push({ index: i, error }),
+          );
+        });
+      });
+      return { fn, queue: undefined, failures, refused };
     }
   }
 }

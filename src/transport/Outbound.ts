@@ -16,8 +16,11 @@ export interface RequestOrigin {
   readonly by: string;
   /** `AWS SDK` or `fetch`, for messages. */
   readonly via: string;
-  /** Created where user code made the request (its stack is formatted only when needed). */
-  readonly at: Error;
+  /**
+   * The stack where user code made the request, asked for only when the request cannot be routed
+   * (capturing a deep stack on every request costs more than the rest of the routing).
+   */
+  readonly at: () => Error;
 }
 
 /**
@@ -74,7 +77,7 @@ export class Outbound {
       return await this.sendToApi(request, origin);
     } catch (error) {
       if (error instanceof UnroutedRequestError) {
-        const site = userSiteOf(origin.at.stack ?? '');
+        const site = userSiteOf(origin.at().stack ?? '');
         recordDeterminismError(this.world, {
           atMs: this.world.kernel.nowMs,
           by: origin.by,
@@ -187,9 +190,17 @@ function parseBody(body: string, contentType: string | undefined): unknown {
 const CREDENTIAL_SCOPE = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/;
 
 /**
+ * DynamoDB's account-based endpoint, `<account-id>.ddb.<region>.amazonaws.com`, which SDK clients
+ * use when their credentials carry an account id. Source: "Account-based endpoints",
+ * https://docs.aws.amazon.com/sdkref/latest/guide/feature-account-endpoints.html
+ */
+const DYNAMODB_ACCOUNT_HOST = /^\d{12}\.ddb\.[^.]+\.amazonaws\.com$/;
+
+/**
  * The AWS service a request is for: the signing name in its SigV4 `Authorization` header (so a
- * custom endpoint such as LocalStack's is recognised too), else the first label of an
- * `*.amazonaws.com` host; undefined for any other request.
+ * custom endpoint such as LocalStack's is recognised too), else the endpoint prefix of an
+ * `*.amazonaws.com` host (its first label; `dynamodb` for DynamoDB's account-based
+ * `<account-id>.ddb.<region>.amazonaws.com`); undefined for any other request.
  */
 export function awsServiceOf(request: SimHttpRequest): string | undefined {
   const auth = request.headers.authorization;
@@ -198,6 +209,7 @@ export function awsServiceOf(request: SimHttpRequest): string | undefined {
     if (scope !== null) return scope[1];
   }
   const host = request.hostname;
+  if (DYNAMODB_ACCOUNT_HOST.test(host)) return 'dynamodb';
   if (host.endsWith('.amazonaws.com')) return host.slice(0, host.indexOf('.'));
   return undefined;
 }

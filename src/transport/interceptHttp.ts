@@ -117,7 +117,6 @@ async function handleInSimulation(
   request: SmithyRequest,
   options: SmithyHandlerOptions,
 ): Promise<{ response: unknown }> {
-  const at = callStack();
   const config = handler.config ?? (await handler.configProvider) ?? {};
   const simRequest: SimHttpRequest = {
     method: request.method,
@@ -133,7 +132,7 @@ async function handleInSimulation(
     scope,
     timeoutsOf(config, options),
     options.abortSignal,
-    sendOut(world, scope, simRequest, { by: byOf(scope), via: 'AWS SDK', at }),
+    sendOut(world, scope, simRequest, { by: byOf(scope), via: 'AWS SDK', at: callStack }),
   );
   return {
     response: {
@@ -302,7 +301,7 @@ async function simulatedFetch(
         headers,
         body: request.body === null ? '' : await request.text(),
       },
-      { by: byOf(scope), via: 'fetch', at },
+      { by: byOf(scope), via: 'fetch', at: () => at },
     ),
   );
   const noBody = reply.statusCode === 204 || reply.statusCode === 304 || request.method === 'HEAD';

@@ -348,9 +348,9 @@ describe('issue 6 bad input: an invalid saved scenario file', () => {
   });
 
   it('a scenario of an unknown model', () => {
-    const path = save('kinesis.json', { ...valid, model: 'kinesis' });
+    const path = save('mq.json', { ...valid, model: 'mq' });
     expect(loadError(path)).toBe(
-      `loadScenario(${JSON.stringify(path)}): model must be one of sync, async, sqs, got "kinesis"`,
+      `loadScenario(${JSON.stringify(path)}): model must be one of sync, async, sqs, kinesis, got "mq"`,
     );
   });
 });

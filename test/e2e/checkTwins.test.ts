@@ -5,7 +5,7 @@
  * test/e2e/claimThenCharge.test.ts, atLeastOnce in test/unit/checks/atLeastOnce.test.ts (a handler
  * that swallows a failed send). sameAsFaultFree is left to its own rewrite.
  */
-import type { SQSEvent } from 'aws-lambda';
+import type { KinesisStreamEvent, SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { checks, createSimulation } from '../../src/index.js';
 
@@ -55,6 +55,65 @@ describe('orderedPerKey: a FIFO consumer that applies a batch concurrently', () 
       expect.objectContaining({ kind: 'outOfOrder', key: 'o-1', expected: [1, 2, 3], actual: [2, 3, 1] }),
       expect.objectContaining({ kind: 'outOfOrder', key: 'o-2', expected: [1, 2, 3], actual: [2, 3, 1] }),
     ]);
+  });
+
+  it('passes the twin that applies the records one after another', async () => {
+    expect(await run(false)).toEqual([]);
+  });
+});
+
+describe('orderedPerKey per partition key: a Kinesis consumer that applies a batch concurrently', () => {
+  interface Step {
+    readonly orderId: string;
+    readonly step: number;
+  }
+  interface Applied {
+    readonly partitionKey: string;
+    readonly sequenceNumber: string;
+  }
+
+  /**
+   * Three steps per order put to a 2-shard stream with the order as partition key (so each
+   * order's steps share a shard and arrive in order). The first step needs a catalog lookup.
+   * The check keys effects by partition key and orders them by sequence number: Kinesis
+   * sequence numbers are fixed-length decimal strings, so text order is their order.
+   */
+  async function run(concurrently: boolean) {
+    const sim = createSimulation({ seed: 13 });
+    const catalog = sim.api('catalog', { latencyMs: 80 });
+    const shipping = sim.api('shipping', { latencyMs: 10 });
+    const stream = sim.kinesis('steps', { shards: 2 });
+    const apply = async (record: KinesisStreamEvent['Records'][number]) => {
+      const step = JSON.parse(Buffer.from(record.kinesis.data, 'base64').toString()) as Step;
+      if (step.step === 1) await catalog.call('lookup', { orderId: step.orderId });
+      await shipping.call('apply', {
+        partitionKey: record.kinesis.partitionKey,
+        sequenceNumber: record.kinesis.sequenceNumber,
+      } satisfies Applied);
+    };
+    const fn = sim.fn('Ship', () => async (event: KinesisStreamEvent) => {
+      if (concurrently) await Promise.all(event.Records.map(apply));
+      else for (const record of event.Records) await apply(record); // in sequence order
+    });
+    sim.mapping(stream, fn, { startingPosition: 'TRIM_HORIZON', batchSize: 10 });
+    for (const orderId of ['o-1', 'o-2', 'o-3'])
+      for (let step = 1; step <= 3; step++) void stream.put({ orderId, step }, { partitionKey: orderId });
+    const result = await sim.run();
+    expect(result.effects('shipping')).toHaveLength(9);
+    return checks.orderedPerKey(
+      result.effects('shipping'),
+      (e) => (e.args as Applied).partitionKey,
+      (e) => (e.args as Applied).sequenceNumber,
+    );
+  }
+
+  it('catches Promise.all over the records: a slow first record lands after the later ones of its key', async () => {
+    const violations = await run(true);
+    expect(violations.map((v) => v.key).sort()).toEqual(['o-1', 'o-2', 'o-3']);
+    for (const v of violations) {
+      expect(v.actual).toEqual([v.expected[1], v.expected[2], v.expected[0]]);
+      expect(String(v.expected[0])).toMatch(/^\d{56}$/);
+    }
   });
 
   it('passes the twin that applies the records one after another', async () => {

@@ -21,14 +21,25 @@ function normalized(text: string): string {
   return text.replaceAll(/\s+/g, ' ').replaceAll('( ', '(').replaceAll(/,? \)/g, ')').replaceAll(', }', ' }');
 }
 
-/** The source of an example's `buggy` or `fixed` setup, as written in its file. */
-function sourceOf(name: string, variant: 'buggy' | 'fixed'): string {
+/**
+ * The source of an example's `buggy` or `fixed` setup, as written in its file. An example whose
+ * fix is the configuration (`fixedConfig`) adds the twin's own config: `config` to the buggy side,
+ * `fixedConfig` to the fixed one.
+ */
+function sourceOf(name: string, variant: 'buggy' | 'fixed', fixedConfig: boolean): string {
   const text = readFileSync(join(root, 'fixtures/examples', `${name}.ts`), 'utf8');
-  const [from, to] = variant === 'buggy' ? ['\n  buggy:', '\n  fixed:'] : ['\n  fixed:', '\n  check:'];
-  const start = text.indexOf(from);
-  const end = text.indexOf(to, start);
-  expect(start, `${name}.ts has no ${from.trim()}`).toBeGreaterThan(0);
-  return normalized(text.slice(start, end));
+  const slice = (from: string, to: RegExp | string): string => {
+    const start = text.indexOf(from);
+    expect(start, `${name}.ts has no ${from.trim()}`).toBeGreaterThan(0);
+    const end =
+      typeof to === 'string' ? text.indexOf(to, start) : start + 1 + text.slice(start + 1).search(to);
+    return normalized(text.slice(start, end));
+  };
+  const setup = variant === 'buggy' ? slice('\n  buggy:', '\n  fixed:') : slice('\n  fixed:', '\n  check:');
+  if (!fixedConfig) return setup;
+  // The config property: up to the next property or comment of the example.
+  const config = slice(variant === 'buggy' ? '\n  config:' : '\n  fixedConfig:', /\n {2}(\/\/|\w+:)/);
+  return `${config} ${setup}`;
 }
 
 describe('npm run demo / lambdasim demo', () => {
@@ -44,8 +55,8 @@ describe('npm run demo / lambdasim demo', () => {
     });
     const text = `${written.join('\n')}\n`;
     expect(code, text).toBe(0);
-    expect(progress).toContain('[1/8] welcomeEmail: buggy handler, run 1');
-    expect(progress).toContain('[8/8] batchIgnoresRemainingTime: fixed twin, run 191');
+    expect(progress).toContain('[1/10] welcomeEmail: buggy handler, run 1');
+    expect(progress).toContain('[10/10] kinesisRetriedBatch: fixed twin, run 191');
     expect(text).not.toContain('run 1\n');
     const lines = text.trimEnd().split('\n');
     expect(lines.length, text).toBeLessThanOrEqual(50);
@@ -74,8 +85,8 @@ describe('npm run demo / lambdasim demo', () => {
   it.each(examples.map((e) => [e.name, e] as const))(
     '%s: its fix is a short diff that holds to the source of the buggy handler and its twin',
     (name, example) => {
-      const buggy = sourceOf(name, 'buggy');
-      const fixed = sourceOf(name, 'fixed');
+      const buggy = sourceOf(name, 'buggy', example.fixedConfig !== undefined);
+      const fixed = sourceOf(name, 'fixed', example.fixedConfig !== undefined);
       expect(example.fix.length).toBeGreaterThanOrEqual(2);
       expect(example.fix.length).toBeLessThanOrEqual(4);
       let changes = 0;

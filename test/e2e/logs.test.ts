@@ -42,6 +42,7 @@ describe('handler output: captured per invocation, not printed', () => {
       ['Loud', 'Loud#1', 100, 'WARN', 'console', false, 'careful'],
       ['Loud', 'Loud#1', 100, 'INFO', 'stdout', false, '{"level":"INFO","message":"a Powertools-like line"}'],
       ['Loud', 'Loud#1', 100, 'ERROR', 'console', false, 'oops'],
+      ['Loud', 'Loud#1', 100, 'ERROR', 'console', false, 'bound at load'],
       [
         'Counter',
         expect.stringMatching(/^Counter#[12]$/),

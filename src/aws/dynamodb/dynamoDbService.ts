@@ -1,5 +1,6 @@
 import { callService } from '../../services/callService.js';
 import type { Table } from '../../services/Table.js';
+import { UnroutedRequestError } from '../../transport/UnroutedRequestError.js';
 import type { AwsProtocolService, AwsResources, SimHttpRequest, SimHttpResponse } from '../protocol.js';
 import { DynamoDbError, dynamoDbErrorResponse } from './DynamoDbError.js';
 import { deleteItem, getItem, type Landing, putItem, updateItem } from './itemOperations.js';
@@ -59,12 +60,15 @@ export const DYNAMODB_OPERATIONS: readonly string[] = Object.keys(OPERATIONS);
  * Answers: 200 with the operation's JSON; DynamoDB's errors as the SDK parses them (status, the
  * `x-amzn-errortype` header and `{"__type": "com.amazonaws.dynamodb.v20120810#<Type>", "message"}`);
  * an injected call fault as DynamoDB's throttling or server error (see `dynamoDbFaultType`). A
- * table the simulation lacks is answered at once with ResourceNotFoundException naming the
- * tables it has; an unknown operation with UnknownOperationException listing the supported ones.
+ * table the simulation lacks, or an operation lambdasim does not serve, is not a DynamoDB answer
+ * but a mistake in the simulation's setup: `serve` rejects at once with an
+ * {@link UnroutedRequestError} naming the operation and the tables the simulation has (or the
+ * supported operations), which the interception layer records as a determinism error at the
+ * handler's line (issue 12 item 5: nothing unsimulated passes silently). So is a request using a
+ * feature lambdasim does not simulate: a secondary index, a parallel scan, a legacy parameter.
  *
  * Gotchas: numbers are JavaScript numbers in the store (a number with no exact double value is a
- * ValidationException); no secondary indexes, no 1 MB pages, no reserved-word check, no
- * ClientRequestToken idempotency.
+ * ValidationException); no 1 MB pages, no reserved-word check, no ClientRequestToken idempotency.
  *
  * @example
  * ```ts
@@ -86,17 +90,14 @@ export const dynamoDbService: AwsProtocolService = {
   serve,
 };
 
-function serve(request: SimHttpRequest, resources: AwsResources): Promise<SimHttpResponse> {
+async function serve(request: SimHttpRequest, resources: AwsResources): Promise<SimHttpResponse> {
   const target = request.headers['x-amz-target'] ?? '';
   const opName = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined;
   const operation =
     opName !== undefined && Object.hasOwn(OPERATIONS, opName) ? OPERATIONS[opName] : undefined;
   if (operation === undefined || opName === undefined)
-    return answer(
-      new DynamoDbError(
-        'UnknownOperationException',
-        `DynamoDB ${opName ?? (target === '' ? '(no X-Amz-Target header)' : target)}: not simulated by lambdasim; supported: ${DYNAMODB_OPERATIONS.join(', ')}`,
-      ),
+    throw new UnroutedRequestError(
+      `DynamoDB ${opName ?? (target === '' ? '(no X-Amz-Target header)' : target)}: not simulated by lambdasim (DynamoDB operations simulated: ${DYNAMODB_OPERATIONS.join(', ')})`,
     );
   let body: Body;
   try {
@@ -117,19 +118,22 @@ function serve(request: SimHttpRequest, resources: AwsResources): Promise<SimHtt
   const tables = new Map<string, Table>();
   for (const name of names) {
     const table = resources.table(name);
-    if (table === undefined)
-      return answer(
-        new DynamoDbError(
-          'ResourceNotFoundException',
-          `Requested resource not found: DynamoDB ${opName} on table ${JSON.stringify(name)}: no table ${JSON.stringify(name)} in this simulation (tables: ${resources.tableNames().join(', ') || 'none'})`,
-        ),
+    if (table === undefined) {
+      const names = resources.tableNames();
+      throw new UnroutedRequestError(
+        `DynamoDB ${opName} on table ${JSON.stringify(name)}: no table ${JSON.stringify(name)} in this simulation (${names.length === 0 ? 'no tables' : `tables: ${names.join(', ')}`})`,
       );
+    }
     tables.set(name, table);
   }
   let landing: Landing;
   try {
     landing = operation.prepare(body, tables);
   } catch (error) {
+    if (error instanceof UnroutedRequestError)
+      throw new UnroutedRequestError(
+        `DynamoDB ${opName} on ${names.length === 1 ? 'table' : 'tables'} ${names.map((n) => JSON.stringify(n)).join(', ')}: ${error.message}`,
+      );
     if (!(error instanceof DynamoDbError)) throw error;
     // A malformed request is refused by the service: after the call's latency, like DynamoDB.
     landing = () => {

@@ -1,3 +1,4 @@
+import { UnroutedRequestError } from '../../transport/UnroutedRequestError.js';
 import type { StoredItem } from '../../services/itemValue.js';
 import type { Table } from '../../services/Table.js';
 import type { KeyValue } from '../../services/TableStore.js';
@@ -46,7 +47,9 @@ export function scan(body: Body, table: Table): Landing {
   refuseLegacy(body);
   refuseIndex(body);
   if (body.TotalSegments !== undefined && body.TotalSegments !== 1)
-    throw validation('lambdasim does not simulate parallel scans: TotalSegments must be 1 or absent');
+    throw new UnroutedRequestError(
+      'lambdasim does not simulate parallel scans: TotalSegments must be 1 or absent',
+    );
   const expressions = new Expressions(body);
   const filter = expressions.condition(body.FilterExpression, 'FilterExpression');
   const projection = expressions.projection(body.ProjectionExpression);
@@ -55,10 +58,11 @@ export function scan(body: Body, table: Table): Landing {
   return () => read([...table.store.live()].map(([, item]) => item));
 }
 
+/** A Query or Scan on an index: not simulated, so a determinism error (see `refuseLegacy`). */
 function refuseIndex(body: Body): void {
   if (body.IndexName !== undefined)
-    throw validation(
-      `lambdasim does not simulate secondary indexes: IndexName ${JSON.stringify(body.IndexName)}`,
+    throw new UnroutedRequestError(
+      `lambdasim does not simulate secondary indexes (GSIs, LSIs): IndexName ${JSON.stringify(body.IndexName)}`,
     );
 }
 

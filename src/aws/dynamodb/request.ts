@@ -1,3 +1,4 @@
+import { UnroutedRequestError } from '../../transport/UnroutedRequestError.js';
 import type { ItemValue, StoredItem } from '../../services/itemValue.js';
 import { MAX_ITEM_BYTES, type Table } from '../../services/Table.js';
 import type { KeyValue } from '../../services/TableStore.js';
@@ -29,11 +30,15 @@ const LEGACY = [
   'ConditionalOperator',
 ];
 
-/** Refuses the legacy parameters with a message naming the expression parameter to use instead. */
+/**
+ * Refuses the legacy parameters with a message naming the expression parameter to use instead: a
+ * request lambdasim cannot answer as DynamoDB would, so not a DynamoDB error the handler could
+ * catch but an {@link UnroutedRequestError} (a determinism error; `serve` names operation and table).
+ */
 export function refuseLegacy(body: Body): void {
   for (const name of LEGACY)
     if (body[name] !== undefined)
-      throw validation(
+      throw new UnroutedRequestError(
         `lambdasim serves DynamoDB's expression parameters only: ${name} is a legacy parameter; use ConditionExpression, UpdateExpression, KeyConditionExpression, FilterExpression or ProjectionExpression`,
       );
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ConfigError, checkOptions, intInRange, nonNegativeInt } from '../../errors.js';
+import { POISON_BODY } from '../../faults/Fault.js';
 import { ACCOUNT_ID, REGION } from '../../lambda/FunctionConfig.js';
 import type { World } from '../../lambda/World.js';
 import { serviceDoor } from '../../services/callService.js';
@@ -287,7 +288,14 @@ export class KinesisStream implements StreamSource {
     const records = this.shards[shard]!.records;
     const index = records.length;
     const sequenceNumber = this.prefixes[shard]! + String(index + 1).padStart(40, '0');
-    const data = p.bytes.toString('base64');
+    let data = p.bytes.toString('base64');
+    const faults = this.world.faults;
+    if (!faults.empty)
+      for (const fault of faults.nextStreamRecord(this.name))
+        if (fault.kind === 'poisonRecord') {
+          faults.injected(fault);
+          data = POISON_DATA;
+        }
     records.push({
       shard,
       index,
@@ -313,6 +321,9 @@ export class KinesisStream implements StreamSource {
     return { shardId, sequenceNumber };
   }
 }
+
+/** A `poisonRecord` fault's data: {@link POISON_BODY}, base64-encoded as records carry data. */
+const POISON_DATA = Buffer.from(POISON_BODY, 'utf8').toString('base64');
 
 interface Prepared {
   readonly bytes: Buffer;

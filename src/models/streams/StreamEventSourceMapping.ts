@@ -93,6 +93,8 @@ interface Batch {
   lastRequestId: string | undefined;
   /** `Unhandled` after a thrown error or timeout, null after a malformed or partial response. */
   lastFunctionError: 'Unhandled' | null;
+  /** A `duplicateDelivery` fault hit this batch: once it succeeds, it is delivered once more. */
+  duplicate: boolean;
 }
 
 interface Lane {
@@ -366,6 +368,13 @@ export class StreamEventSourceMapping {
       this.wait(lane, waitMs);
       return;
     }
+    const faults = this.world.faults;
+    if (!faults.empty)
+      for (const fault of faults.nextStreamBatch(this.stream.name))
+        if (fault.kind === 'duplicateDelivery') {
+          faults.injected(fault);
+          batch.duplicate = true;
+        }
     const requestId = seededUuid(this.requestIds);
     this.invocations++;
     batch.attempts++;
@@ -439,6 +448,14 @@ export class StreamEventSourceMapping {
     );
     if (verdict.kind === 'success') {
       kernel.record({ ...base, kind: 'stream.batchSucceeded' });
+      if (batch.duplicate) {
+        // At-least-once: the same records again before the checkpoint moves (a fresh delivery,
+        // not a retry: its attempt count starts again).
+        batch.duplicate = false;
+        batch.attempts = 0;
+        this.wait(lane, 0);
+        return;
+      }
       this.finishBatch(lane, batch);
       return;
     }
@@ -714,5 +731,6 @@ function newBatch(records: StreamRecord[], endIndex: number, priorInvocations: n
     throttles: 0,
     lastRequestId: undefined,
     lastFunctionError: null,
+    duplicate: false,
   };
 }

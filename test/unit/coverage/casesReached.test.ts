@@ -71,7 +71,7 @@ describe('casesReached', () => {
   it('reaches nothing in a fault-free run that succeeds at once', async () => {
     const result = await run((sim) => asyncCharge(sim));
     expect([...casesReached(result)]).toEqual([]);
-    expect(COVERAGE_CASES).toHaveLength(10);
+    expect(COVERAGE_CASES).toHaveLength(14);
   });
 
   describe('retryAfterTimeout', () => {

@@ -70,11 +70,15 @@ describe('formatCoverageTable', () => {
       '  retryAfterEffect           0   never  an event or message failed after a service call of its invocation landed, and was invoked again',
       '  redeliveryWhileInProgress  0   never  an event or message was invoked while an earlier invocation of it still ran',
       '  deadLettered               1   25.0%  a message or async event reached a dead-letter queue (required)',
-      "  onFailureDestination       0   never  an async event's failure record reached its on-failure destination",
+      "  onFailureDestination       0   never  an async event's failure record, or a stream mapping's record of given-up records, reached its on-failure destination",
       '  partialBatchFailure        0   never  an SQS batch reported some of its items failed',
       '  throttled                  0   never  an invocation was throttled',
       '  clientTimedOut             0   never  a sync caller stopped waiting while its request still ran',
       '  faultInjected              0   never  a fault of the plan fired',
+      '  shardBlocked               0   never  a failing batch blocked a stream shard',
+      '  batchBisected              0   never  a failing stream batch was split in two',
+      '  recordAgeExceeded          0   never  stream records were given up for being older than maximumRecordAgeS',
+      '  checkpointPastFailure      0   never  a stream batch reported item failures, and the checkpoint moved past the records before them',
       "  producerRetried            0   never  a producer's retry became an input of its own: same body, new id",
       "  sometimes('two orders')    2   50.0%",
       "  sometimes('never')         0   never",
@@ -85,11 +89,11 @@ describe('formatCoverageTable', () => {
   it('lists 130,001 labels, the longest setting the width (no spread into Math.max)', () => {
     const labels = Array.from({ length: 130_001 }, (_, i) => ({ name: `order number ${i}`, reached: i % 2 }));
     const lines = formatCoverageTable({ ...summary(), labels }).split('\n');
-    expect(lines).toHaveLength(1 + 10 + 130_001);
+    expect(lines).toHaveLength(1 + 14 + 130_001);
     expect(lines[1]).toBe(
       '  retryAfterTimeout                 0   never  an invocation timed out and its event or message was invoked again',
     );
-    expect(lines[11]).toBe("  sometimes('order number 0')       0   never");
+    expect(lines[15]).toBe("  sometimes('order number 0')       0   never");
     expect(lines.at(-2)).toBe("  sometimes('order number 129999')  1   25.0%");
     expect(lines.at(-1)).toBe("  sometimes('order number 130000')  0   never");
   });

@@ -346,7 +346,7 @@ describe('invalid options', () => {
     [
       'an unknown target',
       () => faultPlanArb({ functions: ['A'], topics: ['q'] } as FaultTargets),
-      'faultPlanArb: targets.topics is not a known target (known: functions, services, asyncFunctions, queues), got ["q"]',
+      'faultPlanArb: targets.topics is not a known target (known: functions, services, asyncFunctions, queues, streams), got ["q"]',
     ],
     [
       'a function name that is not a string',
@@ -391,7 +391,7 @@ describe('invalid options', () => {
     [
       'only call kinds without services',
       () => faultPlanArb({ functions: ['A'] }, { kinds: ['callError'] }),
-      'faultPlanArb: kinds must hold a kind the targets allow (call kinds need targets.services, queue kinds targets.queues, duplicateDelivery and producerDuplicate targets.asyncFunctions or targets.queues), got ["callError"]',
+      'faultPlanArb: kinds must hold a kind the targets allow (call kinds need targets.services, reorder targets.queues, poisonRecord targets.queues or targets.streams, duplicateDelivery targets.asyncFunctions, targets.queues or targets.streams, producerDuplicate targets.asyncFunctions or targets.queues), got ["callError"]',
     ],
     [
       'a call kind given to invocationFaultArb',

@@ -22,6 +22,7 @@ const MODEL_TARGETS: PlanTargets = {
   services: [],
   asyncFunctions: [],
   queues: [],
+  streams: [],
   kinds: KINDS,
 };
 
@@ -62,6 +63,7 @@ const ALL_TARGETS: PlanTargets = {
   services: ['s1', 's2'],
   asyncFunctions: ['A'],
   queues: ['q1', 'q2'],
+  streams: ['k1'],
   kinds: ALL_FAULT_KINDS,
 };
 
@@ -69,7 +71,13 @@ const ALL_TARGETS: PlanTargets = {
 const allPlans: fc.Arbitrary<FaultPlan> = fc
   .tuple(
     faultPlanArb(
-      { functions: ['A', 'B'], services: ['s1', 's2'], asyncFunctions: ['A'], queues: ['q1', 'q2'] },
+      {
+        functions: ['A', 'B'],
+        services: ['s1', 's2'],
+        asyncFunctions: ['A'],
+        queues: ['q1', 'q2'],
+        streams: ['k1'],
+      },
       { kinds: [...ALL_FAULT_KINDS], maxFaults: 6, maxInvocation: 40 },
     ),
     fc.boolean(),

@@ -311,8 +311,8 @@ describe('runScenario: bad scenarios give a specific ConfigError', () => {
     ],
     [
       'unknown model',
-      { model: 'kinesis' },
-      /^runScenario: model must be one of sync, async, sqs, got "kinesis"$/,
+      { model: 'mq' },
+      /^runScenario: model must be one of sync, async, sqs, kinesis, got "mq"$/,
     ],
     ['unsafe seed', { seed: 0.5 }, /^runScenario: seed must be a safe integer, got 0.5$/],
     [

@@ -101,6 +101,11 @@ describe('saveScenario / loadScenario', () => {
       scenarios.sync({ events, services: ['payments'] }),
       scenarios.async({ events, services: ['payments'] }),
       scenarios.sqs({ events, services: ['payments'], groupOf: (e) => `g${e.id.length}` }),
+      scenarios.kinesis({
+        events,
+        services: ['payments'],
+        faults: { kinds: ['poisonRecord', 'handlerError'] },
+      }),
     ];
     const path = join(dir, 'generated.json');
     for (const arb of arbs)
@@ -135,8 +140,8 @@ describe('loadScenario: a bad file gives an error naming the file and the field'
     ],
     [
       'an unknown model',
-      { ...valid, model: 'kinesis' },
-      'model must be one of sync, async, sqs, got "kinesis"',
+      { ...valid, model: 'mq' },
+      'model must be one of sync, async, sqs, kinesis, got "mq"',
     ],
     [
       'the second fault invalid',
@@ -187,7 +192,7 @@ describe('loadScenario: a bad file gives an error naming the file and the field'
     [
       'a config field of another model',
       { ...valid, config: { batchSize: 3 } },
-      'config.batchSize applies to the sqs model only, not to a async scenario',
+      'config.batchSize applies to the sqs and kinesis models only, not to a async scenario',
     ],
     [
       'an SQS visibility timeout below the function timeout',

@@ -73,9 +73,7 @@ describe('annotatePropertyError', () => {
 
   it('leaves errors of properties over other values, non-errors and matcher failures alone', () => {
     expect(annotated(new Error('n > 5'), [6])).toBe('n > 5');
-    expect(annotated(new Error('n > 5'), [{ model: 'kinesis', seed: 1, events: [], faults: [] }])).toBe(
-      'n > 5',
-    );
+    expect(annotated(new Error('n > 5'), [{ model: 'mq', seed: 1, events: [], faults: [] }])).toBe('n > 5');
     const matcher = new Error('toHaveNoLostEvents: … FC_SEED=<seed> FC_PATH=<path> npx vitest run');
     expect(fillReplayPlaceholder(matcher, 7, '0:1')).toBe(true);
     expect(matcher.message).toBe('toHaveNoLostEvents: … FC_SEED=7 FC_PATH=0:1 npx vitest run');

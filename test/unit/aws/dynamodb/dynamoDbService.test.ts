@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSimulation, type TraceEvent } from '../../../../src/index.js';
+import { createSimulation, type TraceEvent, UnroutedRequestError } from '../../../../src/index.js';
 import { dynamoDbErrorResponse, dynamoDbFaultType } from '../../../../src/aws/dynamodb/DynamoDbError.js';
 import { dynamoDbService } from '../../../../src/aws/dynamodb/dynamoDbService.js';
 import { type Answer, dynamoRequest, outcome, resourcesOf, withDynamo } from './serve.js';
@@ -117,32 +117,76 @@ describe('DynamoDB door: wire errors', () => {
     });
   });
 
-  it('a table the simulation lacks: ResourceNotFoundException at once, naming the tables it has', async () => {
+  it('a table the simulation lacks: an UnroutedRequestError at once, naming the tables it has (not a DynamoDB answer)', async () => {
     const sim = createSimulation({ seed: 1 });
     sim.table('payments', { key: 'id' });
-    let answer: Answer | undefined;
+    const empty = createSimulation({ seed: 1 });
+    let thrown: unknown;
+    let none: unknown;
     await withDynamo(sim, async (send) => {
-      answer = await send('PutItem', { TableName: 'orders', Item: { id: { S: '1' } } });
+      thrown = await send('PutItem', { TableName: 'orders', Item: { id: { S: '1' } } }).catch(
+        (e: unknown) => e,
+      );
       expect(sim.nowMs).toBe(0);
     });
-    expect(outcome(answer!)).toBe('ResourceNotFoundException');
-    expect(answer!.body.message).toBe(
-      'Requested resource not found: DynamoDB PutItem on table "orders": no table "orders" in this simulation (tables: payments)',
+    await withDynamo(empty, async (send) => {
+      none = await send('GetItem', { TableName: 'orders', Key: { id: { S: '1' } } }).catch((e: unknown) => e);
+    });
+    expect(thrown).toBeInstanceOf(UnroutedRequestError);
+    expect((thrown as Error).message).toBe(
+      'DynamoDB PutItem on table "orders": no table "orders" in this simulation (tables: payments)',
+    );
+    expect((none as Error).message).toBe(
+      'DynamoDB GetItem on table "orders": no table "orders" in this simulation (no tables)',
     );
   });
 
-  it('an unsupported operation names it and lists the supported ones; a body that is not JSON is a SerializationException', async () => {
+  it('an unsupported operation is an UnroutedRequestError listing the supported ones; a body that is not JSON is a SerializationException', async () => {
     const sim = createSimulation({ seed: 1 });
     const resources = resourcesOf(sim);
-    const unknown = await dynamoDbService.serve(dynamoRequest('CreateTable', {}), resources);
-    expect(unknown.statusCode).toBe(400);
-    expect(JSON.parse(unknown.body)).toEqual({
-      __type: 'com.amazonaws.dynamodb.v20120810#UnknownOperationException',
-      message:
-        'DynamoDB CreateTable: not simulated by lambdasim; supported: GetItem, PutItem, UpdateItem, DeleteItem, Query, Scan, BatchGetItem, BatchWriteItem, TransactWriteItems',
-    });
+    const unknown = dynamoDbService.serve(dynamoRequest('CreateTable', {}), resources);
+    await expect(unknown).rejects.toThrow(UnroutedRequestError);
+    await expect(unknown).rejects.toThrow(
+      'DynamoDB CreateTable: not simulated by lambdasim (DynamoDB operations simulated: GetItem, PutItem, UpdateItem, DeleteItem, Query, Scan, BatchGetItem, BatchWriteItem, TransactWriteItems)',
+    );
     const garbled = await dynamoDbService.serve(dynamoRequest('GetItem', '{not json'), resources);
     expect(garbled.headers['x-amzn-errortype']).toBe('SerializationException');
+  });
+
+  it('a feature lambdasim does not simulate (a secondary index, a parallel scan, a legacy parameter) is an UnroutedRequestError naming operation and table', async () => {
+    const sim = createSimulation({ seed: 1 });
+    sim.table('orders', { key: 'orderId' });
+    const resources = resourcesOf(sim);
+    const refused = async (operation: string, body: unknown) => {
+      const error = await dynamoDbService
+        .serve(dynamoRequest(operation, body), resources)
+        .then(() => undefined)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UnroutedRequestError);
+      return (error as Error).message;
+    };
+    expect(
+      await refused('Query', {
+        TableName: 'orders',
+        IndexName: 'byStatus',
+        KeyConditionExpression: 'orderId = :o',
+        ExpressionAttributeValues: { ':o': { S: 'o-1' } },
+      }),
+    ).toBe(
+      'DynamoDB Query on table "orders": lambdasim does not simulate secondary indexes (GSIs, LSIs): IndexName "byStatus"',
+    );
+    expect(await refused('Scan', { TableName: 'orders', TotalSegments: 4, Segment: 0 })).toBe(
+      'DynamoDB Scan on table "orders": lambdasim does not simulate parallel scans: TotalSegments must be 1 or absent',
+    );
+    expect(
+      await refused('PutItem', {
+        TableName: 'orders',
+        Item: { orderId: { S: 'o-1' } },
+        Expected: { orderId: { Exists: false } },
+      }),
+    ).toBe(
+      'DynamoDB PutItem on table "orders": lambdasim serves DynamoDB\'s expression parameters only: Expected is a legacy parameter; use ConditionExpression, UpdateExpression, KeyConditionExpression, FilterExpression or ProjectionExpression',
+    );
   });
 
   it('an injected call fault becomes DynamoDB throttling (400) or a server error (500/503); the write does not land', async () => {
