@@ -126,8 +126,19 @@ function onInit(_id: number, type: string, _triggerId: number, resource: object)
   Error.captureStackTrace(holder, onInit);
   Error.stackTraceLimit = limit;
   const stack = holder.stack ?? '';
-  if (createdBySyncApi(type, stack)) return;
+  if (createdBySyncApi(type, stack) || continuesNodeWork(stack)) return;
   scope.escaped(type, stack, resource);
+}
+
+/**
+ * Whether every frame is Node's own: the resource continues work started earlier (the close of a
+ * `writeFile` whose open was reported with its caller's line, or made by a module loader while a
+ * module instance loaded, such as tsx writing its transform cache on Node 22). A sequence of real
+ * I/O is reported once, where user code started it.
+ */
+function continuesNodeWork(stack: string): boolean {
+  const frames = stack.split('\n').slice(1);
+  return frames.length > 0 && frames.every((frame) => /^\s*at (?:.*\()?node:/.test(frame));
 }
 
 const escapeHook = createHook({ init: onInit });
