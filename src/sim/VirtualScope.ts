@@ -126,17 +126,32 @@ function onInit(_id: number, type: string, _triggerId: number, resource: object)
   Error.captureStackTrace(holder, onInit);
   Error.stackTraceLimit = limit;
   const stack = holder.stack ?? '';
-  if (createdBySyncApi(type, stack) || continuesNodeWork(stack)) return;
+  if (createdBySyncApi(type, stack) || continuesNodeWork(stack) || startedByModuleLoader(stack)) return;
   scope.escaped(type, stack, resource);
 }
 
 /**
- * Whether every frame is Node's own: the resource continues work started earlier (the close of a
+ * @internal Whether the first frame outside Node is a module loader's (tsx, vite, vitest, esbuild): its
+ * transform cache reads and writes, which can outlast the load of a `handlerModule` instance, are
+ * the test tooling's I/O, not the handler's.
+ */
+export function startedByModuleLoader(stack: string): boolean {
+  const first = stack
+    .split('\n')
+    .slice(1)
+    .find((frame) => !/^\s*at (?:.*\()?node:/.test(frame));
+  return first !== undefined && MODULE_LOADER_FRAME.test(first);
+}
+
+const MODULE_LOADER_FRAME = /[\\/]node_modules[\\/](?:tsx|vite|vitest|esbuild)[\\/]/;
+
+/**
+ * @internal Whether every frame is Node's own: the resource continues work started earlier (the close of a
  * `writeFile` whose open was reported with its caller's line, or made by a module loader while a
  * module instance loaded, such as tsx writing its transform cache on Node 22). A sequence of real
  * I/O is reported once, where user code started it.
  */
-function continuesNodeWork(stack: string): boolean {
+export function continuesNodeWork(stack: string): boolean {
   const frames = stack.split('\n').slice(1);
   return frames.length > 0 && frames.every((frame) => /^\s*at (?:.*\()?node:/.test(frame));
 }
