@@ -1,4 +1,5 @@
 import { AsyncLocalStorage, createHook } from 'node:async_hooks';
+import { stackFrames } from '../report/stackFrames.js';
 
 /**
  * What code running on behalf of a simulation sees in place of the real clock, timers and
@@ -136,11 +137,11 @@ function onInit(_id: number, type: string, _triggerId: number, resource: object)
  * the test tooling's I/O, not the handler's.
  */
 export function startedByModuleLoader(stack: string): boolean {
-  const first = stack
-    .split('\n')
-    .slice(1)
-    .find((frame) => !/^\s*at (?:.*\()?node:/.test(frame));
-  return first !== undefined && MODULE_LOADER_FRAME.test(first);
+  const error = new Error();
+  error.stack = stack;
+  // lambdasim's own frames (its fs interception for the SDK's config files) are passed over too.
+  const first = stackFrames(error).find((f) => f.owner !== 'node' && f.owner !== 'lambdasim');
+  return first !== undefined && MODULE_LOADER_FRAME.test(first.file);
 }
 
 const MODULE_LOADER_FRAME = /[\\/]node_modules[\\/](?:tsx|vite|vitest|esbuild)[\\/]/;
