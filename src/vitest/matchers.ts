@@ -1,4 +1,4 @@
-import { expect } from 'vitest';
+import { expect, type RunnerTask, type RunnerTestCase } from 'vitest';
 import { determinismFailure } from '../checks/determinismGate.js';
 import type { Violation } from '../checks/Violation.js';
 import { ConfigError } from '../errors.js';
@@ -168,7 +168,7 @@ function outcome(
   const pass = violations.length === 0 && escaped === undefined;
   const html =
     !pass && result !== undefined && isExpectState(state) && state.isNot !== true
-      ? noteFailingRun(result, violations)
+      ? noteFailingRun(result, violations, state.task?.type === 'test' ? state.task : undefined)
       : undefined;
   const failure = () =>
     escaped !== undefined && violations.length === 0
@@ -179,11 +179,13 @@ function outcome(
     message: () =>
       pass
         ? `expected ${matcher} to find violations, found none`
-        : `${failure()}${html === undefined ? '' : `\n\nHTML timeline: ${html}`}`,
+        : `${failure()}${html === undefined ? '' : `\n\nHTML timeline: ${'path' in html ? html.path : html.notWritten}`}`,
   };
 }
 
-function isExpectState(state: unknown): state is { readonly isNot?: boolean } {
+function isExpectState(
+  state: unknown,
+): state is { readonly isNot?: boolean; readonly task?: RunnerTestCase | RunnerTask } {
   return typeof state === 'object' && state !== null && state !== lambdasimMatchers && 'isNot' in state;
 }
 

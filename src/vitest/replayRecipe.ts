@@ -58,10 +58,13 @@ export function replayCommand(seedAndPath?: { readonly seed: number; readonly pa
   return seedAndPath === undefined ? `${command}${PLACEHOLDER_NOTE}` : command;
 }
 
-/** The command that reruns the running test: `npx vitest run test/orders.test.ts -t 'charges once'`. */
-export function rerunCommand(): string {
-  const file = currentTestFile();
-  const name = currentTestName();
+/**
+ * The command that reruns the running test (or `test`, when the caller knows which test it is):
+ * `npx vitest run test/orders.test.ts -t 'charges once'`.
+ */
+export function rerunCommand(test?: { readonly file?: string; readonly name?: string }): string {
+  const file = test === undefined ? currentTestFile() : test.file;
+  const name = test === undefined ? currentTestName() : test.name;
   return `npx vitest run${file === undefined ? '' : ` ${file}`}${name === undefined ? '' : ` -t ${shellQuotedPattern(name)}`}`;
 }
 

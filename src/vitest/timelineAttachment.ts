@@ -1,13 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import { type RunnerTestCase, TestRunner } from 'vitest';
+import { basename, join, relative, resolve } from 'node:path';
+import { type RunnerTask, type RunnerTestCase, TestRunner } from 'vitest';
 import type { Violation } from '../checks/Violation.js';
 import { coverageState } from '../coverage/coverageState.js';
 import { ConfigError } from '../errors.js';
 import { timelineHtml } from '../report/html/timelineHtml.js';
 import type { SimulationResult } from '../Simulation.js';
 import { slug } from './counterexampleFile.js';
-import { currentTestFile, currentTestName, rerunCommand } from './replayRecipe.js';
+import { rerunCommand, withoutSeedSuffix } from './replayRecipe.js';
 
 /** Where failing matchers write their HTML timelines unless `LAMBDASIM_HTML` says otherwise. */
 export const DEFAULT_HTML_DIR = '.lambdasim';
@@ -41,29 +41,58 @@ interface PendingTimeline {
 
 let pending: PendingTimeline | undefined;
 
+/** What a failing matcher says about its HTML timeline: where it is, or why there is none. */
+export type TimelineNote = { readonly path: string } | { readonly notWritten: string };
+
+/**
+ * Why a page cannot go to `test`: vitest's current test is one global that concurrent tests share.
+ * An assertion made through the test context's `expect` carries its own test (then `test` is not
+ * the current test, or is it rightly); one made through the global `expect` carries whichever test
+ * started last. While another test of the file runs, the two cannot be told apart.
+ */
+function concurrentAmbiguity(test: RunnerTestCase, inProperty: boolean): string | undefined {
+  if (test.concurrent !== true) return undefined;
+  if (inProperty)
+    return 'not written for a property in a test.concurrent test (concurrent properties share the pending run); `lambdasim replay <scenario.json> --html out.html` writes it';
+  if (test !== TestRunner.getCurrentTest() || !otherTestRunning(test)) return undefined;
+  return "not written: test.concurrent with the global expect while another test of the file runs, so lambdasim cannot tell which test is asserting; use the test context's expect, `test.concurrent('…', async ({ expect }) => …)`";
+}
+
+function otherTestRunning(test: RunnerTestCase): boolean {
+  const running = (tasks: readonly RunnerTask[]): boolean =>
+    tasks.some((t) => (t.type === 'suite' ? running(t.tasks) : t !== test && t.result?.state === 'run'));
+  return running(test.file.tasks);
+}
+
 /**
  * Called by a lambdasim matcher that failed with a run's result inside a vitest test: returns the
- * path of the HTML timeline the failure gets. Outside a property the page is written and attached
- * to the test at once (its first failure only: one page per test); inside one, the run is kept and replaces the one kept before, so that when
- * fast-check has shrunk the counterexample {@link flushTimeline} writes the page of the last
- * failing run — the shrunk counterexample's — once. Undefined outside a test or with
- * `LAMBDASIM_HTML=off`; a page that cannot be written is never the test's failure.
+ * path of the HTML timeline the failure gets, or why it gets none. `assertionTest` is the test the
+ * assertion belongs to (vitest's matcher state `task`: the test context's `expect` binds it),
+ * else vitest's current test. Outside a property the page is written and attached to the test at
+ * once (its first failure only: one page per test); inside one, the run is kept and replaces the
+ * one kept before, so that when fast-check has shrunk the counterexample {@link flushTimeline}
+ * writes the page of the last failing run — the shrunk counterexample's — once. Undefined outside
+ * a test or with `LAMBDASIM_HTML=off`; a page that cannot be written is never the test's failure.
  */
 export function noteFailingRun(
   result: SimulationResult,
   violations: readonly Violation[],
-): string | undefined {
+  assertionTest?: RunnerTestCase,
+): TimelineNote | undefined {
   const dir = htmlTimelineDir(process.env);
-  const test = TestRunner.getCurrentTest();
-  const file = currentTestFile();
-  const name = currentTestName();
-  if (dir === undefined || test === undefined || file === undefined || name === undefined) return undefined;
+  const test = assertionTest ?? TestRunner.getCurrentTest();
+  if (dir === undefined || test === undefined) return undefined;
+  const inProperty = coverageState().run.getStore() !== undefined;
+  const ambiguity = concurrentAmbiguity(test, inProperty);
+  if (ambiguity !== undefined) return { notWritten: ambiguity };
+  const file = relative(process.cwd(), test.file.filepath);
+  const name = withoutSeedSuffix(test.name);
   const stem = basename(file).replace(/\.[cm]?[jt]sx?$/, '');
   const path = join(dir, `${slug(stem)}--${slug(name)}.html`);
   const timeline: PendingTimeline = { test, path, result, violations };
-  if (coverageState().run.getStore() !== undefined) pending = timeline;
-  else attach(timeline, rerunCommand());
-  return path;
+  if (inProperty) pending = timeline;
+  else attach(timeline, rerunCommand({ file, name }));
+  return { path };
 }
 
 /**
