@@ -5,40 +5,24 @@
  * with the exact replay command. Each scenario test is `it.fails` and is followed by a test that
  * reads what it left: the file, the failure message and the test's annotations.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, type RunnerTestCase, it as vitestIt } from 'vitest';
+import { describe, it as vitestIt } from 'vitest';
 import { welcomeEmail } from '../../fixtures/examples/welcomeEmail.js';
 import { exampleScenarios } from '../../fixtures/examples/property.js';
 import { formatScenario, runScenario, type Scenario } from '../../src/index.js';
 // As the page escapes text (tested in test/unit/report/timelineHtml.test.ts).
 import { escapeHtml } from '../../src/report/html/escape.js';
 import { expect, fc, it, lambdasimMatchers, replayScenarioFile } from '../../src/vitest/index.js';
+import { htmlTimelineDirForFile, testNamed } from './htmlTimelineDir.js';
 
 /** One event, the mailer's first call slowed past the timeout: the retry emails again. */
 const REGRESSION = 'fixtures/regressions/welcomeEmail/seed-20261123.json';
 
-const dir = mkdtempSync(join(tmpdir(), 'lambdasim-html-'));
-const saved = process.env.LAMBDASIM_HTML;
-beforeAll(() => {
-  process.env.LAMBDASIM_HTML = dir;
-});
-afterAll(() => {
-  if (saved === undefined) delete process.env.LAMBDASIM_HTML;
-  else process.env.LAMBDASIM_HTML = saved;
-  rmSync(dir, { recursive: true, force: true });
-});
+const dir = htmlTimelineDirForFile('lambdasim-html-');
 
 const mailerOnce = (result: Awaited<ReturnType<typeof runScenario>>) =>
   expect(result).toHaveEffectsExactlyOnce('mailer', (e) => e.requestId);
-
-/** The test of this file named `name` (the one before the test reading it). */
-function testNamed(task: RunnerTestCase, name: string): RunnerTestCase {
-  const found = task.suite?.tasks.find((t) => t.name === name);
-  if (found?.type !== 'test') throw new Error(`no test named ${name}`);
-  return found;
-}
 
 const PROPERTY = 'a property over the buggy welcomeEmail handler fails';
 const PLAIN = 'a matcher fails outside a property';

@@ -6,34 +6,19 @@
  * there; through the global one while another test of the file runs, lambdasim cannot tell which
  * test is asserting, so it attaches nothing and says so in the failure.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, type RunnerTestCase, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { welcomeEmail } from '../../fixtures/examples/welcomeEmail.js';
 import type { runScenario } from '../../src/index.js';
 import { expect as globalExpect, replayScenarioFile } from '../../src/vitest/index.js';
+import { htmlTimelineDirForFile, testNamed } from './htmlTimelineDir.js';
 
 const REGRESSION = 'fixtures/regressions/welcomeEmail/seed-20261123.json';
 
-const dir = mkdtempSync(join(tmpdir(), 'lambdasim-html-concurrent-'));
-const saved = process.env.LAMBDASIM_HTML;
-beforeAll(() => {
-  process.env.LAMBDASIM_HTML = dir;
-});
-afterAll(() => {
-  if (saved === undefined) delete process.env.LAMBDASIM_HTML;
-  else process.env.LAMBDASIM_HTML = saved;
-  rmSync(dir, { recursive: true, force: true });
-});
+const dir = htmlTimelineDirForFile('lambdasim-html-concurrent-');
 
 type Result = Awaited<ReturnType<typeof runScenario>>;
-
-function testNamed(task: RunnerTestCase, name: string): RunnerTestCase {
-  const found = task.suite?.tasks.find((t) => t.name === name);
-  if (found?.type !== 'test') throw new Error(`no test named ${name}`);
-  return found;
-}
 
 /** A promise and the function that resolves it. */
 function latch(): { readonly done: Promise<void>; readonly open: () => void } {
