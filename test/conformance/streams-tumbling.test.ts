@@ -183,6 +183,35 @@ describe('R-STREAM-12: tumbling windows on a stream mapping (spec §3.2 Tumbling
     expect(record.responseContext.functionError).toBeNull();
   });
 
+  it('R-STREAM-12 response with reportBatchItemFailures: batchItemFailures beside state act as R-STREAM-9; a whole-batch failure keeps the earlier state, a partial one takes the new state', async () => {
+    const sim = createSimulation({ seed: 1 });
+    let bad = true;
+    const { stream, seen } = windowed(sim, { batchSize: 3, reportBatchItemFailures: true }, (e, s) => {
+      if (e.isFinalInvokeForWindow) return { state: e.state };
+      if (s.ns[0] === 1) return { state: { step: 'first' } };
+      if (s.ns[0] === 4 && bad) {
+        bad = false;
+        // Not a sequence number of the batch: the whole batch failed (R-STREAM-9b).
+        return { state: { step: 'ignored' }, batchItemFailures: [{ itemIdentifier: '123' }] };
+      }
+      if (s.ns[0] === 4) {
+        const third = e.Records[2]!.kinesis.sequenceNumber;
+        return { state: { step: 'partial' }, batchItemFailures: [{ itemIdentifier: third }] };
+      }
+      return { state: { step: 'rest' } };
+    });
+    putAt(sim, stream, 0, 1, 2, 3, 4, 5, 6);
+    const result = await sim.run();
+    expect(seen.map((s) => [s.ns, s.state])).toEqual([
+      [[1, 2, 3], {}],
+      [[4, 5, 6], { step: 'first' }],
+      [[4, 5, 6], { step: 'first' }],
+      [[6], { step: 'partial' }],
+      [[], { step: 'rest' }],
+    ]);
+    expect(events(result, 'stream.batchFailed').map((e) => e.reason)).toEqual(['invalidResponse']);
+  });
+
   it('R-STREAM-12 final invoke: once the window end has passed, one separate invoke with isFinalInvokeForWindow, Records [] and the final state; then the checkpoint moves and the state is dropped', async () => {
     const sim = createSimulation({ seed: 1 });
     const { stream, seen } = windowed(sim, {});
