@@ -339,6 +339,17 @@ describe('R-STREAM-12: tumbling windows on a stream mapping (spec §3.2 Tumbling
     expect(timeline).toContain('window 2026-01-01T00:00:00Z–2026-01-01T00:01:00Z opened');
     expect(timeline).toContain('FINAL invoke for window');
     expect(timeline).toContain('window 2026-01-01T00:00:00Z–2026-01-01T00:01:00Z closed (final)');
+    expect(result.shards[0]!.window).toBeUndefined();
+    // A run that stops inside a window shows it open in result.shards.
+    const sim2 = createSimulation({ seed: 1 });
+    const open = windowed(sim2, {});
+    putAt(sim2, open.stream, 0, 1);
+    const cut = await sim2.run({ untilMs: 30_000 });
+    expect(cut.shards[0]!.window).toEqual({
+      start: '2026-01-01T00:00:00Z',
+      end: '2026-01-01T00:01:00Z',
+      stateBytes: JSON.stringify({ total: 1 }).length,
+    });
   });
 });
 

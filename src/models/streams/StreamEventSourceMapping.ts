@@ -84,6 +84,8 @@ export interface ShardStatus {
         readonly attempts: number;
       }
     | undefined;
+  /** The open tumbling window (R-STREAM-12), as the event's `window` gives it, and its state's size. */
+  readonly window: { readonly start: string; readonly end: string; readonly stateBytes: number } | undefined;
 }
 
 /** One batch of a lane: its records, with the counts R-STREAM-5/6/13 need. */
@@ -850,6 +852,10 @@ export class StreamEventSourceMapping {
                 records: lane.queue.reduce((n, b) => n + b.records.length, 0),
                 attempts: current.attempts,
               },
+        window:
+          lane.window === undefined
+            ? undefined
+            : { ...this.windowBounds(lane.window), stateBytes: lane.window.stateBytes },
       };
     });
   }
