@@ -434,7 +434,8 @@ export class StreamEventSourceMapping {
       return;
     }
     const faults = this.world.faults;
-    if (!faults.empty)
+    // Stream faults aim at deliveries of records: a window's final invoke carries none.
+    if (!faults.empty && batch.windowInvoke === undefined)
       for (const fault of faults.nextStreamBatch(this.stream.name))
         if (fault.kind === 'duplicateDelivery') {
           faults.injected(fault);
