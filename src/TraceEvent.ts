@@ -364,6 +364,8 @@ export type TraceEvent =
       sequenceNumbers: string[];
       /** The records' `eventID`s when they are not `shardId:sequenceNumber` (a DynamoDB stream). */
       eventIds?: string[];
+      /** A tumbling window's final or early-termination invoke (no records), R-STREAM-12. */
+      windowInvoke?: 'final' | 'terminatedEarly';
     }
   | { atMs: number; kind: 'stream.batchSucceeded'; mapping: string; shardId: string; requestId: string }
   | {
@@ -372,8 +374,8 @@ export type TraceEvent =
       mapping: string;
       shardId: string;
       requestId: string;
-      /** `functionError`: threw, timed out or crashed; `invalidResponse`: a malformed batchItemFailures list (R-STREAM-9b); `partialFailure`: the first record was reported (R-STREAM-9c). */
-      reason: 'functionError' | 'invalidResponse' | 'partialFailure';
+      /** `functionError`: threw, timed out or crashed; `invalidResponse`: a malformed batchItemFailures list (R-STREAM-9b); `partialFailure`: the first record was reported (R-STREAM-9c); `stateMissing`: a tumbling window's response had no `state` (R-STREAM-12). */
+      reason: ShardBlockCause;
       detail: string;
     }
   | {
@@ -459,6 +461,34 @@ export type TraceEvent =
     }
   | {
       atMs: number;
+      /** A lane of a mapping with a tumbling window opened a window: its first batch was read (R-STREAM-12). */
+      kind: 'stream.windowOpened';
+      mapping: string;
+      shardId: string;
+      lane: number;
+      /** The window's bounds as the event's `window` gives them (ISO-8601). */
+      start: string;
+      end: string;
+    }
+  | {
+      atMs: number;
+      /**
+       * A window's state was dropped: `final` after its final invoke succeeded, `terminatedEarly`
+       * after the early-termination invoke (state over 1 MB; the window goes on with a fresh state),
+       * `abandoned` when its final invoke ran out of retries or its records out of age/retention.
+       */
+      kind: 'stream.windowClosed';
+      mapping: string;
+      shardId: string;
+      lane: number;
+      start: string;
+      end: string;
+      how: 'final' | 'terminatedEarly' | 'abandoned';
+      /** The dropped state's size as JSON, in UTF-8 bytes. */
+      stateBytes: number;
+    }
+  | {
+      atMs: number;
       kind: 'stream.recordsSkipped';
       mapping: string;
       shardId: string;
@@ -496,7 +526,7 @@ export type DiscardCondition = 'RetriesExhausted' | 'EventAgeExceeded' | 'ZeroRe
 export type StreamDiscardCondition = 'RetryAttemptsExhausted' | 'RecordAgeExceeded';
 
 /** Why a shard (or partition-key lane) is blocked: what failed its batch. */
-export type ShardBlockCause = 'functionError' | 'invalidResponse' | 'partialFailure';
+export type ShardBlockCause = 'functionError' | 'invalidResponse' | 'partialFailure' | 'stateMissing';
 
 /** Which delivery of an async event: on-success / on-failure destination or dead-letter queue. */
 export type DeliveryRole = 'onSuccess' | 'onFailure' | 'deadLetter';

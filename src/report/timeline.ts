@@ -344,6 +344,11 @@ export function describeEvent(
         `stream ${ev.eventName} ${ev.keys} …${ev.sequenceNumber.slice(-6)}${ev.by === 'ttl' ? ' (TTL deletion by the service)' : ''}`,
       ];
     case 'stream.batchInvoked':
+      if (ev.windowInvoke !== undefined)
+        return [
+          ev.mapping,
+          `${lane(ev)} req ${short(ev.requestId)} ${ev.windowInvoke === 'final' ? 'FINAL invoke for window' : 'TERMINATED-EARLY invoke for window (state over 1 MB)'}, no records (attempt ${ev.attempt})`,
+        ];
       return [
         ev.mapping,
         `${lane(ev)} req ${short(ev.requestId)} with ${ev.sequenceNumbers.length} record(s) …${ev.sequenceNumbers[0]?.slice(-6) ?? ''}–…${ev.sequenceNumbers.at(-1)?.slice(-6) ?? ''} (attempt ${ev.attempt})`,
@@ -382,6 +387,13 @@ export function describeEvent(
       return [
         ev.mapping,
         `${ev.shardId} ${ev.count} record(s) given up: ${ev.condition} after ${ev.approximateInvokeCount} invoke(s) → ${ev.target === undefined ? 'no on-failure destination' : `${ev.target}${ev.delivered ? '' : ' (REFUSED)'}`}`,
+      ];
+    case 'stream.windowOpened':
+      return [ev.mapping, `${lane(ev)} window ${ev.start}–${ev.end} opened, state {}`];
+    case 'stream.windowClosed':
+      return [
+        ev.mapping,
+        `${lane(ev)} window ${ev.start}–${ev.end} closed (${ev.how}), state of ${ev.stateBytes} B dropped`,
       ];
     case 'stream.recordsSkipped':
       return [

@@ -604,7 +604,7 @@ describe('Kinesis streams and the stream mapping (spec §3.2, §8 R-STREAM)', ()
       { startingPosition: 'AT_TIMESTAMP' },
       { startingPosition: 'LATEST', startingPositionAtMs: 5 },
       { startingPosition: 'TRIM_HORIZON', onFailure: sim.sink('l', { kind: 'lambda' }) },
-      { startingPosition: 'TRIM_HORIZON', tumblingWindowS: 60 },
+      { startingPosition: 'TRIM_HORIZON', tumblingWindowS: 901 },
     ];
     for (const options of bad)
       expect(() => sim.mapping(stream, fn, options as StreamMappingOptions), JSON.stringify(options)).toThrow(

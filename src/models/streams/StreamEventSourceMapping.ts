@@ -7,10 +7,17 @@ import { type Rng, seededUuid } from '../../sim/Rng.js';
 import type { ShardBlockCause, StreamDiscardCondition } from '../../TraceEvent.js';
 import { interpretBatchResponse } from '../mapping/batchResponse.js';
 import { MAX_BATCH_PAYLOAD_BYTES, passesFilterView } from '../mapping/mappingOptions.js';
-import { isoMs } from '../sources/eventIds.js';
+import { isoMs, isoSeconds } from '../sources/eventIds.js';
 import type { StreamRecord } from './KinesisStream.js';
 import type { StreamModel, StreamSource } from './StreamSource.js';
 import type { ResolvedStreamMappingOptions } from './streamMappingOptions.js';
+import {
+  readWindowState,
+  WINDOW_STATE_BYTES_MAX,
+  type WindowInvoke,
+  windowEventJson,
+  windowStartMs,
+} from './tumblingWindow.js';
 
 /** Bytes a record adds to the event beyond its data (metadata; the 6 MB cap counts both). */
 const RECORD_OVERHEAD_BYTES = 420;
@@ -77,6 +84,8 @@ export interface ShardStatus {
         readonly attempts: number;
       }
     | undefined;
+  /** The open tumbling window (R-STREAM-12), as the event's `window` gives it, and its state's size. */
+  readonly window: { readonly start: string; readonly end: string; readonly stateBytes: number } | undefined;
 }
 
 /** One batch of a lane: its records, with the counts R-STREAM-5/6/13 need. */
@@ -95,6 +104,21 @@ interface Batch {
   lastFunctionError: 'Unhandled' | null;
   /** A `duplicateDelivery` fault hit this batch: once it succeeds, it is delivered once more. */
   duplicate: boolean;
+  /** A tumbling window's final or early-termination invoke (no records), R-STREAM-12. */
+  readonly windowInvoke: WindowInvoke | undefined;
+}
+
+/** A lane's open tumbling window (R-STREAM-12): its bounds, its state, what to checkpoint at its end. */
+interface OpenWindow {
+  readonly startMs: number;
+  readonly endMs: number;
+  /** The state as JSON text; `{}` until an invoke of the window returns one. */
+  stateJson: string;
+  stateBytes: number;
+  /** The last record of the window the lane has finished with: the checkpoint when the window ends. */
+  last: StreamRecord | undefined;
+  /** Wakes the lane at the window's end for the final invoke. */
+  endTimer: TimerHandle | undefined;
 }
 
 interface Lane {
@@ -119,6 +143,8 @@ interface Lane {
    * finished records (an invariant, so a wrong checkpoint fails the run instead of looping).
    */
   finishedIndex: number;
+  /** The open tumbling window, with `tumblingWindowS` > 0. */
+  window: OpenWindow | undefined;
 }
 
 /**
@@ -180,6 +206,7 @@ export class StreamEventSourceMapping {
           gaveUp: false,
           checkpoint: undefined,
           finishedIndex: -1,
+          window: undefined,
         });
     stream.onPut((shard) => {
       for (let lane = 0; lane < p; lane++) this.schedule(this.lanes[shard * p + lane]!);
@@ -212,6 +239,13 @@ export class StreamEventSourceMapping {
   private pump(lane: Lane): void {
     if (lane.busy) return;
     if (lane.queue.length === 0) {
+      const open = lane.window;
+      if (open !== undefined && this.world.kernel.nowMs >= open.endMs && this.gather(lane, false) === 0) {
+        // R-STREAM-12: the window has ended and none of its records is left: its final invoke.
+        lane.queue.push(newBatch([], lane.finishedIndex, 0, 'final'));
+        this.attempt(lane);
+        return;
+      }
       const windowMs = this.options.maximumBatchingWindowS * 1000;
       if (windowMs > 0 && lane.windowTimer === undefined) {
         // The window opens when a record waits; it closes early once a full batch is there.
@@ -258,9 +292,14 @@ export class StreamEventSourceMapping {
     let lastIndex = -1;
     const expired: StreamRecord[] = [];
     const filtered: StreamRecord[] = [];
+    // R-STREAM-12: a batch holds records of one tumbling window, the open one if there is one.
+    const windowMs = this.options.tumblingWindowS * 1000;
+    let windowStart = lane.window?.startMs;
     for (; i < records.length && taken.length < batchSize; i++) {
       const r = records[i]!;
       if (this.laneOf(r) !== lane.lane || !this.inScope(r)) continue;
+      const start = windowMs > 0 ? windowStartMs(r.arrivalMs, this.world.epochStartMs, windowMs) : 0;
+      if (windowStart !== undefined && start !== windowStart) break;
       if (now >= r.arrivalMs + retentionMs) {
         expired.push(r);
         continue;
@@ -272,6 +311,7 @@ export class StreamEventSourceMapping {
       const size = r.data.length + r.partitionKey.length + RECORD_OVERHEAD_BYTES;
       if (taken.length > 0 && bytes + size > MAX_BATCH_PAYLOAD_BYTES) break;
       bytes += size;
+      if (windowMs > 0) windowStart = start;
       taken.push(r);
       lastIndex = i;
     }
@@ -319,6 +359,15 @@ export class StreamEventSourceMapping {
     if (to <= lane.pos) return;
     lane.pos = to;
     if (last === undefined) return;
+    if (lane.window !== undefined) {
+      // R-STREAM-12: inside a tumbling window the checkpoint waits for the window's end.
+      lane.window.last = last;
+      return;
+    }
+    this.checkpoint(lane, last);
+  }
+
+  private checkpoint(lane: Lane, last: StreamRecord): void {
     lane.checkpoint = last.sequenceNumber;
     this.world.kernel.record({
       kind: 'stream.checkpointed',
@@ -327,13 +376,13 @@ export class StreamEventSourceMapping {
     });
   }
 
-  /** One try of the lane's current batch (R-STREAM-6 first, then the invoke). */
-  private attempt(lane: Lane): void {
-    const kernel = this.world.kernel;
-    const batch = lane.queue[0]!;
-    const now = kernel.nowMs;
-    // R-STREAM-6: records past the stream's retention are gone (no record, U); records older than
-    // maximumRecordAgeS are split off and given up with RecordAgeExceeded before the invoke.
+  /**
+   * R-STREAM-6 before a records batch is tried: records past the stream's retention are gone (no
+   * record, U); records older than maximumRecordAgeS are split off and given up with
+   * RecordAgeExceeded. False when nothing is left to invoke (the batch has ended).
+   */
+  private readyRecords(lane: Lane, batch: Batch): boolean {
+    const now = this.world.kernel.nowMs;
     const retentionMs = this.stream.retentionMs;
     const gone = batch.records.filter((r) => now >= r.arrivalMs + retentionMs);
     if (gone.length > 0) {
@@ -350,8 +399,24 @@ export class StreamEventSourceMapping {
     }
     if (batch.records.length === 0) {
       this.finishBatch(lane, batch);
-      return;
+      return false;
     }
+    if (this.options.tumblingWindowS > 0) this.openWindow(lane, batch.records[0]!);
+    return true;
+  }
+
+  /** One try of the lane's current batch (R-STREAM-6 first, then the invoke). */
+  private attempt(lane: Lane): void {
+    const kernel = this.world.kernel;
+    const batch = lane.queue[0]!;
+    const now = kernel.nowMs;
+    if (batch.windowInvoke !== undefined) {
+      if (this.windowOutlived(lane)) {
+        this.closeWindow(lane, 'abandoned');
+        this.finishBatch(lane, batch);
+        return;
+      }
+    } else if (!this.readyRecords(lane, batch)) return;
     const acquired = this.fn.acquire();
     const shardId = this.stream.shards[lane.shard]!.shardId;
     if (acquired.kind === 'throttled') {
@@ -369,7 +434,8 @@ export class StreamEventSourceMapping {
       return;
     }
     const faults = this.world.faults;
-    if (!faults.empty)
+    // Stream faults aim at deliveries of records: a window's final invoke carries none.
+    if (!faults.empty && batch.windowInvoke === undefined)
       for (const fault of faults.nextStreamBatch(this.stream.name))
         if (fault.kind === 'duplicateDelivery') {
           faults.injected(fault);
@@ -391,10 +457,23 @@ export class StreamEventSourceMapping {
       ...(this.stream.model === 'kinesis'
         ? {}
         : { eventIds: batch.records.map((r) => this.stream.eventId(r)) }),
+      ...(batch.windowInvoke === undefined ? {} : { windowInvoke: batch.windowInvoke }),
     });
     const parts: string[] = [];
     for (const r of batch.records) parts.push(this.stream.recordJson(r, this.role));
-    const payloadJson = `{"Records":[${parts.join(',')}]}`;
+    const open = lane.window;
+    const payloadJson =
+      open === undefined
+        ? `{"Records":[${parts.join(',')}]}`
+        : windowEventJson(parts, {
+            startMs: open.startMs,
+            endMs: open.endMs,
+            epochStartMs: this.world.epochStartMs,
+            stateJson: open.stateJson,
+            shardId,
+            eventSourceArn: this.stream.arn,
+            invoke: batch.windowInvoke,
+          });
     acquired.slot.execute({ requestId, payloadJson, attempt: batch.attempts }, (outcome) => {
       lane.busy = false;
       this.completed(lane, batch, requestId, outcome);
@@ -439,6 +518,16 @@ export class StreamEventSourceMapping {
       this.retryOrDiscard(lane, batch);
       return;
     }
+    // R-STREAM-12: under a tumbling window a response without `state` is a failed invocation,
+    // counted as R-STREAM-9b counts a malformed response (no bisect, functionError null).
+    const reading = lane.window === undefined ? undefined : readWindowState(outcome.payloadJson);
+    if (reading?.kind === 'stateMissing') {
+      kernel.record({ ...base, kind: 'stream.batchFailed', reason: 'stateMissing', detail: reading.reason });
+      batch.lastFunctionError = null;
+      this.block(lane, 'stateMissing');
+      this.retryOrDiscard(lane, batch);
+      return;
+    }
     const ids = new Set(batch.records.map((r) => r.sequenceNumber));
     const verdict = interpretBatchResponse(
       outcome.payloadJson,
@@ -446,8 +535,17 @@ export class StreamEventSourceMapping {
       this.options.reportBatchItemFailures,
       'sequence number',
     );
+    // The window takes the returned state unless the whole batch failed (a partial response's
+    // state covers the records before the failure, U).
+    if (reading !== undefined && verdict.kind !== 'invalid' && batch.windowInvoke === undefined)
+      this.keepState(lane, batch, reading.stateJson, reading.bytes);
     if (verdict.kind === 'success') {
       kernel.record({ ...base, kind: 'stream.batchSucceeded' });
+      if (batch.windowInvoke !== undefined) {
+        this.closeWindow(lane, batch.windowInvoke);
+        this.finishBatch(lane, batch);
+        return;
+      }
       if (batch.duplicate) {
         // At-least-once: the same records again before the checkpoint moves (a fresh delivery,
         // not a retry: its attempt count starts again).
@@ -510,6 +608,12 @@ export class StreamEventSourceMapping {
   private retryOrDiscard(lane: Lane, batch: Batch): void {
     const max = this.options.maximumRetryAttempts;
     const retry = batch.attempts;
+    if (max !== -1 && retry > max && batch.windowInvoke !== undefined) {
+      // A final invoke has no records to give up: the window's state is dropped (U).
+      this.closeWindow(lane, 'abandoned');
+      this.finishBatch(lane, batch);
+      return;
+    }
     if (max !== -1 && retry > max) {
       const records = batch.records;
       batch.records = [];
@@ -650,6 +754,89 @@ export class StreamEventSourceMapping {
     });
   }
 
+  /** R-STREAM-12: the first records batch of a window opens it, with `{}` as its state. */
+  private openWindow(lane: Lane, first: StreamRecord): void {
+    const windowMs = this.options.tumblingWindowS * 1000;
+    const startMs = windowStartMs(first.arrivalMs, this.world.epochStartMs, windowMs);
+    if (lane.window !== undefined) {
+      invariant(
+        lane.window.startMs === startMs,
+        () =>
+          `R-STREAM-12: mapping ${this.name} lane ${lane.shard}/${lane.lane} read record ${first.sequenceNumber} of another window while one is open`,
+      );
+      return;
+    }
+    const endMs = startMs + windowMs;
+    const kernel = this.world.kernel;
+    const open: OpenWindow = {
+      startMs,
+      endMs,
+      stateJson: '{}',
+      stateBytes: 2,
+      last: undefined,
+      endTimer: undefined,
+    };
+    lane.window = open;
+    // Wake the lane when the window ends, for its final invoke.
+    open.endTimer = kernel.after(Math.max(0, endMs - kernel.nowMs), () => {
+      open.endTimer = undefined;
+      this.schedule(lane);
+    });
+    kernel.record({ kind: 'stream.windowOpened', ...this.laneFields(lane), ...this.windowBounds(open) });
+  }
+
+  private windowBounds(w: OpenWindow): { start: string; end: string } {
+    const epoch = this.world.epochStartMs;
+    return { start: isoSeconds(epoch + w.startMs), end: isoSeconds(epoch + w.endMs) };
+  }
+
+  /**
+   * The window takes the state a records batch returned; over 1 MB, the window ends early: an
+   * invoke with `isWindowTerminatedEarly` (and this state) runs next, then a fresh state (U).
+   */
+  private keepState(lane: Lane, batch: Batch, stateJson: string, bytes: number): void {
+    const open = lane.window!;
+    open.stateJson = stateJson;
+    open.stateBytes = bytes;
+    if (bytes <= WINDOW_STATE_BYTES_MAX) return;
+    const early = newBatch([], batch.endIndex, 0, 'terminatedEarly');
+    // Next after this batch (on a partial response, after the remainder).
+    lane.queue.splice(1, 0, early);
+  }
+
+  /** Drops the window's state and checkpoints past its records (R-STREAM-12). */
+  private closeWindow(lane: Lane, how: 'final' | 'terminatedEarly' | 'abandoned'): void {
+    const open = lane.window!;
+    this.world.kernel.record({
+      kind: 'stream.windowClosed',
+      ...this.laneFields(lane),
+      ...this.windowBounds(open),
+      how,
+      stateBytes: open.stateBytes,
+    });
+    const last = open.last;
+    open.last = undefined;
+    if (last !== undefined) this.checkpoint(lane, last);
+    if (how === 'terminatedEarly') {
+      // "Subsequent invoke will continue the same window with a fresh state."
+      open.stateJson = '{}';
+      open.stateBytes = 2;
+      return;
+    }
+    if (open.endTimer !== undefined) this.world.kernel.cancel(open.endTimer);
+    lane.window = undefined;
+  }
+
+  /**
+   * A failing final invoke is retried until every record of its window has left retention or grown
+   * past `maximumRecordAgeS` (they all arrived before the window's end), so it cannot spin forever.
+   */
+  private windowOutlived(lane: Lane): boolean {
+    const ageMs = this.world.kernel.nowMs - lane.window!.endMs;
+    const maxAgeS = this.options.maximumRecordAgeS;
+    return ageMs >= this.stream.retentionMs || (maxAgeS !== -1 && ageMs > maxAgeS * 1000);
+  }
+
   /** Every lane's checkpoint and blocked state now (`result.shards`). */
   shardStatuses(): ShardStatus[] {
     return this.lanes.map((lane) => {
@@ -666,6 +853,10 @@ export class StreamEventSourceMapping {
                 records: lane.queue.reduce((n, b) => n + b.records.length, 0),
                 attempts: current.attempts,
               },
+        window:
+          lane.window === undefined
+            ? undefined
+            : { ...this.windowBounds(lane.window), stateBytes: lane.window.stateBytes },
       };
     });
   }
@@ -709,7 +900,11 @@ export class StreamEventSourceMapping {
   checkRunEnd(quiescent: boolean): void {
     for (const lane of this.lanes)
       invariant(
-        !quiescent || (!lane.busy && lane.queue.length === 0 && lane.windowTimer === undefined),
+        !quiescent ||
+          (!lane.busy &&
+            lane.queue.length === 0 &&
+            lane.windowTimer === undefined &&
+            lane.window === undefined),
         () =>
           `run end: the run is quiescent but mapping ${this.name} lane ${lane.shard}/${lane.lane} still holds work`,
       );
@@ -721,8 +916,14 @@ const FILTERED: StreamRecordFate = Object.freeze({ state: 'filtered' });
 const EXPIRED: StreamRecordFate = Object.freeze({ state: 'expired' });
 const PENDING: StreamRecordFate = Object.freeze({ state: 'pending' });
 
-function newBatch(records: StreamRecord[], endIndex: number, priorInvocations: number): Batch {
+function newBatch(
+  records: StreamRecord[],
+  endIndex: number,
+  priorInvocations: number,
+  windowInvoke?: WindowInvoke,
+): Batch {
   return {
+    windowInvoke,
     records,
     endIndex,
     attempts: 0,

@@ -43,6 +43,17 @@ export interface StreamMappingOptions {
    * (`eventName`, `dynamodb` with `Keys` / `NewImage` / `OldImage` in AttributeValue form, …).
    */
   readonly filters?: readonly FilterPattern[];
+  /**
+   * `TumblingWindowInSeconds`: 0–900; 0 means no window (R-STREAM-12). With a window, records are
+   * grouped by arrival time into epoch-aligned windows of this length; every invoke gets the
+   * window's `state` and must return `{ state }` (else it fails), and once the window has ended
+   * Lambda invokes once more with `Records: []` and `isFinalInvokeForWindow: true`.
+   *
+   * Gotchas: keep the running aggregate in `state`, not in module scope: an environment can be
+   * reset (a timeout, a crash) or another one can serve the next batch, and module state is lost.
+   * @defaultValue 0
+   */
+  readonly tumblingWindowS?: number;
 }
 
 /** {@link StreamMappingOptions} with every default filled in. */
@@ -58,6 +69,7 @@ export interface ResolvedStreamMappingOptions {
   readonly reportBatchItemFailures: boolean;
   readonly onFailure: DeliveryTarget | undefined;
   readonly filters: readonly FilterPattern[];
+  readonly tumblingWindowS: number;
 }
 
 const KNOWN = new Set([
@@ -69,6 +81,7 @@ const KNOWN = new Set([
   'maximumRecordAgeS',
   'bisectBatchOnFunctionError',
   'onFailure',
+  'tumblingWindowS',
 ]);
 const POSITIONS: readonly StartingPosition[] = ['TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP'];
 /** DynamoDB streams take TRIM_HORIZON or LATEST (https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-params.html). */
@@ -148,6 +161,8 @@ export function resolveStreamMappingOptions(
     filters: kinesis
       ? resolveFilterCriteria(api, o.filters, 'data', 'Kinesis')
       : resolveFilterCriteria(api, o.filters, DDB_FILTER_KEYS, 'DynamoDB'),
+    // "Minimum: 0 Maximum: 900" (DG with-kinesis.md parameters; API TumblingWindowInSeconds).
+    tumblingWindowS: intInRange(api, 'tumblingWindowS', o.tumblingWindowS ?? 0, 0, 900),
   };
 }
 
