@@ -46,28 +46,12 @@ export type {
   CallFault,
   DeliveryFault,
   Fault,
-  FaultFieldType,
   FaultKind,
   FaultPlan,
-  FaultShape,
   InvocationFault,
   QueueFault,
 } from './faults/Fault.js';
-export {
-  ALL_FAULT_KINDS,
-  CALL_FAULT_KINDS,
-  DELIVERY_FAULT_KINDS,
-  FAULT_KINDS,
-  FAULT_SHAPES,
-  faultPoint,
-  INVOCATION_FAULT_KINDS,
-  ON_REQUEST_FAULT_KINDS,
-  POISON_BODY,
-  REORDER_MAX_HOLD_MS,
-} from './faults/Fault.js';
-export { resolveFaultPlan } from './faults/FaultInjector.js';
 export type { UnreachedFault } from './faults/UnreachedFault.js';
-export { formatUnreachedFault } from './faults/UnreachedFault.js';
 export { callFaultArb, faultPlanArb, invocationFaultArb } from './faults/arbitraries.js';
 export type {
   CallFaultArbOptions,
@@ -87,14 +71,11 @@ export type {
 } from './coverage/index.js';
 export {
   casesReached,
-  COVERAGE_CASE_DESCRIPTIONS,
   COVERAGE_CASES,
   CoverageCollector,
   coverageFindings,
-  coveragePlugin,
   formatCoverageFinding,
   formatCoverageTable,
-  installCoveragePlugin,
   isCoverageCase,
   recordCoverage,
   requireReached,
@@ -113,17 +94,11 @@ export type { FunctionOptions, NodeRuntime, ResolvedFunctionConfig } from './lam
 export type { LambdaFunction } from './lambda/LambdaFunction.js';
 export type { DeterminismError } from './lambda/World.js';
 export type { Alb, AlbCause, AlbOptions, AlbResponse } from './models/alb.js';
-export { ALB_MAX_BYTES } from './models/alb.js';
 export type {
   ApiGateway,
   ApiGatewayCause,
   ApiGatewayOptions,
   ApiGatewayResponse,
-} from './models/apiGateway.js';
-export {
-  DEFAULT_INTEGRATION_TIMEOUT_MS,
-  MAX_LONG_INTEGRATION_TIMEOUT_MS,
-  MIN_INTEGRATION_TIMEOUT_MS,
 } from './models/apiGateway.js';
 export type { AlbEventInit, ApiGatewayEventInit } from './models/frontDoorEvents.js';
 export type {
@@ -133,7 +108,6 @@ export type {
   ResolvedAsyncConfig,
   ResolvedAsyncSimulationOptions,
 } from './models/async/AsyncConfig.js';
-export { LEGACY_ASYNC_PAYLOAD_BYTES, MAX_ASYNC_PAYLOAD_BYTES } from './models/async/AsyncConfig.js';
 export type {
   AsyncEventRecord,
   AsyncEventState,
@@ -152,9 +126,9 @@ export type {
   DeliveryTarget,
   DeliveryTargetKind,
 } from './models/DeliveryTarget.js';
-export { albEvent, apiGatewayEvent, DEFAULT_EVENT_EPOCH_MS } from './models/frontDoorEvents.js';
+export { albEvent, apiGatewayEvent } from './models/frontDoorEvents.js';
 export type { CloudWatchLogsEventInit, LogLineInit } from './models/sources/cloudWatchLogsEvent.js';
-export { cloudWatchLogsEvent, decodeCloudWatchLogsData } from './models/sources/cloudWatchLogsEvent.js';
+export { cloudWatchLogsEvent } from './models/sources/cloudWatchLogsEvent.js';
 export type { EventBridgeEventInit, ScheduledEventInit } from './models/sources/eventBridgeEvent.js';
 export { eventBridgeEvent, scheduledEvent } from './models/sources/eventBridgeEvent.js';
 export type { S3EventInit } from './models/sources/s3Event.js';
@@ -163,16 +137,12 @@ export type { Schedule, ScheduleFiring, ScheduleOptions } from './models/sources
 export type { SnsEventInit } from './models/sources/snsEvent.js';
 export { snsEvent } from './models/sources/snsEvent.js';
 export type { SnsPublished, SnsPublishOptions, SnsTopic } from './models/sources/SnsTopic.js';
-export type { BatchVerdict } from './models/mapping/batchResponse.js';
-export { interpretBatchResponse } from './models/mapping/batchResponse.js';
-export type { FilterMatcher, FilterPattern } from './models/mapping/filterPattern.js';
-export { matchesPattern } from './models/mapping/filterPattern.js';
+export type { FilterPattern } from './models/mapping/filterPattern.js';
 export type {
   ResolvedSqsMappingOptions,
   SqsEventSourceMapping,
   SqsMappingOptions,
 } from './models/sqs/SqsEventSourceMapping.js';
-export { MAX_BATCH_PAYLOAD_BYTES } from './models/mapping/mappingOptions.js';
 export { SqsError } from './models/sqs/SqsError.js';
 export type {
   MessageRecord,
@@ -187,7 +157,6 @@ export type {
   SqsQueue,
   SqsQueueOptions,
 } from './models/sqs/SqsQueue.js';
-export { SQS_MAX_MESSAGE_BYTES } from './models/sqs/SqsQueue.js';
 export type {
   KinesisStream,
   KinesisStreamOptions,
@@ -197,14 +166,13 @@ export type {
   PutRecordsResult,
   ResolvedKinesisStreamOptions,
 } from './models/streams/KinesisStream.js';
-export { KINESIS_MAX_RECORD_BYTES, KinesisError } from './models/streams/KinesisStream.js';
+export { KinesisError } from './models/streams/KinesisStream.js';
 export type {
   ShardStatus,
   StreamEventSourceMapping,
   StreamRecordEntry,
   StreamRecordFate,
 } from './models/streams/StreamEventSourceMapping.js';
-export { streamRetryDelayMs } from './models/streams/StreamEventSourceMapping.js';
 export type {
   ResolvedStreamMappingOptions,
   StartingPosition,
@@ -219,7 +187,7 @@ export type {
   ServiceError,
 } from './models/sync.js';
 export type { TimelineOptions } from './report/timeline.js';
-export { formatTime, formatTimeline } from './report/timeline.js';
+export { formatTimeline } from './report/timeline.js';
 export type { TimelineHtmlOptions } from './report/html/timelineHtml.js';
 export { timelineHtml } from './report/html/timelineHtml.js';
 export type {
@@ -232,7 +200,7 @@ export { checkDeterminism } from './scenario/checkDeterminism.js';
 export type { TraceDivergence } from './scenario/DeterminismCheckError.js';
 export { DeterminismCheckError } from './scenario/DeterminismCheckError.js';
 export type { RunScenarioOptions } from './scenario/runScenario.js';
-export { runScenario, SCENARIO_MAX_EVENTS } from './scenario/runScenario.js';
+export { runScenario } from './scenario/runScenario.js';
 export type {
   Scenario,
   ScenarioConfig,
@@ -248,7 +216,6 @@ export type {
 } from './scenario/Scenario.js';
 export { SCENARIO_FUNCTION_NAME } from './scenario/Scenario.js';
 export { formatScenario, loadScenario, saveScenario } from './scenario/scenarioFile.js';
-export { validateScenario } from './scenario/validateScenario.js';
 export { SCENARIO_DLQ_NAME, SCENARIO_FAILURES_NAME, SCENARIO_QUEUE_NAME } from './scenario/wireScenario.js';
 export type {
   DiscardReason,
@@ -281,17 +248,12 @@ export type {
   Replay,
   Responder,
 } from './services/ExternalApi.js';
-export { ExternalApi, IDEMPOTENCY_KEY_RETENTION_MS, IdempotencyError } from './services/ExternalApi.js';
+export { ExternalApi, IdempotencyError } from './services/ExternalApi.js';
 export type { BusEvent, EventBusOptions, PutEventsEntry } from './services/EventBus.js';
 export { EventBus } from './services/EventBus.js';
 export type { LatencyMs, LatencyShape } from './services/latency.js';
 export type { ItemChanges, StreamViewType, TableKey, TableOptions, WriteOptions } from './services/Table.js';
-export {
-  ConditionalCheckFailedException,
-  MAX_ITEM_BYTES,
-  Table,
-  ValidationException,
-} from './services/Table.js';
+export { ConditionalCheckFailedException, Table, ValidationException } from './services/Table.js';
 export type { RunEnd, RunEndKind, RunLimits } from './sim/Kernel.js';
 export type {
   DeliveryRole,
