@@ -46,8 +46,10 @@ export type {
   CallFault,
   DeliveryFault,
   Fault,
+  FaultFieldType,
   FaultKind,
   FaultPlan,
+  FaultShape,
   InvocationFault,
   QueueFault,
 } from './faults/Fault.js';
@@ -93,12 +95,13 @@ export type { LogLevel, LogSource } from './sim/captureOutput.js';
 export type { FunctionOptions, NodeRuntime, ResolvedFunctionConfig } from './lambda/FunctionConfig.js';
 export type { LambdaFunction } from './lambda/LambdaFunction.js';
 export type { DeterminismError } from './lambda/World.js';
-export type { Alb, AlbCause, AlbOptions, AlbResponse } from './models/alb.js';
+export type { Alb, AlbCause, AlbOptions, AlbResponse, ResolvedAlbOptions } from './models/alb.js';
 export type {
   ApiGateway,
   ApiGatewayCause,
   ApiGatewayOptions,
   ApiGatewayResponse,
+  ResolvedApiGatewayOptions,
 } from './models/apiGateway.js';
 export type { AlbEventInit, ApiGatewayEventInit } from './models/frontDoorEvents.js';
 export type {
@@ -134,10 +137,11 @@ export { eventBridgeEvent, scheduledEvent } from './models/sources/eventBridgeEv
 export type { S3EventInit } from './models/sources/s3Event.js';
 export { s3Event } from './models/sources/s3Event.js';
 export type { Schedule, ScheduleFiring, ScheduleOptions } from './models/sources/Schedule.js';
+export type { ScheduleExpression } from './models/sources/scheduleExpression.js';
 export type { SnsEventInit } from './models/sources/snsEvent.js';
 export { snsEvent } from './models/sources/snsEvent.js';
 export type { SnsPublished, SnsPublishOptions, SnsTopic } from './models/sources/SnsTopic.js';
-export type { FilterPattern } from './models/mapping/filterPattern.js';
+export type { FilterMatcher, FilterPattern } from './models/mapping/filterPattern.js';
 export type {
   ResolvedSqsMappingOptions,
   SqsEventSourceMapping,
@@ -165,7 +169,10 @@ export type {
   PutRecordsEntry,
   PutRecordsResult,
   ResolvedKinesisStreamOptions,
+  Shard,
+  StreamRecord,
 } from './models/streams/KinesisStream.js';
+export type { SourceShard, StreamModel, StreamSource } from './models/streams/StreamSource.js';
 export { KinesisError } from './models/streams/KinesisStream.js';
 export type {
   ShardStatus,
@@ -246,13 +253,21 @@ export type {
   ExternalApiOptions,
   IdempotencyKeyOf,
   Replay,
+  ResolvedExternalApiOptions,
   Responder,
 } from './services/ExternalApi.js';
 export { ExternalApi, IdempotencyError } from './services/ExternalApi.js';
 export type { BusEvent, EventBusOptions, PutEventsEntry } from './services/EventBus.js';
 export { EventBus } from './services/EventBus.js';
-export type { LatencyMs, LatencyShape } from './services/latency.js';
-export type { ItemChanges, StreamViewType, TableKey, TableOptions, WriteOptions } from './services/Table.js';
+export type { FittedLatency, LatencyMs, LatencyShape } from './services/latency.js';
+export type {
+  ItemChanges,
+  ResolvedTableOptions,
+  StreamViewType,
+  TableKey,
+  TableOptions,
+  WriteOptions,
+} from './services/Table.js';
 export { ConditionalCheckFailedException, Table, ValidationException } from './services/Table.js';
 export type { RunEnd, RunEndKind, RunLimits } from './sim/Kernel.js';
 export type {
@@ -273,5 +288,5 @@ export type { HttpReply } from './transport/Outbound.js';
 export type { HttpHandlerClass } from './transport/interceptHttp.js';
 export { interceptHttpHandler } from './transport/interceptHttp.js';
 export { UnroutedRequestError } from './transport/UnroutedRequestError.js';
+export type { SimHttpResponse } from './aws/protocol.js';
 export { DeterminismEscapeError } from './checks/determinismGate.js';
-export type { AwsProtocolService, AwsResources, SimHttpRequest, SimHttpResponse } from './aws/protocol.js';
