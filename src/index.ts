@@ -8,7 +8,6 @@ export type {
   AttemptRef,
   BatchResponsesResult,
   CheckedResult,
-  CheckName,
   CustomViolation,
   EffectKeyOf,
   EffectLabelOptions,
@@ -42,16 +41,13 @@ export {
   formatViolations,
 } from './checks/index.js';
 export type {
-  AsyncEventFault,
   CallFault,
-  DeliveryFault,
   Fault,
   FaultFieldType,
   FaultKind,
   FaultPlan,
   FaultShape,
   InvocationFault,
-  QueueFault,
 } from './faults/Fault.js';
 export type { UnreachedFault } from './faults/UnreachedFault.js';
 export { callFaultArb, faultPlanArb, invocationFaultArb } from './faults/arbitraries.js';
@@ -86,7 +82,7 @@ export {
 } from './coverage/index.js';
 // --- end coverage ---
 export { ConfigError } from './errors.js';
-export type { EnvironmentInfo, Handler, HandlerFactory, InvocationOutcome } from './lambda/Environment.js';
+export type { EnvironmentInfo, Handler, HandlerFactory } from './lambda/Environment.js';
 export type { ErrorBody } from './lambda/errorBodies.js';
 export { handlerModule } from './lambda/handlerModule.js';
 export { formatLogLine } from './lambda/LogLine.js';
@@ -189,7 +185,6 @@ export type {
   InvocationType,
   InvokeOptions,
   InvokeResponse,
-  InvokeResponseKind,
   RequestRecord,
   ServiceError,
 } from './models/sync.js';
@@ -230,7 +225,6 @@ export type {
   InputAttempt,
   InputBatch,
   InputRecord,
-  InputState,
 } from './results/InputRecord.js';
 export { isAcknowledged } from './results/InputRecord.js';
 export type { CallerRecord, SimulationOptions, SimulationResult } from './Simulation.js';
@@ -246,7 +240,7 @@ export { Bucket } from './services/Bucket.js';
 export type { CallSite, InFlightFate } from './services/callService.js';
 export type { UpdateAction } from './services/change.js';
 export { change } from './services/change.js';
-export type { AttributeTypeName, Condition, ConditionKind, SizeComparator } from './services/conditions.js';
+export type { AttributeTypeName, Condition, SizeComparator } from './services/conditions.js';
 export { when } from './services/conditions.js';
 export type {
   Effect,
@@ -257,7 +251,7 @@ export type {
   Responder,
 } from './services/ExternalApi.js';
 export { ExternalApi, IdempotencyError } from './services/ExternalApi.js';
-export type { BusEvent, EventBusOptions, PutEventsEntry } from './services/EventBus.js';
+export type { BusEvent, EventBusOptions } from './services/EventBus.js';
 export { EventBus } from './services/EventBus.js';
 export type { FittedLatency, LatencyMs, LatencyShape } from './services/latency.js';
 export type {
@@ -269,7 +263,7 @@ export type {
   WriteOptions,
 } from './services/Table.js';
 export { ConditionalCheckFailedException, Table, ValidationException } from './services/Table.js';
-export type { RunEnd, RunEndKind, RunLimits } from './sim/Kernel.js';
+export type { RunEnd, RunLimits } from './sim/Kernel.js';
 export type {
   DeliveryRole,
   DiscardCondition,
@@ -284,7 +278,6 @@ export type {
   TraceKind,
 } from './TraceEvent.js';
 // --- real handlers: the HTTP interception layer (DESIGN §9) ---
-export type { HttpReply } from './transport/Outbound.js';
 export type { HttpHandlerClass } from './transport/interceptHttp.js';
 export { interceptHttpHandler } from './transport/interceptHttp.js';
 export { UnroutedRequestError } from './transport/UnroutedRequestError.js';
