@@ -8,6 +8,7 @@
  * the protocol door's own cost: JSON parsing, AttributeValue decoding, the condition expression
  * parse and the response encoding.
  */
+import { simulationInternals } from '../src/Simulation.js';
 import { parseArgs } from 'node:util';
 import { dynamoDbService } from '../src/aws/dynamodb/dynamoDbService.js';
 import type { AwsResources, SimHttpRequest } from '../src/aws/protocol.js';
@@ -32,7 +33,7 @@ function request(i: number): SimHttpRequest {
 async function run(door: 'typed' | 'protocol'): Promise<number> {
   const sim = createSimulation({ seed: 1 });
   const orders = sim.table<{ orderId: string; status: string; amount: number }>('orders', { key: 'orderId' });
-  const resources: AwsResources = sim.world.outbound!.resources;
+  const resources: AwsResources = simulationInternals(sim).world.outbound!.resources;
   const requests = door === 'protocol' ? Array.from({ length: CALLS }, (_, i) => request(i)) : [];
   const t0 = performance.now();
   sim.spawn('writer', async () => {

@@ -245,6 +245,26 @@ const SPAWN_KNOWN = new Set(['atMs']);
 const RUN_KNOWN = new Set(['untilMs', 'maxEvents']);
 
 /**
+ * @internal What lambdasim's own layers (scenario wiring, checks, its tests and benches) read
+ * inside a simulation; users never see it (the fields are private, this is not exported by the
+ * entries and stripped from the declarations).
+ */
+export interface SimulationInternals {
+  readonly world: World;
+  readonly lambda: LambdaRuntime;
+  readonly async: AsyncModel;
+  /** runScenario's wiring: the scenario event index of each input id it sent. */
+  readonly scenarioEventIndex: Map<string, number>;
+}
+
+let internalsOf: (sim: Simulation) => SimulationInternals;
+
+/** @internal The private parts of `sim` for lambdasim's own layers: see {@link SimulationInternals}. */
+export function simulationInternals(sim: Simulation): SimulationInternals {
+  return internalsOf(sim);
+}
+
+/**
  * One deterministic simulation: functions, services, workload and callers, all in virtual time.
  *
  * @example
@@ -257,18 +277,18 @@ const RUN_KNOWN = new Set(['untilMs', 'maxEvents']);
  * ```
  */
 export class Simulation {
-  readonly world: World;
-  readonly lambda: LambdaRuntime;
-  readonly sync: SyncModel;
+  private readonly world: World;
+  private readonly lambda: LambdaRuntime;
+  private readonly sync: SyncModel;
   /** The asynchronous invocation model (Event invokes, retries, destinations, DLQ). */
-  readonly async: AsyncModel;
+  private readonly async: AsyncModel;
   private readonly schedules: Schedule[] = [];
   /** Sinks and SNS topics by ARN. */
   private readonly targets = new Map<string, DeliveryTarget>();
   /** SQS queues and event source mappings. */
-  readonly sqsModel: SqsModel;
+  private readonly sqsModel: SqsModel;
   /** Kinesis streams and stream event source mappings. */
-  readonly streamsModel: StreamsModel;
+  private readonly streamsModel: StreamsModel;
   private readonly callers: CallerRecord[] = [];
   private readonly callerScopes = new Map<string, CallerScope>();
   private readonly workloadScope: CallerScope;
@@ -282,8 +302,17 @@ export class Simulation {
   private readonly buckets = new Map<string, Bucket>();
   private ran = false;
   private readonly allowDeterminismErrors: string | undefined;
-  /** @internal runScenario's wiring: the scenario event index of each input id it sent. */
-  readonly scenarioEventIndex = new Map<string, number>();
+  /** runScenario's wiring: the scenario event index of each input id it sent. */
+  private readonly scenarioEventIndex = new Map<string, number>();
+
+  static {
+    internalsOf = (sim) => ({
+      world: sim.world,
+      lambda: sim.lambda,
+      async: sim.async,
+      scenarioEventIndex: sim.scenarioEventIndex,
+    });
+  }
 
   constructor(options: SimulationOptions) {
     checkOptions('createSimulation', options, SIMULATION_KNOWN, 'must be an object with a seed');

@@ -8,7 +8,6 @@ export type {
   AttemptRef,
   BatchResponsesResult,
   CheckedResult,
-  CheckName,
   CustomViolation,
   EffectKeyOf,
   EffectLabelOptions,
@@ -42,32 +41,15 @@ export {
   formatViolations,
 } from './checks/index.js';
 export type {
-  AsyncEventFault,
   CallFault,
-  DeliveryFault,
   Fault,
   FaultFieldType,
   FaultKind,
   FaultPlan,
   FaultShape,
   InvocationFault,
-  QueueFault,
 } from './faults/Fault.js';
-export {
-  ALL_FAULT_KINDS,
-  CALL_FAULT_KINDS,
-  DELIVERY_FAULT_KINDS,
-  FAULT_KINDS,
-  FAULT_SHAPES,
-  faultPoint,
-  INVOCATION_FAULT_KINDS,
-  ON_REQUEST_FAULT_KINDS,
-  POISON_BODY,
-  REORDER_MAX_HOLD_MS,
-} from './faults/Fault.js';
-export { resolveFaultPlan } from './faults/FaultInjector.js';
 export type { UnreachedFault } from './faults/UnreachedFault.js';
-export { formatUnreachedFault } from './faults/UnreachedFault.js';
 export { callFaultArb, faultPlanArb, invocationFaultArb } from './faults/arbitraries.js';
 export type {
   CallFaultArbOptions,
@@ -87,14 +69,11 @@ export type {
 } from './coverage/index.js';
 export {
   casesReached,
-  COVERAGE_CASE_DESCRIPTIONS,
   COVERAGE_CASES,
   CoverageCollector,
   coverageFindings,
-  coveragePlugin,
   formatCoverageFinding,
   formatCoverageTable,
-  installCoveragePlugin,
   isCoverageCase,
   recordCoverage,
   requireReached,
@@ -103,7 +82,7 @@ export {
 } from './coverage/index.js';
 // --- end coverage ---
 export { ConfigError } from './errors.js';
-export type { EnvironmentInfo, Handler, HandlerFactory, InvocationOutcome } from './lambda/Environment.js';
+export type { EnvironmentInfo, Handler, HandlerFactory } from './lambda/Environment.js';
 export type { ErrorBody } from './lambda/errorBodies.js';
 export { handlerModule } from './lambda/handlerModule.js';
 export { formatLogLine } from './lambda/LogLine.js';
@@ -112,18 +91,13 @@ export type { LogLevel, LogSource } from './sim/captureOutput.js';
 export type { FunctionOptions, NodeRuntime, ResolvedFunctionConfig } from './lambda/FunctionConfig.js';
 export type { LambdaFunction } from './lambda/LambdaFunction.js';
 export type { DeterminismError } from './lambda/World.js';
-export type { Alb, AlbCause, AlbOptions, AlbResponse } from './models/alb.js';
-export { ALB_MAX_BYTES } from './models/alb.js';
+export type { Alb, AlbCause, AlbOptions, AlbResponse, ResolvedAlbOptions } from './models/alb.js';
 export type {
   ApiGateway,
   ApiGatewayCause,
   ApiGatewayOptions,
   ApiGatewayResponse,
-} from './models/apiGateway.js';
-export {
-  DEFAULT_INTEGRATION_TIMEOUT_MS,
-  MAX_LONG_INTEGRATION_TIMEOUT_MS,
-  MIN_INTEGRATION_TIMEOUT_MS,
+  ResolvedApiGatewayOptions,
 } from './models/apiGateway.js';
 export type { AlbEventInit, ApiGatewayEventInit } from './models/frontDoorEvents.js';
 export type {
@@ -133,7 +107,6 @@ export type {
   ResolvedAsyncConfig,
   ResolvedAsyncSimulationOptions,
 } from './models/async/AsyncConfig.js';
-export { LEGACY_ASYNC_PAYLOAD_BYTES, MAX_ASYNC_PAYLOAD_BYTES } from './models/async/AsyncConfig.js';
 export type {
   AsyncEventRecord,
   AsyncEventState,
@@ -152,27 +125,24 @@ export type {
   DeliveryTarget,
   DeliveryTargetKind,
 } from './models/DeliveryTarget.js';
-export { albEvent, apiGatewayEvent, DEFAULT_EVENT_EPOCH_MS } from './models/frontDoorEvents.js';
+export { albEvent, apiGatewayEvent } from './models/frontDoorEvents.js';
 export type { CloudWatchLogsEventInit, LogLineInit } from './models/sources/cloudWatchLogsEvent.js';
-export { cloudWatchLogsEvent, decodeCloudWatchLogsData } from './models/sources/cloudWatchLogsEvent.js';
+export { cloudWatchLogsEvent } from './models/sources/cloudWatchLogsEvent.js';
 export type { EventBridgeEventInit, ScheduledEventInit } from './models/sources/eventBridgeEvent.js';
 export { eventBridgeEvent, scheduledEvent } from './models/sources/eventBridgeEvent.js';
 export type { S3EventInit } from './models/sources/s3Event.js';
 export { s3Event } from './models/sources/s3Event.js';
 export type { Schedule, ScheduleFiring, ScheduleOptions } from './models/sources/Schedule.js';
+export type { ScheduleExpression } from './models/sources/scheduleExpression.js';
 export type { SnsEventInit } from './models/sources/snsEvent.js';
 export { snsEvent } from './models/sources/snsEvent.js';
 export type { SnsPublished, SnsPublishOptions, SnsTopic } from './models/sources/SnsTopic.js';
-export type { BatchVerdict } from './models/mapping/batchResponse.js';
-export { interpretBatchResponse } from './models/mapping/batchResponse.js';
 export type { FilterMatcher, FilterPattern } from './models/mapping/filterPattern.js';
-export { matchesPattern } from './models/mapping/filterPattern.js';
 export type {
   ResolvedSqsMappingOptions,
   SqsEventSourceMapping,
   SqsMappingOptions,
 } from './models/sqs/SqsEventSourceMapping.js';
-export { MAX_BATCH_PAYLOAD_BYTES } from './models/mapping/mappingOptions.js';
 export { SqsError } from './models/sqs/SqsError.js';
 export type {
   MessageRecord,
@@ -187,7 +157,6 @@ export type {
   SqsQueue,
   SqsQueueOptions,
 } from './models/sqs/SqsQueue.js';
-export { SQS_MAX_MESSAGE_BYTES } from './models/sqs/SqsQueue.js';
 export type {
   KinesisStream,
   KinesisStreamOptions,
@@ -196,15 +165,17 @@ export type {
   PutRecordsEntry,
   PutRecordsResult,
   ResolvedKinesisStreamOptions,
+  Shard,
+  StreamRecord,
 } from './models/streams/KinesisStream.js';
-export { KINESIS_MAX_RECORD_BYTES, KinesisError } from './models/streams/KinesisStream.js';
+export type { SourceShard, StreamModel, StreamSource } from './models/streams/StreamSource.js';
+export { KinesisError } from './models/streams/KinesisStream.js';
 export type {
   ShardStatus,
   StreamEventSourceMapping,
   StreamRecordEntry,
   StreamRecordFate,
 } from './models/streams/StreamEventSourceMapping.js';
-export { streamRetryDelayMs } from './models/streams/StreamEventSourceMapping.js';
 export type {
   ResolvedStreamMappingOptions,
   StartingPosition,
@@ -214,12 +185,11 @@ export type {
   InvocationType,
   InvokeOptions,
   InvokeResponse,
-  InvokeResponseKind,
   RequestRecord,
   ServiceError,
 } from './models/sync.js';
 export type { TimelineOptions } from './report/timeline.js';
-export { formatTime, formatTimeline } from './report/timeline.js';
+export { formatTimeline } from './report/timeline.js';
 export type { TimelineHtmlOptions } from './report/html/timelineHtml.js';
 export { timelineHtml } from './report/html/timelineHtml.js';
 export type {
@@ -232,7 +202,7 @@ export { checkDeterminism } from './scenario/checkDeterminism.js';
 export type { TraceDivergence } from './scenario/DeterminismCheckError.js';
 export { DeterminismCheckError } from './scenario/DeterminismCheckError.js';
 export type { RunScenarioOptions } from './scenario/runScenario.js';
-export { runScenario, SCENARIO_MAX_EVENTS } from './scenario/runScenario.js';
+export { runScenario } from './scenario/runScenario.js';
 export type {
   Scenario,
   ScenarioConfig,
@@ -248,7 +218,6 @@ export type {
 } from './scenario/Scenario.js';
 export { SCENARIO_FUNCTION_NAME } from './scenario/Scenario.js';
 export { formatScenario, loadScenario, saveScenario } from './scenario/scenarioFile.js';
-export { validateScenario } from './scenario/validateScenario.js';
 export { SCENARIO_DLQ_NAME, SCENARIO_FAILURES_NAME, SCENARIO_QUEUE_NAME } from './scenario/wireScenario.js';
 export type {
   DiscardReason,
@@ -256,7 +225,6 @@ export type {
   InputAttempt,
   InputBatch,
   InputRecord,
-  InputState,
 } from './results/InputRecord.js';
 export { isAcknowledged } from './results/InputRecord.js';
 export type { CallerRecord, SimulationOptions, SimulationResult } from './Simulation.js';
@@ -272,27 +240,30 @@ export { Bucket } from './services/Bucket.js';
 export type { CallSite, InFlightFate } from './services/callService.js';
 export type { UpdateAction } from './services/change.js';
 export { change } from './services/change.js';
-export type { AttributeTypeName, Condition, ConditionKind, SizeComparator } from './services/conditions.js';
+export type { AttributeTypeName, Condition, SizeComparator } from './services/conditions.js';
 export { when } from './services/conditions.js';
 export type {
   Effect,
   ExternalApiOptions,
   IdempotencyKeyOf,
   Replay,
+  ResolvedExternalApiOptions,
   Responder,
 } from './services/ExternalApi.js';
-export { ExternalApi, IDEMPOTENCY_KEY_RETENTION_MS, IdempotencyError } from './services/ExternalApi.js';
-export type { BusEvent, EventBusOptions, PutEventsEntry } from './services/EventBus.js';
+export { ExternalApi, IdempotencyError } from './services/ExternalApi.js';
+export type { BusEvent, EventBusOptions } from './services/EventBus.js';
 export { EventBus } from './services/EventBus.js';
-export type { LatencyMs, LatencyShape } from './services/latency.js';
-export type { ItemChanges, StreamViewType, TableKey, TableOptions, WriteOptions } from './services/Table.js';
-export {
-  ConditionalCheckFailedException,
-  MAX_ITEM_BYTES,
-  Table,
-  ValidationException,
+export type { FittedLatency, LatencyMs, LatencyShape } from './services/latency.js';
+export type {
+  ItemChanges,
+  ResolvedTableOptions,
+  StreamViewType,
+  TableKey,
+  TableOptions,
+  WriteOptions,
 } from './services/Table.js';
-export type { RunEnd, RunEndKind, RunLimits } from './sim/Kernel.js';
+export { ConditionalCheckFailedException, Table, ValidationException } from './services/Table.js';
+export type { RunEnd, RunLimits } from './sim/Kernel.js';
 export type {
   DeliveryRole,
   DiscardCondition,
@@ -307,9 +278,8 @@ export type {
   TraceKind,
 } from './TraceEvent.js';
 // --- real handlers: the HTTP interception layer (DESIGN §9) ---
-export type { HttpReply } from './transport/Outbound.js';
 export type { HttpHandlerClass } from './transport/interceptHttp.js';
 export { interceptHttpHandler } from './transport/interceptHttp.js';
 export { UnroutedRequestError } from './transport/UnroutedRequestError.js';
+export type { SimHttpResponse } from './aws/protocol.js';
 export { DeterminismEscapeError } from './checks/determinismGate.js';
-export type { AwsProtocolService, AwsResources, SimHttpRequest, SimHttpResponse } from './aws/protocol.js';

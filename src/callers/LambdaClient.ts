@@ -54,6 +54,7 @@ export class LambdaClient {
   private readonly retryOn: (response: InvokeResponse) => boolean;
   private readonly invokeOptions: InvokeOptions;
 
+  /** @internal Use {@link Simulation.client}. */
   constructor(
     private readonly world: World,
     private readonly sync: SyncModel,

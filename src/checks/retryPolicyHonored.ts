@@ -1,3 +1,4 @@
+import { simulationInternals } from '../Simulation.js';
 import { SCENARIO_FUNCTION_NAME } from '../scenario/Scenario.js';
 import type { CheckedResult } from './CheckedResult.js';
 import { withMessage } from './formatViolation.js';
@@ -62,7 +63,7 @@ export function retryPolicyHonored(
   options: RetryPolicyOptions = {},
 ): RetryPolicyViolation[] {
   const maxRetriesOf = maxRetriesResolver(result, options);
-  const asyncOptions = result.sim?.async.options;
+  const asyncOptions = result.sim === undefined ? undefined : simulationInternals(result.sim).async.options;
   const delaysMs = asyncOptions?.retryDelaysMs ?? AWS_RETRY_DELAYS_MS;
   const fromStart = asyncOptions?.retryDelayFrom === 'attemptStart';
 

@@ -40,14 +40,18 @@ export class LambdaFunction {
   /** Invocation tries so far (the `invocation` index of fault plans). */
   private tries = 0;
 
+  /** @internal Made by `sim.fn`. */
   constructor(
+    /** @internal */
     readonly runtime: LambdaRuntime,
     readonly config: ResolvedFunctionConfig,
+    /** @internal */
     readonly factory: HandlerFactory,
   ) {
     for (let i = 0; i < config.provisionedConcurrency; i++) this.newEnvironment(true).prewarm();
   }
 
+  /** @internal */
   get world(): World {
     return this.runtime.world;
   }
@@ -57,7 +61,7 @@ export class LambdaFunction {
   }
 
   /**
-   * The variables a new runtime process of `env` starts with (its `process.env`): the test
+   * @internal The variables a new runtime process of `env` starts with (its `process.env`): the test
    * process's environment without its `AWS_*` variables, then Lambda's defined runtime variables
    * for this function and environment, then the function's `environment` option (see
    * {@link lambdaEnvironmentVariables}). A fresh object: the process's writes stay in it.
@@ -71,7 +75,7 @@ export class LambdaFunction {
   }
 
   /**
-   * Called when `env`'s Init built `handler`: if another live environment of this function holds
+   * @internal Called when `env`'s Init built `handler`: if another live environment of this function holds
    * the very same handler object, the state it closes over is shared by both, which Lambda never
    * does. Warns once per function and run.
    */
@@ -96,13 +100,13 @@ export class LambdaFunction {
     return this.busy;
   }
 
-  /** Live environments, for inspection. */
+  /** @internal Live environments, for inspection. */
   get environments(): readonly Environment[] {
     return this.envs;
   }
 
   /**
-   * Finds an environment for one invocation, or the throttle reason (R-SYNC-5 order: reserved
+   * @internal Finds an environment for one invocation, or the throttle reason (R-SYNC-5 order: reserved
    * concurrency, then the account pool, then the scale-up bucket). The slot must then be
    * executed or released (see {@link ConcurrencySlot}); ask only when there is something to run.
    */
@@ -189,14 +193,14 @@ export class LambdaFunction {
     return `function ${this.config.name}: ${this.slotsAcquired} slot(s) acquired, ${this.slotsReleased} released, ${this.busy} in use (reserved concurrency ${this.config.reservedConcurrency ?? 'none'})`;
   }
 
-  /** Called by an environment that is gone for good (Init failure). */
+  /** @internal Called by an environment that is gone for good (Init failure). */
   discard(env: Environment): void {
     const i = this.envs.indexOf(env);
     invariant(i >= 0, () => `LambdaFunction.discard: ${env.id} is not an environment of ${this.config.name}`);
     this.envs.splice(i, 1);
   }
 
-  /** Environments whose running invocation may be waiting on an empty event loop. */
+  /** @internal Environments whose running invocation may be waiting on an empty event loop. */
   checkQuiet(): void {
     for (const env of this.envs) if (env.state === 'busy') env.checkQuiet();
   }

@@ -163,6 +163,7 @@ export class Alb {
   readonly options: ResolvedAlbOptions;
   private readonly api: string;
 
+  /** @internal Use {@link Simulation.alb}. */
   constructor(
     private readonly world: World,
     private readonly sync: SyncModel,

@@ -173,6 +173,7 @@ export class ApiGateway {
   readonly options: ResolvedApiGatewayOptions;
   private readonly api: string;
 
+  /** @internal Use {@link Simulation.apiGateway}. */
   constructor(
     private readonly world: World,
     private readonly sync: SyncModel,

@@ -7,7 +7,7 @@ import type { EventSink } from '../models/async/EventSink.js';
 import type { SqsMappingOptions } from '../models/sqs/SqsEventSourceMapping.js';
 import type { SqsQueue, SqsQueueOptions } from '../models/sqs/SqsQueue.js';
 import type { StreamMappingOptions } from '../models/streams/streamMappingOptions.js';
-import { createSimulation, type Simulation } from '../Simulation.js';
+import { createSimulation, type Simulation, simulationInternals } from '../Simulation.js';
 import { SCENARIO_FUNCTION_NAME, type Scenario } from './Scenario.js';
 
 /** The queue an sqs scenario sends its events to (`.fifo` appended for a FIFO queue). */
@@ -143,7 +143,7 @@ export function wireScenario(
       const client = asScenarioError(api, () =>
         sim.client(fn, defined({ clientTimeoutMs: c.clientTimeoutMs, maxAttempts: c.clientMaxAttempts })),
       );
-      const index = sim.scenarioEventIndex;
+      const index = simulationInternals(sim).scenarioEventIndex;
       scenario.events.forEach((event, i) => {
         sim.spawn(
           `event-${i + 1}`,
@@ -158,7 +158,7 @@ export function wireScenario(
       return { fn, queue: undefined, failures, refused };
     }
     case 'async': {
-      const index = sim.scenarioEventIndex;
+      const index = simulationInternals(sim).scenarioEventIndex;
       scenario.events.forEach((event, i) => {
         sim.at(event.atMs, () => {
           void sim.invokeAsync(fn, event.body).then((response) => index.set(response.requestId, i));
@@ -198,7 +198,7 @@ export function wireScenario(
           : {};
         sim.at(event.atMs, () => {
           queue.send(event.body, options).then(
-            (sent) => sim.scenarioEventIndex.set(sent.messageId, i),
+            (sent) => simulationInternals(sim).scenarioEventIndex.set(sent.messageId, i),
             (error: unknown) => refused.push({ index: i, error }),
           );
         });
@@ -229,7 +229,8 @@ export function wireScenario(
       scenario.events.forEach((event, i) => {
         sim.at(event.atMs, () => {
           stream.put(event.body, { partitionKey: event.group ?? DEFAULT_MESSAGE_GROUP }).then(
-            (put) => sim.scenarioEventIndex.set(`${put.shardId}:${put.sequenceNumber}`, i),
+            (put) =>
+              simulationInternals(sim).scenarioEventIndex.set(`${put.shardId}:${put.sequenceNumber}`, i),
             (error: unknown) => refused.push({ index: i, error }),
           );
         });

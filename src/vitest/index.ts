@@ -47,23 +47,13 @@ export { configureFromEnv } from './configureFromEnv.js';
 export type { FailureReportOptions } from './failureReport.js';
 export { formatFailureReport } from './failureReport.js';
 export type { LambdasimMatchers } from './matchers.js';
-export { installMatchers, lambdasimMatchers } from './matchers.js';
 export { regressionTests, replayScenarioFile } from './regressionTests.js';
 // --- coverage ("sometimes" labels, built-in cases, weak-pass report per test) ---
 export type { CoverageCase } from '../coverage/casesReached.js';
 export { requireReached } from '../coverage/requireReached.js';
 export { sometimes } from '../coverage/sometimes.js';
-export type {
-  CoverageReport,
-  CoverageReportOptions,
-  ResolvedCoverageReportOptions,
-} from './coverageReporter.js';
-export {
-  configureCoverage,
-  coverageReport,
-  installCoverageReporter,
-  resolveCoverageReportOptions,
-} from './coverageReporter.js';
+export type { CoverageReportOptions } from './coverageReporter.js';
+export { configureCoverage } from './coverageReporter.js';
 // --- end coverage ---
 
 import { installCoverageReporter } from './coverageReporter.js';

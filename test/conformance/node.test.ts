@@ -1,6 +1,7 @@
+import type { InvocationOutcome } from '../../src/lambda/Environment.js';
 import type { Callback, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { createSimulation, type InvocationOutcome } from '../../src/index.js';
+import { createSimulation } from '../../src/index.js';
 import { as, events, invokeAt, only, sleep } from './helpers.js';
 
 describe('Node.js runtime contract (spec §6, §8 R-NODE)', () => {

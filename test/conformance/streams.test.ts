@@ -1,3 +1,4 @@
+import { streamRetryDelayMs } from '../../src/models/streams/StreamEventSourceMapping.js';
 import { createHash } from 'node:crypto';
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +10,6 @@ import {
   type KinesisStream,
   type Simulation,
   type StreamMappingOptions,
-  streamRetryDelayMs,
 } from '../../src/index.js';
 import { events } from './helpers.js';
 

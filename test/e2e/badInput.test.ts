@@ -3,6 +3,8 @@
  * actionable message (what went wrong, where, what to do), never only a stack trace from inside
  * lambdasim. Each test shows the message the user gets.
  */
+import { SQS_MAX_MESSAGE_BYTES } from '../../src/models/sqs/SqsQueue.js';
+import { MAX_ASYNC_PAYLOAD_BYTES } from '../../src/models/async/AsyncConfig.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,13 +13,11 @@ import {
   ConfigError,
   formatScenario,
   loadScenario,
-  MAX_ASYNC_PAYLOAD_BYTES,
   runScenario,
   type Scenario,
   type ScenarioModel,
   type ScenarioSetup,
   scenarios,
-  SQS_MAX_MESSAGE_BYTES,
 } from '../../src/index.js';
 import { MAX_SYNC_REQUEST_BYTES } from '../../src/models/sync.js';
 import { expect, fc, it, replayScenarioFile } from '../../src/vitest/index.js';

@@ -5,6 +5,7 @@
  * with the exact replay command. Each scenario test is `it.fails` and is followed by a test that
  * reads what it left: the file, the failure message and the test's annotations.
  */
+import { lambdasimMatchers } from '../../src/vitest/matchers.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it as vitestIt } from 'vitest';
@@ -13,7 +14,7 @@ import { exampleScenarios } from '../../fixtures/examples/property.js';
 import { formatScenario, runScenario, type Scenario } from '../../src/index.js';
 // As the page escapes text (tested in test/unit/report/timelineHtml.test.ts).
 import { escapeHtml } from '../../src/report/html/escape.js';
-import { expect, fc, it, lambdasimMatchers, replayScenarioFile } from '../../src/vitest/index.js';
+import { expect, fc, it, replayScenarioFile } from '../../src/vitest/index.js';
 import { htmlTimelineDirForFile, testNamed } from './htmlTimelineDir.js';
 
 /** One event, the mailer's first call slowed past the timeout: the retry emails again. */

@@ -4,6 +4,7 @@
  * of an ordinary run, the way a bug in one transition would, and checks that the run stops with an
  * InvariantError naming the rule and the state, instead of finishing with wrong accounting.
  */
+import { simulationInternals } from '../../src/Simulation.js';
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createSimulation, type LambdaFunction, type Simulation } from '../../src/index.js';
@@ -107,7 +108,7 @@ describe("lambdasim's own invariants fire on corrupted bookkeeping", () => {
     });
     void sim.invokeAsync(fn, {});
     sim.at(50, () => {
-      internals<AsyncRecordInternals>(sim.async.events[0]!).state = 'succeeded';
+      internals<AsyncRecordInternals>(simulationInternals(sim).async.events[0]!).state = 'succeeded';
     });
     const error = await sim.run().then(
       () => undefined,
@@ -124,7 +125,7 @@ describe("lambdasim's own invariants fire on corrupted bookkeeping", () => {
     const fn = sim.fn('F', () => async () => 'ok');
     void sim.invokeAsync(fn, {});
     sim.at(5_000, () => {
-      internals<AsyncRecordInternals>(sim.async.events[0]!).state = 'dropped';
+      internals<AsyncRecordInternals>(simulationInternals(sim).async.events[0]!).state = 'dropped';
     });
     await expect(sim.run()).rejects.toThrow(
       /^lambdasim bug \(please report\): async events: state counters \{.*"succeeded":1,.*\} disagree with the records \(off by \{.*"succeeded":1,"discarded":0,"dropped":-1,/,

@@ -182,6 +182,7 @@ export class AsyncModel {
   /** Events by state (index: {@link stateIndex}), kept by {@link AsyncModel.move}: they sum to `events.length`. */
   private readonly counts = [0, 0, 0, 0, 0, 0];
 
+  /** @internal */
   constructor(
     private readonly world: World,
     readonly options: ResolvedAsyncSimulationOptions,

@@ -49,6 +49,7 @@ export class EventSink implements DeliveryTarget {
   readonly arn: string;
   private readonly received: SinkMessage[] = [];
 
+  /** @internal Use {@link Simulation.sink}. */
   constructor(
     private readonly kernel: Kernel<TraceEvent>,
     private readonly newId: () => string,

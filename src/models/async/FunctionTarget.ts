@@ -11,6 +11,7 @@ export class FunctionTarget implements DeliveryTarget {
   readonly targetKind = 'lambda' as const;
   readonly arn: string;
 
+  /** @internal */
   constructor(
     private readonly model: AsyncModel,
     readonly fn: LambdaFunction,

@@ -38,6 +38,7 @@ export class Schedule {
   readonly endMs: number | undefined;
   private readonly log: ScheduleFiring[] = [];
 
+  /** @internal Use {@link Simulation.schedule}. */
   constructor(
     private readonly world: World,
     private readonly model: AsyncModel,

@@ -57,6 +57,7 @@ export class SnsTopic implements DeliveryTarget {
   private readonly subscribers: Subscriber[] = [];
   private readonly log: SnsPublished[] = [];
 
+  /** @internal Use {@link Simulation.snsTopic}. */
   constructor(
     /** @internal */ readonly world: World,
     private readonly model: AsyncModel,

@@ -1,3 +1,4 @@
+import { coverageReport, resolveCoverageReportOptions } from '../../../src/vitest/coverageReporter.js';
 import { describe, expect, it } from 'vitest';
 import {
   ConfigError,
@@ -7,11 +8,7 @@ import {
   formatCoverageFinding,
   formatCoverageTable,
 } from '../../../src/index.js';
-import {
-  configureCoverage,
-  coverageReport,
-  resolveCoverageReportOptions,
-} from '../../../src/vitest/index.js';
+import { configureCoverage } from '../../../src/vitest/index.js';
 import { deadLettered } from './tracedResults.js';
 
 /** 4 runs: one dead-lettered; label 'two orders' reached twice, 'never' never. */

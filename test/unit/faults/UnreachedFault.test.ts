@@ -1,6 +1,7 @@
+import { formatUnreachedFault } from '../../../src/faults/UnreachedFault.js';
 import { describe, expect, it } from 'vitest';
 import { summarizeRun, formatRunSummary } from '../../../src/cli/runSummary.js';
-import { createSimulation, type FaultPlan, formatUnreachedFault } from '../../../src/index.js';
+import { createSimulation, type FaultPlan } from '../../../src/index.js';
 import { formatFailureReport } from '../../../src/vitest/index.js';
 
 /** Three sequential invokes of Charge, each one call to payments (unless a fault stops it first). */

@@ -1,14 +1,8 @@
+import { resolveFaultPlan } from '../../../src/faults/FaultInjector.js';
+import { POISON_BODY, REORDER_MAX_HOLD_MS } from '../../../src/faults/Fault.js';
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import {
-  createSimulation,
-  type FaultPlan,
-  formatTimeline,
-  POISON_BODY,
-  REORDER_MAX_HOLD_MS,
-  resolveFaultPlan,
-  type TraceEvent,
-} from '../../../src/index.js';
+import { createSimulation, type FaultPlan, formatTimeline, type TraceEvent } from '../../../src/index.js';
 
 /** Async: `n` events sent at t = 0, 10, 20…; the handler records each run's event id. */
 async function asyncRun(faults: FaultPlan, n = 3) {

@@ -1,7 +1,7 @@
+import { ALB_MAX_BYTES } from '../../../src/models/alb.js';
 import type { ALBEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import {
-  ALB_MAX_BYTES,
   type AlbOptions,
   type AlbResponse,
   albEvent,

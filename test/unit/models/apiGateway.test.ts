@@ -1,3 +1,4 @@
+import { DEFAULT_EVENT_EPOCH_MS } from '../../../src/models/frontDoorEvents.js';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import {
@@ -6,7 +7,6 @@ import {
   apiGatewayEvent,
   ConfigError,
   createSimulation,
-  DEFAULT_EVENT_EPOCH_MS,
   type FunctionOptions,
   type HandlerFactory,
   type SimulationResult,

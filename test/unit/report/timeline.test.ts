@@ -1,5 +1,6 @@
+import { formatTime } from '../../../src/report/timeline.js';
 import { describe, expect, it } from 'vitest';
-import { createSimulation, formatTime, formatTimeline } from '../../../src/index.js';
+import { createSimulation, formatTimeline } from '../../../src/index.js';
 import type { TraceEvent } from '../../../src/index.js';
 
 describe('formatTime', () => {

@@ -1,3 +1,4 @@
+import { POISON_BODY } from '../../../src/faults/Fault.js';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -5,7 +6,6 @@ import {
   ConfigError,
   casesReached,
   type KinesisScenarioSetup,
-  POISON_BODY,
   runScenario,
   type Scenario,
   scenarios,

@@ -1,3 +1,4 @@
+import { simulationInternals } from '../../../src/Simulation.js';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/errors.js';
 import type { Scenario, ScenarioSetup } from '../../../src/scenario/Scenario.js';
@@ -95,7 +96,7 @@ describe('runScenario: sync model', () => {
       }),
       chargeSetup(2000),
     );
-    const fn = result.sim.lambda.get('Handler')!;
+    const fn = simulationInternals(result.sim).lambda.get('Handler')!;
     expect(fn.config).toMatchObject({ timeoutS: 5, memoryMB: 512, reservedConcurrency: 4 });
     expect(result.requests).toHaveLength(2); // the SDK retry is a second request …
     expect(result.effects('payments')).toHaveLength(2); // … that charged again

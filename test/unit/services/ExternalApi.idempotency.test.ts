@@ -3,6 +3,7 @@
  * effect), the 409 while the first is being answered, a different request under a used key, and
  * what is and is not stored.
  */
+import { IDEMPOTENCY_KEY_RETENTION_MS } from '../../../src/services/ExternalApi.js';
 import { describe, expect, it } from 'vitest';
 import {
   createSimulation,
@@ -11,7 +12,6 @@ import {
   formatTimeline,
   type IdempotencyKeyOf,
   IdempotencyError,
-  IDEMPOTENCY_KEY_RETENTION_MS,
   type Simulation,
 } from '../../../src/index.js';
 

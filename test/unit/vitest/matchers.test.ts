@@ -1,3 +1,4 @@
+import { lambdasimMatchers } from '../../../src/vitest/matchers.js';
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import {
@@ -9,7 +10,7 @@ import {
   type ScenarioResult,
   type SimulationResult,
 } from '../../../src/index.js';
-import { expect, formatFailureReport, lambdasimMatchers } from '../../../src/vitest/index.js';
+import { expect, formatFailureReport } from '../../../src/vitest/index.js';
 
 const orderIdOf = (e: { args: unknown }): string => (e.args as { orderId: string }).orderId;
 

@@ -1,9 +1,9 @@
+import { decodeCloudWatchLogsData } from '../../../../src/models/sources/cloudWatchLogsEvent.js';
 import type { SNSEvent, ScheduledEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import {
   cloudWatchLogsEvent,
   createSimulation,
-  decodeCloudWatchLogsData,
   eventBridgeEvent,
   s3Event,
   scheduledEvent,

@@ -1,5 +1,6 @@
+import { matchesPattern } from '../../../../src/models/mapping/filterPattern.js';
+import { interpretBatchResponse } from '../../../../src/models/mapping/batchResponse.js';
 import { describe, expect, it } from 'vitest';
-import { interpretBatchResponse, matchesPattern } from '../../../../src/index.js';
 
 const ids = new Set(['a', 'b']);
 

@@ -4,6 +4,7 @@
  * slot, found nothing live, and returned without giving it back, so a function with reserved
  * concurrency throttled forever and its messages were dead-lettered without being invoked.
  */
+import { simulationInternals } from '../../../../src/Simulation.js';
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../../../../src/index.js';
 import { runScenario } from '../../../../src/scenario/runScenario.js';
@@ -34,7 +35,7 @@ describe('SQS mapping: a throttled batch whose messages are gone by its retry (i
     for (const id of sent) expect(invoked.has(id), `message ${id} was never invoked`).toBe(true);
     const queue = result.queues.find((q) => q.queue === 'HandlerQueue')!;
     expect(queue).toMatchObject({ sent: 3, deleted: 3, deadLettered: 0, inFlight: 0, visible: 0 });
-    expect(result.sim.lambda.get('Handler')!.inFlight).toBe(0);
+    expect(simulationInternals(result.sim).lambda.get('Handler')!.inFlight).toBe(0);
   });
 
   it('traces each emptied batch instead of invoking the function with no records', async () => {
