@@ -33,10 +33,16 @@ const ARBITRARIES: Readonly<Record<string, fc.Arbitrary<Scenario<unknown>>>> = {
   sqs: scenarios.sqs({ events: order, services }),
   'sqs groupOf': scenarios.sqs({ events: order, groupOf: (o) => o.orderId.slice(0, 1) }),
   'sqs fifo': scenarios.sqs({ events: order, config: { fifo: true }, faults: { kinds: ['poisonRecord'] } }),
-  'sqs window': scenarios.sqs({ events: order, config: { maximumBatchingWindowS: 2, visibilityTimeoutS: 10 } }),
+  'sqs window': scenarios.sqs({
+    events: order,
+    config: { maximumBatchingWindowS: 2, visibilityTimeoutS: 10 },
+  }),
   kinesis: scenarios.kinesis({ events: order, services }),
   'kinesis partitionKeyOf': scenarios.kinesis({ events: order, partitionKeyOf: (o) => o.orderId }),
-  'kinesis fixed': scenarios.kinesis({ events: fc.string(), config: { shards: 2, maximumRetryAttempts: -1 } }),
+  'kinesis fixed': scenarios.kinesis({
+    events: fc.string(),
+    config: { shards: 2, maximumRetryAttempts: -1 },
+  }),
 };
 
 async function golden(): Promise<unknown> {
