@@ -175,7 +175,7 @@ export function validateScenario<E = unknown>(value: unknown, api = 'runScenario
   checkBlock(api, 'config', value.config, descriptor, (d) => d.configKeys);
   checkBlock(api, 'delivery', value.delivery, descriptor, (d) => d.deliveryKeys);
   const config = value.config as Record<string, unknown>;
-  for (const key of ['fifo', 'onFailureDestination', 'bisectBatchOnFunctionError'] as const)
+  for (const key of descriptor.booleanConfigKeys ?? [])
     if (config[key] !== undefined && typeof config[key] !== 'boolean')
       throw new ConfigError(api, `config.${key}`, 'must be a boolean', config[key]);
 

@@ -63,6 +63,8 @@ export interface ScenarioModelDescriptor<M extends string = string> {
   readonly model: M;
   /** Config fields the model reads, in the order they print and save (validation refuses others). */
   readonly configKeys: readonly (keyof ScenarioConfig)[];
+  /** Config fields of those that are booleans (validation checks their type; the models check the rest). @defaultValue none */
+  readonly booleanConfigKeys?: readonly (keyof ScenarioConfig)[];
   /** Delivery fields the model reads, in the order they print and save. */
   readonly deliveryKeys: readonly (keyof ScenarioDelivery)[];
   /** `scenarios.<model>`'s option naming an event's group, when the model has groups. */

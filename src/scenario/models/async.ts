@@ -18,6 +18,7 @@ const RANGES = {
 export const asyncModel: ScenarioModelDescriptor<'async'> = {
   model: 'async',
   configKeys: [...COMMON_CONFIG_KEYS, 'maximumRetryAttempts', 'maximumEventAgeS', 'onFailureDestination'],
+  booleanConfigKeys: ['onFailureDestination'],
   deliveryKeys: ['asyncDuplicateProbability', 'asyncReorder'],
   deliveryFaultKinds: ['duplicateDelivery', 'producerDuplicate'],
   faultTargets: { asyncFunctions: [SCENARIO_FUNCTION_NAME] },

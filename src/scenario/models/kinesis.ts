@@ -50,6 +50,7 @@ export const kinesisModel: ScenarioModelDescriptor<'kinesis'> = {
     'reportBatchItemFailures',
     'onFailureDestination',
   ],
+  booleanConfigKeys: ['onFailureDestination', 'bisectBatchOnFunctionError'],
   deliveryKeys: [],
   groupOption: { name: 'partitionKeyOf', what: 'partition key', keyPool: KINESIS_PARTITION_KEYS },
   deliveryFaultKinds: ['duplicateDelivery'],

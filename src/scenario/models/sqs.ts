@@ -82,6 +82,7 @@ export const sqsModel: ScenarioModelDescriptor<'sqs'> = {
     'maxReceiveCount',
     'reportBatchItemFailures',
   ],
+  booleanConfigKeys: ['fifo'],
   deliveryKeys: ['sqsDuplicateRate', 'sqsReorderWindow'],
   groupOption: { name: 'groupOf', what: 'group' },
   deliveryFaultKinds: ['duplicateDelivery', 'reorder', 'producerDuplicate'],

@@ -121,8 +121,8 @@ describe('a model through one seam', () => {
 const SRC = fileURLToPath(new URL('../../../src/', import.meta.url));
 /** Layers that must reach the models through descriptors or tables, never by naming one. */
 const LAYERS = ['scenario', 'checks', 'report', 'coverage'];
-/** The descriptors themselves, the one place a model's name is written. */
-const DESCRIPTORS = join(SRC, 'scenario', 'models');
+/** The descriptors themselves (scenario models, the checks' input models): where a model's name is written. */
+const DESCRIPTORS = [join(SRC, 'scenario', 'models'), join(SRC, 'checks', 'inputModels')];
 const MODEL = "'(sync|async|sqs|kinesis|dynamodb-streams)'";
 /** `model === 'sqs'`, `m !== 'kinesis'`, `case 'async':`: a switch on a model's name. */
 const SWITCH = new RegExp(`\\b(model|m) [!=]== ${MODEL}|case ${MODEL}:`);
@@ -130,7 +130,7 @@ const SWITCH = new RegExp(`\\b(model|m) [!=]== ${MODEL}|case ${MODEL}:`);
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) return path === DESCRIPTORS ? [] : files(path);
+    if (statSync(path).isDirectory()) return DESCRIPTORS.includes(path) ? [] : files(path);
     return path.endsWith('.ts') ? [path] : [];
   });
 }
