@@ -12,14 +12,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exactlyOnce } from '../../../src/checks/exactlyOnce.js';
 import { noLostEvents } from '../../../src/checks/noLostEvents.js';
 import { ConfigError } from '../../../src/errors.js';
-import { scenarioArbitrary } from '../../../src/scenario/arbitraries.js';
+import { scenarioArbitrary, scenarios } from '../../../src/scenario/arbitraries.js';
 import {
   COMMON_CONFIG_KEYS,
   commonConfig,
   compact,
   record,
 } from '../../../src/scenario/models/configArbs.js';
-import { registerScenarioModel } from '../../../src/scenario/models/registry.js';
+import { registerScenarioModel, SCENARIO_MODEL_DESCRIPTORS } from '../../../src/scenario/models/registry.js';
 import type { ScenarioModelDescriptor } from '../../../src/scenario/models/ScenarioModelDescriptor.js';
 import type { ScenarioConfig, ScenarioSetup } from '../../../src/scenario/Scenario.js';
 import { runScenario } from '../../../src/scenario/runScenario.js';
@@ -115,6 +115,36 @@ describe('a model through one seam', () => {
       /model must be one of sync, async, sqs, kinesis, direct/,
     );
     expect(() => registerScenarioModel(directModel)).toThrow(/a model named direct exists/);
+  });
+});
+
+describe("the built-in descriptors' error fields", () => {
+  it('rename only to fields of their own model', () => {
+    for (const d of SCENARIO_MODEL_DESCRIPTORS)
+      for (const field of Object.values(d.errorFields)) {
+        const [block, key] = field.split('.') as [string, string];
+        const keys: readonly string[] = block === 'config' ? d.configKeys : d.deliveryKeys;
+        expect(keys, `${d.model}: ${field}`).toContain(key);
+      }
+  });
+
+  it.each([
+    ['sync', { clientMaxAttempts: 0 }, 'config.clientMaxAttempts'],
+    ['async', { maximumRetryAttempts: 5 }, 'config.maximumRetryAttempts'],
+    ['sqs', { maxReceiveCount: 0 }, 'config.maxReceiveCount'],
+    ['sqs', { visibilityTimeoutS: 100_000 }, 'config.visibilityTimeoutS'],
+    ['kinesis', { shards: 0 }, 'config.shards'],
+    ['kinesis', { timeoutS: 0 }, 'config.timeoutS'],
+  ] as const)("a %s model's refusal of %j names the scenario's field", (model, config, field) => {
+    let error: unknown;
+    try {
+      scenarios[model]({ events: orders, config });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).field).toBe(field);
+    expect((error as ConfigError).api).toBe(`scenarios.${model}`);
   });
 });
 
