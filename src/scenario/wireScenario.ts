@@ -7,19 +7,12 @@ import type { SqsQueue } from '../models/sqs/SqsQueue.js';
 import { createSimulation, type Simulation } from '../Simulation.js';
 import { compact } from './models/configArbs.js';
 import { scenarioModel } from './models/registry.js';
-import type { ErrorFieldMap, ScenarioModelDescriptor } from './models/ScenarioModelDescriptor.js';
+import type { ScenarioModelDescriptor } from './models/ScenarioModelDescriptor.js';
 import { SCENARIO_FUNCTION_NAME, type Scenario } from './Scenario.js';
 
 export { DEFAULT_MESSAGE_GROUP, SCENARIO_FAILURES_NAME } from './models/shared.js';
 export { DEFAULT_MAX_RECEIVE_COUNT, SCENARIO_DLQ_NAME, SCENARIO_QUEUE_NAME } from './models/sqs.js';
 export { SCENARIO_STREAM_NAME } from './models/kinesis.js';
-
-/** Where the function's error fields go in a scenario, whatever the model. */
-const COMMON_FIELDS: ErrorFieldMap = {
-  timeoutS: 'config.timeoutS',
-  memoryMB: 'config.memoryMB',
-  reservedConcurrency: 'config.reservedConcurrency',
-};
 
 /** The descriptor of a scenario's model (validateScenario has checked that it names one). */
 export function descriptorOf(scenario: Scenario<unknown>): ScenarioModelDescriptor {
@@ -32,8 +25,9 @@ export function descriptorOf(scenario: Scenario<unknown>): ScenarioModelDescript
 /**
  * Runs `action` (a model's own validation) and renames its ConfigError to the scenario's API
  * and field: `fn("Handler"): timeoutS …` becomes `runScenario: config.timeoutS …`, with the
- * model's rule (and AWS's quoted message) kept. Fields are the function's and `model`'s own
- * (its `errorFields`), and fault plan fields (`faults[…]`) as they are.
+ * model's rule (and AWS's quoted message) kept. A field named as one of the model's config
+ * keys is that key (`shards` → `config.shards`; the function's `timeoutS` too), the model's
+ * `errorFields` rename the others, and fault plan fields (`faults[…]`) stay as they are.
  */
 export function asScenarioError<T>(api: string, model: ScenarioModelDescriptor, action: () => T): T {
   try {
@@ -41,8 +35,10 @@ export function asScenarioError<T>(api: string, model: ScenarioModelDescriptor, 
   } catch (error) {
     if (error instanceof ConfigError) {
       const field =
-        COMMON_FIELDS[error.field] ??
-        model.errorFields[error.field] ??
+        model.errorFields?.[error.field] ??
+        ((model.configKeys as readonly string[]).includes(error.field)
+          ? `config.${error.field}`
+          : undefined) ??
         (error.field.startsWith('faults[') ? error.field : undefined);
       if (field !== undefined) throw new ConfigError(api, field, error.rule, error.value);
     }

@@ -8,18 +8,16 @@
  * To accept an intended change: `UPDATE_GOLDEN=1 npx vitest run test/e2e/scenarioGolden.test.ts`,
  * review `git diff fixtures/golden`, commit. A missing file is written and the test fails.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { examples } from '../../fixtures/examples/index.js';
 import { exampleScenarios } from '../../fixtures/examples/property.js';
 import { runScenario, type Scenario, scenarios } from '../../src/index.js';
+import { goldenText } from './goldenFile.js';
 
 const SEEDS = [1, 2, 3, 4, 5];
 const GOLDEN_PATH = fileURLToPath(new URL('../../fixtures/golden/scenarios.json', import.meta.url));
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 const order = fc.record({ orderId: fc.uuid(), amountCents: fc.integer({ min: 1, max: 10_000 }) });
 const services = ['payments'];
@@ -45,7 +43,7 @@ const ARBITRARIES: Readonly<Record<string, fc.Arbitrary<Scenario<unknown>>>> = {
   }),
 };
 
-async function golden(): Promise<unknown> {
+async function drawAndRun(): Promise<unknown> {
   const drawn: Record<string, unknown> = {};
   for (const [name, arb] of Object.entries(ARBITRARIES))
     drawn[name] = SEEDS.map((seed) => fc.sample(arb, { seed, numRuns: 1 })[0]);
@@ -65,17 +63,8 @@ async function golden(): Promise<unknown> {
 
 describe('golden scenarios', () => {
   it('the scenario arbitraries draw, and the examples run, as fixtures/golden/scenarios.json says', async () => {
-    const text = `${JSON.stringify(await golden(), null, 2)}\n`;
-    const update = process.env.UPDATE_GOLDEN === '1';
-    if (update || !existsSync(GOLDEN_PATH)) {
-      mkdirSync(dirname(GOLDEN_PATH), { recursive: true });
-      writeFileSync(GOLDEN_PATH, text);
-      const file = relative(ROOT, GOLDEN_PATH);
-      expect.fail(
-        `${update ? 'UPDATE_GOLDEN=1' : 'Golden file was missing'}: wrote ${file}. Review it (git diff ${file}), ` +
-          'commit it, then re-run without UPDATE_GOLDEN. This test never passes on a file it has just written.',
-      );
-    }
-    expect(JSON.parse(text)).toEqual(JSON.parse(readFileSync(GOLDEN_PATH, 'utf8')));
+    const text = `${JSON.stringify(await drawAndRun(), null, 2)}\n`;
+    const checkedIn = goldenText(GOLDEN_PATH, text, 'scenarios and trace hashes');
+    expect(JSON.parse(text)).toEqual(JSON.parse(checkedIn));
   }, 120_000);
 });

@@ -103,8 +103,12 @@ export interface ScenarioModelDescriptor<M extends string = string> {
   bodyRule?(body: unknown): string | undefined;
   /** Simulation options the scenario's delivery block sets (async: `{ async: { duplicateProbability, reorder } }`). */
   simulationOptions?(delivery: ScenarioDelivery): Partial<Pick<SimulationOptions, 'async'>>;
-  /** The model's ConfigError fields renamed to the scenario's (beside the common `timeoutS`, `memoryMB`, `reservedConcurrency`). */
-  readonly errorFields: ErrorFieldMap;
+  /**
+   * The model's ConfigError fields renamed to the scenario's (`'redrive.maxReceiveCount'` →
+   * `'config.maxReceiveCount'`). A field named as one of `configKeys` needs no entry: it is
+   * `config.<field>`. @defaultValue none
+   */
+  readonly errorFields?: ErrorFieldMap;
   /** Who refuses an event at run time, for runScenario's error (`'SQS'`, `'Kinesis'`); absent: nothing refuses. */
   readonly refusedBy?: string;
   /**

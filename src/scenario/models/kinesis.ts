@@ -78,16 +78,6 @@ export const kinesisModel: ScenarioModelDescriptor<'kinesis'> = {
     Buffer.byteLength(typeof body === 'string' ? body : json, 'utf8') +
     Buffer.byteLength(group ?? DEFAULT_MESSAGE_GROUP, 'utf8'),
   groupRule: { valid: isPartitionKey, rule: 'must be 1-256 characters (a Kinesis partition key)' },
-  errorFields: {
-    batchSize: 'config.batchSize',
-    maximumBatchingWindowS: 'config.maximumBatchingWindowS',
-    reportBatchItemFailures: 'config.reportBatchItemFailures',
-    maximumRetryAttempts: 'config.maximumRetryAttempts',
-    maximumRecordAgeS: 'config.maximumRecordAgeS',
-    parallelizationFactor: 'config.parallelizationFactor',
-    bisectBatchOnFunctionError: 'config.bisectBatchOnFunctionError',
-    shards: 'config.shards',
-  },
   refusedBy: 'Kinesis',
   wire({ sim, scenario, guard, defineFunction, refuse }) {
     const c = scenario.config;

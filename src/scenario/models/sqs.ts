@@ -109,12 +109,8 @@ export const sqsModel: ScenarioModelDescriptor<'sqs'> = {
       ? 'must not be empty in an sqs scenario (SQS refuses an empty MessageBody); make the event arbitrary produce non-empty strings, e.g. fc.string({ minLength: 1 })'
       : undefined,
   errorFields: {
-    visibilityTimeoutS: 'config.visibilityTimeoutS',
     'queue visibilityTimeoutS': 'config.visibilityTimeoutS',
     'redrive.maxReceiveCount': 'config.maxReceiveCount',
-    batchSize: 'config.batchSize',
-    maximumBatchingWindowS: 'config.maximumBatchingWindowS',
-    reportBatchItemFailures: 'config.reportBatchItemFailures',
     duplicateRate: 'delivery.sqsDuplicateRate',
     reorderWindow: 'delivery.sqsReorderWindow',
   },

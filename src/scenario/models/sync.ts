@@ -35,7 +35,7 @@ export const syncModel: ScenarioModelDescriptor<'sync'> = {
     what: 'RequestResponse invoke payload limit',
     refusal: 'Lambda would answer 413 RequestEntityTooLargeException and never run the handler',
   },
-  errorFields: { maxAttempts: 'config.clientMaxAttempts', clientTimeoutMs: 'config.clientTimeoutMs' },
+  errorFields: { maxAttempts: 'config.clientMaxAttempts' },
   wire({ sim, scenario, guard, defineFunction }) {
     const c = scenario.config;
     const fn = defineFunction();

@@ -34,7 +34,6 @@ const directModel: ScenarioModelDescriptor<'direct'> = {
   faultTargets: {},
   configArb: (c) => record(commonConfig(c)).map((drawn) => compact<ScenarioConfig>(drawn)),
   bodyLimit: { bytes: 1024, what: 'toy payload limit', refusal: 'the toy would refuse it' },
-  errorFields: {},
   wire({ sim, scenario, defineFunction }) {
     const fn = defineFunction();
     scenario.events.forEach((event, i) => {
@@ -121,7 +120,7 @@ describe('a model through one seam', () => {
 describe("the built-in descriptors' error fields", () => {
   it('rename only to fields of their own model', () => {
     for (const d of SCENARIO_MODEL_DESCRIPTORS)
-      for (const field of Object.values(d.errorFields)) {
+      for (const field of Object.values(d.errorFields ?? {})) {
         const [block, key] = field.split('.') as [string, string];
         const keys: readonly string[] = block === 'config' ? d.configKeys : d.deliveryKeys;
         expect(keys, `${d.model}: ${field}`).toContain(key);
