@@ -1,4 +1,5 @@
 import type { AsyncEventRecord, DeliveryRecord } from '../../models/async/AsyncModel.js';
+import { unreachable } from '../../sim/invariant.js';
 import type { InputModelDescriptor, LostData } from './InputModelDescriptor.js';
 
 /**
@@ -41,12 +42,8 @@ function asyncProblem(e: AsyncEventRecord, requireFinished: boolean): LostData |
       };
     }
     default:
-      return assertNever(e.state);
+      return unreachable(e.state, 'async event state');
   }
-}
-
-function assertNever(value: never): never {
-  throw new Error(`noLostEvents: unexpected state ${String(value)}`);
 }
 
 /** Async events, accounted from their delivery records (what each destination said). */

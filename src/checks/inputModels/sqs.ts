@@ -1,4 +1,5 @@
 import type { MessageRecord } from '../../models/sqs/SqsQueue.js';
+import { unreachable } from '../../sim/invariant.js';
 import type { InputModelDescriptor } from './InputModelDescriptor.js';
 
 /**
@@ -24,12 +25,8 @@ function messageProblem(
       // A DLQ's copy and a message on a queue nobody consumes are stored, not waiting for work.
       return requireFinished && waiting.has(m.messageId) ? 'unfinished' : undefined;
     default:
-      return assertNever(m.status);
+      return unreachable(m.status, 'SQS message status');
   }
-}
-
-function assertNever(value: never): never {
-  throw new Error(`noLostEvents: unexpected state ${String(value)}`);
 }
 
 /** SQS messages: which wait for work comes from the input ledger, how each ended from every queue. */
