@@ -1,5 +1,6 @@
 import { formatTime } from '../report/timeline.js';
 import type { InputRecord } from '../results/InputRecord.js';
+import { inputModel } from './inputModels/registry.js';
 import type { AttemptRef } from './ledgerAttempts.js';
 import type { Violation, ViolationData } from './Violation.js';
 
@@ -126,14 +127,7 @@ function formatWithoutEffect(v: Extract<ViolationData, { check: 'exactlyOnce' }>
   const input = v.input;
   const key = v.key === undefined ? '' : ` for key ${v.key}`;
   if (input === undefined) return `${subject} never ran${key} for an acknowledged input. ${CLAIM_THEN_ACT}.`;
-  const what =
-    input.model === 'sqs'
-      ? `${describeInput(input)} was deleted after its processing succeeded`
-      : input.model === 'kinesis' || input.model === 'dynamodb-streams'
-        ? `${describeInput(input)} was checkpointed after its processing succeeded`
-        : input.model === 'async'
-          ? `${describeInput(input)} succeeded${input.state === 'sentToDestination' ? ' (its record went to the on-success destination)' : ''}`
-          : `${describeInput(input)} was answered 200`;
+  const what = `${describeInput(input)} ${inputModel(input.model).acknowledged(input)}`;
   const faults = input.attempts.flatMap((a) =>
     a.faults.map((f) => `${f.fault} ${f.target} ${f.point} ${f.at}`),
   );
@@ -148,15 +142,7 @@ function formatWithoutEffect(v: Extract<ViolationData, { check: 'exactlyOnce' }>
 /** An input as messages name it: its model, id, where it went, its scenario event. */
 function describeInput(input: InputRecord): string {
   const event = input.eventIndex === undefined ? '' : ` (scenario event ${input.eventIndex})`;
-  const what =
-    input.model === 'sqs'
-      ? `SQS message ${input.id} on`
-      : input.model === 'kinesis' || input.model === 'dynamodb-streams'
-        ? `stream record ${input.id} of`
-        : input.model === 'async'
-          ? `async event ${input.id} to`
-          : `synchronous request ${input.id} to`;
-  return `${what} ${input.where}${event}`;
+  return `${inputModel(input.model).named(input.id, input.where)}${event}`;
 }
 
 /** An attempt as messages name it: its request id, environment, start, and the input(s) it processed. */
@@ -228,54 +214,20 @@ function bodySummary(body: unknown): string {
 }
 
 function formatLost(v: Extract<ViolationData, { check: 'noLostEvents' }>): string {
-  switch (v.model) {
-    case 'sync':
-      return `synchronous request ${v.input} to ${v.where} had no response when the run ended (${v.kind}; every request must be answered). Let the run reach quiescence, or find the work that never completes.`;
-    case 'async':
-      if (v.kind === 'unfinished')
-        return `async event ${v.input} to ${v.where} was still ${v.state} when the run ended (unfinished; every event must succeed or be discarded to a destination). Let the run reach quiescence (retries come 1 and 2 minutes after a failure), or look for throttling that never clears.`;
-      if (v.state === 'dropped')
-        return `async event ${v.input} to ${v.where} was dropped before any attempt (lost). AWS may drop asynchronous events: for inputs you cannot lose, send them through SQS or invoke synchronously, or reconcile from the source.`;
-      if (v.failureDelivery === 'failed')
-        return `async event ${v.input} to ${v.where} was discarded (${v.condition ?? 'unknown condition'}) and its record could not be delivered: ${v.deliveryErrors.join('; ')} (lost). Fix the on-failure destination / DLQ (e.g. a standard queue, not FIFO) so discarded events can be replayed.`;
-      return `async event ${v.input} to ${v.where} was discarded (${v.condition ?? 'unknown condition'}) with no on-failure destination or dead-letter queue (lost). Configure one so discarded events are kept and can be replayed.`;
-    case 'sqs':
-      if (v.kind === 'lost')
-        return `SQS message ${v.input} on ${v.where} ended ${v.state} without being processed (lost). It stayed past the queue's retention period: give the queue a redrive policy (DLQ, maxReceiveCount) so failing messages leave it, and make sure the consumer keeps up.`;
-      return `SQS message ${v.input} on ${v.where} was still ${v.state} when the run ended (unfinished; every message must be deleted, filtered or dead-lettered). Let the run reach quiescence, or give the queue a redrive policy so a message that keeps failing ends in a DLQ.`;
-    case 'kinesis':
-    case 'dynamodb-streams':
-      if (v.kind === 'unfinished')
-        return `stream record ${v.input} of ${v.where} was still in the stream when the run ended (unfinished; see result.shards for a blocked shard). Let the run reach quiescence, or bound retries (maximumRetryAttempts, maximumRecordAgeS, bisectBatchOnFunctionError) so a poison record cannot hold its shard.`;
-      if (v.state === 'expired')
-        return `stream record ${v.input} of ${v.where} left the stream's retention before its mapping processed it (lost). A failing batch held its shard until the records expired: bound retries (maximumRetryAttempts, maximumRecordAgeS) and give the mapping an on-failure destination.`;
-      return `stream record ${v.input} of ${v.where} was given up (${v.condition ?? 'unknown condition'}) ${v.failureDelivery === 'failed' ? `and its on-failure record could not be delivered: ${v.deliveryErrors.join('; ')}` : 'with no on-failure destination'} (lost). Configure onFailure on the mapping so given-up records can be re-read from the stream.`;
-    default:
-      return assertNever(v.model);
-  }
+  return inputModel(v.model).lost(v);
 }
 
 function formatRetry(v: Extract<ViolationData, { check: 'retryPolicyHonored' }>): string {
   const at = formatTime(v.atMs);
-  const input =
-    v.model === 'sync'
-      ? `synchronous request ${v.input} to ${v.where}`
-      : v.model === 'async'
-        ? `async event ${v.input} to ${v.where}`
-        : `SQS message ${v.input} on ${v.where}`;
+  const model = inputModel(v.model);
+  const input = model.named(v.input, v.where);
   switch (v.kind) {
     case 'tooManyAttempts':
-      if (v.model === 'sync')
-        return `${input} was invoked ${v.attempts} times (Lambda never retries a synchronous invoke: at most once per request id; a client retry is a new request). ${MODEL_BUG_FIX}.`;
-      if (v.model === 'async')
-        return `${input} ran ${v.attempts} attempts, the last at ${at} (at most ${v.limit ?? '?'}: maximumRetryAttempts + 1 per delivery). ${MODEL_BUG_FIX}.`;
-      return `${input} was invoked ${v.attempts} times at ${at} but delivered only ${v.limit ?? '?'} times (each invocation needs a receive). ${MODEL_BUG_FIX}.`;
+      return `${model.retry?.tooManyAttempts(input, v, at) ?? `${input} ran ${v.attempts} attempts, the last at ${at} (at most ${v.limit ?? '?'}).`} ${MODEL_BUG_FIX}.`;
     case 'retryTooEarly':
       return `${input} started attempt ${v.attempts} at ${at}, before ${formatTime(v.earliestMs ?? 0)} (a retry waits the configured delay after the failed attempt: 1 minute, then 2, by default). ${MODEL_BUG_FIX}.`;
     case 'retriedAfterSuccess':
-      return v.model === 'sqs'
-        ? `${input} was invoked again at ${at} after it had been deleted, without being delivered again (a deleted message is never redelivered). ${MODEL_BUG_FIX}.`
-        : `${input} was invoked again at ${at} after it had succeeded (attempt ${v.attempts}; Lambda retries only failed attempts). ${MODEL_BUG_FIX}.`;
+      return `${model.retry?.retriedAfterSuccess?.(input, v, at) ?? `${input} was invoked again at ${at} after it had succeeded (attempt ${v.attempts}; Lambda retries only failed attempts).`} ${MODEL_BUG_FIX}.`;
     default:
       return assertNever(v.kind);
   }

@@ -3,6 +3,7 @@ import type { SimulationResult } from '../Simulation.js';
 import { type EffectKeyOf, type EffectLabelOptions, groupEffects } from './effectKeys.js';
 import type { InputKeyOf } from './exactlyOnce.js';
 import { withMessage } from './formatViolation.js';
+import { inputModel } from './inputModels/registry.js';
 import { attemptsOf, bodyOf, effectsByKey, keysByCall, requireInputKey } from './ledgerAttempts.js';
 import type { HonestBatchResponsesViolation } from './Violation.js';
 
@@ -77,7 +78,9 @@ export function honestBatchResponses(
       fifoGroup.set(m.messageId, m.messageGroupId);
 
   const out: HonestBatchResponsesViolation[] = [];
-  for (const { attempt, inputs } of attemptsOf(result.inputs.filter((i) => i.model === 'sqs'))) {
+  for (const { attempt, inputs } of attemptsOf(
+    result.inputs.filter((i) => inputModel(i.model).batchItemFailures === true),
+  )) {
     const batch = attempt.batch;
     if (batch === undefined || attempt.outcome !== 'succeeded') continue;
     if (batch.outcome !== 'succeeded' && batch.outcome !== 'partiallyFailed') continue;

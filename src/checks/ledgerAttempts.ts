@@ -2,6 +2,7 @@ import { ConfigError } from '../errors.js';
 import type { InputAttempt, InputRecord } from '../results/InputRecord.js';
 import type { Effect } from '../services/ExternalApi.js';
 import type { EffectKeyOf } from './effectKeys.js';
+import { inputModel } from './inputModels/registry.js';
 
 /**
  * One invocation of the handler and the inputs it processed: one input for a sync request or an
@@ -62,12 +63,8 @@ export function effectsByKey(
 
 /** @internal The body as handler code reads it: an SQS body parsed from JSON when it is JSON. */
 export function bodyOf(input: InputRecord): unknown {
-  if (input.model !== 'sqs' || typeof input.body !== 'string') return input.body;
-  try {
-    return JSON.parse(input.body) as unknown;
-  } catch {
-    return input.body;
-  }
+  const model = inputModel(input.model);
+  return model.bodyOf === undefined ? input.body : model.bodyOf(input);
 }
 
 /** @internal Throws a ConfigError unless `inputKey` is a function (or absent, when not `required`). */

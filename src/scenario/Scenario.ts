@@ -2,9 +2,10 @@ import type { KinesisStreamEvent, SQSEvent } from 'aws-lambda';
 import type { FaultPlan } from '../faults/Fault.js';
 import type { HandlerFactory } from '../lambda/Environment.js';
 import type { Simulation, SimulationResult } from '../Simulation.js';
+import type { SCENARIO_MODEL_DESCRIPTORS } from './models/registry.js';
 
-/** Which invocation model drives the handler. */
-export type ScenarioModel = 'sync' | 'async' | 'sqs' | 'kinesis';
+/** Which invocation model drives the handler: `'sync' | 'async' | 'sqs' | 'kinesis'` (one per descriptor of the registry). */
+export type ScenarioModel = (typeof SCENARIO_MODEL_DESCRIPTORS)[number]['model'];
 
 /** One input event of the workload, sent at a virtual instant. */
 export interface ScenarioEvent<E = unknown> {

@@ -9,6 +9,12 @@ import {
   faultPoint,
   INVOCATION_FAULT_KINDS,
 } from '../faults/Fault.js';
+import { asyncModel } from './models/async.js';
+import { record } from './models/configArbs.js';
+import { kinesisModel } from './models/kinesis.js';
+import type { ScenarioModelDescriptor } from './models/ScenarioModelDescriptor.js';
+import { sqsModel } from './models/sqs.js';
+import { syncModel } from './models/sync.js';
 import {
   SCENARIO_FUNCTION_NAME,
   type Scenario,
@@ -17,12 +23,7 @@ import {
   type ScenarioModel,
 } from './Scenario.js';
 import { validateScenario } from './validateScenario.js';
-import {
-  createScenarioSimulation,
-  SCENARIO_QUEUE_NAME,
-  SCENARIO_STREAM_NAME,
-  wireScenario,
-} from './wireScenario.js';
+import { createScenarioSimulation, wireScenario } from './wireScenario.js';
 import { eventsAndFaultsArb } from './workloadShrinker.js';
 
 /** Options of `scenarios.sync`, `scenarios.async` and `scenarios.sqs`. */
@@ -94,8 +95,7 @@ export interface KinesisScenarioArbOptions<E> extends ScenarioArbOptions<E> {
   readonly partitionKeyOf?: (body: E) => string;
 }
 
-/** The partition keys a kinesis scenario draws from when `partitionKeyOf` is not given. */
-export const KINESIS_PARTITION_KEYS: readonly string[] = Object.freeze(['pk-1', 'pk-2', 'pk-3']);
+export { KINESIS_PARTITION_KEYS } from './models/kinesis.js';
 
 const KNOWN = new Set([
   'events',
@@ -108,57 +108,9 @@ const KNOWN = new Set([
   'delivery',
   'uniqueBy',
 ]);
-const SQS_KNOWN = new Set([...KNOWN, 'groupOf']);
-const KINESIS_KNOWN = new Set([...KNOWN, 'partitionKeyOf']);
 
 /** fast-check's integer arbitraries stop at 2^31 - 1. */
 const MAX_INT = 0x7fffffff;
-
-/**
- * Drawn ranges of the config fields. Each shrinks toward its first / smallest value. Memory is
- * never drawn: the simulation has no memory model, so it would only add noise to scenarios.
- */
-const RANGES = {
-  timeoutS: { min: 1, max: 30 },
-  reservedConcurrency: { min: 1, max: 10 },
-  clientTimeoutMs: { min: 100, max: 10_000 },
-  clientMaxAttempts: { min: 1, max: 3 },
-  maximumRetryAttempts: { min: 0, max: 2 },
-  maximumEventAgeS: [21_600, 3_600, 60],
-  batchSize: { min: 1, max: 10 },
-  maximumBatchingWindowS: { min: 0, max: 5 },
-  /** Added to the function timeout (visibility >= timeout, as a mapping requires). */
-  extraVisibilityS: { min: 0, max: 60 },
-  maxReceiveCount: { min: 1, max: 5 },
-  shards: { min: 1, max: 3 },
-  parallelizationFactor: { min: 1, max: 3 },
-  /** kinesis: AWS takes -1 (until the records expire) or 0-10,000; -1 last, so shrinking leaves it. */
-  streamRetryAttempts: [0, 1, 2, 3, -1],
-  /** kinesis: AWS takes -1 (no limit) or 60-604,800; its default -1 first. */
-  maximumRecordAgeS: [-1, 60, 3_600],
-} as const;
-
-/** `fc.record` with plain objects only (what JSON and literals give back). */
-function record<T>(model: { [K in keyof T]: fc.Arbitrary<T[K]> }): fc.Arbitrary<T> {
-  return fc.record(model, { noNullPrototype: true });
-}
-
-/** Off half of the time (and when shrinking), else one of `arb`'s values. */
-function maybe<T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> {
-  return fc.option(arb, { nil: undefined, freq: 2 });
-}
-
-/** A fixed field, or one drawn by `arb`. */
-function fixedOr<T>(fixed: T | undefined, arb: fc.Arbitrary<T>): fc.Arbitrary<T> {
-  return fixed === undefined ? arb : fc.constant(fixed);
-}
-
-/** `value` without its `undefined` fields: scenarios stay plain JSON with short literals. */
-function compact<T extends object>(value: { [K in keyof T]: T[K] | undefined }): T {
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) if (v !== undefined) out[key] = v;
-  return out as T;
-}
 
 interface Resolved<E> {
   readonly events: fc.Arbitrary<E>;
@@ -168,21 +120,17 @@ interface Resolved<E> {
   readonly faults: fc.Arbitrary<FaultPlan>;
   readonly config: ScenarioConfig;
   readonly groupOf: ((body: E) => string) | undefined;
-  /** kinesis without `partitionKeyOf`: each event's key is drawn from this pool. */
+  /** A model with a key pool (kinesis) and no group option given: each event's key is drawn from it. */
   readonly keyPool: readonly string[] | undefined;
   readonly uniqueBy: ((body: E) => string | number) | undefined;
 }
 
-function resolve<E>(
-  model: ScenarioModel,
-  options: SqsScenarioArbOptions<E> & KinesisScenarioArbOptions<E>,
-): Resolved<E> {
+function resolve<E>(descriptor: ScenarioModelDescriptor, options: ScenarioArbOptions<E>): Resolved<E> {
+  // A model registered at run time (not a built-in) is a ScenarioModel only by this cast.
+  const model = descriptor.model as ScenarioModel;
   const api = `scenarios.${model}`;
-  const o = checkOptions(
-    api,
-    options,
-    model === 'sqs' ? SQS_KNOWN : model === 'kinesis' ? KINESIS_KNOWN : KNOWN,
-  );
+  const group = descriptor.groupOption;
+  const o = checkOptions(api, options, group === undefined ? KNOWN : new Set([...KNOWN, group.name]));
   if (!(o.events instanceof fc.Arbitrary))
     throw new ConfigError(api, 'events', 'must be a fast-check arbitrary of event bodies', o.events);
   const minEvents = intInRange(api, 'minEvents', o.minEvents ?? 1, 0, 10_000);
@@ -207,16 +155,7 @@ function resolve<E>(
     faults === 'aws' || faults === 'none' ? {} : (faults as FaultPlanArbOptions);
   const asked: readonly FaultKind[] =
     faults === 'none' ? [] : (planOptions.kinds ?? [...INVOCATION_FAULT_KINDS, ...CALL_FAULT_KINDS]);
-  const deliveryKinds: readonly FaultKind[] =
-    delivery === 'none'
-      ? []
-      : model === 'async'
-        ? ['duplicateDelivery', 'producerDuplicate']
-        : model === 'sqs'
-          ? ['duplicateDelivery', 'reorder', 'producerDuplicate']
-          : model === 'kinesis'
-            ? ['duplicateDelivery']
-            : [];
+  const deliveryKinds: readonly FaultKind[] = delivery === 'none' ? [] : descriptor.deliveryFaultKinds;
   // Kinds given explicitly are the plan's kinds, as given.
   const kinds = planOptions.kinds !== undefined ? asked : [...new Set([...asked, ...deliveryKinds])];
   const faultArb =
@@ -226,21 +165,13 @@ function resolve<E>(
           {
             functions: [SCENARIO_FUNCTION_NAME],
             services: services as string[],
-            ...(model === 'async' ? { asyncFunctions: [SCENARIO_FUNCTION_NAME] } : {}),
-            ...(model === 'sqs' ? { queues: [SCENARIO_QUEUE_NAME] } : {}),
-            ...(model === 'kinesis' ? { streams: [SCENARIO_STREAM_NAME] } : {}),
+            ...descriptor.faultTargets,
           },
           { maxFaults: DEFAULT_MAX_FAULTS, ...planOptions, kinds },
         );
-  const groupField = model === 'kinesis' ? 'partitionKeyOf' : 'groupOf';
-  const groupOf = model === 'kinesis' ? o.partitionKeyOf : o.groupOf;
-  if (groupOf !== undefined && typeof groupOf !== 'function')
-    throw new ConfigError(
-      api,
-      groupField,
-      `must be a function (body) => ${model === 'kinesis' ? 'partition key' : 'group'}`,
-      groupOf,
-    );
+  const groupOf = group === undefined ? undefined : o[group.name];
+  if (group !== undefined && groupOf !== undefined && typeof groupOf !== 'function')
+    throw new ConfigError(api, group.name, `must be a function (body) => ${group.what}`, groupOf);
   const uniqueBy = o.uniqueBy;
   if (uniqueBy !== undefined && typeof uniqueBy !== 'function')
     throw new ConfigError(api, 'uniqueBy', "must be a function (body) => the body's business key", uniqueBy);
@@ -249,18 +180,9 @@ function resolve<E>(
   const config = (o.config ?? {}) as ScenarioConfig;
   const probe = { model, seed: 0, events: [], config, delivery: {}, faults: [] };
   validateScenario(probe, api);
-  // The fixed fields together, checked by the models themselves; drawn fields are valid by
-  // construction (an SQS timeout is drawn at most the visibility, a visibility at least the
-  // timeout), so the probe uses the drawn ranges' smallest values.
-  const probeConfig: ScenarioConfig =
-    model === 'sqs'
-      ? {
-          ...config,
-          timeoutS: config.timeoutS ?? RANGES.timeoutS.min,
-          visibilityTimeoutS:
-            config.visibilityTimeoutS ?? Math.max(30, config.timeoutS ?? RANGES.timeoutS.min),
-        }
-      : config;
+  // The fixed fields together, checked by the models themselves (drawn fields are valid by
+  // construction; see each descriptor's probeConfig).
+  const probeConfig = descriptor.probeConfig?.(config) ?? config;
   const sim = createScenarioSimulation({ ...probe, config: probeConfig }, api);
   wireScenario(sim, { ...probe, config: probeConfig }, () => async () => undefined, api);
 
@@ -272,7 +194,7 @@ function resolve<E>(
     faults: faultArb,
     config,
     groupOf: groupOf as ((body: E) => string) | undefined,
-    keyPool: model === 'kinesis' && groupOf === undefined ? KINESIS_PARTITION_KEYS : undefined,
+    keyPool: groupOf === undefined ? group?.keyPool : undefined,
     uniqueBy: uniqueBy as ((body: E) => string | number) | undefined,
   };
 }
@@ -303,11 +225,14 @@ function eventsArb<E>(r: Resolved<E>): fc.Arbitrary<ScenarioEvent<E>[]> {
 
 const seedArb = fc.integer({ min: 0, max: MAX_INT });
 
-function scenarioArb<E>(
-  model: ScenarioModel,
-  r: Resolved<E>,
-  config: fc.Arbitrary<ScenarioConfig>,
+/** The scenarios of one model: `scenarios.<model>` for any descriptor. */
+export function scenarioArbitrary<E>(
+  descriptor: ScenarioModelDescriptor,
+  options: ScenarioArbOptions<E>,
 ): fc.Arbitrary<Scenario<E>> {
+  const r = resolve(descriptor, options);
+  const config = descriptor.configArb(r.config);
+  const adjust = descriptor.adjustFaults;
   // Record order is shrink priority: events and faults first, the seed last (a seed shrunk first
   // fixes the random choices of the run, and the events could then no longer shrink).
   // Events and faults shrink together: removing an event re-aims the faults behind it.
@@ -316,29 +241,13 @@ function scenarioArb<E>(
     config,
     seed: seedArb,
   }).map(({ workload: [events, faults], ...s }): Scenario<E> => ({
-    model,
+    model: descriptor.model as ScenarioModel,
     seed: s.seed,
     events,
     config: s.config,
     delivery: {},
-    faults: foldFaultsOntoWorkload(s.config.fifo === true ? onFifoQueue(faults) : faults, events.length),
+    faults: foldFaultsOntoWorkload(adjust === undefined ? faults : adjust(faults, s.config), events.length),
   }));
-}
-
-/**
- * A plan aimed at the scenario's standard queue, moved to its FIFO twin: a FIFO queue delivers
- * once and in order, so duplicates and reordering are dropped, and so is a producer's retry (the
- * scenario sends each event with its own MessageDeduplicationId, so SQS would accept the retry
- * and drop it within the 5-minute deduplication interval); a poison record stays (it blocks its
- * message group).
- */
-function onFifoQueue(plan: FaultPlan): FaultPlan {
-  if (plan.length === 0) return plan;
-  return plan.flatMap((f): Fault[] => {
-    if (!('queue' in f)) return [f];
-    if (f.kind !== 'poisonRecord') return [];
-    return [{ ...f, queue: `${f.queue}.fifo` }];
-  });
 }
 
 /** Faults per generated plan (scenario default; faultPlanArb's own default is 3). */
@@ -364,90 +273,6 @@ export function foldFaultsOntoWorkload(plan: FaultPlan, events: number): FaultPl
     const bound = point === 'event' || point === 'message' || point === 'record' ? perEvent : perAttempt;
     return { ...f, [point]: 1 + ((at - 1) % bound) } as Fault;
   });
-}
-
-function commonConfig(c: ScenarioConfig, maxTimeoutS: number = RANGES.timeoutS.max) {
-  return {
-    timeoutS: fixedOr(c.timeoutS, fc.integer({ min: RANGES.timeoutS.min, max: maxTimeoutS })),
-    memoryMB: fc.constant(c.memoryMB),
-    reservedConcurrency:
-      c.reservedConcurrency === undefined
-        ? maybe(fc.integer(RANGES.reservedConcurrency))
-        : fc.constant(c.reservedConcurrency),
-  };
-}
-
-function syncScenarios<E>(options: ScenarioArbOptions<E>): fc.Arbitrary<Scenario<E>> {
-  const r = resolve('sync', options);
-  const c = r.config;
-  const config = record({
-    ...commonConfig(c),
-    clientTimeoutMs:
-      c.clientTimeoutMs === undefined
-        ? maybe(fc.integer(RANGES.clientTimeoutMs))
-        : fc.constant(c.clientTimeoutMs),
-    clientMaxAttempts: fixedOr(c.clientMaxAttempts, fc.integer(RANGES.clientMaxAttempts)),
-  }).map((drawn) => compact<ScenarioConfig>(drawn));
-  return scenarioArb('sync', r, config);
-}
-
-function asyncScenarios<E>(options: ScenarioArbOptions<E>): fc.Arbitrary<Scenario<E>> {
-  const r = resolve('async', options);
-  const c = r.config;
-  const config = record({
-    ...commonConfig(c),
-    maximumRetryAttempts: fixedOr(c.maximumRetryAttempts, fc.integer(RANGES.maximumRetryAttempts)),
-    maximumEventAgeS: fixedOr(c.maximumEventAgeS, fc.constantFrom(...RANGES.maximumEventAgeS)),
-    onFailureDestination: fc.constant(c.onFailureDestination),
-  }).map((drawn) => compact<ScenarioConfig>(drawn));
-  return scenarioArb('async', r, config);
-}
-
-function sqsScenarios<E>(options: SqsScenarioArbOptions<E>): fc.Arbitrary<Scenario<E>> {
-  const r = resolve('sqs', options);
-  const c = r.config;
-  // A batching window or a batch over 10 rules FIFO out (AWS refuses both on FIFO mappings).
-  const fifoPossible = (c.maximumBatchingWindowS ?? 0) === 0 && (c.batchSize ?? 1) <= 10;
-  const maxTimeoutS = Math.max(
-    RANGES.timeoutS.min,
-    Math.min(RANGES.timeoutS.max, c.visibilityTimeoutS ?? RANGES.timeoutS.max),
-  );
-  const config = record({
-    ...commonConfig(c, maxTimeoutS),
-    fifo: fixedOr(c.fifo, fifoPossible ? fc.boolean() : fc.constant(false)),
-    batchSize: fixedOr(c.batchSize, fc.integer(RANGES.batchSize)),
-    maximumBatchingWindowS: fixedOr(c.maximumBatchingWindowS, fc.integer(RANGES.maximumBatchingWindowS)),
-    extraVisibilityS: fc.integer(RANGES.extraVisibilityS),
-    maxReceiveCount: fixedOr(c.maxReceiveCount, fc.integer(RANGES.maxReceiveCount)),
-    reportBatchItemFailures: fixedOr(c.reportBatchItemFailures, fc.boolean()),
-  }).map(({ extraVisibilityS, ...drawn }) =>
-    compact<ScenarioConfig>({
-      ...drawn,
-      // FIFO mappings take no batching window: left out rather than drawn.
-      maximumBatchingWindowS:
-        drawn.fifo && c.maximumBatchingWindowS === undefined ? undefined : drawn.maximumBatchingWindowS,
-      visibilityTimeoutS: c.visibilityTimeoutS ?? drawn.timeoutS + extraVisibilityS,
-    }),
-  );
-  return scenarioArb('sqs', r, config);
-}
-
-function kinesisScenarios<E>(options: KinesisScenarioArbOptions<E>): fc.Arbitrary<Scenario<E>> {
-  const r = resolve('kinesis', options);
-  const c = r.config;
-  const config = record({
-    ...commonConfig(c),
-    shards: fixedOr(c.shards, fc.integer(RANGES.shards)),
-    batchSize: fixedOr(c.batchSize, fc.integer(RANGES.batchSize)),
-    maximumBatchingWindowS: fixedOr(c.maximumBatchingWindowS, fc.integer(RANGES.maximumBatchingWindowS)),
-    parallelizationFactor: fixedOr(c.parallelizationFactor, fc.integer(RANGES.parallelizationFactor)),
-    maximumRetryAttempts: fixedOr(c.maximumRetryAttempts, fc.constantFrom(...RANGES.streamRetryAttempts)),
-    maximumRecordAgeS: fixedOr(c.maximumRecordAgeS, fc.constantFrom(...RANGES.maximumRecordAgeS)),
-    bisectBatchOnFunctionError: fixedOr(c.bisectBatchOnFunctionError, fc.boolean()),
-    reportBatchItemFailures: fixedOr(c.reportBatchItemFailures, fc.boolean()),
-    onFailureDestination: fc.constant(c.onFailureDestination),
-  }).map((drawn) => compact<ScenarioConfig>(drawn));
-  return scenarioArb('kinesis', r, config);
 }
 
 /**
@@ -503,14 +328,18 @@ function kinesisScenarios<E>(options: KinesisScenarioArbOptions<E>): fc.Arbitrar
  */
 export const scenarios = {
   /** Synchronous invokes, one SDK-like caller per event. */
-  sync: <E>(options: ScenarioArbOptions<E>): fc.Arbitrary<Scenario<E>> => syncScenarios(options),
+  sync: <E>(options: ScenarioArbOptions<E>): fc.Arbitrary<Scenario<E>> =>
+    scenarioArbitrary(syncModel, options),
   /** Asynchronous invokes (`Event`), with Lambda's retries and an on-failure destination. */
-  async: <E>(options: ScenarioArbOptions<E>): fc.Arbitrary<Scenario<E>> => asyncScenarios(options),
+  async: <E>(options: ScenarioArbOptions<E>): fc.Arbitrary<Scenario<E>> =>
+    scenarioArbitrary(asyncModel, options),
   /** Messages through an SQS queue (standard or FIFO) and an event source mapping. */
-  sqs: <E>(options: SqsScenarioArbOptions<E>): fc.Arbitrary<Scenario<E>> => sqsScenarios(options),
+  sqs: <E>(options: SqsScenarioArbOptions<E>): fc.Arbitrary<Scenario<E>> =>
+    scenarioArbitrary(sqsModel, options),
   /**
    * Records put to a Kinesis stream (`HandlerStream`) with partition keys, read by a stream
    * mapping: shards blocked on failure, retries, bisection, record age, partial batch responses.
    */
-  kinesis: <E>(options: KinesisScenarioArbOptions<E>): fc.Arbitrary<Scenario<E>> => kinesisScenarios(options),
+  kinesis: <E>(options: KinesisScenarioArbOptions<E>): fc.Arbitrary<Scenario<E>> =>
+    scenarioArbitrary(kinesisModel, options),
 } as const;

@@ -16,7 +16,7 @@ import {
 import { CHECK_DETERMINISM_ENV, checkDeterminism, checkDeterminismFromEnv } from './checkDeterminism.js';
 import { DeterminismCheckError } from './DeterminismCheckError.js';
 import { validateScenario } from './validateScenario.js';
-import { asScenarioError, createScenarioSimulation, wireScenario } from './wireScenario.js';
+import { asScenarioError, createScenarioSimulation, descriptorOf, wireScenario } from './wireScenario.js';
 
 /**
  * The event budget of a scenario run: far above what a scenario of tens of events with retries
@@ -188,7 +188,7 @@ async function run<E>(
     result = await sim.run({ maxEvents: SCENARIO_MAX_EVENTS });
   } catch (error) {
     // sim.run checks the fault plan's targets against what the setup defined.
-    asScenarioError(api, () => {
+    asScenarioError(api, descriptorOf(scenario), () => {
       throw error;
     });
     throw error;
@@ -200,13 +200,15 @@ async function run<E>(
   );
   if (escaped !== undefined) throw new DeterminismEscapeError(`${api}: ${escaped}`, result.determinismErrors);
   const refused = wiring.refused[0];
-  if (refused !== undefined)
+  if (refused !== undefined) {
+    const by = descriptorOf(scenario).refusedBy ?? `the ${scenario.model} model`;
     throw new ConfigError(
       api,
       `events[${refused.index}].body`,
-      `was refused by ${scenario.model === 'kinesis' ? 'Kinesis' : 'SQS'} (${refused.error instanceof Error ? refused.error.message : String(refused.error)}); make the event arbitrary produce bodies ${scenario.model === 'kinesis' ? 'Kinesis' : 'SQS'} accepts`,
+      `was refused by ${by} (${refused.error instanceof Error ? refused.error.message : String(refused.error)}); make the event arbitrary produce bodies ${by} accepts`,
       scenario.events[refused.index]?.body,
     );
+  }
   return scenarioResult(result, scenario, sim, setup, options);
 }
 

@@ -1,15 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConfigError } from '../errors.js';
-import type { Scenario, ScenarioModel } from './Scenario.js';
-import {
-  CONFIG_KEYS,
-  DELIVERY_KEYS,
-  EVENT_KEYS,
-  SCENARIO_KEYS,
-  validateScenario,
-} from './validateScenario.js';
-import { createScenarioSimulation, wireScenario } from './wireScenario.js';
+import type { Scenario } from './Scenario.js';
+import { EVENT_KEYS, SCENARIO_KEYS, validateScenario } from './validateScenario.js';
+import { createScenarioSimulation, descriptorOf, wireScenario } from './wireScenario.js';
 
 /**
  * Fault fields in the order they print: kind, target, point, then the rest (`message` is last: a
@@ -43,13 +37,13 @@ function ordered(value: object, order: readonly string[]): Record<string, unknow
 
 /** The scenario with every level's keys in the stable order (bodies keep their own order). */
 function canonical(scenario: Scenario<unknown>): Record<string, unknown> {
-  const model: ScenarioModel = scenario.model;
+  const model = descriptorOf(scenario);
   return ordered(
     {
       ...scenario,
       events: scenario.events.map((event) => ordered(event, EVENT_KEYS)),
-      config: ordered(scenario.config, CONFIG_KEYS[model]),
-      delivery: ordered(scenario.delivery, DELIVERY_KEYS[model]),
+      config: ordered(scenario.config, model.configKeys),
+      delivery: ordered(scenario.delivery, model.deliveryKeys),
       faults: scenario.faults.map((fault) => ordered(fault, FAULT_KEYS)),
     },
     SCENARIO_KEYS,

@@ -1,91 +1,17 @@
 import { ConfigError } from '../errors.js';
 import { resolveFaultPlan } from '../faults/FaultInjector.js';
-import { MAX_ASYNC_PAYLOAD_BYTES } from '../models/async/AsyncConfig.js';
-import { SQS_MAX_MESSAGE_BYTES } from '../models/sqs/SqsQueue.js';
-import { KINESIS_MAX_RECORD_BYTES } from '../models/streams/KinesisStream.js';
-import { MAX_SYNC_REQUEST_BYTES } from '../models/sync.js';
-import {
-  SCENARIO_FUNCTION_NAME,
-  type Scenario,
-  type ScenarioConfig,
-  type ScenarioDelivery,
-  type ScenarioModel,
-} from './Scenario.js';
+import { SCENARIO_MODEL_DESCRIPTORS, scenarioModel, scenarioModels } from './models/registry.js';
+import type { ScenarioModelDescriptor } from './models/ScenarioModelDescriptor.js';
+import { SCENARIO_FUNCTION_NAME, type Scenario, type ScenarioModel } from './Scenario.js';
 
-/** The models a scenario may drive. */
-export const SCENARIO_MODELS: readonly ScenarioModel[] = ['sync', 'async', 'sqs', 'kinesis'];
+/** The models a scenario may drive (the registry's built-ins). */
+export const SCENARIO_MODELS: readonly ScenarioModel[] = SCENARIO_MODEL_DESCRIPTORS.map((d) => d.model);
 
 /** The fields of a scenario, in the order they print and save. */
 export const SCENARIO_KEYS = ['model', 'seed', 'events', 'config', 'delivery', 'faults'] as const;
 
 /** The fields of an event, in the order they print and save. */
 export const EVENT_KEYS = ['atMs', 'group', 'body'] as const;
-
-const COMMON_CONFIG = ['timeoutS', 'memoryMB', 'reservedConcurrency'] as const;
-
-/** Config fields per model, in the order they print and save. */
-export const CONFIG_KEYS: { readonly [M in ScenarioModel]: readonly (keyof ScenarioConfig)[] } = {
-  sync: [...COMMON_CONFIG, 'clientTimeoutMs', 'clientMaxAttempts'],
-  async: [...COMMON_CONFIG, 'maximumRetryAttempts', 'maximumEventAgeS', 'onFailureDestination'],
-  sqs: [
-    ...COMMON_CONFIG,
-    'fifo',
-    'batchSize',
-    'maximumBatchingWindowS',
-    'visibilityTimeoutS',
-    'maxReceiveCount',
-    'reportBatchItemFailures',
-  ],
-  kinesis: [
-    ...COMMON_CONFIG,
-    'shards',
-    'batchSize',
-    'maximumBatchingWindowS',
-    'parallelizationFactor',
-    'maximumRetryAttempts',
-    'maximumRecordAgeS',
-    'bisectBatchOnFunctionError',
-    'reportBatchItemFailures',
-    'onFailureDestination',
-  ],
-};
-
-/** Delivery fields per model, in the order they print and save. */
-export const DELIVERY_KEYS: { readonly [M in ScenarioModel]: readonly (keyof ScenarioDelivery)[] } = {
-  sync: [],
-  async: ['asyncDuplicateProbability', 'asyncReorder'],
-  sqs: ['sqsDuplicateRate', 'sqsReorderWindow'],
-  kinesis: [],
-};
-
-/**
- * What one event body may weigh, per model: the model's own request / message limit, measured as
- * the model measures it (the JSON text; an SQS string body as itself).
- */
-const BODY_LIMIT_BYTES: {
-  readonly [M in ScenarioModel]: { readonly bytes: number; readonly what: string; readonly refusal: string };
-} = {
-  sync: {
-    bytes: MAX_SYNC_REQUEST_BYTES,
-    what: 'RequestResponse invoke payload limit',
-    refusal: 'Lambda would answer 413 RequestEntityTooLargeException and never run the handler',
-  },
-  async: {
-    bytes: MAX_ASYNC_PAYLOAD_BYTES,
-    what: 'Event (asynchronous) invoke payload limit',
-    refusal: 'Lambda would answer 413 RequestEntityTooLargeException and never queue the event',
-  },
-  sqs: {
-    bytes: SQS_MAX_MESSAGE_BYTES,
-    what: 'SQS message size limit',
-    refusal: 'SendMessage would be refused and the message never sent',
-  },
-  kinesis: {
-    bytes: KINESIS_MAX_RECORD_BYTES,
-    what: 'Kinesis record size limit (data plus partition key)',
-    refusal: 'PutRecord would be refused and the record never put',
-  },
-};
 
 /** `1048576` → `1 MiB`, `6291456` → `6 MiB`, `262144` → `256 KiB`. */
 function binaryUnits(bytes: number): string {
@@ -94,22 +20,21 @@ function binaryUnits(bytes: number): string {
   return `${bytes} bytes`;
 }
 
-/** An SQS MessageGroupId: 1-128 printable ASCII characters without spaces. */
-const GROUP = /^[\x21-\x7e]{1,128}$/;
-
-/** A Kinesis partition key: 1-256 characters (Unicode code points). */
-function isPartitionKey(key: string): boolean {
-  const n = [...key].length;
-  return n >= 1 && n <= 256;
-}
+/** An event's group unless its model says otherwise: an SQS MessageGroupId. */
+const MESSAGE_GROUP = {
+  valid: (group: string) => /^[\x21-\x7e]{1,128}$/.test(group),
+  rule: 'must be 1-128 printable ASCII characters without spaces (an SQS MessageGroupId)',
+} as const;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function modelsWith(field: string, keys: { readonly [M in ScenarioModel]: readonly string[] }): string {
-  const models = SCENARIO_MODELS.filter((m) => keys[m].includes(field));
-  return models.length === 0 ? '' : models.join(' and ');
+type BlockKeys = (model: ScenarioModelDescriptor) => readonly string[];
+
+function modelsWith(field: string, keys: BlockKeys): string {
+  const models = scenarioModels().filter((m) => keys(m).includes(field));
+  return models.length === 0 ? '' : models.map((m) => m.model).join(' and ');
 }
 
 /** A block (config or delivery): a plain object whose keys apply to `model`. */
@@ -117,14 +42,16 @@ function checkBlock(
   api: string,
   name: 'config' | 'delivery',
   value: unknown,
-  model: ScenarioModel,
-  keys: { readonly [M in ScenarioModel]: readonly string[] },
+  descriptor: ScenarioModelDescriptor,
+  keys: BlockKeys,
 ): void {
   if (!isPlainObject(value)) throw new ConfigError(api, name, 'must be an object ({} for none)', value);
+  const model = descriptor.model;
+  const own = keys(descriptor);
   for (const key of Object.keys(value)) {
-    if (keys[model].includes(key)) continue;
+    if (own.includes(key)) continue;
     const models = modelsWith(key, keys);
-    const known = keys[model].length === 0 ? 'none' : keys[model].join(', ');
+    const known = own.length === 0 ? 'none' : own.join(', ');
     throw new ConfigError(
       api,
       `${name}.${key}`,
@@ -165,10 +92,17 @@ export function validateScenario<E = unknown>(value: unknown, api = 'runScenario
   for (const key of SCENARIO_KEYS)
     if (!(key in value)) throw new ConfigError(api, key, 'is required in a scenario', undefined);
 
-  const model = value.model;
-  if (!(SCENARIO_MODELS as readonly unknown[]).includes(model))
-    throw new ConfigError(api, 'model', `must be one of ${SCENARIO_MODELS.join(', ')}`, model);
-  const m = model as ScenarioModel;
+  const descriptor = scenarioModel(value.model);
+  if (descriptor === undefined)
+    throw new ConfigError(
+      api,
+      'model',
+      `must be one of ${scenarioModels()
+        .map((d) => d.model)
+        .join(', ')}`,
+      value.model,
+    );
+  const m = descriptor.model;
 
   const seed = value.seed;
   if (typeof seed !== 'number' || !Number.isSafeInteger(seed))
@@ -176,7 +110,8 @@ export function validateScenario<E = unknown>(value: unknown, api = 'runScenario
 
   const events = value.events;
   if (!Array.isArray(events)) throw new ConfigError(api, 'events', 'must be an array of events', events);
-  const limit = BODY_LIMIT_BYTES[m];
+  const limit = descriptor.bodyLimit;
+  const groupRule = descriptor.groupRule ?? MESSAGE_GROUP;
   let previousMs = 0;
   events.forEach((event: unknown, i) => {
     const at = `events[${i}]`;
@@ -201,21 +136,9 @@ export function validateScenario<E = unknown>(value: unknown, api = 'runScenario
         atMs,
       );
     previousMs = atMs;
-    if (m === 'kinesis') {
-      if (event.group !== undefined && (typeof event.group !== 'string' || !isPartitionKey(event.group)))
-        throw new ConfigError(
-          api,
-          `${at}.group`,
-          'must be 1-256 characters (a Kinesis partition key)',
-          event.group,
-        );
-    } else if (event.group !== undefined && (typeof event.group !== 'string' || !GROUP.test(event.group)))
-      throw new ConfigError(
-        api,
-        `${at}.group`,
-        'must be 1-128 printable ASCII characters without spaces (an SQS MessageGroupId)',
-        event.group,
-      );
+    const group = event.group;
+    if (group !== undefined && (typeof group !== 'string' || !groupRule.valid(group)))
+      throw new ConfigError(api, `${at}.group`, groupRule.rule, group);
     if (!('body' in event)) throw new ConfigError(api, `${at}.body`, 'is required', undefined);
     let json: string | undefined;
     try {
@@ -235,18 +158,11 @@ export function validateScenario<E = unknown>(value: unknown, api = 'runScenario
         'must be a JSON value (null, a number, a string, an array or an object)',
         event.body,
       );
-    if (m === 'sqs' && event.body === '')
-      throw new ConfigError(
-        api,
-        `${at}.body`,
-        'must not be empty in an sqs scenario (SQS refuses an empty MessageBody); make the event arbitrary produce non-empty strings, e.g. fc.string({ minLength: 1 })',
-        event.body,
-      );
-    const text = (m === 'sqs' || m === 'kinesis') && typeof event.body === 'string' ? event.body : json;
-    // A Kinesis record's limit counts its partition key too.
-    const key =
-      m === 'kinesis' ? Buffer.byteLength((event.group as string | undefined) ?? 'default', 'utf8') : 0;
-    const bytes = Buffer.byteLength(text, 'utf8') + key;
+    const bodyRule = descriptor.bodyRule?.(event.body);
+    if (bodyRule !== undefined) throw new ConfigError(api, `${at}.body`, bodyRule, event.body);
+    const bytes =
+      descriptor.eventBytes?.(event.body, json, group as string | undefined) ??
+      Buffer.byteLength(json, 'utf8');
     if (bytes > limit.bytes)
       throw new ConfigError(
         api,
@@ -256,10 +172,10 @@ export function validateScenario<E = unknown>(value: unknown, api = 'runScenario
       );
   });
 
-  checkBlock(api, 'config', value.config, m, CONFIG_KEYS);
-  checkBlock(api, 'delivery', value.delivery, m, DELIVERY_KEYS);
+  checkBlock(api, 'config', value.config, descriptor, (d) => d.configKeys);
+  checkBlock(api, 'delivery', value.delivery, descriptor, (d) => d.deliveryKeys);
   const config = value.config as Record<string, unknown>;
-  for (const key of ['fifo', 'onFailureDestination', 'bisectBatchOnFunctionError'] as const)
+  for (const key of descriptor.booleanConfigKeys ?? [])
     if (config[key] !== undefined && typeof config[key] !== 'boolean')
       throw new ConfigError(api, `config.${key}`, 'must be a boolean', config[key]);
 

@@ -7,17 +7,16 @@
  * `git diff fixtures/golden`, commit. A missing file is written and the test fails, so it can
  * never pass silently without a reviewed file.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, relative } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { SimulationResult } from '../../src/index.js';
 import { Trace } from '../../src/sim/Trace.js';
 import { runScenario } from './determinismScenario.js';
+import { goldenText } from './goldenFile.js';
 
 const SEED = 42;
 const GOLDEN_PATH = fileURLToPath(new URL('../../fixtures/golden/sync-basic.trace.json', import.meta.url));
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
  * Stable, reviewable text: `JSON.stringify(…, null, 2)`, which is also what the repository's
@@ -39,18 +38,7 @@ describe('golden trace', () => {
     const { result } = await runScenario(SEED);
     expect(result.determinismErrors).toEqual([]);
     const text = serialize(result);
-    const update = process.env.UPDATE_GOLDEN === '1';
-    if (update || !existsSync(GOLDEN_PATH)) {
-      mkdirSync(dirname(GOLDEN_PATH), { recursive: true });
-      writeFileSync(GOLDEN_PATH, text);
-      const file = relative(ROOT, GOLDEN_PATH);
-      expect.fail(
-        `${update ? 'UPDATE_GOLDEN=1' : 'Golden file was missing'}: wrote ${file} (${result.trace.length} entries). ` +
-          `Review it (git diff ${file}), commit it, then re-run without UPDATE_GOLDEN. ` +
-          'This test never passes on a file it has just written.',
-      );
-    }
-    const golden = readFileSync(GOLDEN_PATH, 'utf8');
+    const golden = goldenText(GOLDEN_PATH, text, `${result.trace.length} entries`);
     const parsed = JSON.parse(golden) as { seed: number; traceHash: string; trace: unknown[] };
     // Entry-by-entry first, for a readable diff; then the whole file, byte for byte.
     expect(result.trace).toEqual(parsed.trace);
