@@ -56,6 +56,7 @@ interface ChangeRecord extends StreamRecord {
  */
 export class DynamoDbStream implements StreamSource {
   readonly model = 'dynamodb-streams' as const;
+  /** @internal */
   readonly batchInfoField = 'DDBStreamBatchInfo' as const;
   readonly name: string;
   /** `arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>`, the label the creation time. */
@@ -81,12 +82,12 @@ export class DynamoDbStream implements StreamSource {
     table.store.watch((change) => this.changed(change));
   }
 
-  /** Calls `listener(shard)` after each record is stored. */
+  /** Calls `listener(shard)` after each record is stored. @internal */
   onPut(listener: (shard: number) => void): void {
     this.listeners.push(listener);
   }
 
-  /** The `DynamoDBRecord` of `r` as JSON text. */
+  /** The `DynamoDBRecord` of `r` as JSON text. @internal */
   recordJson(r: StreamRecord, _role: string): string {
     const c = this.shards[0]!.records[r.index]!;
     return (
@@ -97,12 +98,12 @@ export class DynamoDbStream implements StreamSource {
     );
   }
 
-  /** The record's `eventID` (32 hex digits). */
+  /** The record's `eventID` (32 hex digits). @internal */
   eventId(r: StreamRecord): string {
     return this.shards[0]!.records[r.index]!.eventId;
   }
 
-  /** Filters see the whole record (`eventName`, `dynamodb`, …). */
+  /** Filters see the whole record (`eventName`, `dynamodb`, …). @internal */
   filterView(r: StreamRecord): Readonly<Record<string, unknown>> {
     return JSON.parse(this.recordJson(r, '')) as Record<string, unknown>;
   }

@@ -150,7 +150,7 @@ export class KinesisStream implements StreamSource {
   readonly name: string;
   /** The stream service (`result.inputs` model). */
   readonly model = 'kinesis' as const;
-  /** The on-failure record's batch info field. */
+  /** The on-failure record's batch info field. @internal */
   readonly batchInfoField = 'KinesisBatchInfo' as const;
   /** `arn:aws:kinesis:us-east-1:123456789012:stream/<name>`. */
   readonly arn: string;
@@ -245,7 +245,7 @@ export class KinesisStream implements StreamSource {
     });
   }
 
-  /** Calls `listener(shardIndex)` after each record is stored. */
+  /** Calls `listener(shardIndex)` after each record is stored. @internal */
   onPut(listener: (shard: number) => void): void {
     this.listeners.push(listener);
   }
@@ -259,6 +259,7 @@ export class KinesisStream implements StreamSource {
   /**
    * The Lambda event record of `r` (`KinesisStreamRecord` of `@types/aws-lambda`), as
    * JSON text; `role` is the mapping's function execution role (`invokeIdentityArn`).
+   * @internal
    */
   recordJson(r: StreamRecord, role: string): string {
     const shardId = this.shards[r.shard]!.shardId;
@@ -272,12 +273,12 @@ export class KinesisStream implements StreamSource {
     );
   }
 
-  /** Filters see the data only ("only support filtering on the data key", spec R-STREAM-11). */
+  /** Filters see the data only ("only support filtering on the data key", spec R-STREAM-11). @internal */
   filterView(r: StreamRecord): Readonly<Record<string, unknown>> {
     return { data: filterContent(Buffer.from(r.data, 'base64').toString('utf8')) };
   }
 
-  /** `shardId-…:seq`, the record's `eventID`. */
+  /** `shardId-…:seq`, the record's `eventID`. @internal */
   eventId(r: StreamRecord): string {
     return `${this.shards[r.shard]!.shardId}:${r.sequenceNumber}`;
   }

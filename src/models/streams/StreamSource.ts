@@ -27,14 +27,14 @@ export interface StreamSource {
   readonly shards: readonly SourceShard[];
   /** Retention in virtual milliseconds: a record is gone once this old. */
   readonly retentionMs: number;
-  /** Calls `listener(shardIndex)` after each record is stored. */
+  /** Calls `listener(shardIndex)` after each record is stored. @internal */
   onPut(listener: (shard: number) => void): void;
-  /** The Lambda event record of `r` as JSON text; `role` is the mapping's execution role. */
+  /** The Lambda event record of `r` as JSON text; `role` is the mapping's execution role. @internal */
   recordJson(r: StreamRecord, role: string): string;
-  /** The record's `eventID`, also its id in `result.streamRecords` and `result.inputs`. */
+  /** The record's `eventID`, also its id in `result.streamRecords` and `result.inputs`. @internal */
   eventId(r: StreamRecord): string;
-  /** What `FilterCriteria` patterns are matched against (R-STREAM-11). */
+  /** What `FilterCriteria` patterns are matched against (R-STREAM-11). @internal */
   filterView(r: StreamRecord): Readonly<Record<string, unknown>>;
-  /** The name of the on-failure record's batch info field (`KinesisBatchInfo` / `DDBStreamBatchInfo`). */
+  /** The name of the on-failure record's batch info field (`KinesisBatchInfo` / `DDBStreamBatchInfo`). @internal */
   readonly batchInfoField: 'KinesisBatchInfo' | 'DDBStreamBatchInfo';
 }

@@ -1,5 +1,6 @@
 import { asyncModel } from './async.js';
 import { kinesisModel } from './kinesis.js';
+import type { ScenarioModel } from '../Scenario.js';
 import type { ScenarioModelDescriptor } from './ScenarioModelDescriptor.js';
 import { sqsModel } from './sqs.js';
 import { syncModel } from './sync.js';
@@ -7,9 +8,16 @@ import { syncModel } from './sync.js';
 /**
  * The built-in scenario models, one descriptor each, in the order error messages list them. A new
  * model is a file `src/scenario/models/<model>.ts` exporting its descriptor, one line here, and its
- * `scenarios.<model>` entry (see README.md beside this file). `ScenarioModel` derives from this list.
+ * `scenarios.<model>` entry (see README.md beside this file), and its name in `ScenarioModel`
+ * (Scenario.ts; checked against this list below).
  */
 export const SCENARIO_MODEL_DESCRIPTORS = [syncModel, asyncModel, sqsModel, kinesisModel] as const;
+
+/** Compile-time: the public `ScenarioModel` union names exactly the models listed above. */
+type RegisteredModel = (typeof SCENARIO_MODEL_DESCRIPTORS)[number]['model'];
+type SameSet<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const registryMatchesScenarioModel: SameSet<RegisteredModel, ScenarioModel> = true;
+void registryMatchesScenarioModel;
 
 /** Models registered at run time (tests, a model in development): not part of the public API. */
 const registered = new Map<string, ScenarioModelDescriptor>();
