@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import {
+  buggyOnboarding,
+  fixedOnboarding,
+  USERS_TABLE,
+  type User,
+} from '../../fixtures/examples/ddbTtlRemove.js';
+import { checks, createSimulation, type RunLimits, type Simulation } from '../../src/index.js';
+import type { ScenarioEvent } from '../../src/scenario/Scenario.js';
+import { type ItemWrite, scheduleItemWrites } from '../../src/scenario/dynamodbStreamsWorkload.js';
+
+const DAY_MS = 24 * 3_600_000;
+
+/**
+ * A verified user, a pending signup that expires after a minute (TTL deletion: a REMOVE made by
+ * DynamoDB), then a new user and a plan change behind it on the same (only) shard.
+ */
+const workload: ScenarioEvent<ItemWrite<User>>[] = [
+  {
+    atMs: 0,
+    group: '{"userId":"u-1"}',
+    body: { op: 'put', item: { userId: 'u-1', email: 'ada@example.com', plan: 'free' } },
+  },
+  {
+    atMs: 0,
+    group: '{"userId":"u-2"}',
+    body: { op: 'put', item: { userId: 'u-2', email: 'bob@example.com', plan: 'free' }, expiresInS: 60 },
+  },
+  {
+    atMs: 120_000,
+    group: '{"userId":"u-3"}',
+    body: { op: 'put', item: { userId: 'u-3', email: 'cy@example.com', plan: 'free' } },
+  },
+  {
+    atMs: 180_000,
+    group: '{"userId":"u-1"}',
+    body: { op: 'put', item: { userId: 'u-1', email: 'ada@example.com', plan: 'pro' } },
+  },
+];
+
+/** The users table with its stream and TTL, the onboarding function and a mapping with AWS's defaults. */
+async function run(setup: typeof buggyOnboarding, limits: RunLimits = {}) {
+  const sim: Simulation = createSimulation({ seed: 1 });
+  const { name, ...options } = USERS_TABLE;
+  const table = sim.table<User>(name, options);
+  const fn = sim.fn('Onboarding', setup(sim), { timeoutS: 10 });
+  // AWS's defaults: BatchSize 100, MaximumRetryAttempts -1, MaximumRecordAgeInSeconds -1, no bisect.
+  sim.mapping(table, fn, { startingPosition: 'TRIM_HORIZON' });
+  const refused = scheduleItemWrites(sim, table, workload);
+  const result = await sim.run(limits);
+  expect(refused).toEqual([]);
+  const mail = result.effects('mailer').map((e) => `${e.op} ${(e.args as { userId: string }).userId}`);
+  const fates = result.streamRecords.map((r) => {
+    const data = JSON.parse(r.data) as { eventName: string; dynamodb: { Keys: { userId: { S: string } } } };
+    return `${data.eventName} ${data.dynamodb.Keys.userId.S}: ${r.fate.state}`;
+  });
+  return { result, mail, fates };
+}
+
+describe('ddbTtlRemove: a stream handler written for INSERT meets a TTL REMOVE', () => {
+  it('buggy: the REMOVE (no NewImage) throws a TypeError, the shard is blocked and the changes behind it wait', async () => {
+    const { result, mail, fates } = await run(buggyOnboarding, { untilMs: 2 * 3_600_000 });
+    // u-2 was welcomed while pending (its INSERT); nobody after the REMOVE is.
+    expect(mail).toEqual(['welcome u-1', 'welcome u-2']);
+    expect(fates).toEqual([
+      'INSERT u-1: processed',
+      'INSERT u-2: processed',
+      'REMOVE u-2: pending',
+      'INSERT u-3: pending',
+      'MODIFY u-1: pending',
+    ]);
+    const [shard] = result.shards;
+    expect(shard!.blocked).toMatchObject({ sinceMs: 60_000, why: 'functionError', records: 1 });
+    expect(shard!.blocked!.attempts).toBeGreaterThan(100);
+    const failure = result.trace.find((e) => e.kind === 'invoke.failed');
+    expect(failure).toMatchObject({ errorType: 'TypeError' });
+  });
+
+  it('buggy, run to the end: the REMOVE leaves the 24-hour retention unprocessed (lost) and the changes behind it are a day late', async () => {
+    const { result, mail, fates } = await run(buggyOnboarding);
+    expect(fates).toEqual([
+      'INSERT u-1: processed',
+      'INSERT u-2: processed',
+      'REMOVE u-2: expired',
+      'INSERT u-3: processed',
+      'MODIFY u-1: processed',
+    ]);
+    expect(mail).toEqual(['welcome u-1', 'welcome u-2', 'welcome u-3', 'profileSynced u-1']);
+    const welcomeU3 = result
+      .effects('mailer')
+      .find((e) => e.op === 'welcome' && e.args !== null && (e.args as { userId: string }).userId === 'u-3');
+    expect(welcomeU3!.atMs - 120_000).toBeGreaterThan(DAY_MS - 120_000);
+    const lost = checks.noLostEvents(result);
+    expect(lost.map((v) => [v.model, v.kind, v.where])).toEqual([['dynamodb-streams', 'lost', 'users']]);
+    expect(result.inputs.find((i) => i.id === lost[0]!.input)!.eventIndex).toBe(1);
+    expect(result.shards[0]!.blocked).toBeUndefined();
+  });
+
+  it('fixed: every record processed in order, no shard blocked, the expired signup handled as one', async () => {
+    const { result, mail, fates } = await run(fixedOnboarding);
+    expect(fates).toEqual([
+      'INSERT u-1: processed',
+      'INSERT u-2: processed',
+      'REMOVE u-2: processed',
+      'INSERT u-3: processed',
+      'MODIFY u-1: processed',
+    ]);
+    expect(mail).toEqual([
+      'welcome u-1',
+      'welcome u-2',
+      'signupExpired u-2',
+      'welcome u-3',
+      'profileSynced u-1',
+    ]);
+    expect(result.trace.some((e) => e.kind === 'stream.shardBlocked')).toBe(false);
+    expect(result.shards.every((s) => s.blocked === undefined)).toBe(true);
+    expect(checks.noLostEvents(result)).toEqual([]);
+    expect(result.end.atMs).toBeLessThan(5 * 60_000);
+    // Every record is filed under the write that made it; the TTL REMOVE under the put with the TTL.
+    expect(result.inputs.map((i) => i.eventIndex)).toEqual([0, 1, 1, 2, 3]);
+  });
+});
