@@ -53,3 +53,35 @@ describe('DynamoDbStream: the TTL process only waits for items that will still e
     expect(result.end.atMs).toBeLessThan(180_000);
   });
 });
+
+describe('DynamoDbStream: filters see the TTL identity', () => {
+  it("a FilterCriteria pattern on userIdentity selects the TTL process's REMOVE records only (AWS's archive-on-expiry pattern)", async () => {
+    const sim = createSimulation({ seed: 1 });
+    const sessions = sim.table<Session>('sessions', {
+      key: 'id',
+      stream: 'OLD_IMAGE',
+      ttlAttribute: 'expiresAt',
+    });
+    const seen: string[] = [];
+    const fn = sim.fn('Archive', () => async (e: DynamoDBStreamEvent) => {
+      for (const r of e.Records) seen.push(`${r.eventName} ${r.dynamodb!.Keys!.id!.S}`);
+    });
+    sim.mapping(sessions, fn, {
+      startingPosition: 'TRIM_HORIZON',
+      filters: [{ userIdentity: { type: ['Service'], principalId: ['dynamodb.amazonaws.com'] } }],
+    });
+    sim.spawn('writer', async () => {
+      await sessions.put({ id: 's-1', expiresAt: EPOCH_S + 60 });
+      await sessions.put({ id: 's-2' });
+      await sessions.delete('s-2');
+    });
+    const result = await sim.run();
+    expect(seen).toEqual(['REMOVE s-1']);
+    expect(result.streamRecords.map((r) => r.fate.state)).toEqual([
+      'filtered',
+      'filtered',
+      'filtered',
+      'processed',
+    ]);
+  });
+});
