@@ -1,6 +1,6 @@
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { createSimulation } from '../../../../src/index.js';
+import { createSimulation, type StreamMappingOptions } from '../../../../src/index.js';
 
 const EPOCH_S = 1_767_225_600; // the default start of virtual time, in epoch seconds
 const DAY_S = 86_400;
@@ -8,7 +8,7 @@ const DAY_S = 86_400;
 type Session = { id: string; expiresAt?: number };
 
 /** A table with a stream and TTL, read by a mapping whose handler keeps each record's name and key. */
-function setup() {
+function setup(filters?: StreamMappingOptions['filters']) {
   const sim = createSimulation({ seed: 1 });
   const sessions = sim.table<Session>('sessions', {
     key: 'id',
@@ -19,7 +19,10 @@ function setup() {
   const fn = sim.fn('OnSession', () => async (e: DynamoDBStreamEvent) => {
     for (const r of e.Records) seen.push(`${r.eventName} ${r.dynamodb!.Keys!.id!.S}`);
   });
-  sim.mapping(sessions, fn, { startingPosition: 'TRIM_HORIZON' });
+  sim.mapping(sessions, fn, {
+    startingPosition: 'TRIM_HORIZON',
+    ...(filters === undefined ? {} : { filters }),
+  });
   return { sim, sessions, seen };
 }
 
@@ -56,20 +59,9 @@ describe('DynamoDbStream: the TTL process only waits for items that will still e
 
 describe('DynamoDbStream: filters see the TTL identity', () => {
   it("a FilterCriteria pattern on userIdentity selects the TTL process's REMOVE records only (AWS's archive-on-expiry pattern)", async () => {
-    const sim = createSimulation({ seed: 1 });
-    const sessions = sim.table<Session>('sessions', {
-      key: 'id',
-      stream: 'OLD_IMAGE',
-      ttlAttribute: 'expiresAt',
-    });
-    const seen: string[] = [];
-    const fn = sim.fn('Archive', () => async (e: DynamoDBStreamEvent) => {
-      for (const r of e.Records) seen.push(`${r.eventName} ${r.dynamodb!.Keys!.id!.S}`);
-    });
-    sim.mapping(sessions, fn, {
-      startingPosition: 'TRIM_HORIZON',
-      filters: [{ userIdentity: { type: ['Service'], principalId: ['dynamodb.amazonaws.com'] } }],
-    });
+    const { sim, sessions, seen } = setup([
+      { userIdentity: { type: ['Service'], principalId: ['dynamodb.amazonaws.com'] } },
+    ]);
     sim.spawn('writer', async () => {
       await sessions.put({ id: 's-1', expiresAt: EPOCH_S + 60 });
       await sessions.put({ id: 's-2' });
