@@ -38,6 +38,12 @@ export interface ItemWritesArbOptions<T> {
    * it (1–2,147,483,647 s). The table then needs a `ttlAttribute`. @defaultValue false
    */
   readonly ttl?: boolean | TtlRange;
+  /**
+   * Whether some writes delete an item (a REMOVE made by an application). Turn it off for a table
+   * whose applications never delete (items leave by TTL only), or a counterexample may stop at
+   * a put and a delete of it where the TTL put alone shows the same failure. @defaultValue true
+   */
+  readonly deletes?: boolean;
   /** Fewest writes. @defaultValue 1 */
   readonly minEvents?: number;
   /** Most writes. @defaultValue 10 */
@@ -46,17 +52,22 @@ export interface ItemWritesArbOptions<T> {
   readonly spreadMs?: number;
 }
 
-const KNOWN = new Set(['items', 'key', 'sortKey', 'ttl', 'minEvents', 'maxEvents', 'spreadMs']);
+const KNOWN = new Set(['items', 'key', 'sortKey', 'ttl', 'deletes', 'minEvents', 'maxEvents', 'spreadMs']);
 const DEFAULT_TTL: TtlRange = { minS: 1, maxS: 3_600 };
 const MAX_INT = 0x7fffffff;
 
-/**
- * What a drawn op index means; an index shrinks toward 0, a fresh put. A new key is put 4 times
- * in 8, an earlier key overwritten 2, deleted 1, and (with `ttl`) a new item put with a TTL 1.
- */
 type Op = 'put' | 'overwrite' | 'delete' | 'ttl';
-const OPS: readonly Op[] = ['put', 'put', 'put', 'put', 'overwrite', 'overwrite', 'delete'];
-const OPS_WITH_TTL: readonly Op[] = [...OPS, 'ttl'];
+
+/**
+ * What a drawn op index means; an index shrinks toward 0, a fresh put. Weights: a new key put 4,
+ * an earlier key overwritten 2, deleted 1 (with `deletes`), a new item put with a TTL 1 (with `ttl`).
+ */
+function opsTable(deletes: boolean, ttl: boolean): readonly Op[] {
+  const ops: Op[] = ['put', 'put', 'put', 'put', 'overwrite', 'overwrite'];
+  if (deletes) ops.push('delete');
+  if (ttl) ops.push('ttl');
+  return ops;
+}
 
 /**
  * The workload of a DynamoDB-streams scenario: item writes at sorted instants, each an
@@ -97,7 +108,9 @@ export function itemWritesArb<T extends object>(
   const maxEvents = intInRange(api, 'maxEvents', o.maxEvents ?? 10, Math.max(1, minEvents), 10_000);
   const spreadMs = intInRange(api, 'spreadMs', o.spreadMs ?? 1000, 0, MAX_INT);
   const ttl = resolveTtl(api, o.ttl);
-  const ops = ttl === undefined ? OPS : OPS_WITH_TTL;
+  const deletes = o.deletes ?? true;
+  if (typeof deletes !== 'boolean') throw new ConfigError(api, 'deletes', 'must be a boolean', deletes);
+  const ops = opsTable(deletes, ttl !== undefined);
   const keyNames = sortKey === undefined ? [key] : [key, sortKey];
   const drawn = fc.tuple(
     fc.integer({ min: 0, max: spreadMs }),

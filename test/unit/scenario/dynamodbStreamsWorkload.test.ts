@@ -86,6 +86,18 @@ describe('itemWritesArb: item writes as scenario events', () => {
     expect(overwrites).toBeGreaterThan(20);
   });
 
+  it('deletes: false draws puts only (items leave by TTL alone)', () => {
+    const arb = itemWritesArb({ items: users, key: 'userId', ttl: true, deletes: false, maxEvents: 10 });
+    const ops = new Set<string>();
+    for (const events of fc.sample(arb, { seed: 7, numRuns: 100 }))
+      for (const e of events)
+        ops.add(e.body.op === 'put' ? (e.body.expiresInS === undefined ? 'put' : 'ttl') : 'delete');
+    expect([...ops].sort()).toEqual(['put', 'ttl']);
+    expect(() => itemWritesArb({ items: users, key: 'userId', deletes: 'no' as never })).toThrow(
+      /deletes must be a boolean/,
+    );
+  });
+
   it('without ttl no put carries expiresInS; with a sort key the group holds both key attributes', () => {
     const orders = fc.record({
       customerId: fc.constantFrom('c-1', 'c-2'),
