@@ -87,6 +87,10 @@ export interface WriteOptions {
  */
 export type ItemChanges<TItem> = { [K in keyof TItem]?: TItem[K] | undefined | UpdateAction<TItem[K]> };
 
+/** @internal A workload's write of a whole item or a deletion, see {@link Table.writeNow}. */
+export type WorkloadWrite =
+  { readonly op: 'put'; readonly item: unknown } | { readonly op: 'delete'; readonly key: unknown };
+
 /** {@link TableOptions} with every default filled in. */
 export interface ResolvedTableOptions {
   readonly key: string;
@@ -387,6 +391,26 @@ export class Table<TItem extends Record<string, unknown> = Record<string, unknow
       this.store.delete(keyValue);
       return NOTHING;
     });
+  }
+
+  /**
+   * A write by a scenario's workload (another application writing the table), made at this
+   * instant: no latency, not attributed to any caller, never hit by a call fault (fault plans
+   * count the handler's calls only), and recorded by the table's stream like any write. A
+   * malformed item or key is returned as the ValidationException the typed door would raise.
+   * @internal Used by `applyWrite` (src/scenario/dynamodbStreamsWorkload.ts).
+   */
+  writeNow(write: WorkloadWrite): Error | undefined {
+    if (write.op === 'put') {
+      const parsed = this.parseItem(write.item);
+      if (!parsed.ok) return parsed.error;
+      this.store.put(parsed.value.key, parsed.value.item);
+      return undefined;
+    }
+    const k = this.parseKey(write.key);
+    if (!k.ok) return k.error;
+    this.store.delete(k.value);
+    return undefined;
   }
 
   // --- inspection for test code: synchronous, no latency, not attributed ------------------------

@@ -198,7 +198,8 @@ export function callService<T>(world: World, spec: CallSpec<T>): Promise<T> {
       });
     };
     let landing = kernel.after(landAfter, land);
-    const landAtMs = kernel.nowMs + landAfter;
+    /** When the request reaches the service: moved on by each thaw (the time frozen does not count). */
+    let landAtMs = kernel.nowMs + landAfter;
     const landed = isProcess ? scope.trackRequest(suspendable()) : undefined;
 
     /** How the request meets its process's freeze, thaw and death (R-ENV-4). */
@@ -219,6 +220,8 @@ export function callService<T>(world: World, spec: CallSpec<T>): Promise<T> {
         },
         thawed() {
           landing = kernel.after(remainingMs, land);
+          // A second freeze before it lands keeps what is left from here, not from the first send.
+          landAtMs = kernel.nowMs + remainingMs;
         },
         dropped() {
           kernel.record({

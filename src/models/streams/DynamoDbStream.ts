@@ -5,6 +5,7 @@ import type { World } from '../../lambda/World.js';
 import { type StoredItem, valueText } from '../../services/itemValue.js';
 import type { StreamViewType, Table } from '../../services/Table.js';
 import type { ItemChange } from '../../services/TableStore.js';
+import type { TimerHandle } from '../../sim/Kernel.js';
 import { isoMs } from '../sources/eventIds.js';
 import type { StreamRecord } from './KinesisStream.js';
 import type { StreamSource } from './StreamSource.js';
@@ -66,6 +67,8 @@ export class DynamoDbStream implements StreamSource {
   readonly viewType: StreamViewType;
   private readonly listeners: Array<(shard: number) => void> = [];
   private readonly keyNames: readonly string[];
+  /** The TTL process's pending deletion of each key (at most one: the item as last written). */
+  private readonly ttlTimers = new Map<string, TimerHandle>();
 
   constructor(
     private readonly world: World,
@@ -110,7 +113,7 @@ export class DynamoDbStream implements StreamSource {
 
   private changed(change: ItemChange): void {
     const { before, after, by } = change;
-    if (after !== undefined) this.scheduleTtlDeletion(change.keyId, after);
+    this.scheduleTtlDeletion(change.keyId, after);
     if (by === 'seed') return;
     if (before !== undefined && after !== undefined && valuesEqual(before, after)) return;
     const eventName = before === undefined ? 'INSERT' : after === undefined ? 'REMOVE' : 'MODIFY';
@@ -177,8 +180,18 @@ export class DynamoDbStream implements StreamSource {
     for (const listener of this.listeners) listener(0);
   }
 
-  /** DynamoDB's TTL process: deletes the item `ttlDeletionDelayS` after it expires, if still the same. */
-  private scheduleTtlDeletion(keyId: string, item: StoredItem): void {
+  /**
+   * DynamoDB's TTL process: deletes the item `ttlDeletionDelayS` after it expires, if still the
+   * same. Any change of the key replaces its pending deletion: an item deleted or rewritten before
+   * its expiry leaves no timer behind to keep the run going until an instant where nothing happens.
+   */
+  private scheduleTtlDeletion(keyId: string, item: StoredItem | undefined): void {
+    const pending = this.ttlTimers.get(keyId);
+    if (pending !== undefined) {
+      this.world.kernel.cancel(pending);
+      this.ttlTimers.delete(keyId);
+    }
+    if (item === undefined) return;
     const store = this.table.store;
     const expiresAt = store.expiresAtEpochMs(item);
     if (expiresAt === undefined) return;
@@ -186,9 +199,11 @@ export class DynamoDbStream implements StreamSource {
     const deleteAtEpochMs = expiresAt + this.table.options.ttlDeletionDelayS * 1000;
     const atMs = Math.max(kernel.nowMs, Math.ceil(deleteAtEpochMs - this.world.epochStartMs));
     if (!Number.isSafeInteger(atMs)) return; // beyond any run
-    kernel.at(atMs, () => {
+    const timer = kernel.at(atMs, () => {
+      this.ttlTimers.delete(keyId);
       store.deleteExpired(keyId, item);
     });
+    this.ttlTimers.set(keyId, timer);
   }
 }
 

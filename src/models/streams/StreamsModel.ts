@@ -49,6 +49,11 @@ export class StreamsModel {
     return stream;
   }
 
+  /** The table's DynamoDB stream, if it has one. */
+  streamOf(table: Table): DynamoDbStream | undefined {
+    return this.tableStreams.get(table);
+  }
+
   /** Creates a stream mapping, validated as `CreateEventSourceMapping` validates it. */
   map(
     source: KinesisStream | Table,
