@@ -253,6 +253,8 @@ export interface SimulationInternals {
   readonly world: World;
   readonly lambda: LambdaRuntime;
   readonly async: AsyncModel;
+  /** Kinesis streams, tables' streams and stream mappings. */
+  readonly streamsModel: StreamsModel;
   /** runScenario's wiring: the scenario event index of each input id it sent. */
   readonly scenarioEventIndex: Map<string, number>;
 }
@@ -310,6 +312,7 @@ export class Simulation {
       world: sim.world,
       lambda: sim.lambda,
       async: sim.async,
+      streamsModel: sim.streamsModel,
       scenarioEventIndex: sim.scenarioEventIndex,
     });
   }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { ConfigError, checkOptions, intInRange } from '../errors.js';
 import type { Table } from '../services/Table.js';
-import type { Simulation } from '../Simulation.js';
+import { type Simulation, simulationInternals } from '../Simulation.js';
 import type { ScenarioEvent } from './Scenario.js';
 
 /**
@@ -196,7 +196,7 @@ export function applyWrite<I extends Record<string, unknown>>(
   table: Table<I>,
   write: ItemWrite<unknown>,
 ): AppliedWrite {
-  const stream = sim.streamsModel.streamOf(table);
+  const stream = simulationInternals(sim).streamsModel.streamOf(table);
   const before = stream?.shards[0]!.records.length ?? 0;
   let error: Error | undefined;
   if (write.op === 'delete') error = table.writeNow({ op: 'delete', key: keyArgument(table, write.key) });
@@ -213,7 +213,7 @@ export function applyWrite<I extends Record<string, unknown>>(
           write.expiresInS,
         ),
       };
-    const nowS = Math.floor((sim.world.epochStartMs + sim.nowMs) / 1000);
+    const nowS = Math.floor((simulationInternals(sim).world.epochStartMs + sim.nowMs) / 1000);
     error = table.writeNow({
       op: 'put',
       item: { ...(write.item as object), [ttlAttribute]: nowS + write.expiresInS },
@@ -252,7 +252,7 @@ export function scheduleItemWrites<I extends Record<string, unknown>>(
   table: Table<I>,
   events: readonly ScenarioEvent<ItemWrite<unknown>>[],
 ): RefusedWrite[] {
-  const stream = sim.streamsModel.streamOf(table);
+  const stream = simulationInternals(sim).streamsModel.streamOf(table);
   if (stream === undefined)
     throw new ConfigError(
       'scheduleItemWrites',
@@ -260,7 +260,7 @@ export function scheduleItemWrites<I extends Record<string, unknown>>(
       "must have a DynamoDB stream: define it with sim.table(name, { key, stream: 'NEW_AND_OLD_IMAGES' })",
       table.name,
     );
-  const index = sim.scenarioEventIndex;
+  const index = simulationInternals(sim).scenarioEventIndex;
   const refused: RefusedWrite[] = [];
   /** The event whose write is being applied right now. */
   let writing: number | undefined;
