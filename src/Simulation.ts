@@ -5,7 +5,6 @@ import type { UnreachedFault } from './faults/UnreachedFault.js';
 import { LambdaClient, type LambdaClientOptions } from './callers/LambdaClient.js';
 import { ConfigError, checkOptions, intInRange, nonNegativeInt } from './errors.js';
 import type { HandlerFactory } from './lambda/Environment.js';
-import type { FunctionOptions } from './lambda/FunctionConfig.js';
 import type { LambdaFunction } from './lambda/LambdaFunction.js';
 import { LambdaRuntime } from './lambda/LambdaRuntime.js';
 import { checkOwned, claim, type ResourceField } from './lambda/ownership.js';
@@ -17,6 +16,7 @@ import {
 } from './lambda/World.js';
 import { Alb, type AlbOptions } from './models/alb.js';
 import { ApiGateway, type ApiGatewayOptions } from './models/apiGateway.js';
+import { type FunctionOptions, MODEL_FUNCTION_KEYS } from './models/FunctionOptions.js';
 import {
   type AsyncOptions,
   type AsyncSimulationOptions,
@@ -61,7 +61,7 @@ import {
   type Replay,
   replaysOf,
 } from './services/ExternalApi.js';
-import { Outbound } from './transport/Outbound.js';
+import { attachOutbound, Outbound } from './transport/Outbound.js';
 import { Table, type TableOptions } from './services/Table.js';
 import { Bucket, type BucketOptions } from './services/Bucket.js';
 import { EventBus, type EventBusOptions } from './services/EventBus.js';
@@ -327,7 +327,6 @@ export class Simulation {
       logs: [],
       logsLive: resolveLogsMode(options.logs) === 'live',
       realTimers: [],
-      outbound: undefined,
     };
     this.lambda = new LambdaRuntime(this.world, accountConcurrency);
     this.sync = new SyncModel(this.world);
@@ -338,7 +337,7 @@ export class Simulation {
     const services = this.services;
     const sqs = this.sqsModel;
     const apisByHost = this.apisByHost;
-    this.world.outbound = new Outbound(this.world, {
+    const outbound = new Outbound(this.world, {
       world: this.world,
       table: (name) => {
         const service = services.get(name);
@@ -360,6 +359,7 @@ export class Simulation {
       apiForHost: (host) => apisByHost.get(host),
       apiHosts: () => [...apisByHost.keys()],
     });
+    attachOutbound(this.world, outbound);
   }
 
   get seed(): number {
@@ -386,7 +386,7 @@ export class Simulation {
       asyncOptions,
       (target) => new FunctionTarget(this.async, target),
     );
-    const fn = this.lambda.define(name, factory as HandlerFactory, options);
+    const fn = this.lambda.define(name, factory as HandlerFactory, options, MODEL_FUNCTION_KEYS);
     if (asyncOptions !== undefined) this.async.configure(fn, asyncConfig);
     return claim(this.world, fn, `sim.fn(${JSON.stringify(name)}, …)`, name);
   }

@@ -8,7 +8,7 @@ import { recordDeterminismError, siteOf, type World } from '../lambda/World.js';
 import { LAMBDASIM_DIR } from '../report/stackFrames.js';
 import { currentScope, type VirtualScope } from '../sim/VirtualScope.js';
 import type { SimHttpRequest, SimHttpResponse } from '../aws/protocol.js';
-import type { RequestOrigin } from './Outbound.js';
+import { outboundOf, type RequestOrigin } from './Outbound.js';
 import { SIM_AWS_CONFIG_FILE, SIM_AWS_CREDENTIALS_FILE } from './lambdaAwsEnv.js';
 import { UnroutedRequestError } from './UnroutedRequestError.js';
 
@@ -152,7 +152,7 @@ function sendOut(
   request: SimHttpRequest,
   origin: RequestOrigin,
 ): Promise<SimHttpResponse> {
-  const outbound = world.outbound;
+  const outbound = outboundOf(world);
   if (outbound === undefined)
     throw new Error(`lambdasim bug: simulation of ${byOf(scope)} has no outbound router`);
   return outbound.send(request, origin);

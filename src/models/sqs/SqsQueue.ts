@@ -17,8 +17,11 @@ import type {
   DeliveryTarget,
 } from '../DeliveryTarget.js';
 import { type FifoGroup, FifoGroups } from './FifoGroups.js';
+import { type MessageRecord, type MessageStatus, StoredMessage } from './StoredMessage.js';
 import { attributesBytes, md5Hex, md5OfAttributes, messageAttributesJson } from './records.js';
 import { SqsError } from './SqsError.js';
+
+export type { MessageRecord, MessageStatus } from './StoredMessage.js';
 
 /** SQS maximum message size (body + attributes), in bytes: 1 MiB since 2025 (was 256 KiB). */
 export const SQS_MAX_MESSAGE_BYTES = 1_048_576;
@@ -114,26 +117,6 @@ export interface SendBatchResult {
   }[];
 }
 
-/** Where a message is at the end of (or during) a run. Every message ends in exactly one. */
-export type MessageStatus =
-  'delayed' | 'visible' | 'inFlight' | 'deleted' | 'filtered' | 'deadLettered' | 'expired';
-
-/** One message on one queue, with where it is now. A dead-lettered message has a second record on its DLQ (same `messageId`). */
-export interface MessageRecord {
-  readonly queue: string;
-  readonly messageId: string;
-  readonly body: string;
-  readonly status: MessageStatus;
-  /** Receives so far (`ApproximateReceiveCount`). */
-  readonly receiveCount: number;
-  readonly sentAtMs: number;
-  /** When it left the queue (deleted, filtered, dead-lettered, expired); undefined while on it. */
-  readonly endedAtMs: number | undefined;
-  readonly messageGroupId: string | undefined;
-  /** Set on a DLQ's copy: the ARN of the queue it was moved from. */
-  readonly deadLetteredFrom: string | undefined;
-}
-
 /** Counts of a queue's messages by where they are; `sent + redrivenIn = every other field summed`. */
 export interface QueueAccounting {
   readonly queue: string;
@@ -152,45 +135,8 @@ export interface QueueAccounting {
   readonly delayed: number;
 }
 
-/** @internal A message as the queue stores it. */
 /** The attributes fragment of a message record without attributes. */
 const NO_ATTRIBUTES_JSON = '"messageAttributes":{}';
-
-export class StoredMessage implements MessageRecord {
-  status: MessageStatus = 'visible';
-  receiveCount = 0;
-  endedAtMs: number | undefined = undefined;
-  firstReceiveAtMs = 0;
-  /** The receipt handle of the latest receive. */
-  receipt = '';
-  /** Pending duplicate deliveries (standard queues, R-SQS-9). */
-  ghosts = 0;
-  /** The receive that last took it (so one receive never returns a message twice). */
-  takenBy = 0;
-  /** FIFO: the number in `sequenceNumber`, as a number (orders group heads). */
-  fifoSeq = 0;
-  /** FIFO: index in its group's slots ({@link FifoGroup}). */
-  slot = -1;
-  constructor(
-    readonly queue: string,
-    readonly messageId: string,
-    readonly body: string,
-    /** JSON.stringify(body), computed once. */
-    readonly bodyJson: string,
-    readonly md5OfBody: string,
-    readonly attributes: Readonly<Record<string, DeliveredAttribute>>,
-    /** `"messageAttributes":…` and `md5OfMessageAttributes` JSON fragment, computed once. */
-    readonly attributesJson: string,
-    readonly senderId: string,
-    readonly sentAtMs: number,
-    readonly messageGroupId: string | undefined,
-    readonly messageDeduplicationId: string | undefined,
-    readonly sequenceNumber: string | undefined,
-    readonly deadLetteredFrom: string | undefined,
-    /** Upper bound of this message's record in a Lambda event, for the 6 MB batch cap. */
-    readonly recordBytes: number,
-  ) {}
-}
 
 /** @internal Messages received together: one visibility timer. */
 export interface Lease {
