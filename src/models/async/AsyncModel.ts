@@ -10,7 +10,8 @@ import { seededUuid } from '../../sim/Rng.js';
 import { realGlobals } from '../../sim/realGlobals.js';
 import type { DeliveryRole, DiscardCondition } from '../../TraceEvent.js';
 import type { DeliveredMessage, DeliveryResult, DeliveryTarget } from '../DeliveryTarget.js';
-import { encodePayload, payloadDigest, type ServiceError } from '../sync.js';
+import { encodePayload, payloadDigest } from '../payload.js';
+import type { ServiceError } from '../ServiceError.js';
 import {
   DEFAULT_ASYNC_CONFIG,
   type ResolvedAsyncConfig,
