@@ -1,4 +1,4 @@
-import { CallerScope } from './callers/CallerScope.js';
+import { CallerScope } from './world/CallerScope.js';
 import type { FaultPlan } from './faults/Fault.js';
 import { FaultInjector, resolveFaultPlan } from './faults/FaultInjector.js';
 import type { UnreachedFault } from './faults/UnreachedFault.js';
@@ -13,7 +13,7 @@ import {
   type DeterminismError,
   restoreReplacedGlobals,
   type World,
-} from './lambda/World.js';
+} from './world/World.js';
 import { Alb, type AlbOptions } from './models/alb.js';
 import { ApiGateway, type ApiGatewayOptions } from './models/apiGateway.js';
 import { type FunctionOptions, MODEL_FUNCTION_KEYS } from './models/FunctionOptions.js';
@@ -73,7 +73,7 @@ import { Kernel, type RunEnd, type RunLimits } from './sim/Kernel.js';
 import { currentScope, watchEscapes } from './sim/VirtualScope.js';
 import { captureOutput } from './sim/captureOutput.js';
 import { realGlobals } from './sim/realGlobals.js';
-import type { LogLine } from './lambda/LogLine.js';
+import type { LogLine } from './world/LogLine.js';
 import type { TraceEvent } from './TraceEvent.js';
 
 /** Options of {@link createSimulation}. */

@@ -1,5 +1,5 @@
 // First, before any other module: modules loaded after lambdasim capture the virtual globals.
-import './sim/installAtImport.js';
+import './installAtImport.js';
 export type { ClientInvokeResult, LambdaClientOptions } from './callers/LambdaClient.js';
 export { LambdaClient } from './callers/LambdaClient.js';
 export type {
@@ -106,13 +106,13 @@ export { ConfigError } from './errors.js';
 export type { EnvironmentInfo, Handler, HandlerFactory, InvocationOutcome } from './lambda/Environment.js';
 export type { ErrorBody } from './lambda/errorBodies.js';
 export { handlerModule } from './lambda/handlerModule.js';
-export { formatLogLine } from './lambda/LogLine.js';
-export type { LogLine } from './lambda/LogLine.js';
+export { formatLogLine } from './world/LogLine.js';
+export type { LogLine } from './world/LogLine.js';
 export type { LogLevel, LogSource } from './sim/captureOutput.js';
 export type { NodeRuntime, ResolvedFunctionConfig } from './lambda/FunctionConfig.js';
 export type { FunctionOptions } from './models/FunctionOptions.js';
 export type { LambdaFunction } from './lambda/LambdaFunction.js';
-export type { DeterminismError } from './lambda/World.js';
+export type { DeterminismError } from './world/World.js';
 export type { Alb, AlbCause, AlbOptions, AlbResponse } from './models/alb.js';
 export { ALB_MAX_BYTES } from './models/alb.js';
 export type {

@@ -1,4 +1,4 @@
-import { CallerScope } from '../callers/CallerScope.js';
+import { CallerScope } from '../world/CallerScope.js';
 import type { LambdaFunction } from '../lambda/LambdaFunction.js';
 import { RuntimeProcess } from '../lambda/RuntimeProcess.js';
 import type { AsyncInvokeResponse } from '../models/async/AsyncModel.js';

@@ -1,5 +1,5 @@
 import type { LambdaFunction } from '../lambda/LambdaFunction.js';
-import type { World } from '../lambda/World.js';
+import type { World } from '../world/World.js';
 import type { AsyncInvokeResponse } from '../models/async/AsyncModel.js';
 import type { SnsTopic } from '../models/sources/SnsTopic.js';
 import type { SqsQueue } from '../models/sqs/SqsQueue.js';

@@ -21,9 +21,9 @@ import {
 import { INIT_LIMIT_MS, type ResolvedFunctionConfig } from './FunctionConfig.js';
 import type { EnvironmentInfo, Handler, HandlerFactory } from './Handler.js';
 import { type ProcessOwner, RuntimeProcess } from './RuntimeProcess.js';
-import { restoreReplacedGlobals, type World } from './World.js';
+import { restoreReplacedGlobals, type World } from '../world/World.js';
 import { type LogLevel, type LogSource, printLive } from '../sim/captureOutput.js';
-import { formatLogLine, type LogLine } from './LogLine.js';
+import { formatLogLine, type LogLine } from '../world/LogLine.js';
 import {
   exportedHandler,
   type HandlerModuleSpec,

@@ -7,7 +7,7 @@ import type { Handler, HandlerFactory } from './Handler.js';
 import { handlerModuleSpec } from './handlerModule.js';
 import { lambdaEnvironmentVariables } from './lambdaEnvironmentVariables.js';
 import type { ResolvedFunctionConfig } from './FunctionConfig.js';
-import type { World } from './World.js';
+import type { World } from '../world/World.js';
 
 /** Shared-handler warnings printed so far in this process (function + handler name). */
 const printedSharedWarnings = new Set<string>();

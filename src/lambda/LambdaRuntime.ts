@@ -1,4 +1,4 @@
-import { LAMBDA_AWS_ENV } from '../transport/lambdaAwsEnv.js';
+import { LAMBDA_AWS_ENV } from './lambdaAwsEnv.js';
 import { ConfigError } from '../errors.js';
 import { invariant } from '../sim/invariant.js';
 import { realGlobals } from '../sim/realGlobals.js';
@@ -6,7 +6,7 @@ import type { HandlerFactory } from './Handler.js';
 import { type FunctionRuntimeOptions, resolveFunctionConfig } from './FunctionConfig.js';
 import { type FunctionPool, LambdaFunction } from './LambdaFunction.js';
 import { routeUnhandledRejections } from './unhandledRejections.js';
-import type { World } from './World.js';
+import type { World } from '../world/World.js';
 
 /** R-CONC-1: reserved concurrency may not leave fewer than 100 for unreserved functions. */
 export const UNRESERVED_FLOOR = 100;

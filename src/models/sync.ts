@@ -3,7 +3,7 @@ import { ConfigError, checkObject, checkOptions, intInRange } from '../errors.js
 import type { InvocationOutcome } from '../lambda/Environment.js';
 import type { ErrorBody } from '../lambda/errorBodies.js';
 import type { LambdaFunction } from '../lambda/LambdaFunction.js';
-import type { World } from '../lambda/World.js';
+import type { World } from '../world/World.js';
 import { seededUuid } from '../sim/Rng.js';
 import type { RequestVia } from '../TraceEvent.js';
 import { encodePayload, payloadDigest } from './payload.js';

@@ -1,6 +1,6 @@
 import { ConfigError, checkName, checkOptions } from '../errors.js';
 import { LambdaFunction } from '../lambda/LambdaFunction.js';
-import type { World } from '../lambda/World.js';
+import type { World } from '../world/World.js';
 import type { AsyncModel } from '../models/async/AsyncModel.js';
 import { s3Event } from '../models/sources/s3Event.js';
 import { md5Hex } from '../models/sqs/records.js';

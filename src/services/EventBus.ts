@@ -1,7 +1,7 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { checkName } from '../errors.js';
 import { ACCOUNT_ID, REGION } from '../lambda/FunctionConfig.js';
-import type { World } from '../lambda/World.js';
+import type { World } from '../world/World.js';
 import { eventBridgeEvent } from '../models/sources/eventBridgeEvent.js';
 import type { Rng } from '../sim/Rng.js';
 import { seededUuid } from '../sim/Rng.js';

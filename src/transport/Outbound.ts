@@ -1,7 +1,7 @@
 import { statusOfErrorCode, awsJsonError } from '../aws/awsJson.js';
 import type { AwsProtocolService, AwsResources, SimHttpRequest, SimHttpResponse } from '../aws/protocol.js';
 import { AWS_SERVICES } from '../aws/services.js';
-import { recordDeterminismError, userSiteOf, type World } from '../lambda/World.js';
+import { recordDeterminismError, userSiteOf, type World } from '../world/World.js';
 import { IdempotencyError, type ExternalApi } from '../services/ExternalApi.js';
 import { invariant } from '../sim/invariant.js';
 import { UnroutedRequestError } from './UnroutedRequestError.js';

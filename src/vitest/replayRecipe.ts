@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { ConfigError } from '../errors.js';
-import { stackFrames } from '../report/stackFrames.js';
+import { stackFrames } from '../sim/stackFrames.js';
 import type { Scenario } from '../scenario/Scenario.js';
 import { formatScenario } from '../scenario/scenarioFile.js';
 import { SCENARIO_MODELS } from '../scenario/validateScenario.js';

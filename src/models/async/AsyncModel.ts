@@ -3,7 +3,7 @@ import { checkObject, checkOptions } from '../../errors.js';
 import type { Fault } from '../../faults/Fault.js';
 import type { InvocationOutcome } from '../../lambda/Environment.js';
 import type { LambdaFunction } from '../../lambda/LambdaFunction.js';
-import type { World } from '../../lambda/World.js';
+import type { World } from '../../world/World.js';
 import { invariant, invariantFailed, unreachable } from '../../sim/invariant.js';
 import type { Rng } from '../../sim/Rng.js';
 import { seededUuid } from '../../sim/Rng.js';

@@ -1,7 +1,7 @@
 import { ConfigError, checkBoolean, checkOptions, intInRange } from '../../errors.js';
 import type { InvocationOutcome } from '../../lambda/Environment.js';
 import type { LambdaFunction } from '../../lambda/LambdaFunction.js';
-import type { World } from '../../lambda/World.js';
+import type { World } from '../../world/World.js';
 import type { TimerHandle } from '../../sim/Kernel.js';
 import { invariant, invariantFailed } from '../../sim/invariant.js';
 import { type Rng, seededUuid } from '../../sim/Rng.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ConfigError, checkOptions, intInRange, nonNegativeInt } from '../../errors.js';
 import { POISON_BODY } from '../../faults/Fault.js';
 import { ACCOUNT_ID, REGION } from '../../lambda/FunctionConfig.js';
-import type { World } from '../../lambda/World.js';
+import type { World } from '../../world/World.js';
 import { serviceDoor } from '../../services/callService.js';
 import { contentDigest } from '../../sim/contentDigest.js';
 import { jsonTextOf } from '../jsonText.js';

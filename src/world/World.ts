@@ -1,5 +1,5 @@
 import type { FaultInjector } from '../faults/FaultInjector.js';
-import { stackFrames } from '../report/stackFrames.js';
+import { stackFrames } from '../sim/stackFrames.js';
 import type { GlobalsGuard } from '../sim/GlobalsGuard.js';
 import type { Kernel } from '../sim/Kernel.js';
 import { realGlobals } from '../sim/realGlobals.js';
