@@ -63,8 +63,8 @@ import {
 } from './services/ExternalApi.js';
 import { attachOutbound, Outbound } from './transport/Outbound.js';
 import { Table, type TableOptions } from './services/Table.js';
-import { Bucket, type BucketOptions } from './services/Bucket.js';
-import { EventBus, type EventBusOptions } from './services/EventBus.js';
+import { Bucket, type BucketOptions } from './models/sources/Bucket.js';
+import { EventBus, type EventBusOptions } from './models/sources/EventBus.js';
 import { buildInputLedger } from './results/inputLedger.js';
 import type { InputRecord } from './results/InputRecord.js';
 import { GlobalsGuard } from './sim/GlobalsGuard.js';

@@ -268,8 +268,8 @@ export type {
   PutObjectOptions,
   S3NotificationEvent,
   StoredObject,
-} from './services/Bucket.js';
-export { Bucket } from './services/Bucket.js';
+} from './models/sources/Bucket.js';
+export { Bucket } from './models/sources/Bucket.js';
 export type { CallSite, InFlightFate } from './services/callService.js';
 export type { UpdateAction } from './services/change.js';
 export { change } from './services/change.js';
@@ -283,8 +283,8 @@ export type {
   Responder,
 } from './services/ExternalApi.js';
 export { ExternalApi, IDEMPOTENCY_KEY_RETENTION_MS, IdempotencyError } from './services/ExternalApi.js';
-export type { BusEvent, EventBusOptions, PutEventsEntry } from './services/EventBus.js';
-export { EventBus } from './services/EventBus.js';
+export type { BusEvent, EventBusOptions, PutEventsEntry } from './models/sources/EventBus.js';
+export { EventBus } from './models/sources/EventBus.js';
 export type { LatencyMs, LatencyShape } from './services/latency.js';
 export type { ItemChanges, StreamViewType, TableKey, TableOptions, WriteOptions } from './services/Table.js';
 export {
@@ -311,6 +311,6 @@ export type {
 export type { HttpReply } from './transport/Outbound.js';
 export type { HttpHandlerClass } from './transport/interceptHttp.js';
 export { interceptHttpHandler } from './transport/interceptHttp.js';
-export { UnroutedRequestError } from './transport/UnroutedRequestError.js';
+export { UnroutedRequestError } from './aws/UnroutedRequestError.js';
 export { DeterminismEscapeError } from './checks/determinismGate.js';
 export type { AwsProtocolService, AwsResources, SimHttpRequest, SimHttpResponse } from './aws/protocol.js';

@@ -4,7 +4,7 @@ import { AWS_SERVICES } from '../aws/services.js';
 import { recordDeterminismError, userSiteOf, type World } from '../world/World.js';
 import { IdempotencyError, type ExternalApi } from '../services/ExternalApi.js';
 import { invariant } from '../sim/invariant.js';
-import { UnroutedRequestError } from './UnroutedRequestError.js';
+import { UnroutedRequestError } from '../aws/UnroutedRequestError.js';
 
 /** What the simulation gives the router: its AWS resources and its APIs by host. */
 export interface OutboundResources extends AwsResources {

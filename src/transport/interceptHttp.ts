@@ -10,7 +10,7 @@ import { currentScope, type VirtualScope } from '../sim/VirtualScope.js';
 import type { SimHttpRequest, SimHttpResponse } from '../aws/protocol.js';
 import { outboundOf, type RequestOrigin } from './Outbound.js';
 import { SIM_AWS_CONFIG_FILE, SIM_AWS_CREDENTIALS_FILE } from '../lambda/lambdaAwsEnv.js';
-import { UnroutedRequestError } from './UnroutedRequestError.js';
+import { UnroutedRequestError } from '../aws/UnroutedRequestError.js';
 
 /** The smithy `HttpRequest` the SDK hands its request handler (the fields lambdasim reads). */
 interface SmithyRequest {
