@@ -1,3 +1,4 @@
+import { unreachable } from '../../sim/invariant.js';
 import type { DeliveredAttribute } from '../DeliveryTarget.js';
 
 /** Where a message is at the end of (or during) a run. Every message ends in exactly one. */
@@ -56,3 +57,58 @@ export class StoredMessage implements MessageRecord {
     readonly recordBytes: number,
   ) {}
 }
+
+/** The statuses in counter order. */
+export const STATUSES: readonly MessageStatus[] = [
+  'delayed',
+  'visible',
+  'inFlight',
+  'deleted',
+  'filtered',
+  'deadLettered',
+  'expired',
+];
+
+/** A status's index in the counters: a switch (string compares), no keyed lookup on the hot path. */
+export function statusIndex(status: MessageStatus): number {
+  switch (status) {
+    case 'delayed':
+      return 0;
+    case 'visible':
+      return 1;
+    case 'inFlight':
+      return 2;
+    case 'deleted':
+      return 3;
+    case 'filtered':
+      return 4;
+    case 'deadLettered':
+      return 5;
+    case 'expired':
+      return 6;
+    default:
+      return unreachable(status, 'message status');
+  }
+}
+/** Bits of the statuses a message may move to (`1 << statusIndex`). */
+const VISIBLE = 1 << 1;
+const IN_FLIGHT = 1 << 2;
+const DELETED = 1 << 3;
+const FILTERED = 1 << 4;
+const DEAD_LETTERED = 1 << 5;
+const EXPIRED = 1 << 6;
+/**
+ * Where a message may go from each status (by status index; bits `1 << index`). inFlight →
+ * inFlight is a duplicate copy received while the first is in flight; visible → deleted is a
+ * delete after the visibility timeout ended but before another receive; the four end states are
+ * final.
+ */
+export const NEXT: readonly number[] = [
+  /* delayed */ VISIBLE | EXPIRED,
+  /* visible */ IN_FLIGHT | DELETED | DEAD_LETTERED | EXPIRED,
+  /* inFlight */ IN_FLIGHT | VISIBLE | DELETED | FILTERED | EXPIRED,
+  0,
+  0,
+  0,
+  0,
+];
