@@ -45,7 +45,7 @@ export interface SendBatchResult {
   }[];
 }
 
-/** @internal A send's body and settings, checked as SendMessage checks them. */
+/** A send's body and settings, checked as SendMessage checks them. */
 export interface PreparedMessage {
   readonly body: string;
   readonly attributes: Readonly<Record<string, DeliveredAttribute>>;
