@@ -1,9 +1,8 @@
-import type { InputAttempt, InputRecord } from '../results/InputRecord.js';
+import type { InputAttempt, InputModel, InputRecord } from '../results/InputRecord.js';
 import type { Effect } from '../services/ExternalApi.js';
 import type { AttemptRef } from './ledgerAttempts.js';
 
-/** Which invocation model an input (request, event, message) went through. */
-export type InputModel = 'sync' | 'async' | 'sqs' | 'kinesis' | 'dynamodb-streams';
+export type { InputModel } from '../results/InputRecord.js';
 
 /**
  * A key's effects ran more than once (`duplicateEffect`), an input was acknowledged as processed

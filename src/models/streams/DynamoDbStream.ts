@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { itemToWire, valuesEqual } from '../../aws/dynamodb/attributeValue.js';
 import { ACCOUNT_ID, REGION } from '../../lambda/FunctionConfig.js';
-import type { World } from '../../lambda/World.js';
+import type { World } from '../../world/World.js';
 import { type StoredItem, valueText } from '../../services/itemValue.js';
 import type { StreamViewType, Table } from '../../services/Table.js';
 import type { ItemChange } from '../../services/TableStore.js';
