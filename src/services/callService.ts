@@ -197,8 +197,8 @@ export function callService<T>(world: World, spec: CallSpec<T>): Promise<T> {
         });
       });
     };
-    let landing = kernel.after(landAfter, land);
-    const landAtMs = kernel.nowMs + landAfter;
+    let landAtMs = kernel.nowMs + landAfter;
+    let landing = kernel.at(landAtMs, land);
     const landed = isProcess ? scope.trackRequest(suspendable()) : undefined;
 
     /** How the request meets its process's freeze, thaw and death (R-ENV-4). */
@@ -218,7 +218,9 @@ export function callService<T>(world: World, spec: CallSpec<T>): Promise<T> {
           });
         },
         thawed() {
-          landing = kernel.after(remainingMs, land);
+          // The trip goes on from now: a later freeze measures what is left from here (R-ENV-4).
+          landAtMs = kernel.nowMs + remainingMs;
+          landing = kernel.at(landAtMs, land);
         },
         dropped() {
           kernel.record({
