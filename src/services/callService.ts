@@ -197,9 +197,8 @@ export function callService<T>(world: World, spec: CallSpec<T>): Promise<T> {
         });
       });
     };
-    let landing = kernel.after(landAfter, land);
-    /** When the request reaches the service: moved on by each thaw (the time frozen does not count). */
     let landAtMs = kernel.nowMs + landAfter;
+    let landing = kernel.at(landAtMs, land);
     const landed = isProcess ? scope.trackRequest(suspendable()) : undefined;
 
     /** How the request meets its process's freeze, thaw and death (R-ENV-4). */
@@ -219,9 +218,9 @@ export function callService<T>(world: World, spec: CallSpec<T>): Promise<T> {
           });
         },
         thawed() {
-          landing = kernel.after(remainingMs, land);
-          // A second freeze before it lands keeps what is left from here, not from the first send.
+          // The trip goes on from now: a later freeze measures what is left from here (R-ENV-4).
           landAtMs = kernel.nowMs + remainingMs;
+          landing = kernel.at(landAtMs, land);
         },
         dropped() {
           kernel.record({

@@ -300,6 +300,49 @@ describe('execution environment (spec §4, §8 R-ENV)', () => {
     expect(events(again.result, 'call.suspended')).toHaveLength(1);
   });
 
+  it('R-ENV-4: a call suspended, thawed and frozen again keeps only the trip it had left (frozen time never counts)', async () => {
+    // Invocation 1 sends a 20 ms call (it lands 10 ms after sending) and returns at 0; invocation 2
+    // at 5000 thaws the environment for 4 ms; invocation 3 at 9000 thaws it again. Suspended at
+    // both freezes, the call travels 4 ms in invocation 2 and its last 6 ms in invocation 3.
+    const outcomes = { twiceSuspended: 0, leftAtSecondFreeze: 0 };
+    for (const seed of FREEZE_SEEDS) {
+      const sim = createSimulation({ seed });
+      const audit = sim.api('audit', { latencyMs: 20 });
+      const fn = sim.fn(
+        'Audit',
+        () => async (event: { send?: boolean; holdMs?: number }) => {
+          if (event.send) void audit.call('record', {}); // not awaited: fire and forget
+          if (event.holdMs !== undefined) await sleep(event.holdMs);
+        },
+        { initDurationMs: 0 },
+      );
+      invokeAt(sim, 0, fn, { send: true });
+      invokeAt(sim, 5000, fn, { holdMs: 4 });
+      invokeAt(sim, 9000, fn, { holdMs: 100 });
+      const result = await sim.run();
+
+      const suspended = events(result, 'call.suspended').map((e) => e.atMs);
+      if (suspended[0] !== 0) continue; // on the wire at the first freeze: landed at 10
+      if (suspended.length === 2) {
+        outcomes.twiceSuspended++;
+        expect(suspended, `seed ${seed}`).toEqual([0, 5004]);
+        expect(
+          result.effects('audit').map((e) => e.atMs),
+          `seed ${seed}`,
+        ).toEqual([9006]);
+      } else {
+        outcomes.leftAtSecondFreeze++;
+        // On the wire at the second freeze: it lands when its resumed trip ends, 5000 + 10.
+        expect(
+          result.effects('audit').map((e) => e.atMs),
+          `seed ${seed}`,
+        ).toEqual([5010]);
+      }
+    }
+    expect(outcomes.twiceSuspended).toBeGreaterThan(0);
+    expect(outcomes.leftAtSecondFreeze).toBeGreaterThan(0);
+  });
+
   it('R-ENV-4: a suspended call never lands when its frozen environment is reclaimed (idle timeout, R-ENV-6)', async () => {
     let lost = 0;
     for (const seed of FREEZE_SEEDS) {

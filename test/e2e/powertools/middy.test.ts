@@ -4,6 +4,7 @@
  * it does the middleware reports every record of the batch. The example is
  * examples/powertools/middyOrders.ts.
  */
+import { fileURLToPath } from 'node:url';
 import { describe } from 'vitest';
 import {
   handlerModule,
@@ -13,7 +14,7 @@ import {
   scenarios,
   type Simulation,
 } from '../../../src/index.js';
-import { expect, fc, it, test } from '../../../src/vitest/index.js';
+import { expect, fc, it, regressionTests, test } from '../../../src/vitest/index.js';
 import type { Order } from '../../../examples/powertools/charge.js';
 import { TIMEOUT_EARLY_MS } from '../../../examples/powertools/middyOrders.js';
 import {
@@ -25,6 +26,9 @@ import {
 } from './paymentWorld.js';
 
 const MODULE = new URL('../../../examples/powertools/middyOrders.ts', import.meta.url);
+const INVARIANT_REGRESSIONS = fileURLToPath(
+  new URL('../../../fixtures/invariantRegressions/middyOrders/', import.meta.url),
+);
 const setupOf = (exportName: 'handler' | 'handlerWithinBudget') => (sim: Simulation) => {
   paymentWorld(sim);
   return handlerModule(MODULE, exportName);
@@ -93,10 +97,19 @@ describe('properties over SQS scenarios with AWS faults', () => {
     config: { reportBatchItemFailures: true, fifo: false },
   });
 
-  test.prop([arb], { numRuns: 40 })('fixed: honest reports, each order charged once', async (s) => {
-    const result = await runScenario(s, setupOf('handlerWithinBudget'));
+  const honestAndOnce = (result: ScenarioResult<Order>) => {
     expect(result).toHaveHonestBatchResponses('payments', referenceOfCharge, byMessage);
     expect(result).toHaveEffectsExactlyOnce('payments', orderIdOfCharge);
+  };
+
+  test.prop([arb], { numRuns: 40 })('fixed: honest reports, each order charged once', async (s) => {
+    honestAndOnce(await runScenario(s, setupOf('handlerWithinBudget')));
+  });
+
+  // Scenarios on which this property once broke one of lambdasim's own invariants (an InvariantError
+  // instead of a result): fixtures/invariantRegressions/README.md.
+  describe('saved scenarios that once broke a lambdasim invariant', () => {
+    regressionTests(INVARIANT_REGRESSIONS, setupOf('handlerWithinBudget'), honestAndOnce);
   });
 
   it('buggy: the property finds a record reported after its charge', async () => {
