@@ -37,7 +37,7 @@ export class Leases {
     private readonly notify: () => void,
   ) {}
 
-  /** See {@link SqsQueue.receive}. */
+  /** What `SqsQueue.receive` does (documented there). */
   receive(
     max: number,
     maxBytes: number,
@@ -88,7 +88,7 @@ export class Leases {
     return lease;
   }
 
-  /** See {@link SqsQueue.delete}. */
+  /** What `SqsQueue.delete` does (documented there). */
   delete(lease: Lease, index: number, reason: 'processed' | 'filtered'): void {
     const m = lease.messages[index]!;
     if (
@@ -112,7 +112,7 @@ export class Leases {
     });
   }
 
-  /** See {@link SqsQueue.changeVisibility}. */
+  /** What `SqsQueue.changeVisibility` does (documented there). */
   changeVisibility(lease: Lease, visibilityMs: number): boolean {
     const current = lease.messages.some((m, i) => m.status === 'inFlight' && m.receipt === lease.receipts[i]);
     if (!current) return false;
