@@ -88,7 +88,7 @@ export { handlerModule } from './lambda/handlerModule.js';
 export { formatLogLine } from './world/LogLine.js';
 export type { LogLine } from './world/LogLine.js';
 export type { LogLevel, LogSource } from './sim/captureOutput.js';
-export type { NodeRuntime, ResolvedFunctionConfig } from './lambda/FunctionConfig.js';
+export type { FunctionRuntimeOptions, NodeRuntime, ResolvedFunctionConfig } from './lambda/FunctionConfig.js';
 export type { FunctionOptions } from './models/FunctionOptions.js';
 export type { LambdaFunction } from './lambda/LambdaFunction.js';
 export type { DeterminismError } from './world/World.js';

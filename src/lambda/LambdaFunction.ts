@@ -1,8 +1,8 @@
 import { printLive } from '../sim/captureOutput.js';
 import { invariant, invariantFailed } from '../sim/invariant.js';
 import type { ThrottleReason } from '../TraceEvent.js';
-import { ConcurrencySlot, type SlotOwner } from './ConcurrencySlot.js';
-import { Environment, type EnvironmentOwner } from './Environment.js';
+import { ConcurrencySlot } from './ConcurrencySlot.js';
+import { Environment } from './Environment.js';
 import type { Handler, HandlerFactory } from './Handler.js';
 import { handlerModuleSpec } from './handlerModule.js';
 import { lambdaEnvironmentVariables } from './lambdaEnvironmentVariables.js';
@@ -40,8 +40,12 @@ export interface FunctionPool {
  * A function and its pool of execution environments: picks a warm environment (seeded choice,
  * R-ENV-6) or creates one, within reserved/account concurrency (R-CONC-1) and the scale-up
  * bucket (R-CONC-2).
+ *
+ * It is the `EnvironmentOwner` of its environments and the `SlotOwner` of its slots
+ * (checked where it passes itself to them). No `implements` clause: those members are internal
+ * and stripped from the shipped declarations, where the clause would then fail (TS2420).
  */
-export class LambdaFunction implements EnvironmentOwner, SlotOwner {
+export class LambdaFunction {
   private readonly envs: Environment[] = [];
   private envSeq = 0;
   /** Slots in use (environments busy with Init or Invoke for a request). */
