@@ -1,5 +1,6 @@
 import { SqsError } from '../models/sqs/SqsError.js';
-import type { Lease, SendMessageOptions, SqsQueue } from '../models/sqs/SqsQueue.js';
+import type { Lease } from '../models/sqs/Leases.js';
+import type { SendMessageOptions, SqsQueue } from '../models/sqs/SqsQueue.js';
 import { md5OfAttributes } from '../models/sqs/records.js';
 import type { DeliveredAttribute } from '../models/DeliveryTarget.js';
 import { callService } from '../services/callService.js';

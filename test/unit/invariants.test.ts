@@ -14,8 +14,7 @@ import { InvariantError } from '../../src/sim/invariant.js';
 
 /** Internal fields a bug could corrupt (reached here by a cast, never by the public API). */
 interface QueueInternals {
-  readonly all: StoredMessage[];
-  sentCount: number;
+  readonly ledger: { readonly all: StoredMessage[]; sent: number };
 }
 interface FunctionInternals {
   slotsAcquired: number;
@@ -45,7 +44,7 @@ async function sqsRun(corrupt: (queue: SqsQueue, sim: Simulation) => void): Prom
 describe("lambdasim's own invariants fire on corrupted bookkeeping", () => {
   it('SQS: an illegal status transition (a message put back to delayed while in flight, then deleted)', async () => {
     const error = await sqsRun((queue) => {
-      internals<QueueInternals>(queue).all[0]!.status = 'delayed';
+      internals<QueueInternals>(queue).ledger.all[0]!.status = 'delayed';
     });
     expect(error).toBeInstanceOf(InvariantError);
     expect((error as Error).message).toMatch(
@@ -56,7 +55,7 @@ describe("lambdasim's own invariants fire on corrupted bookkeeping", () => {
   it('SQS: sent + redrivenIn = stored = the status counters summed, checked when a message is stored', async () => {
     let sendFailure: Promise<unknown> | undefined;
     const error = await sqsRun((queue) => {
-      internals<QueueInternals>(queue).sentCount++; // a send counted twice
+      internals<QueueInternals>(queue).ledger.sent++; // a send counted twice
       // The workload's send rejects with the error; the kernel stops the run with it all the same.
       sendFailure = queue.send({ orderId: 'o-2' }).catch((e: unknown) => e);
     });
@@ -69,7 +68,7 @@ describe("lambdasim's own invariants fire on corrupted bookkeeping", () => {
 
   it('SQS: at run end the status counters agree with the messages (a status set behind the counters)', async () => {
     const error = await sqsRun((queue) => {
-      const m = internals<QueueInternals>(queue).all[0]!;
+      const m = internals<QueueInternals>(queue).ledger.all[0]!;
       // Let the batch finish first, then mark the deleted message expired without counting it.
       setTimeout(() => (m.status = 'expired'), 1_000);
     });
@@ -81,7 +80,7 @@ describe("lambdasim's own invariants fire on corrupted bookkeeping", () => {
 
   it('SQS: a quiescent run holds no message in flight (a message lost from its lease mid-batch)', async () => {
     const error = await sqsRun((queue) => {
-      internals<QueueInternals>(queue).all[0]!.status = 'expired'; // the batch's delete then skips it
+      internals<QueueInternals>(queue).ledger.all[0]!.status = 'expired'; // the batch's delete then skips it
     });
     expect(error).toEqual(
       new InvariantError(

@@ -1,6 +1,6 @@
 import type { StoredItem } from '../../services/itemValue.js';
 import type { Table } from '../../services/Table.js';
-import { itemToWire } from './attributeValue.js';
+import { itemToWire } from '../../services/attributeValue.js';
 import { validation } from './DynamoDbError.js';
 import { applyUpdate, project } from './expression/evaluate.js';
 import {

@@ -1,6 +1,6 @@
 import type { StoredItem } from '../../services/itemValue.js';
 import type { Table } from '../../services/Table.js';
-import { itemToWire } from './attributeValue.js';
+import { itemToWire } from '../../services/attributeValue.js';
 import { DynamoDbError, validation } from './DynamoDbError.js';
 import { applyUpdate, evaluateCondition, project } from './expression/evaluate.js';
 import type { ConditionNode, UpdateNode } from './expression/parser.js';

@@ -2,7 +2,7 @@ import { UnroutedRequestError } from '../UnroutedRequestError.js';
 import type { StoredItem } from '../../services/itemValue.js';
 import type { Table } from '../../services/Table.js';
 import type { KeyValue } from '../../services/TableStore.js';
-import { itemToWire } from './attributeValue.js';
+import { itemToWire } from '../../services/attributeValue.js';
 import { validation } from './DynamoDbError.js';
 import { evaluateCondition, project } from './expression/evaluate.js';
 import type { ConditionNode, Operand } from './expression/parser.js';

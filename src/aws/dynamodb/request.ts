@@ -2,7 +2,8 @@ import { UnroutedRequestError } from '../UnroutedRequestError.js';
 import type { ItemValue, StoredItem } from '../../services/itemValue.js';
 import { MAX_ITEM_BYTES, type Table } from '../../services/Table.js';
 import type { KeyValue } from '../../services/TableStore.js';
-import { fromWire, itemFromWire, itemSize, itemToWire, typeOf } from './attributeValue.js';
+import { itemSize, itemToWire, typeOf } from '../../services/attributeValue.js';
+import { fromWire, itemFromWire } from './parseAttributeValue.js';
 import { conditionFailed, validation } from './DynamoDbError.js';
 import { evaluateCondition } from './expression/evaluate.js';
 import {

@@ -15,7 +15,8 @@ import {
   resolveFilterCriteria,
   SHARED_MAPPING_OPTIONS,
 } from '../mapping/mappingOptions.js';
-import type { Lease, SqsQueue } from './SqsQueue.js';
+import type { Lease } from './Leases.js';
+import type { SqsQueue } from './SqsQueue.js';
 import type { StoredMessage } from './StoredMessage.js';
 
 /** R-SQS-11: concurrent batches when a mapping starts, and the most it scales to. */

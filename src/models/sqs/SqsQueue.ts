@@ -1,22 +1,18 @@
-import { ConfigError, checkBoolean, checkOptions, intInRange } from '../../errors.js';
 import { ACCOUNT_ID, REGION } from '../../lambda/FunctionConfig.js';
 import { checkOwned } from '../../lambda/ownership.js';
 import type { World } from '../../world/World.js';
-import { type Fault, POISON_BODY, REORDER_MAX_HOLD_MS } from '../../faults/Fault.js';
-import { contentDigest } from '../../sim/contentDigest.js';
-import type { TimerHandle } from '../../sim/Kernel.js';
-import { invariant, invariantFailed } from '../../sim/invariant.js';
-import { type Rng, seededUuid } from '../../sim/Rng.js';
+import type { Rng } from '../../sim/Rng.js';
 import { serviceDoor } from '../../services/callService.js';
-import type {
-  DeliveredAttribute,
-  DeliveredMessage,
-  DeliveryResult,
-  DeliveryTarget,
-} from '../DeliveryTarget.js';
+import type { DeliveredMessage, DeliveryResult, DeliveryTarget } from '../DeliveryTarget.js';
 import { FifoDeduplication } from './FifoDeduplication.js';
-import { type FifoGroup, FifoGroups } from './FifoGroups.js';
-import { base36x7 } from './receiptHandle.js';
+import { FifoOrder } from './FifoOrder.js';
+import { type Lease, Leases } from './Leases.js';
+import { MessageIntake } from './MessageIntake.js';
+import { MessageLedger, type QueueAccounting } from './MessageLedger.js';
+import { resolveSqsQueueOptions, withAttributes } from './queueOptions.js';
+import type { ReceiveOrder, Sweep } from './ReceiveOrder.js';
+import { Redrive } from './Redrive.js';
+import { Retention } from './Retention.js';
 import {
   type PreparedMessage,
   prepareMessage,
@@ -26,18 +22,13 @@ import {
   type SendMessageOptions,
   type SendMessageResult,
 } from './sendMessage.js';
-import {
-  type MessageRecord,
-  type MessageStatus,
-  NEXT,
-  StoredMessage,
-  statusIndex,
-  STATUSES,
-} from './StoredMessage.js';
-import { attributesBytes, md5Hex, md5OfAttributes, messageAttributesJson } from './records.js';
+import { StandardOrder } from './StandardOrder.js';
+import type { MessageRecord, MessageStatus, StoredMessage } from './StoredMessage.js';
+import { attributesBytes } from './records.js';
 import { SqsError } from './SqsError.js';
 
 export type { MessageRecord, MessageStatus } from './StoredMessage.js';
+export type { QueueAccounting } from './MessageLedger.js';
 export type {
   SendBatchEntry,
   SendBatchResult,
@@ -99,130 +90,6 @@ export interface ResolvedSqsQueueOptions {
   readonly reorderWindow: number;
 }
 
-/** Counts of a queue's messages by where they are; `sent + redrivenIn = every other field summed`. */
-export interface QueueAccounting {
-  readonly queue: string;
-  /** Messages accepted by send / sendBatch / accept (duplicates removed by FIFO deduplication not included). */
-  readonly sent: number;
-  /** Messages moved in from another queue's redrive. */
-  readonly redrivenIn: number;
-  /** FIFO sends dropped as duplicates within 5 minutes (not stored). */
-  readonly deduplicated: number;
-  readonly deleted: number;
-  readonly filtered: number;
-  readonly deadLettered: number;
-  readonly expired: number;
-  readonly visible: number;
-  readonly inFlight: number;
-  readonly delayed: number;
-}
-
-/** The attributes fragment of a message record without attributes. */
-const NO_ATTRIBUTES_JSON = '"messageAttributes":{}';
-
-/** @internal Messages received together: one visibility timer. */
-export interface Lease {
-  readonly messages: StoredMessage[];
-  readonly receipts: string[];
-  readonly receivedAtMs: number;
-  readonly visibleAtMs: number;
-  timer: TimerHandle | undefined;
-  /** Messages of this lease not yet deleted or returned. */
-  outstanding: number;
-}
-
-const KNOWN = new Set([
-  'visibilityTimeoutS',
-  'messageRetentionS',
-  'delayS',
-  'contentBasedDeduplication',
-  'redrive',
-  'latencyMs',
-  'duplicateRate',
-  'reorderWindow',
-]);
-const NAME = /^[a-zA-Z0-9_-]{1,80}$/;
-const FIFO_NAME = /^[a-zA-Z0-9_-]{1,75}\.fifo$/;
-
-/** Validates a queue's name and options (as `CreateQueue` does) and fills in every default. */
-export function resolveSqsQueueOptions(name: unknown, options: unknown): ResolvedSqsQueueOptions {
-  if (typeof name !== 'string' || !(NAME.test(name) || FIFO_NAME.test(name)))
-    throw new ConfigError(
-      'sim.sqs',
-      'name',
-      'must be 1-80 letters, digits, hyphens and underscores; a FIFO queue name ends in ".fifo"',
-      name,
-    );
-  const fifo = name.endsWith('.fifo');
-  const api = `sqs(${JSON.stringify(name)})`;
-  const o = checkOptions(api, options, KNOWN);
-  const visibilityTimeoutS = intInRange(api, 'visibilityTimeoutS', o.visibilityTimeoutS ?? 30, 0, 43_200);
-  const messageRetentionS = intInRange(
-    api,
-    'messageRetentionS',
-    o.messageRetentionS ?? 345_600,
-    60,
-    1_209_600,
-  );
-  const delayS = intInRange(api, 'delayS', o.delayS ?? 0, 0, 900);
-  const contentBasedDeduplication = checkBoolean(
-    api,
-    'contentBasedDeduplication',
-    o.contentBasedDeduplication ?? false,
-  );
-  if (contentBasedDeduplication && !fifo)
-    throw new ConfigError(api, 'contentBasedDeduplication', 'is a FIFO queue attribute only', true);
-  const latencyMs = intInRange(api, 'latencyMs', o.latencyMs ?? 20, 0, 3_600_000);
-  const duplicateRate = o.duplicateRate ?? 0;
-  if (typeof duplicateRate !== 'number' || !(duplicateRate >= 0 && duplicateRate <= 1))
-    throw new ConfigError(api, 'duplicateRate', 'must be a number between 0 and 1', duplicateRate);
-  const reorderWindow = intInRange(api, 'reorderWindow', o.reorderWindow ?? 0, 0, 1000);
-  if (fifo && (duplicateRate > 0 || reorderWindow > 1))
-    throw new ConfigError(
-      api,
-      duplicateRate > 0 ? 'duplicateRate' : 'reorderWindow',
-      'applies to standard queues only: FIFO queues deliver exactly once and in order per group',
-      duplicateRate > 0 ? duplicateRate : reorderWindow,
-    );
-  let redrive: RedrivePolicy | undefined;
-  if (o.redrive !== undefined) {
-    const r = checkOptions(
-      `${api} redrive`,
-      o.redrive,
-      new Set(['deadLetter', 'maxReceiveCount']),
-      'must be { deadLetter, maxReceiveCount }',
-    );
-    if (!(r.deadLetter instanceof SqsQueue))
-      throw new ConfigError(api, 'redrive.deadLetter', 'must be a queue made with sim.sqs()', r.deadLetter);
-    if (r.deadLetter.fifo !== fifo)
-      throw new ConfigError(
-        api,
-        'redrive.deadLetter',
-        `must be a ${fifo ? 'FIFO' : 'standard'} queue like its source (AWS: the dead-letter queue of a FIFO queue must also be a FIFO queue)`,
-        r.deadLetter.name,
-      );
-    if (r.deadLetter.name === name)
-      throw new ConfigError(api, 'redrive.deadLetter', 'must be another queue', name);
-    redrive = {
-      deadLetter: r.deadLetter,
-      maxReceiveCount: intInRange(api, 'redrive.maxReceiveCount', r.maxReceiveCount, 1, 1000),
-    };
-  }
-  return {
-    fifo,
-    visibilityTimeoutS,
-    messageRetentionS,
-    delayS,
-    contentBasedDeduplication,
-    redrive,
-    latencyMs,
-    duplicateRate,
-    reorderWindow,
-  };
-}
-
-const SETTABLE = new Set(['visibilityTimeoutS']);
-
 /**
  * A simulated SQS queue, standard or FIFO (name ending in `.fifo`). Producers `send` to it (a
  * handler's send takes virtual latency and is attributed to its invocation; test and workload
@@ -247,23 +114,15 @@ export class SqsQueue implements DeliveryTarget {
   readonly targetKind = 'sqs' as const;
   /** The resolved options (visibility timeout changes with {@link SqsQueue.setAttributes}). */
   options: ResolvedSqsQueueOptions;
-  /** @internal */ readonly all: StoredMessage[] = [];
-  private ready: StoredMessage[] = [];
-  private head = 0;
-  private readonly groups: FifoGroups;
+  /** @internal Every message stored, its counters and the one place its status changes. */
+  readonly ledger: MessageLedger;
   private readonly dedup = new FifoDeduplication();
+  private readonly order: ReceiveOrder;
+  private readonly intake: MessageIntake;
+  private readonly leases: Leases;
+  private readonly redrive: Redrive;
+  private readonly retention: Retention;
   private readonly listeners: Array<() => void> = [];
-  private readonly ids: Rng;
-  private readonly receipts: Rng;
-  private readonly choices: Rng;
-  private seq = 0;
-  private receives = 0;
-  private sentCount = 0;
-  /** A message a `reorder` fault keeps out of the receive order until the next one joins. */
-  private held: { readonly message: StoredMessage; readonly timer: TimerHandle } | undefined;
-  private redrivenIn = 0;
-  /** Messages by status (index: {@link statusIndex}), kept by {@link SqsQueue.move}: `sent + redrivenIn` = their sum. */
-  private readonly counts = [0, 0, 0, 0, 0, 0, 0];
 
   /**
    * SetQueueAttributes for the visibility timeout: applies to receives from now on (messages in
@@ -277,12 +136,7 @@ export class SqsQueue implements DeliveryTarget {
    * ```
    */
   setAttributes(attributes: { readonly visibilityTimeoutS: number }): void {
-    const api = `sqs(${JSON.stringify(this.name)}).setAttributes`;
-    const o = checkOptions(api, attributes, SETTABLE);
-    this.options = {
-      ...this.options,
-      visibilityTimeoutS: intInRange(api, 'visibilityTimeoutS', o.visibilityTimeoutS, 0, 43_200),
-    };
+    this.options = withAttributes(this.name, this.options, attributes);
   }
 
   /** @internal Use {@link Simulation.sqs}. */
@@ -291,7 +145,7 @@ export class SqsQueue implements DeliveryTarget {
     name: string,
     options: SqsQueueOptions = {},
   ) {
-    this.options = resolveSqsQueueOptions(name, options);
+    this.options = resolveSqsQueueOptions(name, options, (q): q is SqsQueue => q instanceof SqsQueue);
     checkOwned(
       world,
       'sim.sqs: redrive.deadLetter',
@@ -300,13 +154,44 @@ export class SqsQueue implements DeliveryTarget {
     );
     this.name = name;
     this.arn = `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:${name}`;
-    this.ids = world.kernel.rng('sqs.messageIds');
-    this.receipts = world.kernel.rng('sqs.receipts');
-    this.choices = world.kernel.rng(`sqs.delivery:${name}`);
-    this.groups = new FifoGroups(
-      name,
-      (m) => m.sentAtMs + this.options.messageRetentionS * 1000,
-      (m) => this.pastRedrive(m),
+    const o = this.options;
+    const ids: Rng = world.kernel.rng('sqs.messageIds');
+    const receipts: Rng = world.kernel.rng('sqs.receipts');
+    const choices: Rng = world.kernel.rng(`sqs.delivery:${name}`);
+    const ledger = new MessageLedger(name);
+    this.ledger = ledger;
+    const removed = (m: StoredMessage): void => this.order.removed(m);
+    const notify = (): void => {
+      for (const l of this.listeners) l();
+    };
+    this.retention = new Retention(world, name, ledger, o.messageRetentionS * 1000, removed);
+    this.redrive = new Redrive(world, this, ledger, o.redrive, removed);
+    const sweep: Sweep = {
+      isExpired: (m) => this.retention.isExpired(m),
+      pastRedrive: (m) => this.redrive.isPast(m),
+      expire: (m) => this.retention.expire(m),
+      deadLetter: (m) => this.redrive.deadLetter(m),
+    };
+    this.order = o.fifo
+      ? new FifoOrder(name, world.kernel, o.messageRetentionS * 1000, sweep)
+      : new StandardOrder(world.kernel, o.reorderWindow, choices, sweep, notify);
+    this.intake = new MessageIntake(
+      world,
+      { name, arn: this.arn, fifo: o.fifo },
+      ledger,
+      this.order,
+      this.dedup,
+      ids,
+      notify,
+    );
+    this.leases = new Leases(
+      world,
+      { name, fifo: o.fifo, duplicateRate: o.duplicateRate },
+      ledger,
+      this.order,
+      receipts,
+      choices,
+      notify,
     );
   }
 
@@ -332,7 +217,7 @@ export class SqsQueue implements DeliveryTarget {
    */
   send(body: unknown, options: SendMessageOptions = {}): Promise<SendMessageResult> {
     return this.call('SendMessage', (senderId) =>
-      this.store(prepareMessage(this.options, body, options), senderId, undefined),
+      this.intake.store(prepareMessage(this.options, body, options), senderId, undefined),
     );
   }
 
@@ -389,7 +274,7 @@ export class SqsQueue implements DeliveryTarget {
       prepared.forEach((p, i) => {
         const id = entries[i]!.id;
         if (p instanceof SqsError) failed.push({ id, code: p.code, message: p.message, senderFault: true });
-        else successful.push({ id, ...this.store(p, senderId, undefined) });
+        else successful.push({ id, ...this.intake.store(p, senderId, undefined) });
       });
       return { successful, failed };
     });
@@ -414,7 +299,7 @@ export class SqsQueue implements DeliveryTarget {
           ? {}
           : { messageDeduplicationId: message.messageDeduplicationId }),
       });
-      const result = this.store(prepared, `${FUNCTION_ROLE_ID}:${message.source}`, message.source);
+      const result = this.intake.store(prepared, `${FUNCTION_ROLE_ID}:${message.source}`, message.source);
       return { ok: true, messageId: result.messageId };
     } catch (error) {
       if (error instanceof SqsError) return { ok: false, reason: `${error.code}: ${error.message}` };
@@ -431,7 +316,7 @@ export class SqsQueue implements DeliveryTarget {
    */
   messages(): readonly MessageRecord[] {
     const out: MessageRecord[] = [];
-    this.snapshotInto(out);
+    this.ledger.snapshotInto(out);
     return Object.freeze(out);
   }
 
@@ -441,7 +326,7 @@ export class SqsQueue implements DeliveryTarget {
    * 125,000 messages.
    */
   snapshotInto(out: MessageRecord[]): void {
-    for (const m of this.all) out.push(Object.freeze(snapshot(m)));
+    this.ledger.snapshotInto(out);
   }
 
   /**
@@ -449,27 +334,11 @@ export class SqsQueue implements DeliveryTarget {
    * `sent + redrivenIn === deleted + filtered + deadLettered + expired + visible + inFlight + delayed`.
    */
   accounting(): QueueAccounting {
-    const counts: Record<MessageStatus, number> = {
-      delayed: 0,
-      visible: 0,
-      inFlight: 0,
-      deleted: 0,
-      filtered: 0,
-      deadLettered: 0,
-      expired: 0,
-    };
-    for (const m of this.all) counts[m.status]++;
-    // The counters kept at each transition agree with the messages' own statuses.
-    invariant(
-      STATUSES.every((status, i) => counts[status] === this.counts[i]),
-      () =>
-        `queue ${this.name}: status counters ${this.countsText()} disagree with the messages ${JSON.stringify(counts)}`,
-    );
-    this.checkAccounting('accounting');
+    const counts: Record<MessageStatus, number> = this.ledger.byStatus();
     return {
       queue: this.name,
-      sent: this.sentCount,
-      redrivenIn: this.redrivenIn,
+      sent: this.ledger.sent,
+      redrivenIn: this.ledger.redrivenIn,
       deduplicated: this.dedup.dropped,
       ...counts,
     };
@@ -496,114 +365,7 @@ export class SqsQueue implements DeliveryTarget {
     visibilityMs: number,
     inBatch?: (m: StoredMessage) => boolean,
   ): Lease | undefined {
-    const out: StoredMessage[] = [];
-    let bytes = 0;
-    const stamp = ++this.receives;
-    if (this.fifo) {
-      // Heads past retention or redrive go first, group by group in creation order; then groups
-      // are taken by their head's sequence number, each for as long a run as fits (R-SQS-10).
-      const groups = this.groups;
-      for (const group of groups.toClear(this.world.kernel.nowMs, stamp)) this.clearHead(group);
-      outer: while (out.length < max) {
-        const group = groups.nextHead();
-        if (group === undefined) break;
-        const slots = group.slots;
-        for (let i = group.head; i < slots.length && out.length < max; i++) {
-          const m = slots[i];
-          if (m === undefined) continue; // removed
-          if (m.status !== 'visible') break;
-          if (i > group.head && (this.isExpired(m) || this.pastRedrive(m))) break; // cleared when it reaches the head
-          if (bytes + m.recordBytes > maxBytes) {
-            if (i === group.head) groups.offer(group); // nothing taken: it stays a candidate
-            break outer;
-          }
-          out.push(m);
-          bytes += m.recordBytes;
-        }
-      }
-    } else {
-      const ready = this.ready;
-      const window = this.options.reorderWindow;
-      while (out.length < max && this.head < ready.length) {
-        if (window > 1) {
-          const span = Math.min(window, ready.length - this.head);
-          const j = this.head + this.choices.int(span);
-          const t = ready[j]!;
-          ready[j] = ready[this.head]!;
-          ready[this.head] = t;
-        }
-        const m = ready[this.head]!;
-        let duplicate = false;
-        if (m.status === 'inFlight' && m.ghosts > 0) {
-          if (inBatch?.(m) === true) break;
-          duplicate = true;
-        } else if (m.status !== 'visible' || m.takenBy === stamp) {
-          this.head++;
-          continue;
-        }
-        if (!duplicate && this.isExpired(m)) {
-          this.head++;
-          this.expire(m);
-          continue;
-        }
-        if (!duplicate && this.pastRedrive(m)) {
-          this.head++;
-          this.deadLetter(m);
-          continue;
-        }
-        if (bytes + m.recordBytes > maxBytes) break;
-        this.head++;
-        m.takenBy = stamp;
-        if (duplicate) m.ghosts--;
-        out.push(m);
-        bytes += m.recordBytes;
-      }
-      if (this.head > 1024 && this.head * 2 > ready.length) {
-        this.ready = ready.slice(this.head);
-        this.head = 0;
-      }
-    }
-    if (out.length === 0) return undefined;
-    const kernel = this.world.kernel;
-    const now = kernel.nowMs;
-    const receipts: string[] = new Array<string>(out.length);
-    const faults = this.world.faults;
-    for (let i = 0; i < out.length; i++) {
-      const m = out[i]!;
-      this.move(m, 'inFlight');
-      m.receiveCount++;
-      if (m.receiveCount === 1) m.firstReceiveAtMs = now;
-      m.receipt = this.receiptHandle();
-      receipts[i] = m.receipt;
-      kernel.record({
-        kind: 'sqs.received',
-        queue: this.name,
-        messageId: m.messageId,
-        receiveCount: m.receiveCount,
-      });
-      let duplicate = this.options.duplicateRate > 0 && this.choices.next() < this.options.duplicateRate;
-      if (!faults.empty)
-        for (const fault of faults.nextDelivery(this.name)) {
-          faults.injected(fault);
-          duplicate = true;
-        }
-      if (duplicate) {
-        // The duplicate is next in line: another poller may receive it while this copy is in flight.
-        m.ghosts++;
-        if (this.head > 0) this.ready[--this.head] = m;
-        else this.ready.unshift(m);
-      }
-    }
-    const lease: Lease = {
-      messages: out,
-      receipts,
-      receivedAtMs: now,
-      visibleAtMs: now + visibilityMs,
-      timer: undefined,
-      outstanding: out.length,
-    };
-    lease.timer = kernel.after(visibilityMs, () => this.visibilityExpired(lease));
-    return lease;
+    return this.leases.receive(max, maxBytes, visibilityMs, inBatch);
   }
 
   /**
@@ -611,26 +373,7 @@ export class SqsQueue implements DeliveryTarget {
    * received again since): a standard queue deletes anyway, a FIFO queue ignores it.
    */
   delete(lease: Lease, index: number, reason: 'processed' | 'filtered'): void {
-    const m = lease.messages[index]!;
-    if (
-      m.status === 'deleted' ||
-      m.status === 'filtered' ||
-      m.status === 'deadLettered' ||
-      m.status === 'expired'
-    )
-      return;
-    const stale = m.receipt !== lease.receipts[index];
-    if (!stale) this.settleLease(lease);
-    if (stale && this.fifo) return;
-    const kernel = this.world.kernel;
-    this.move(m, reason === 'filtered' ? 'filtered' : 'deleted');
-    m.endedAtMs = kernel.nowMs;
-    if (this.fifo) this.removeFromGroup(m);
-    kernel.record({
-      kind: reason === 'filtered' ? 'sqs.filtered' : 'sqs.deleted',
-      queue: this.name,
-      messageId: m.messageId,
-    });
+    this.leases.delete(lease, index, reason);
   }
 
   /**
@@ -638,16 +381,17 @@ export class SqsQueue implements DeliveryTarget {
    * receipts, they become visible `visibilityMs` from now instead (0: at once). False when none is.
    */
   changeVisibility(lease: Lease, visibilityMs: number): boolean {
-    const current = lease.messages.some((m, i) => m.status === 'inFlight' && m.receipt === lease.receipts[i]);
-    if (!current) return false;
-    if (lease.timer !== undefined) this.world.kernel.cancel(lease.timer);
-    lease.timer = this.world.kernel.after(visibilityMs, () => this.visibilityExpired(lease));
-    return true;
+    return this.leases.changeVisibility(lease, visibilityMs);
+  }
+
+  /** @internal Takes in a message moved here by the redrive of the queue `fromArn` (R-SQS-7). */
+  adopt(m: StoredMessage, fromArn: string): void {
+    this.intake.adopt(m, fromArn);
   }
 
   /** @internal Messages moved in by other queues' redrive, and moved out to this queue's DLQ. */
   get redriveCounts(): { readonly redrivenIn: number; readonly deadLettered: number } {
-    return { redrivenIn: this.redrivenIn, deadLettered: this.counts[statusIndex('deadLettered')]! };
+    return this.redrive.counts;
   }
 
   /**
@@ -655,26 +399,12 @@ export class SqsQueue implements DeliveryTarget {
    * in flight or delayed (each holds a visibility or delay timer).
    */
   checkRunEnd(quiescent: boolean): void {
-    this.checkAccounting('run end');
-    const inFlight = this.counts[statusIndex('inFlight')]!;
-    const delayed = this.counts[statusIndex('delayed')]!;
-    invariant(
-      !quiescent || (inFlight === 0 && delayed === 0),
-      () =>
-        `run end: the run is quiescent but queue ${this.name} has ${inFlight} message(s) in flight and ${delayed} delayed`,
-    );
+    this.ledger.checkRunEnd(quiescent);
   }
 
   /** @internal Messages now on the queue past retention are expired (run end accounting, R-SQS-8). */
   settle(): void {
-    for (const m of this.all)
-      if (
-        (m.status === 'visible' || m.status === 'inFlight' || m.status === 'delayed') &&
-        this.isExpired(m)
-      ) {
-        this.move(m, 'expired');
-        m.endedAtMs = m.sentAtMs + this.options.messageRetentionS * 1000;
-      }
+    this.retention.settle();
   }
 
   /** @internal The record of `m` in a Lambda SQS event, as JSON text. */
@@ -696,368 +426,9 @@ export class SqsQueue implements DeliveryTarget {
     );
   }
 
-  // --- private --------------------------------------------------------------------------------
-
-  /** Every status change goes through here: a legal transition, and the counters follow it. */
-  private move(m: StoredMessage, to: MessageStatus): void {
-    const from = statusIndex(m.status);
-    const next = statusIndex(to);
-    const counts = this.counts;
-    // On the hot path: the message is built only on failure (no closure per call).
-    if ((NEXT[from]! & (1 << next)) === 0 || counts[from]! <= 0)
-      invariantFailed(
-        `queue ${this.name}: message ${m.messageId} cannot go from ${m.status} to ${to} (counters ${this.countsText()})`,
-      );
-    counts[from]!--;
-    counts[next]!++;
-    m.status = to;
-  }
-
-  /** `sent + redrivenIn` = messages stored = the status counters summed (R-SQS accounting). */
-  private checkAccounting(where: string): void {
-    const c = this.counts;
-    const total = c[0]! + c[1]! + c[2]! + c[3]! + c[4]! + c[5]! + c[6]!;
-    const stored = this.all.length;
-    if (this.sentCount + this.redrivenIn !== stored || total !== stored)
-      invariantFailed(
-        `queue ${this.name} (${where}): sent ${this.sentCount} + redrivenIn ${this.redrivenIn} must equal the ${stored} message(s) stored and the status counters summed (${total}: ${this.countsText()})`,
-      );
-  }
-
-  /** The counters by status name, for messages. */
-  private countsText(): string {
-    return JSON.stringify(Object.fromEntries(STATUSES.map((status, i) => [status, this.counts[i]])));
-  }
-
   private call<T>(op: string, apply: (senderId: string) => T): Promise<T> {
     return serviceDoor(this.world, this.name, op, this.options.latencyMs, (site) =>
       apply(site === undefined ? WORKLOAD_SENDER_ID : `${FUNCTION_ROLE_ID}:${site.fn ?? site.by}`),
     );
   }
-
-  private store(
-    p: PreparedMessage,
-    senderId: string,
-    source: string | undefined,
-    retryOf?: string,
-  ): SendMessageResult {
-    const kernel = this.world.kernel;
-    const now = kernel.nowMs;
-    if (p.dedupId !== undefined) {
-      const seen = this.dedup.duplicateOf(p.dedupId, now);
-      if (seen !== undefined) {
-        kernel.record({
-          kind: 'sqs.deduplicated',
-          queue: this.name,
-          messageId: seen.messageId,
-          deduplicationId: p.dedupId,
-        });
-        return {
-          messageId: seen.messageId,
-          md5OfMessageBody: md5Hex(p.body),
-          ...(seen.sequenceNumber === undefined ? {} : { sequenceNumber: seen.sequenceNumber }),
-        };
-      }
-    }
-    const faults = this.world.faults;
-    let body = p.body;
-    let holdBack = false;
-    let producerRetry: Fault | undefined;
-    if (!faults.empty)
-      for (const fault of faults.nextMessage(this.name)) {
-        // A producer's retry is recorded when it is sent, after this message (see below).
-        if (fault.kind === 'producerDuplicate') {
-          producerRetry ??= fault;
-          continue;
-        }
-        faults.injected(fault);
-        if (fault.kind === 'poisonRecord') body = POISON_BODY;
-        else if (fault.kind === 'reorder') holdBack = true;
-      }
-    const m = this.newMessage(
-      seededUuid(this.ids),
-      body,
-      p.attributes,
-      senderId,
-      now,
-      p.groupId,
-      p.dedupId,
-      undefined,
-    );
-    if (p.dedupId !== undefined)
-      this.dedup.stored(p.dedupId, { messageId: m.messageId, atMs: now, sequenceNumber: m.sequenceNumber });
-    this.sentCount++;
-    const delay = p.delayS > 0 ? { delayS: p.delayS } : {};
-    const group = p.groupId === undefined ? {} : { messageGroupId: p.groupId };
-    // Sent by code: its size and digest. Delivered by Lambda or SNS: neither, as the record holds
-    // stack traces (file paths) and derives from contents digested where they entered.
-    kernel.record(
-      source === undefined
-        ? {
-            kind: 'sqs.sent',
-            queue: this.name,
-            messageId: m.messageId,
-            by: senderId,
-            bytes: Buffer.byteLength(body, 'utf8'),
-            ...delay,
-            ...group,
-            digest: messageDigest(m),
-            ...(retryOf === undefined ? {} : { retryOf }),
-          }
-        : {
-            kind: 'sqs.sent',
-            queue: this.name,
-            messageId: m.messageId,
-            by: source,
-            ...delay,
-            ...group,
-            ...(retryOf === undefined ? {} : { retryOf }),
-          },
-    );
-    this.enqueue(m, p.delayS * 1000, holdBack);
-    if (producerRetry !== undefined) {
-      // The producer sends the same request again (its SDK never got this answer): a new message
-      // on a standard queue; on FIFO the same deduplication id, so SQS accepts and drops it.
-      faults.injected(producerRetry);
-      this.store(p, senderId, source, m.messageId);
-    }
-    return {
-      messageId: m.messageId,
-      md5OfMessageBody: m.md5OfBody,
-      ...(m.sequenceNumber === undefined ? {} : { sequenceNumber: m.sequenceNumber }),
-    };
-  }
-
-  /** Moved in from `from`'s redrive: same MessageId, body and attributes (R-SQS-7). */
-  private adopt(m: StoredMessage, from: SqsQueue): void {
-    const copy = this.newMessage(
-      m.messageId,
-      m.body,
-      m.attributes,
-      m.senderId,
-      m.sentAtMs,
-      m.messageGroupId,
-      m.messageDeduplicationId,
-      from.arn,
-    );
-    this.redrivenIn++;
-    this.enqueue(copy, 0);
-  }
-
-  private newMessage(
-    messageId: string,
-    body: string,
-    attributes: Readonly<Record<string, DeliveredAttribute>>,
-    senderId: string,
-    sentAtMs: number,
-    groupId: string | undefined,
-    dedupId: string | undefined,
-    deadLetteredFrom: string | undefined,
-  ): StoredMessage {
-    const bodyJson = JSON.stringify(body);
-    const hasAttributes = Object.keys(attributes).length > 0;
-    const attributesJson = hasAttributes
-      ? `"messageAttributes":${messageAttributesJson(attributes)},"md5OfMessageAttributes":"${md5OfAttributes(attributes)}"`
-      : NO_ATTRIBUTES_JSON;
-    const sequenceNumber = this.fifo ? `1${String(++this.seq).padStart(19, '0')}` : undefined;
-    const recordBytes =
-      Buffer.byteLength(bodyJson, 'utf8') +
-      Buffer.byteLength(attributesJson, 'utf8') +
-      (groupId === undefined
-        ? 0
-        : Buffer.byteLength(groupId, 'utf8') * 2 + 2 * (dedupId?.length ?? 0) + 100) +
-      this.arn.length * 2 +
-      600;
-    const m = new StoredMessage(
-      this.name,
-      messageId,
-      body,
-      bodyJson,
-      md5Hex(body),
-      attributes,
-      attributesJson,
-      senderId,
-      sentAtMs,
-      groupId,
-      dedupId,
-      sequenceNumber,
-      deadLetteredFrom,
-      recordBytes,
-    );
-    if (this.fifo) m.fifoSeq = this.seq;
-    this.all.push(m);
-    return m;
-  }
-
-  private enqueue(m: StoredMessage, delayMs: number, holdBack = false): void {
-    if (this.fifo) this.groups.add(m);
-    m.status = delayMs > 0 ? 'delayed' : 'visible';
-    this.counts[statusIndex(m.status)]!++;
-    this.checkAccounting('enqueue');
-    if (delayMs > 0) {
-      this.world.kernel.after(delayMs, () => {
-        if (m.status !== 'delayed') return;
-        this.move(m, 'visible');
-        this.makeReceivable(m, holdBack);
-      });
-      return;
-    }
-    this.makeReceivable(m, holdBack);
-  }
-
-  /**
-   * A newly visible message joins the receive order. With `holdBack` (a `reorder` fault) it stays
-   * out of it until the next message joins (which then goes first) or for at most
-   * REORDER_MAX_HOLD_MS; its status stays `visible` meanwhile, so accounting is unchanged.
-   */
-  private makeReceivable(m: StoredMessage, holdBack: boolean): void {
-    if (this.fifo) {
-      this.offerHead(m);
-      this.notify();
-      return;
-    }
-    if (holdBack) {
-      this.releaseHeld(); // one held message at a time: an earlier one goes now
-      const timer = this.world.kernel.after(REORDER_MAX_HOLD_MS, () => {
-        if (this.held?.message === m) {
-          this.held = undefined;
-          if (m.status === 'visible') this.ready.push(m);
-          this.notify();
-        }
-      });
-      this.held = { message: m, timer };
-      return;
-    }
-    this.ready.push(m);
-    this.releaseHeld();
-    this.notify();
-  }
-
-  /** The held-back message (if any) joins the receive order now, behind what joined before it. */
-  private releaseHeld(): void {
-    const held = this.held;
-    if (held === undefined) return;
-    this.held = undefined;
-    this.world.kernel.cancel(held.timer);
-    if (held.message.status === 'visible') this.ready.push(held.message);
-  }
-
-  private visibilityExpired(lease: Lease): void {
-    lease.timer = undefined;
-    const kernel = this.world.kernel;
-    let returned = 0;
-    for (let i = 0; i < lease.messages.length; i++) {
-      const m = lease.messages[i]!;
-      if (m.status !== 'inFlight' || m.receipt !== lease.receipts[i]) continue;
-      this.move(m, 'visible');
-      returned++;
-      if (this.fifo) this.offerHead(m);
-      else this.ready.push(m);
-      kernel.record({
-        kind: 'sqs.reappeared',
-        queue: this.name,
-        messageId: m.messageId,
-        receiveCount: m.receiveCount,
-      });
-    }
-    lease.outstanding = 0;
-    if (returned > 0) this.notify();
-  }
-
-  private settleLease(lease: Lease): void {
-    if (--lease.outstanding <= 0 && lease.timer !== undefined) {
-      this.world.kernel.cancel(lease.timer);
-      lease.timer = undefined;
-    }
-  }
-
-  private clearHead(group: FifoGroup): void {
-    while (group.size > 0) {
-      const m = group.first()!;
-      if (m.status !== 'visible') return;
-      if (this.isExpired(m)) this.expire(m);
-      else if (this.pastRedrive(m)) this.deadLetter(m);
-      else return;
-    }
-  }
-
-  private isExpired(m: StoredMessage): boolean {
-    return this.world.kernel.nowMs >= m.sentAtMs + this.options.messageRetentionS * 1000;
-  }
-
-  private pastRedrive(m: StoredMessage): boolean {
-    const r = this.options.redrive;
-    return r !== undefined && m.receiveCount >= r.maxReceiveCount;
-  }
-
-  private expire(m: StoredMessage): void {
-    const kernel = this.world.kernel;
-    this.move(m, 'expired');
-    m.endedAtMs = kernel.nowMs;
-    if (this.fifo) this.removeFromGroup(m);
-    kernel.record({ kind: 'sqs.expired', queue: this.name, messageId: m.messageId });
-  }
-
-  private deadLetter(m: StoredMessage): void {
-    const kernel = this.world.kernel;
-    const dlq = this.options.redrive!.deadLetter;
-    this.move(m, 'deadLettered');
-    m.endedAtMs = kernel.nowMs;
-    if (this.fifo) this.removeFromGroup(m);
-    kernel.record({
-      kind: 'sqs.deadLettered',
-      queue: this.name,
-      messageId: m.messageId,
-      deadLetterQueue: dlq.name,
-      receiveCount: m.receiveCount,
-    });
-    dlq.adopt(m, this);
-  }
-
-  private removeFromGroup(m: StoredMessage): void {
-    this.groups.remove(m);
-  }
-
-  /** FIFO: `m` just became visible; if it heads its group, the group is a receive candidate again. */
-  private offerHead(m: StoredMessage): void {
-    const group = this.groups.groupOf(m);
-    if (group !== undefined && group.first() === m) this.groups.offer(group);
-  }
-
-  /** `AQEB` and 8 random uint32, each as 7 base-36 digits (zero-padded). */
-  private receiptHandle(): string {
-    const r = this.receipts;
-    let s = 'AQEB';
-    for (let i = 0; i < 8; i++) s += base36x7(r.uint32());
-    return s;
-  }
-
-  private notify(): void {
-    for (const l of this.listeners) l();
-  }
-}
-
-function snapshot(m: StoredMessage): MessageRecord {
-  return {
-    queue: m.queue,
-    messageId: m.messageId,
-    body: m.body,
-    status: m.status,
-    receiveCount: m.receiveCount,
-    sentAtMs: m.sentAtMs,
-    endedAtMs: m.endedAtMs,
-    messageGroupId: m.messageGroupId,
-    deadLetteredFrom: m.deadLetteredFrom,
-  };
-}
-
-/** Content-based deduplication id: the SHA-256 of the body. */
-/**
- * The trace digest of a message sent by code: the MD5 of its body that SQS computes anyway
- * (first 16 hex digits), with its attributes when it has any.
- */
-function messageDigest(m: StoredMessage): string {
-  return m.attributesJson === NO_ATTRIBUTES_JSON
-    ? m.md5OfBody.slice(0, 16)
-    : contentDigest(`${m.md5OfBody}${m.attributesJson}`);
 }

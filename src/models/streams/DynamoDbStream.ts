@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { itemToWire, valuesEqual } from '../../aws/dynamodb/attributeValue.js';
+import { itemToWire, valuesEqual } from '../../services/attributeValue.js';
 import { ACCOUNT_ID, REGION } from '../../lambda/FunctionConfig.js';
 import type { World } from '../../world/World.js';
 import { type StoredItem, valueText } from '../../services/itemValue.js';

@@ -1,5 +1,5 @@
 import { copyValue, type StoredItem } from '../../../services/itemValue.js';
-import { compareValues, typeOf, valuesEqual } from '../attributeValue.js';
+import { compareValues, typeOf, valuesEqual } from '../../../services/attributeValue.js';
 import { validation } from '../DynamoDbError.js';
 import type { ConditionNode, Operand, Path, SetValue, UpdateNode } from './parser.js';
 

@@ -1,5 +1,5 @@
 import type { ItemValue } from '../../../services/itemValue.js';
-import { type TypeName, compareValues, typeOf } from '../attributeValue.js';
+import { type TypeName, compareValues, typeOf } from '../../../services/attributeValue.js';
 import { type DynamoDbError, validation } from '../DynamoDbError.js';
 import { type Token, tokenize } from './lexer.js';
 
