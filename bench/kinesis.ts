@@ -28,7 +28,7 @@ import { kinesisPoisonPill } from '../fixtures/examples/kinesisPoisonPill.js';
 import { exampleScenarios } from '../fixtures/examples/property.js';
 import { createSimulation, runScenario, type Scenario } from '../src/index.js';
 import { bareRun } from './bareHeap.js';
-import { median, sig3 } from './stats.js';
+import { baselineLines, median, sig3 } from './stats.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const BASELINE_FILE = path.join(HERE, 'kinesis-baseline.json');
@@ -185,15 +185,7 @@ const round4 = (x: number): number => Number(x.toPrecision(4));
 if (defaultSizes && fs.existsSync(BASELINE_FILE)) {
   const b = JSON.parse(fs.readFileSync(BASELINE_FILE, 'utf8')) as Baseline;
   out.push(`baseline ${b.createdAt}, load ${b.loadAverage.join(' -> ')} (lower is cheaper):`);
-  for (const [key, n] of Object.entries({ ...ratios, ...bytes })) {
-    const old = b.ratios[key] ?? b.bytes[key];
-    if (old === undefined) continue;
-    const change = n / old - 1;
-    const verdict = change > 0.2 ? 'WORSE (rerun to confirm)' : change < -0.2 ? 'better' : 'within noise';
-    out.push(
-      `  ${key.padEnd(24)} ${sig3(old).padStart(7)} -> ${sig3(n).padStart(7)}  ${`${change >= 0 ? '+' : ''}${(change * 100).toFixed(0)}%`.padStart(5)}  ${verdict}`,
-    );
-  }
+  out.push(...baselineLines({ ...ratios, ...bytes }, { ...b.ratios, ...b.bytes }, 24));
 }
 process.stdout.write(`${out.join('\n')}\n`);
 
