@@ -57,7 +57,7 @@ export class Kernel<E extends TraceEntry = TraceEntry> {
   private readonly entries: E[] = [];
   /** When the latest entry was recorded (-1: none yet). */
   private recordedAtMs = -1;
-  /** The run's trace: a read-only view; {@link Kernel.record} is the only way to add to it. */
+  /** The run's trace: a read-only view; {@link Kernel.record} (or {@link Kernel.recordStamped}) is the only way to add to it. */
   readonly trace = new Trace<E>(this.entries);
 
   constructor(readonly seed: number) {
