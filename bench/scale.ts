@@ -31,7 +31,7 @@ import { parseArgs } from 'node:util';
 import { checks, createSimulation, type SimulationResult } from '../src/index.js';
 import { lambdasimMatchers } from '../src/vitest/matchers.js';
 import { bareRun } from './bareHeap.js';
-import { count, median, sig3 } from './stats.js';
+import { baselineLines, count, median, sig3 } from './stats.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const BASELINE_FILE = path.join(HERE, 'scale-baseline.json');
@@ -200,15 +200,7 @@ if (!ACCESSOR_ONLY && MESSAGES === DEFAULT_MESSAGES && fs.existsSync(BASELINE_FI
   out.push(
     `baseline ${b.createdAt}, load ${b.loadAverage.join(' -> ')} (ratios to the anchor, bytes per message; lower is cheaper):`,
   );
-  for (const [key, n] of Object.entries({ ...ratios, ...memory })) {
-    const old = b.ratios[key] ?? b.memory[key];
-    if (old === undefined) continue;
-    const change = n / old - 1;
-    const verdict = change > 0.2 ? 'WORSE (rerun to confirm)' : change < -0.2 ? 'better' : 'within noise';
-    out.push(
-      `  ${key.padEnd(28)} ${sig3(old).padStart(7)} -> ${sig3(n).padStart(7)}  ${`${change >= 0 ? '+' : ''}${(change * 100).toFixed(0)}%`.padStart(5)}  ${verdict}`,
-    );
-  }
+  out.push(...baselineLines({ ...ratios, ...memory }, { ...b.ratios, ...b.memory }, 28));
 }
 process.stdout.write(`${out.join('\n')}\n`);
 

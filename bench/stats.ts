@@ -50,3 +50,25 @@ export function count(n: number): string {
 export function pad(s: string, width: number, right = false): string {
   return right ? s.padStart(width) : s.padEnd(width);
 }
+
+/**
+ * One line per figure that a baseline also has: old -> new, the change, and a verdict (over
+ * 20% either way is past the noise of this machine). Lower is cheaper for every figure.
+ */
+export function baselineLines(
+  figures: Readonly<Record<string, number>>,
+  baseline: Readonly<Record<string, number | undefined>>,
+  keyWidth: number,
+): string[] {
+  const lines: string[] = [];
+  for (const [key, n] of Object.entries(figures)) {
+    const old = baseline[key];
+    if (old === undefined) continue;
+    const change = n / old - 1;
+    const verdict = change > 0.2 ? 'WORSE (rerun to confirm)' : change < -0.2 ? 'better' : 'within noise';
+    lines.push(
+      `  ${key.padEnd(keyWidth)} ${sig3(old).padStart(7)} -> ${sig3(n).padStart(7)}  ${`${change >= 0 ? '+' : ''}${(change * 100).toFixed(0)}%`.padStart(5)}  ${verdict}`,
+    );
+  }
+  return lines;
+}

@@ -27,10 +27,9 @@ function looksLikeError(v: unknown): v is { name: string; message: string; stack
  */
 export function serializeThrown(value: unknown): ErrorBody {
   try {
-    if (types.isNativeError(value) || looksLikeError(value)) {
-      const e = value as Error;
-      return { errorType: e.name, errorMessage: e.message, trace: (e.stack ?? '').split('\n') };
-    }
+    if (types.isNativeError(value)) return nativeErrorBody(value);
+    if (looksLikeError(value))
+      return { errorType: value.name, errorMessage: value.message, trace: value.stack.split('\n') };
     // `null`/`undefined` have no toString: the runtime's own attempt throws and it falls back below.
     return { errorType: typeof value, errorMessage: (value as { toString(): string }).toString(), trace: [] };
   } catch {
@@ -40,6 +39,39 @@ export function serializeThrown(value: unknown): ErrorBody {
         'callback called with Error argument, but there was a problem while retrieving one or more of its message, name, and stack',
     };
   }
+}
+
+/**
+ * The body of a native Error, its `trace` read on first use: V8 formats a stack only when it is
+ * read, and formatting (through source maps, under tsx or vitest) is most of what a throwing
+ * handler costs a run, while a stream or queue mapping reads only `errorType`. The frames were
+ * captured when the error was made, so the lines are the same whenever they are read.
+ */
+function nativeErrorBody(e: Error): ErrorBody {
+  const body = { errorType: e.name, errorMessage: e.message } as {
+    -readonly [K in keyof ErrorBody]: ErrorBody[K];
+  };
+  Object.defineProperty(body, 'trace', {
+    enumerable: true,
+    configurable: true,
+    get(): readonly string[] {
+      let stack: string | undefined;
+      try {
+        stack = e.stack;
+      } catch {
+        stack = undefined;
+      }
+      const trace = (stack ?? '').split('\n');
+      Object.defineProperty(body, 'trace', {
+        value: trace,
+        enumerable: true,
+        configurable: true,
+        writable: true,
+      });
+      return trace;
+    },
+  });
+  return body;
 }
 
 /** What the trace keeps of a wrapped error: its message and its causes, outermost first. */

@@ -34,14 +34,36 @@ export function contentDigest(text: string): string {
     a = Math.imul(a ^ c, 0x01000193);
     b = Math.imul(b ^ c, 0x5bd1e995);
   }
-  return hex8(a) + hex8(b);
+  return hex16(a, b);
 }
 
-/** Two hex digits per byte value: a lookup is several times faster than `toString(16)` + pad. */
-const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** The char code of the hex digit of a nibble (0–15). */
+const hexCode = (nibble: number): number => nibble + (nibble < 10 ? 48 : 87);
 
-function hex8(x: number): string {
-  return HEX[(x >>> 24) & 255]! + HEX[(x >>> 16) & 255]! + HEX[(x >>> 8) & 255]! + HEX[x & 255]!;
+/**
+ * The 16 hex digits of two 32-bit words, made in one step: concatenating two 8-digit halves
+ * keeps both halves and a node joining them (about 90 bytes against 40, for as long as the trace
+ * holds the digest), and takes several times longer.
+ */
+function hex16(a: number, b: number): string {
+  return String.fromCharCode(
+    hexCode(a >>> 28),
+    hexCode((a >>> 24) & 15),
+    hexCode((a >>> 20) & 15),
+    hexCode((a >>> 16) & 15),
+    hexCode((a >>> 12) & 15),
+    hexCode((a >>> 8) & 15),
+    hexCode((a >>> 4) & 15),
+    hexCode(a & 15),
+    hexCode(b >>> 28),
+    hexCode((b >>> 24) & 15),
+    hexCode((b >>> 20) & 15),
+    hexCode((b >>> 16) & 15),
+    hexCode((b >>> 12) & 15),
+    hexCode((b >>> 8) & 15),
+    hexCode((b >>> 4) & 15),
+    hexCode(b & 15),
+  );
 }
 
 /**

@@ -291,6 +291,34 @@ describe('Kinesis streams and the stream mapping (spec §3.2, §8 R-STREAM)', ()
     });
   });
 
+  it('R-STREAM-6: a retried batch loses the records that grew past maximumRecordAgeS: later tries carry only the rest, in the event and the trace', async () => {
+    const sim = createSimulation({ seed: 1 });
+    const stream = sim.kinesis('s');
+    const failures = sim.sink('failures', { kind: 'sqs' });
+    const batches: number[][] = [];
+    const fn = sim.fn('C', () => async (e: KinesisStreamEvent) => {
+      batches.push(e.Records.map(nOf));
+      throw new Error('always');
+    });
+    putN(stream, 1, 1);
+    sim.at(30_000, () => {
+      putN(stream, 2, 3);
+      sim.mapping(stream, fn, {
+        startingPosition: 'TRIM_HORIZON',
+        maximumRecordAgeS: 60,
+        onFailure: failures,
+      });
+    });
+    const result = await sim.run();
+    const firstShort = batches.findIndex((b) => b.length === 2);
+    expect(firstShort).toBeGreaterThan(0);
+    expect(batches.slice(0, firstShort).every((b) => b.join() === '1,2,3')).toBe(true);
+    expect(batches.slice(firstShort).every((b) => b.join() === '2,3')).toBe(true);
+    const invoked = events(result, 'stream.batchInvoked').map((e) => e.sequenceNumbers.length);
+    expect(invoked).toEqual(batches.map((b) => b.length));
+    expect(result.streamRecords.map((r) => r.fate.state)).toEqual(['discarded', 'discarded', 'discarded']);
+  });
+
   it('R-STREAM-6: records past the stream retention are gone without a record; if nothing fresh remains no invoke happens', async () => {
     const sim = createSimulation({ seed: 1 });
     const stream = sim.kinesis('s');

@@ -271,7 +271,7 @@ export class KinesisStream implements StreamSource {
     const shard = this.shardFor(p.hash);
     const records = this.shards[shard]!.records;
     const index = records.length;
-    const sequenceNumber = this.prefixes[shard]! + String(index + 1).padStart(40, '0');
+    const sequenceNumber = sequenceNumberOf(this.prefixes[shard]!, index);
     let data = p.bytes.toString('base64');
     const faults = this.world.faults;
     if (!faults.empty)
@@ -291,7 +291,9 @@ export class KinesisStream implements StreamSource {
       keyHash32: p.keyHash32,
     });
     const shardId = this.shards[shard]!.shardId;
-    kernel.record({
+    // One entry per record: built whole (atMs first, as `record` orders it), kept as built.
+    kernel.recordStamped({
+      atMs: kernel.nowMs,
       kind: 'kinesis.put',
       stream: this.name,
       shardId,
@@ -304,6 +306,19 @@ export class KinesisStream implements StreamSource {
     for (const listener of this.listeners) listener(shard);
     return { shardId, sequenceNumber };
   }
+}
+
+/** Zeros to pad a shard counter with: `ZEROS.slice(digits)` is 40 − digits of them. */
+const ZEROS = '0'.repeat(40);
+
+/**
+ * A record's sequence number: the shard's prefix, then `index + 1` as 40 digits. Joined in one
+ * step: `prefix + padStart(40, '0')` keeps a tree of partial strings per record (about 240 bytes
+ * against 80 for the joined text, and held for the run by the shard and the trace).
+ */
+function sequenceNumberOf(prefix: string, index: number): string {
+  const counter = String(index + 1);
+  return [prefix, ZEROS.slice(counter.length), counter].join('');
 }
 
 /** A `poisonRecord` fault's data: {@link POISON_BODY}, base64-encoded as records carry data. */
@@ -320,6 +335,27 @@ function md5(text: string): Buffer {
   return createHash('md5').update(text, 'utf8').digest();
 }
 
+/** What a partition key hashes to: its MD5 as a 128-bit integer, and that MD5's first 4 bytes. */
+interface KeyHash {
+  readonly hash: bigint;
+  readonly keyHash32: number;
+}
+
+/** Partition keys recently hashed (a workload reuses its keys); emptied when full. */
+const keyHashes = new Map<string, KeyHash>();
+const KEY_HASHES_MAX = 10_000;
+
+function keyHashOf(partitionKey: string): KeyHash {
+  let known = keyHashes.get(partitionKey);
+  if (known === undefined) {
+    const digest = md5(partitionKey);
+    known = { hash: BigInt(`0x${digest.toString('hex')}`), keyHash32: digest.readUInt32BE(0) };
+    if (keyHashes.size >= KEY_HASHES_MAX) keyHashes.clear();
+    keyHashes.set(partitionKey, known);
+  }
+  return known;
+}
+
 /** Validates one record as Kinesis does and computes its hash key. */
 function prepare(data: unknown, options: PutRecordOptions): Prepared {
   if (options === null || typeof options !== 'object')
@@ -330,7 +366,8 @@ function prepare(data: unknown, options: PutRecordOptions): Prepared {
       'ValidationException',
       `1 validation error detected: Value at 'partitionKey' failed to satisfy constraint: Member must have length greater than or equal to 1`,
     );
-  if ([...partitionKey].length > 256)
+  // Code points, not UTF-16 units (a key of 256 or fewer units has no more code points).
+  if (partitionKey.length > 256 && [...partitionKey].length > 256)
     throw new KinesisError(
       'ValidationException',
       `1 validation error detected: Value at 'partitionKey' failed to satisfy constraint: Member must have length less than or equal to 256`,
@@ -352,8 +389,8 @@ function prepare(data: unknown, options: PutRecordOptions): Prepared {
       'ValidationException',
       `1 validation error detected: Value at 'data' failed to satisfy constraint: Member must have length less than or equal to 1048576`,
     );
-  const digest = md5(partitionKey);
-  let hash = BigInt(`0x${digest.toString('hex')}`);
+  const { hash: keyHash, keyHash32 } = keyHashOf(partitionKey);
+  let hash = keyHash;
   if (explicitHashKey !== undefined) {
     if (typeof explicitHashKey !== 'string' || !/^(0|[1-9]\d{0,38})$/.test(explicitHashKey))
       throw new KinesisError(
@@ -367,5 +404,5 @@ function prepare(data: unknown, options: PutRecordOptions): Prepared {
         `Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was ${explicitHashKey}`,
       );
   }
-  return { bytes, partitionKey, hash, keyHash32: digest.readUInt32BE(0) };
+  return { bytes, partitionKey, hash, keyHash32 };
 }

@@ -100,12 +100,25 @@ interface Batch {
   invocations: number;
   throttles: number;
   lastRequestId: string | undefined;
+  /** What the last try built from `records` (a retry of the same records reuses it). */
+  built: BuiltRecords | undefined;
   /** `Unhandled` after a thrown error or timeout, null after a malformed or partial response. */
   lastFunctionError: 'Unhandled' | null;
   /** A `duplicateDelivery` fault hit this batch: once it succeeds, it is delivered once more. */
   duplicate: boolean;
   /** A tumbling window's final or early-termination invoke (no records), R-STREAM-12. */
   readonly windowInvoke: WindowInvoke | undefined;
+}
+
+/** A batch's records as JSON parts of the event, their sequence numbers, the event without a window. */
+interface BuiltRecords {
+  /** The records these were built from (`batch.records` is replaced, never changed, when they change). */
+  readonly records: readonly StreamRecord[];
+  readonly parts: readonly string[];
+  /** Shared by the trace entries of the batch's tries (entries are never mutated). */
+  readonly sequenceNumbers: string[];
+  /** `{"Records":[…]}`, made on first use (a tumbling window's event adds the window's state). */
+  recordsEventJson: string | undefined;
 }
 
 /** A lane's open tumbling window (R-STREAM-12): its bounds, its state, what to checkpoint at its end. */
@@ -447,25 +460,24 @@ export class StreamEventSourceMapping {
     batch.invocations++;
     batch.lastRequestId = requestId;
     lane.busy = true;
+    const built = this.built(batch);
     kernel.record({
       kind: 'stream.batchInvoked',
       ...this.laneFields(lane),
       requestId,
       fn: this.fn.name,
       attempt: batch.attempts,
-      sequenceNumbers: batch.records.map((r) => r.sequenceNumber),
+      sequenceNumbers: built.sequenceNumbers,
       ...(this.stream.model === 'kinesis'
         ? {}
         : { eventIds: batch.records.map((r) => this.stream.eventId(r)) }),
       ...(batch.windowInvoke === undefined ? {} : { windowInvoke: batch.windowInvoke }),
     });
-    const parts: string[] = [];
-    for (const r of batch.records) parts.push(this.stream.recordJson(r, this.role));
     const open = lane.window;
     const payloadJson =
       open === undefined
-        ? `{"Records":[${parts.join(',')}]}`
-        : windowEventJson(parts, {
+        ? (built.recordsEventJson ??= `{"Records":[${built.parts.join(',')}]}`)
+        : windowEventJson(built.parts, {
             startMs: open.startMs,
             endMs: open.endMs,
             epochStartMs: this.world.epochStartMs,
@@ -478,6 +490,24 @@ export class StreamEventSourceMapping {
       lane.busy = false;
       this.completed(lane, batch, requestId, outcome);
     });
+  }
+
+  /**
+   * The batch's records as the event and the trace give them, built once per set of records: a
+   * blocked lane retries the same batch hundreds of times (every 60 s for the 24 h retention).
+   */
+  private built(batch: Batch): BuiltRecords {
+    const records = batch.records;
+    if (batch.built?.records === records) return batch.built;
+    const parts: string[] = [];
+    for (const r of records) parts.push(this.stream.recordJson(r, this.role));
+    batch.built = {
+      records,
+      parts,
+      sequenceNumbers: records.map((r) => r.sequenceNumber),
+      recordsEventJson: undefined,
+    };
+    return batch.built;
   }
 
   private completed(lane: Lane, batch: Batch, requestId: string, outcome: InvocationOutcome): void {
@@ -931,6 +961,7 @@ function newBatch(
     invocations: 0,
     throttles: 0,
     lastRequestId: undefined,
+    built: undefined,
     lastFunctionError: null,
     duplicate: false,
   };
