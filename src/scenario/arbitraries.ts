@@ -248,23 +248,30 @@ function eventsArb<E>(r: Resolved<E>): fc.Arbitrary<ScenarioEvent<E>[]> {
   const pool = r.keyPool;
   const key = pool === undefined ? fc.constant(undefined) : fc.constantFrom(...pool);
   const timed = fc.tuple(fc.integer({ min: 0, max: r.spreadMs }), r.events, key);
-  const bounds = { minLength: r.minEvents, maxLength: r.maxEvents, size: 'max' } as const;
+  // One below minEvents, then filtered: fast-check's array shrinker keeps an array's first item and
+  // shrinks the rest down to minLength only, so at minLength it never drops the last item of
+  // [needed, unneeded] (with minEvents 1, most one-event failures kept a second event); with
+  // one to spare it can, and the filter keeps minEvents.
+  const bounds = { minLength: Math.max(0, r.minEvents - 1), maxLength: r.maxEvents, size: 'max' } as const;
   const uniqueBy = r.uniqueBy;
+  const minEvents = r.minEvents;
   // uniqueArray drops a shrink candidate whose keys collide, so shrinking keeps keys distinct.
   return (
     uniqueBy === undefined
       ? fc.array(timed, bounds)
       : fc.uniqueArray(timed, { ...bounds, selector: ([, body]) => uniqueBy(body) })
-  ).map((drawn) =>
-    drawn
-      .map(([atMs, body, drawnKey]): ScenarioEvent<E> => {
-        if (drawnKey !== undefined) return { atMs, group: drawnKey, body };
-        if (r.groupOf === undefined) return { atMs, body };
-        return { atMs, group: r.groupOf(body), body };
-      })
-      // Array.prototype.sort is stable: events drawn at the same instant keep their order.
-      .sort((a, b) => a.atMs - b.atMs),
-  );
+  )
+    .filter((drawn) => drawn.length >= minEvents)
+    .map((drawn) =>
+      drawn
+        .map(([atMs, body, drawnKey]): ScenarioEvent<E> => {
+          if (drawnKey !== undefined) return { atMs, group: drawnKey, body };
+          if (r.groupOf === undefined) return { atMs, body };
+          return { atMs, group: r.groupOf(body), body };
+        })
+        // Array.prototype.sort is stable: events drawn at the same instant keep their order.
+        .sort((a, b) => a.atMs - b.atMs),
+    );
 }
 
 const seedArb = fc.integer({ min: 0, max: MAX_INT });

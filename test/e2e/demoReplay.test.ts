@@ -35,7 +35,10 @@ function sourceOf(name: string, variant: 'buggy' | 'fixed', fixedConfig: boolean
       typeof to === 'string' ? text.indexOf(to, start) : start + 1 + text.slice(start + 1).search(to);
     return normalized(text.slice(start, end));
   };
-  const setup = variant === 'buggy' ? slice('\n  buggy:', '\n  fixed:') : slice('\n  fixed:', '\n  check:');
+  let setup = variant === 'buggy' ? slice('\n  buggy:', '\n  fixed:') : slice('\n  fixed:', '\n  check:');
+  // `buggy: buggyOnboarding,`: a setup written as a function of the file, read from there.
+  const named = /^ ?\w+: (\w+),?$/.exec(setup)?.[1];
+  if (named !== undefined) setup = slice(`\nexport function ${named}(`, '\n}\n');
   if (!fixedConfig) return setup;
   // The config property: up to the next property or comment of the example.
   const config = slice(variant === 'buggy' ? '\n  config:' : '\n  fixedConfig:', /\n {2}(\/\/|\w+:)/);
