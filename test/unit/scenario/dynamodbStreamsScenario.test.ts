@@ -121,6 +121,27 @@ describe('dynamodb-streams scenarios: runScenario', () => {
     ).rejects.toThrow(/events\[0\]\.body was refused by DynamoDB/);
   });
 
+  it('the table stream has the config view type (NEW_AND_OLD_IMAGES unless config.streamViewType says)', async () => {
+    const images: DynamoDbStreamsScenarioSetup<User> = () => () => async (event: DynamoDBStreamEvent) => {
+      for (const r of event.Records)
+        if (r.eventName === 'INSERT' && r.dynamodb?.NewImage === undefined) throw new Error('no image');
+    };
+    const keysOnly = await runScenario(
+      scenario({
+        config: {
+          key: 'userId',
+          ttlAttribute: 'expiresAt',
+          streamViewType: 'KEYS_ONLY',
+          maximumRetryAttempts: 0,
+        },
+      }),
+      images,
+    );
+    expect(keysOnly.trace.some((e) => e.kind === 'invoke.failed')).toBe(true);
+    const full = await runScenario(scenario(), images);
+    expect(full.trace.some((e) => e.kind === 'invoke.failed')).toBe(false);
+  });
+
   it('saves, prints and replays a scenario file: the same trace', async () => {
     const s = scenario({ config: { key: 'userId', ttlAttribute: 'expiresAt', batchSize: 2 } });
     const file = join(dir, 'ddb.json');
@@ -148,6 +169,21 @@ describe('scenarios.dynamodbStreams', () => {
       }
     }
     expect([...ops].sort()).toEqual(['delete', 'put', 'ttl']);
+  });
+
+  it('aims duplicateDelivery at HandlerTable and drops poisonRecord (a record is an item change)', () => {
+    const arb = scenarios.dynamodbStreams({
+      events: users,
+      key: 'userId',
+      faults: { kinds: ['poisonRecord', 'duplicateDelivery'] },
+    });
+    const kinds = new Set<string>();
+    for (const s of fc.sample(arb, { seed: 4, numRuns: 100 }))
+      for (const f of s.faults) {
+        kinds.add(f.kind);
+        expect(f).toMatchObject({ stream: SCENARIO_TABLE_NAME });
+      }
+    expect([...kinds]).toEqual(['duplicateDelivery']);
   });
 
   it('runs its scenarios, and refuses bad options naming scenarios.dynamodbStreams', async () => {
