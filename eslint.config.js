@@ -3,6 +3,8 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+// Import layers and circles are checked by dependency-cruiser (npm run lint:layers, .dependency-cruiser.cjs;
+// the order is in docs/layers.md): eslint's import plugins skip type-only imports in cycles.
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'coverage/', 'scratch/', 'bench/results/'] },
   js.configs.recommended,

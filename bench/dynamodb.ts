@@ -15,6 +15,7 @@ import type { AwsResources, SimHttpRequest } from '../src/aws/protocol.js';
 import { createSimulation } from '../src/index.js';
 import { dynamoRequest } from '../test/unit/aws/dynamodb/serve.js';
 import { bareRun } from './bareHeap.js';
+import { outboundOf } from '../src/transport/Outbound.js';
 
 const { values } = parseArgs({
   options: { calls: { type: 'string', default: '20000' }, reps: { type: 'string', default: '5' } },
@@ -33,7 +34,7 @@ function request(i: number): SimHttpRequest {
 async function run(door: 'typed' | 'protocol'): Promise<number> {
   const sim = createSimulation({ seed: 1 });
   const orders = sim.table<{ orderId: string; status: string; amount: number }>('orders', { key: 'orderId' });
-  const resources: AwsResources = simulationInternals(sim).world.outbound!.resources;
+  const resources: AwsResources = outboundOf(simulationInternals(sim).world)!.resources;
   const requests = door === 'protocol' ? Array.from({ length: CALLS }, (_, i) => request(i)) : [];
   const t0 = performance.now();
   sim.spawn('writer', async () => {

@@ -1,11 +1,10 @@
-import { CallerScope } from './callers/CallerScope.js';
+import { CallerScope } from './world/CallerScope.js';
 import type { FaultPlan } from './faults/Fault.js';
 import { FaultInjector, resolveFaultPlan } from './faults/FaultInjector.js';
 import type { UnreachedFault } from './faults/UnreachedFault.js';
 import { LambdaClient, type LambdaClientOptions } from './callers/LambdaClient.js';
 import { ConfigError, checkOptions, intInRange, nonNegativeInt } from './errors.js';
 import type { HandlerFactory } from './lambda/Environment.js';
-import type { FunctionOptions } from './lambda/FunctionConfig.js';
 import type { LambdaFunction } from './lambda/LambdaFunction.js';
 import { LambdaRuntime } from './lambda/LambdaRuntime.js';
 import { checkOwned, claim, type ResourceField } from './lambda/ownership.js';
@@ -14,9 +13,10 @@ import {
   type DeterminismError,
   restoreReplacedGlobals,
   type World,
-} from './lambda/World.js';
+} from './world/World.js';
 import { Alb, type AlbOptions } from './models/alb.js';
 import { ApiGateway, type ApiGatewayOptions } from './models/apiGateway.js';
+import { type FunctionOptions, MODEL_FUNCTION_KEYS } from './models/FunctionOptions.js';
 import {
   type AsyncOptions,
   type AsyncSimulationOptions,
@@ -61,10 +61,10 @@ import {
   type Replay,
   replaysOf,
 } from './services/ExternalApi.js';
-import { Outbound } from './transport/Outbound.js';
+import { attachOutbound, Outbound } from './transport/Outbound.js';
 import { Table, type TableOptions } from './services/Table.js';
-import { Bucket, type BucketOptions } from './services/Bucket.js';
-import { EventBus, type EventBusOptions } from './services/EventBus.js';
+import { Bucket, type BucketOptions } from './models/sources/Bucket.js';
+import { EventBus, type EventBusOptions } from './models/sources/EventBus.js';
 import { buildInputLedger } from './results/inputLedger.js';
 import type { InputRecord } from './results/InputRecord.js';
 import { GlobalsGuard } from './sim/GlobalsGuard.js';
@@ -73,7 +73,7 @@ import { Kernel, type RunEnd, type RunLimits } from './sim/Kernel.js';
 import { currentScope, watchEscapes } from './sim/VirtualScope.js';
 import { captureOutput } from './sim/captureOutput.js';
 import { realGlobals } from './sim/realGlobals.js';
-import type { LogLine } from './lambda/LogLine.js';
+import type { LogLine } from './world/LogLine.js';
 import type { TraceEvent } from './TraceEvent.js';
 
 /** Options of {@link createSimulation}. */
@@ -359,7 +359,6 @@ export class Simulation {
       logs: [],
       logsLive: resolveLogsMode(options.logs) === 'live',
       realTimers: [],
-      outbound: undefined,
     };
     this.lambda = new LambdaRuntime(this.world, accountConcurrency);
     this.sync = new SyncModel(this.world);
@@ -370,7 +369,7 @@ export class Simulation {
     const services = this.services;
     const sqs = this.sqsModel;
     const apisByHost = this.apisByHost;
-    this.world.outbound = new Outbound(this.world, {
+    const outbound = new Outbound(this.world, {
       world: this.world,
       table: (name) => {
         const service = services.get(name);
@@ -392,6 +391,7 @@ export class Simulation {
       apiForHost: (host) => apisByHost.get(host),
       apiHosts: () => [...apisByHost.keys()],
     });
+    attachOutbound(this.world, outbound);
   }
 
   get seed(): number {
@@ -418,7 +418,7 @@ export class Simulation {
       asyncOptions,
       (target) => new FunctionTarget(this.async, target),
     );
-    const fn = this.lambda.define(name, factory as HandlerFactory, options);
+    const fn = this.lambda.define(name, factory as HandlerFactory, options, MODEL_FUNCTION_KEYS);
     if (asyncOptions !== undefined) this.async.configure(fn, asyncConfig);
     return claim(this.world, fn, `sim.fn(${JSON.stringify(name)}, …)`, name);
   }

@@ -1,5 +1,5 @@
 // First, before any other module: modules loaded after lambdasim capture the virtual globals.
-import './sim/installAtImport.js';
+import './installAtImport.js';
 export type { ClientInvokeResult, LambdaClientOptions } from './callers/LambdaClient.js';
 export { LambdaClient } from './callers/LambdaClient.js';
 export type {
@@ -85,12 +85,13 @@ export { ConfigError } from './errors.js';
 export type { EnvironmentInfo, Handler, HandlerFactory } from './lambda/Environment.js';
 export type { ErrorBody } from './lambda/errorBodies.js';
 export { handlerModule } from './lambda/handlerModule.js';
-export { formatLogLine } from './lambda/LogLine.js';
-export type { LogLine } from './lambda/LogLine.js';
+export { formatLogLine } from './world/LogLine.js';
+export type { LogLine } from './world/LogLine.js';
 export type { LogLevel, LogSource } from './sim/captureOutput.js';
-export type { FunctionOptions, NodeRuntime, ResolvedFunctionConfig } from './lambda/FunctionConfig.js';
+export type { FunctionRuntimeOptions, NodeRuntime, ResolvedFunctionConfig } from './lambda/FunctionConfig.js';
+export type { FunctionOptions } from './models/FunctionOptions.js';
 export type { LambdaFunction } from './lambda/LambdaFunction.js';
-export type { DeterminismError } from './lambda/World.js';
+export type { DeterminismError } from './world/World.js';
 export type { Alb, AlbCause, AlbOptions, AlbResponse, ResolvedAlbOptions } from './models/alb.js';
 export type {
   ApiGateway,
@@ -243,8 +244,8 @@ export type {
   PutObjectOptions,
   S3NotificationEvent,
   StoredObject,
-} from './services/Bucket.js';
-export { Bucket } from './services/Bucket.js';
+} from './models/sources/Bucket.js';
+export { Bucket } from './models/sources/Bucket.js';
 export type { CallSite, InFlightFate } from './services/callService.js';
 export type { UpdateAction } from './services/change.js';
 export { change } from './services/change.js';
@@ -259,8 +260,8 @@ export type {
   Responder,
 } from './services/ExternalApi.js';
 export { ExternalApi, IdempotencyError } from './services/ExternalApi.js';
-export type { BusEvent, EventBusOptions } from './services/EventBus.js';
-export { EventBus } from './services/EventBus.js';
+export type { BusEvent, EventBusOptions } from './models/sources/EventBus.js';
+export { EventBus } from './models/sources/EventBus.js';
 export type { FittedLatency, LatencyMs, LatencyShape } from './services/latency.js';
 export type {
   ItemChanges,
@@ -288,6 +289,6 @@ export type {
 // --- real handlers: the HTTP interception layer (DESIGN §9) ---
 export type { HttpHandlerClass } from './transport/interceptHttp.js';
 export { interceptHttpHandler } from './transport/interceptHttp.js';
-export { UnroutedRequestError } from './transport/UnroutedRequestError.js';
+export { UnroutedRequestError } from './aws/UnroutedRequestError.js';
 export type { SimHttpResponse } from './aws/protocol.js';
 export { DeterminismEscapeError } from './checks/determinismGate.js';

@@ -1,5 +1,5 @@
-import type { EventBus, PutEventsEntry } from '../services/EventBus.js';
-import { UnroutedRequestError } from '../transport/UnroutedRequestError.js';
+import type { EventBus, PutEventsEntry } from '../models/sources/EventBus.js';
+import { UnroutedRequestError } from './UnroutedRequestError.js';
 import { awsJsonError, awsJsonResponse, jsonTarget } from './awsJson.js';
 import type { AwsProtocolService, AwsResources, SimHttpRequest, SimHttpResponse } from './protocol.js';
 

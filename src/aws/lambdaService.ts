@@ -1,11 +1,11 @@
-import { CallerScope } from '../callers/CallerScope.js';
+import { CallerScope } from '../world/CallerScope.js';
 import type { LambdaFunction } from '../lambda/LambdaFunction.js';
 import { RuntimeProcess } from '../lambda/RuntimeProcess.js';
 import type { AsyncInvokeResponse } from '../models/async/AsyncModel.js';
 import type { InvokeResponse, ServiceError } from '../models/sync.js';
 import { callService } from '../services/callService.js';
 import { currentScope } from '../sim/VirtualScope.js';
-import { UnroutedRequestError } from '../transport/UnroutedRequestError.js';
+import { UnroutedRequestError } from './UnroutedRequestError.js';
 import type { AwsProtocolService, AwsResources, SimHttpRequest, SimHttpResponse } from './protocol.js';
 
 /** Virtual time the Lambda API adds to an invoke, request to response (half each way). */

@@ -1,11 +1,11 @@
 import type { LambdaFunction } from '../lambda/LambdaFunction.js';
-import type { World } from '../lambda/World.js';
+import type { World } from '../world/World.js';
 import type { AsyncInvokeResponse } from '../models/async/AsyncModel.js';
 import type { SnsTopic } from '../models/sources/SnsTopic.js';
 import type { SqsQueue } from '../models/sqs/SqsQueue.js';
 import type { InvokeOptions, InvokeResponse } from '../models/sync.js';
-import type { Bucket } from '../services/Bucket.js';
-import type { EventBus } from '../services/EventBus.js';
+import type { Bucket } from '../models/sources/Bucket.js';
+import type { EventBus } from '../models/sources/EventBus.js';
 import type { Table } from '../services/Table.js';
 
 /**

@@ -1,7 +1,7 @@
-import type { Bucket, StoredObject } from '../services/Bucket.js';
+import type { Bucket, StoredObject } from '../models/sources/Bucket.js';
 import { callService } from '../services/callService.js';
 import { realGlobals } from '../sim/realGlobals.js';
-import { UnroutedRequestError } from '../transport/UnroutedRequestError.js';
+import { UnroutedRequestError } from './UnroutedRequestError.js';
 import type { AwsProtocolService, AwsResources, SimHttpRequest, SimHttpResponse } from './protocol.js';
 
 const SUPPORTED = ['GetObject', 'PutObject', 'HeadObject', 'DeleteObject'] as const;

@@ -2,7 +2,7 @@ import type { SNSMessageAttributes } from 'aws-lambda';
 import { ConfigError } from '../errors.js';
 import type { SnsTopic } from '../models/sources/SnsTopic.js';
 import { callService } from '../services/callService.js';
-import { UnroutedRequestError } from '../transport/UnroutedRequestError.js';
+import { UnroutedRequestError } from './UnroutedRequestError.js';
 import type { AwsProtocolService, AwsResources, SimHttpRequest, SimHttpResponse } from './protocol.js';
 
 /** Virtual time one SNS API call takes, request to response; it lands halfway. */

@@ -4,7 +4,7 @@ import { md5OfAttributes } from '../models/sqs/records.js';
 import type { DeliveredAttribute } from '../models/DeliveryTarget.js';
 import { callService } from '../services/callService.js';
 import { currentScope } from '../sim/VirtualScope.js';
-import { UnroutedRequestError } from '../transport/UnroutedRequestError.js';
+import { UnroutedRequestError } from './UnroutedRequestError.js';
 import { awsJsonError, awsJsonResponse, jsonTarget } from './awsJson.js';
 import type { AwsProtocolService, AwsResources, SimHttpRequest, SimHttpResponse } from './protocol.js';
 

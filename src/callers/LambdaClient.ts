@@ -1,6 +1,6 @@
 import { ConfigError, checkOptions, intInRange, nonNegativeInt } from '../errors.js';
 import type { LambdaFunction } from '../lambda/LambdaFunction.js';
-import type { World } from '../lambda/World.js';
+import type { World } from '../world/World.js';
 import type { InvokeOptions, InvokeResponse, SyncModel } from '../models/sync.js';
 
 /** Options of {@link Simulation.client}: an AWS SDK-like Lambda client with a retry policy. */

@@ -1,9 +1,17 @@
-import type { InputAttempt, InputRecord } from '../results/InputRecord.js';
+import type { InputAttempt, InputModel, InputRecord } from '../results/InputRecord.js';
 import type { Effect } from '../services/ExternalApi.js';
-import type { AttemptRef } from './ledgerAttempts.js';
 
-/** Which invocation model an input (request, event, message) went through. */
-export type InputModel = 'sync' | 'async' | 'sqs' | 'kinesis' | 'dynamodb-streams';
+/**
+ * One invocation of the handler and the inputs it processed: one input for a sync request or an
+ * async event, every message of the batch for SQS (the ledger lists a batch's attempt on each).
+ */
+export interface AttemptRef {
+  readonly attempt: InputAttempt;
+  /** The inputs it processed (SQS: in the batch's `Records` order, where the ledger has them). */
+  readonly inputs: readonly InputRecord[];
+}
+
+export type { InputModel } from '../results/InputRecord.js';
 
 /**
  * A key's effects ran more than once (`duplicateEffect`), an input was acknowledged as processed

@@ -1,4 +1,4 @@
-import type { DeterminismError } from '../lambda/World.js';
+import type { DeterminismError } from '../world/World.js';
 
 /** What the gate reads of a run's result. */
 export interface GatedResult {

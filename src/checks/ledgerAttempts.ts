@@ -3,16 +3,9 @@ import type { InputAttempt, InputRecord } from '../results/InputRecord.js';
 import type { Effect } from '../services/ExternalApi.js';
 import type { EffectKeyOf } from './effectKeys.js';
 import { inputModel } from './inputModels/registry.js';
+import type { AttemptRef } from './Violation.js';
 
-/**
- * One invocation of the handler and the inputs it processed: one input for a sync request or an
- * async event, every message of the batch for SQS (the ledger lists a batch's attempt on each).
- */
-export interface AttemptRef {
-  readonly attempt: InputAttempt;
-  /** The inputs it processed (SQS: in the batch's `Records` order, where the ledger has them). */
-  readonly inputs: readonly InputRecord[];
-}
+export type { AttemptRef } from './Violation.js';
 
 /** @internal Every distinct attempt of the ledger with its inputs, in start order. */
 export function attemptsOf(inputs: readonly InputRecord[]): AttemptRef[] {

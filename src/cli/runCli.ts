@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { userCallbackFrame, userStack } from '../report/stackFrames.js';
+import { userCallbackFrame, userStack } from '../sim/stackFrames.js';
 import { CliError, UserCodeError } from './CliError.js';
 import { demoCommand } from './demoCommand.js';
 import type { CliIo } from './CliIo.js';

@@ -1,23 +1,29 @@
 import type { InvocationFault } from '../faults/Fault.js';
 import { invariantFailed } from '../sim/invariant.js';
-import type { Environment, InvocationOutcome, InvocationRequest } from './Environment.js';
-import type { LambdaFunction } from './LambdaFunction.js';
+import type { Environment, InvocationOutcome, InvocationRequest, InvocationSlot } from './Environment.js';
 
 type SlotState = 'held' | 'running' | 'released';
 
+/** What a slot needs of the function it belongs to (`LambdaFunction` implements it). */
+export interface SlotOwner {
+  readonly name: string;
+  /** @internal Called when a slot is given back (its run ended, or it was released unused). */
+  slotReturned(env: Environment): void;
+}
+
 /**
  * One unit of a function's concurrency, held for one invocation on one environment (what
- * {@link LambdaFunction.acquire} hands out). It must end in exactly one of two ways: `execute` it
+ * `LambdaFunction.acquire` hands out). It must end in exactly one of two ways: `execute` it
  * (the environment gives it back when the invocation ends) or `release` it unused. A slot that is
  * neither leaks: the function's in-use count never comes down, and the run-end invariant of
  * `Simulation.run` reports it as a lambdasim bug.
  */
-export class ConcurrencySlot {
+export class ConcurrencySlot implements InvocationSlot {
   private state: SlotState = 'held';
 
-  /** @internal Made by {@link LambdaFunction.acquire}. */
+  /** @internal Made by `LambdaFunction.acquire`. */
   constructor(
-    private readonly fn: LambdaFunction,
+    private readonly fn: SlotOwner,
     /** The environment reserved for the invocation. */
     readonly env: Environment,
     /** Faults of the fault plan aimed at this invocation try (applied by the environment). */

@@ -5,7 +5,6 @@ import { invariant, invariantFailed } from '../sim/invariant.js';
 import { realGlobals } from '../sim/realGlobals.js';
 import type { InvocationFault } from '../faults/Fault.js';
 import type { FailureCause, ResetReason } from '../TraceEvent.js';
-import type { ConcurrencySlot } from './ConcurrencySlot.js';
 import { createContext } from './Context.js';
 import {
   type ErrorBody,
@@ -19,12 +18,12 @@ import {
   unhandledRejectionBody,
   type WrappedError,
 } from './errorBodies.js';
-import { INIT_LIMIT_MS } from './FunctionConfig.js';
-import type { LambdaFunction } from './LambdaFunction.js';
+import { INIT_LIMIT_MS, type ResolvedFunctionConfig } from './FunctionConfig.js';
+import type { EnvironmentInfo, Handler, HandlerFactory } from './Handler.js';
 import { type ProcessOwner, RuntimeProcess } from './RuntimeProcess.js';
-import { restoreReplacedGlobals } from './World.js';
+import { restoreReplacedGlobals, type World } from '../world/World.js';
 import { type LogLevel, type LogSource, printLive } from '../sim/captureOutput.js';
-import { formatLogLine, type LogLine } from './LogLine.js';
+import { formatLogLine, type LogLine } from '../world/LogLine.js';
 import {
   exportedHandler,
   type HandlerModuleSpec,
@@ -34,33 +33,7 @@ import {
 } from './handlerModule.js';
 import { runInScope } from '../sim/VirtualScope.js';
 
-/** A Lambda handler: async (`(event, context) => Promise`) or callback style (Node.js <= 22). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- handlers are typed by the user; any event shape goes in.
-export type Handler<TEvent = any, TResult = any> = (
-  event: TEvent,
-  context: Context,
-  callback: Callback<TResult>,
-) => void | Promise<TResult> | TResult;
-
-/** What a handler factory learns about the environment it initialises. */
-export interface EnvironmentInfo {
-  /** Stable id within the run, e.g. `ProcessOrder#2`. */
-  readonly id: string;
-  readonly functionName: string;
-  readonly memoryMB: number;
-  /** True for provisioned-concurrency environments, initialised before traffic. */
-  readonly provisioned: boolean;
-}
-
-/**
- * Builds a handler. Called once per execution environment, during Init (a cold start), so state
- * the factory closes over behaves like module-level state in Lambda: kept across warm
- * invocations, lost on a new environment or after a reset.
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see Handler.
-export type HandlerFactory<TEvent = any, TResult = any> = (
-  env: EnvironmentInfo,
-) => Handler<TEvent, TResult> | Promise<Handler<TEvent, TResult>>;
+export type { EnvironmentInfo, Handler, HandlerFactory } from './Handler.js';
 
 /** One request for one run of the handler. */
 export interface InvocationRequest {
@@ -88,9 +61,34 @@ export type InvocationOutcome =
 /** Sync: 6 MB response cap, as Lambda checks it (OBS-RESP). */
 export const MAX_RESPONSE_BYTES = 6_291_556;
 
+/**
+ * What an environment needs of the function that owns it (`LambdaFunction` implements it): the
+ * environment is below the function and does not import it.
+ */
+export interface EnvironmentOwner {
+  readonly world: World;
+  readonly config: ResolvedFunctionConfig;
+  /** Builds the handler, once per environment (at Init). */
+  readonly factory: HandlerFactory;
+  /** Warns when one handler object serves two environments at once. */
+  checkSharedHandler(env: Environment, handler: Handler): void;
+  /** Forgets an environment that was reset or reclaimed. */
+  discard(env: Environment): void;
+  /** The environment's `process.env`: the function's variables and Lambda's own. */
+  environmentVariables(env: Environment): Record<string, string>;
+}
+
+/** The concurrency slot an invocation runs in (`ConcurrencySlot` implements it). */
+export interface InvocationSlot {
+  /** Faults of the fault plan aimed at this invocation try. */
+  readonly faults: readonly InvocationFault[];
+  /** @internal Gives the slot back; called once, when the invocation ends. */
+  ended(): void;
+}
+
 interface Running {
   /** The concurrency slot this invocation holds; given back when it finishes. */
-  readonly slot: ConcurrencySlot;
+  readonly slot: InvocationSlot;
   readonly req: InvocationRequest;
   readonly done: (outcome: InvocationOutcome) => void;
   readonly cold: boolean;
@@ -133,7 +131,7 @@ export class Environment implements ProcessOwner {
   readonly logStreamName: string;
 
   constructor(
-    readonly fn: LambdaFunction,
+    readonly fn: EnvironmentOwner,
     readonly id: string,
     readonly provisioned: boolean,
   ) {
@@ -173,7 +171,7 @@ export class Environment implements ProcessOwner {
    * @internal Starts an invocation on this environment, reserved by `slot` (use
    * {@link ConcurrencySlot.execute}); `done` is called exactly once.
    */
-  start(slot: ConcurrencySlot, req: InvocationRequest, done: (outcome: InvocationOutcome) => void): void {
+  start(slot: InvocationSlot, req: InvocationRequest, done: (outcome: InvocationOutcome) => void): void {
     if (!(this.state === 'busy' && this.run === undefined))
       invariantFailed(
         `Environment.start: ${this.id} must be reserved and free, it is ${this.state}${this.run === undefined ? '' : ` running ${this.run.req.requestId}`}`,

@@ -1,12 +1,16 @@
 import { ConfigError, checkName, checkOptions, intInRange, nonNegativeInt } from '../errors.js';
-import type { AsyncOptions } from '../models/async/AsyncConfig.js';
 import { resolveEnvironment } from './environmentOption.js';
 
 /** Node.js managed runtimes. Callback-style handlers are rejected from nodejs24.x on (R-NODE-2). */
 export type NodeRuntime = 'nodejs20.x' | 'nodejs22.x' | 'nodejs24.x';
 
-/** Options of {@link Simulation.fn}. Every field is optional; defaults are those of AWS. */
-export interface FunctionOptions {
+/**
+ * The runtime's part of a function's options (timeout, memory, concurrency, runtime, environment).
+ * The layers above add theirs (`FunctionOptions` in src/models/FunctionOptions.ts adds `async`);
+ * the runtime accepts their keys by name (`otherKeys` of {@link resolveFunctionConfig}) without
+ * knowing their types. Every field is optional; defaults are those of AWS.
+ */
+export interface FunctionRuntimeOptions {
   /** Function timeout in seconds, 1-900. @defaultValue 3 */
   readonly timeoutS?: number;
   /** Memory in MB, 128-10240. @defaultValue 128 */
@@ -34,11 +38,6 @@ export interface FunctionOptions {
    * all. @defaultValue {}
    */
   readonly environment?: Readonly<Record<string, string>>;
-  /**
-   * Asynchronous invocation settings (retries, event age, destinations, dead-letter queue),
-   * validated by the async model (src/models/async/AsyncConfig.ts). @defaultValue AWS's: 2 retries, 6 h
-   */
-  readonly async?: AsyncOptions;
 }
 
 export interface ResolvedFunctionConfig {
@@ -72,11 +71,17 @@ const KNOWN = new Set([
   'runtime',
   'version',
   'environment',
-  'async',
 ]);
 
-/** Validates a function's options as the Lambda API does and fills in every default. */
-export function resolveFunctionConfig(name: unknown, options: FunctionOptions = {}): ResolvedFunctionConfig {
+/**
+ * Validates a function's options as the Lambda API does and fills in every default. `otherKeys`
+ * are the option keys a higher layer validates itself (e.g. `async`), accepted here unread.
+ */
+export function resolveFunctionConfig(
+  name: unknown,
+  options: FunctionRuntimeOptions = {},
+  otherKeys: readonly string[] = [],
+): ResolvedFunctionConfig {
   const fnName = checkName(
     'fn',
     'name',
@@ -85,7 +90,7 @@ export function resolveFunctionConfig(name: unknown, options: FunctionOptions = 
     'must be 1-64 characters of letters, digits, hyphens and underscores',
   );
   const api = `fn(${JSON.stringify(fnName)})`;
-  checkOptions(api, options, KNOWN);
+  checkOptions(api, options, otherKeys.length === 0 ? KNOWN : new Set([...KNOWN, ...otherKeys]));
   const timeoutS = intInRange(api, 'timeoutS', options.timeoutS ?? 3, 1, 900);
   const memoryMB = intInRange(api, 'memoryMB', options.memoryMB ?? 128, 128, 10_240);
   const reservedConcurrency =

@@ -2,12 +2,12 @@ import { printLive } from '../sim/captureOutput.js';
 import { invariant, invariantFailed } from '../sim/invariant.js';
 import type { ThrottleReason } from '../TraceEvent.js';
 import { ConcurrencySlot } from './ConcurrencySlot.js';
-import { Environment, type Handler, type HandlerFactory } from './Environment.js';
+import { Environment } from './Environment.js';
+import type { Handler, HandlerFactory } from './Handler.js';
 import { handlerModuleSpec } from './handlerModule.js';
 import { lambdaEnvironmentVariables } from './lambdaEnvironmentVariables.js';
 import type { ResolvedFunctionConfig } from './FunctionConfig.js';
-import type { LambdaRuntime } from './LambdaRuntime.js';
-import type { World } from './World.js';
+import type { World } from '../world/World.js';
 
 /** Shared-handler warnings printed so far in this process (function + handler name). */
 const printedSharedWarnings = new Set<string>();
@@ -21,9 +21,29 @@ export type Acquisition =
   | { readonly kind: 'throttled'; readonly reason: ThrottleReason };
 
 /**
+ * What a function needs of the account it runs in (`LambdaRuntime` implements it): the shared
+ * unreserved concurrency pool (R-CONC-1) and the host variables its processes start from.
+ */
+export interface FunctionPool {
+  readonly world: World;
+  /** Invocations in flight of functions without reserved concurrency. */
+  unreservedInFlight: number;
+  /** True when one more unreserved invocation fits. */
+  unreservedAvailable(): boolean;
+  /** True while the unreserved invocations in flight are within the pool. */
+  unreservedWithinLimit(): boolean;
+  /** The test process's variables a runtime process starts from (see `LambdaRuntime.hostEnv`). */
+  hostEnv(): Readonly<Record<string, string>>;
+}
+
+/**
  * A function and its pool of execution environments: picks a warm environment (seeded choice,
  * R-ENV-6) or creates one, within reserved/account concurrency (R-CONC-1) and the scale-up
  * bucket (R-CONC-2).
+ *
+ * It is the `EnvironmentOwner` of its environments and the `SlotOwner` of its slots
+ * (checked where it passes itself to them). No `implements` clause: those members are internal
+ * and stripped from the shipped declarations, where the clause would then fail (TS2420).
  */
 export class LambdaFunction {
   private readonly envs: Environment[] = [];
@@ -43,7 +63,7 @@ export class LambdaFunction {
   /** @internal Made by `sim.fn`. */
   constructor(
     /** @internal */
-    readonly runtime: LambdaRuntime,
+    readonly runtime: FunctionPool,
     readonly config: ResolvedFunctionConfig,
     /** @internal */
     readonly factory: HandlerFactory,

@@ -1,18 +1,18 @@
-import { LAMBDA_AWS_ENV } from '../transport/lambdaAwsEnv.js';
+import { LAMBDA_AWS_ENV } from './lambdaAwsEnv.js';
 import { ConfigError } from '../errors.js';
 import { invariant } from '../sim/invariant.js';
 import { realGlobals } from '../sim/realGlobals.js';
-import type { HandlerFactory } from './Environment.js';
-import { type FunctionOptions, resolveFunctionConfig } from './FunctionConfig.js';
-import { LambdaFunction } from './LambdaFunction.js';
+import type { HandlerFactory } from './Handler.js';
+import { type FunctionRuntimeOptions, resolveFunctionConfig } from './FunctionConfig.js';
+import { type FunctionPool, LambdaFunction } from './LambdaFunction.js';
 import { routeUnhandledRejections } from './unhandledRejections.js';
-import type { World } from './World.js';
+import type { World } from '../world/World.js';
 
 /** R-CONC-1: reserved concurrency may not leave fewer than 100 for unreserved functions. */
 export const UNRESERVED_FLOOR = 100;
 
 /** The account's functions and its concurrency pool (R-CONC-1). */
-export class LambdaRuntime {
+export class LambdaRuntime implements FunctionPool {
   private readonly functions = new Map<string, LambdaFunction>();
   private reservedTotal = 0;
   /** In-flight invocations of functions without reserved concurrency. */
@@ -29,8 +29,14 @@ export class LambdaRuntime {
     });
   }
 
-  define(name: string, factory: HandlerFactory, options?: FunctionOptions): LambdaFunction {
-    const config = resolveFunctionConfig(name, options);
+  /** Defines a function; `otherKeys` are option keys a higher layer validates (see {@link resolveFunctionConfig}). */
+  define(
+    name: string,
+    factory: HandlerFactory,
+    options?: FunctionRuntimeOptions,
+    otherKeys: readonly string[] = [],
+  ): LambdaFunction {
+    const config = resolveFunctionConfig(name, options, otherKeys);
     const api = `fn(${JSON.stringify(config.name)})`;
     if (typeof factory !== 'function')
       throw new ConfigError(api, 'factory', 'must be a function (env) => handler', factory);

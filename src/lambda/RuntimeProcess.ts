@@ -2,7 +2,7 @@ import type { LogLevel, LogSource, OutputSink } from '../sim/captureOutput.js';
 import type { TimerHandle } from '../sim/Kernel.js';
 import { seededUuid } from '../sim/Rng.js';
 import { runInScope, type VirtualScope, VirtualTimer } from '../sim/VirtualScope.js';
-import { recordEscapedResource, type World } from './World.js';
+import { recordEscapedResource, type World } from '../world/World.js';
 
 /** Thrown into user code when it calls `process.exit()` inside a simulated environment. */
 export class ProcessExitSignal extends Error {

@@ -1,7 +1,7 @@
 import { basename, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.js';
-import type { HandlerFactory } from './Environment.js';
+import type { HandlerFactory } from './Handler.js';
 import type { ErrorBody } from './errorBodies.js';
 import { serializeThrown } from './errorBodies.js';
 

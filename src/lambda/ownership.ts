@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.js';
-import type { World } from './World.js';
+import type { World } from '../world/World.js';
 
 /**
  * Every API field that takes a resource of the simulation (a function, queue, topic, sink or

@@ -36,7 +36,7 @@
 import type { ALBEvent } from 'aws-lambda';
 import { ConfigError, checkBoolean, checkOptions, describe, intInRange } from '../errors.js';
 import type { LambdaFunction } from '../lambda/LambdaFunction.js';
-import type { World } from '../lambda/World.js';
+import type { World } from '../world/World.js';
 import { invariantFailed, unreachable } from '../sim/invariant.js';
 import type { FrontDoorCause } from '../TraceEvent.js';
 import { checkStatusCode, headerMap } from './apiGateway.js';

@@ -40,7 +40,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ConfigError, checkBoolean, checkOptions, describe } from '../errors.js';
 import type { LambdaFunction } from '../lambda/LambdaFunction.js';
-import type { World } from '../lambda/World.js';
+import type { World } from '../world/World.js';
 import { invariantFailed, unreachable } from '../sim/invariant.js';
 import type { FrontDoorCause } from '../TraceEvent.js';
 import type { InvokeResponse, SyncModel } from './sync.js';

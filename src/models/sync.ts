@@ -3,10 +3,13 @@ import { ConfigError, checkObject, checkOptions, intInRange } from '../errors.js
 import type { InvocationOutcome } from '../lambda/Environment.js';
 import type { ErrorBody } from '../lambda/errorBodies.js';
 import type { LambdaFunction } from '../lambda/LambdaFunction.js';
-import type { World } from '../lambda/World.js';
-import { contentDigest } from '../sim/contentDigest.js';
+import type { World } from '../world/World.js';
 import { seededUuid } from '../sim/Rng.js';
-import type { RequestVia, ThrottleReason } from '../TraceEvent.js';
+import type { RequestVia } from '../TraceEvent.js';
+import { encodePayload, payloadDigest } from './payload.js';
+import type { ServiceError } from './ServiceError.js';
+
+export type { ServiceError } from './ServiceError.js';
 
 /** R-SYNC-4: the synchronous request payload limit, in bytes. */
 export const MAX_SYNC_REQUEST_BYTES = 6_291_456;
@@ -48,17 +51,6 @@ export function resolveInvokeOptions(api: string, options: unknown): InvokeOptio
   checkObject(api, 'clientContext', o.clientContext);
   checkObject(api, 'identity', o.identity);
   return options as InvokeOptions;
-}
-
-/** An error the Lambda API returned instead of running the function. */
-export interface ServiceError {
-  /** The exception name, e.g. `TooManyRequestsException`. */
-  readonly code: string;
-  readonly message: string;
-  /** Throttle reason (429 only). */
-  readonly reason?: ThrottleReason;
-  /** The JSON body as the Lambda API returns it. */
-  readonly body: Readonly<Record<string, string>>;
 }
 
 /**
@@ -286,30 +278,4 @@ function toResponse(
     payload: JSON.stringify(outcome.error),
     body: outcome.error,
   };
-}
-
-type Encoded = { ok: true; json: string; bytes: number } | { ok: false; reason: string };
-
-/**
- * The trace digest of an invocation's input: its payload JSON, plus the client context and
- * identity when given (rare, so they are serialised only then).
- */
-export function payloadDigest(json: string, clientContext?: unknown, identity?: unknown): string {
-  if (clientContext === undefined && identity === undefined) return contentDigest(json);
-  return contentDigest(
-    `${json}\n${JSON.stringify(clientContext ?? null)}\n${JSON.stringify(identity ?? null)}`,
-  );
-}
-
-/** The payload as Lambda receives it: JSON text. `undefined` sends `{}` (no Payload). */
-export function encodePayload(payload: unknown): Encoded {
-  if (payload === undefined) return { ok: true, json: '{}', bytes: 2 };
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(payload);
-  } catch (error) {
-    return { ok: false, reason: error instanceof Error ? error.message : String(error) };
-  }
-  if (json === undefined) return { ok: false, reason: `a ${typeof payload} is not JSON` };
-  return { ok: true, json, bytes: Buffer.byteLength(json, 'utf8') };
 }

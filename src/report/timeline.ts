@@ -1,4 +1,4 @@
-import type { LogLine } from '../lambda/LogLine.js';
+import type { LogLine } from '../world/LogLine.js';
 import type { TraceEvent } from '../TraceEvent.js';
 
 /** Options of {@link formatTimeline}. */

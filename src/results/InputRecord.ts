@@ -1,6 +1,8 @@
-import type { InputModel } from '../checks/Violation.js';
 import type { Effect } from '../services/ExternalApi.js';
 import type { DiscardCondition, FailureCause, StreamDiscardCondition, TraceEvent } from '../TraceEvent.js';
+
+/** Which invocation model an input (request, event, message) went through. */
+export type InputModel = 'sync' | 'async' | 'sqs' | 'kinesis' | 'dynamodb-streams';
 
 /** A fault of the plan as the trace recorded it when it took effect (`fault.injected`). */
 export type InjectedFault = Extract<TraceEvent, { kind: 'fault.injected' }>;

@@ -1,4 +1,4 @@
-import type { DeterminismError } from '../lambda/World.js';
+import type { DeterminismError } from '../world/World.js';
 import { formatTimeline } from '../report/timeline.js';
 import type { TraceEvent } from '../TraceEvent.js';
 

@@ -3,7 +3,7 @@ import { DeterminismEscapeError, determinismFailure } from '../checks/determinis
 import { ConfigError, checkBoolean, checkOptions } from '../errors.js';
 import type { HandlerFactory } from '../lambda/Environment.js';
 import { handlerModuleSpec } from '../lambda/handlerModule.js';
-import { userFrame } from '../report/stackFrames.js';
+import { userFrame } from '../sim/stackFrames.js';
 import type { Simulation, SimulationResult } from '../Simulation.js';
 import {
   SCENARIO_FUNCTION_NAME,

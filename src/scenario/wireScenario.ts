@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.js';
 import type { HandlerFactory } from '../lambda/Environment.js';
-import type { FunctionOptions } from '../lambda/FunctionConfig.js';
+import type { FunctionOptions } from '../models/FunctionOptions.js';
 import type { LambdaFunction } from '../lambda/LambdaFunction.js';
 import type { EventSink } from '../models/async/EventSink.js';
 import type { SqsQueue } from '../models/sqs/SqsQueue.js';

@@ -1,6 +1,6 @@
-import { CallerScope } from '../callers/CallerScope.js';
+import { CallerScope } from '../world/CallerScope.js';
 import { ConfigError, checkName, checkOptions, describe } from '../errors.js';
-import type { World } from '../lambda/World.js';
+import type { World } from '../world/World.js';
 import { runInScope } from '../sim/VirtualScope.js';
 import { type CallReply, type CallSite, callService, type InFlightFate } from './callService.js';
 import { jsonEqual } from './conditions.js';

@@ -1,5 +1,5 @@
 import { ConfigError, checkName, checkOptions, describe, intInRange } from '../errors.js';
-import type { World } from '../lambda/World.js';
+import type { World } from '../world/World.js';
 import { type CallReply, type CallSpec, callService, type InFlightFate } from './callService.js';
 import { isUpdateAction, type UpdateAction } from './change.js';
 import { type Condition, conditionProblem, evaluateCondition } from './conditions.js';

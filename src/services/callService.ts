@@ -1,6 +1,6 @@
-import { CallerScope } from '../callers/CallerScope.js';
+import { CallerScope } from '../world/CallerScope.js';
 import { type RequestInFlight, RuntimeProcess } from '../lambda/RuntimeProcess.js';
-import type { World } from '../lambda/World.js';
+import type { World } from '../world/World.js';
 import { contentDigest, thrownText } from '../sim/contentDigest.js';
 import { currentScope } from '../sim/VirtualScope.js';
 import { drawLatencyMs, type FittedLatency, latencyStream } from './latency.js';

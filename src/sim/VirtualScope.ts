@@ -1,5 +1,5 @@
 import { AsyncLocalStorage, createHook } from 'node:async_hooks';
-import { stackFrames } from '../report/stackFrames.js';
+import { stackFrames } from './stackFrames.js';
 
 /**
  * What code running on behalf of a simulation sees in place of the real clock, timers and

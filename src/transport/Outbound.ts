@@ -1,9 +1,10 @@
 import { statusOfErrorCode, awsJsonError } from '../aws/awsJson.js';
 import type { AwsProtocolService, AwsResources, SimHttpRequest, SimHttpResponse } from '../aws/protocol.js';
 import { AWS_SERVICES } from '../aws/services.js';
-import { recordDeterminismError, userSiteOf, type World } from '../lambda/World.js';
+import { recordDeterminismError, userSiteOf, type World } from '../world/World.js';
 import { IdempotencyError, type ExternalApi } from '../services/ExternalApi.js';
-import { UnroutedRequestError } from './UnroutedRequestError.js';
+import { invariant } from '../sim/invariant.js';
+import { UnroutedRequestError } from '../aws/UnroutedRequestError.js';
 
 /** What the simulation gives the router: its AWS resources and its APIs by host. */
 export interface OutboundResources extends AwsResources {
@@ -57,6 +58,20 @@ const TRANSPORT_HEADERS = new Set([
  * `sim.api` registered for it. Nothing goes to the real network: an unknown target is an
  * {@link UnroutedRequestError} and a determinism error.
  */
+/** Each simulation's router, by its world: the lower layers share the world without knowing of it. */
+const outbounds = new WeakMap<World, Outbound>();
+
+/** Makes `outbound` answer the HTTP requests user code makes inside `world`'s run; set once, by the simulation. */
+export function attachOutbound(world: World, outbound: Outbound): void {
+  invariant(!outbounds.has(world), 'attachOutbound: the world already has an outbound router');
+  outbounds.set(world, outbound);
+}
+
+/** The router {@link attachOutbound} set for `world`, if any. */
+export function outboundOf(world: World): Outbound | undefined {
+  return outbounds.get(world);
+}
+
 export class Outbound {
   private readonly services = new Map<string, AwsProtocolService>();
 

@@ -2,15 +2,15 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { CallerScope } from '../callers/CallerScope.js';
+import { CallerScope } from '../world/CallerScope.js';
 import { RuntimeProcess } from '../lambda/RuntimeProcess.js';
-import { recordDeterminismError, siteOf, type World } from '../lambda/World.js';
-import { LAMBDASIM_DIR } from '../report/stackFrames.js';
+import { recordDeterminismError, siteOf, type World } from '../world/World.js';
+import { LAMBDASIM_DIR } from '../sim/stackFrames.js';
 import { currentScope, type VirtualScope } from '../sim/VirtualScope.js';
 import type { SimHttpRequest, SimHttpResponse } from '../aws/protocol.js';
-import type { RequestOrigin } from './Outbound.js';
-import { SIM_AWS_CONFIG_FILE, SIM_AWS_CREDENTIALS_FILE } from './lambdaAwsEnv.js';
-import { UnroutedRequestError } from './UnroutedRequestError.js';
+import { outboundOf, type RequestOrigin } from './Outbound.js';
+import { SIM_AWS_CONFIG_FILE, SIM_AWS_CREDENTIALS_FILE } from '../lambda/lambdaAwsEnv.js';
+import { UnroutedRequestError } from '../aws/UnroutedRequestError.js';
 
 /** The smithy `HttpRequest` the SDK hands its request handler (the fields lambdasim reads). */
 interface SmithyRequest {
@@ -152,7 +152,7 @@ function sendOut(
   request: SimHttpRequest,
   origin: RequestOrigin,
 ): Promise<SimHttpResponse> {
-  const outbound = world.outbound;
+  const outbound = outboundOf(world);
   if (outbound === undefined)
     throw new Error(`lambdasim bug: simulation of ${byOf(scope)} has no outbound router`);
   return outbound.send(request, origin);

@@ -5,7 +5,7 @@ import { installCoveragePlugin } from '../coverage/coveragePlugin.js';
 import { setCoverageProvider } from '../coverage/coverageState.js';
 import { COVERAGE_FIX_HINT, formatCoverageFinding, formatCoverageTable } from '../coverage/formatCoverage.js';
 import { checkBoolean, checkOptions, ConfigError } from '../errors.js';
-import { withoutSeedSuffix } from './replayRecipe.js';
+import { withoutSeedSuffix } from './currentTest.js';
 
 /**
  * How lambdasim/vitest reports coverage when a test ends. Each field is overridden by the

@@ -39,7 +39,7 @@
  * @module
  */
 // First, before any other module: modules loaded after lambdasim capture the virtual globals.
-import '../sim/installAtImport.js';
+import '../installAtImport.js';
 export { fc, it, test } from '@fast-check/vitest';
 export { expect } from 'vitest';
 export type { ConfigureFromEnvOptions, EnvConfiguration } from './configureFromEnv.js';

@@ -7,7 +7,7 @@ import { ConfigError } from '../errors.js';
 import { timelineHtml } from '../report/html/timelineHtml.js';
 import type { SimulationResult } from '../Simulation.js';
 import { slug } from './counterexampleFile.js';
-import { rerunCommand, withoutSeedSuffix } from './replayRecipe.js';
+import { rerunCommand, withoutSeedSuffix } from './currentTest.js';
 
 /** Where failing matchers write their HTML timelines unless `LAMBDASIM_HTML` says otherwise. */
 export const DEFAULT_HTML_DIR = '.lambdasim';

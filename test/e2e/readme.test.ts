@@ -64,3 +64,30 @@ describe("README's flagship property", () => {
     }
   });
 });
+
+describe('README links', () => {
+  it('work on the registry page too: each is absolute (https) or an anchor of the README itself', () => {
+    const readme = readFileSync(`${root}README.md`, 'utf8');
+    // Links outside fenced code blocks; `[text](target)` and `[text]: target` forms.
+    const prose = readme.replace(/```[\s\S]*?```/g, '');
+    const targets = [
+      ...[...prose.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!),
+      ...[...prose.matchAll(/^\[[^\]]+\]:\s*(\S+)/gm)].map((m) => m[1]!),
+    ];
+    expect(targets.length).toBeGreaterThan(0);
+    const anchors = new Set(
+      [...readme.matchAll(/^#{1,6} (.+)$/gm)].map((m) =>
+        m[1]!
+          .toLowerCase()
+          .replace(/[^\p{L}\p{N} -]/gu, '')
+          .replaceAll(' ', '-'),
+      ),
+    );
+    const dead = targets.filter((t) =>
+      t.startsWith('#') ? !anchors.has(t.slice(1)) : !/^https:\/\//.test(t),
+    );
+    expect(dead, 'a relative link is dead on the npm registry page: name the file in code instead').toEqual(
+      [],
+    );
+  });
+});

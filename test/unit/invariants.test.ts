@@ -8,7 +8,8 @@ import { simulationInternals } from '../../src/Simulation.js';
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createSimulation, type LambdaFunction, type Simulation } from '../../src/index.js';
-import type { SqsQueue, StoredMessage } from '../../src/models/sqs/SqsQueue.js';
+import type { SqsQueue } from '../../src/models/sqs/SqsQueue.js';
+import type { StoredMessage } from '../../src/models/sqs/StoredMessage.js';
 import { InvariantError } from '../../src/sim/invariant.js';
 
 /** Internal fields a bug could corrupt (reached here by a cast, never by the public API). */

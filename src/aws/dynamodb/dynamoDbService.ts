@@ -1,6 +1,6 @@
 import { callService } from '../../services/callService.js';
 import type { Table } from '../../services/Table.js';
-import { UnroutedRequestError } from '../../transport/UnroutedRequestError.js';
+import { UnroutedRequestError } from '../UnroutedRequestError.js';
 import type { AwsProtocolService, AwsResources, SimHttpRequest, SimHttpResponse } from '../protocol.js';
 import { DynamoDbError, dynamoDbErrorResponse } from './DynamoDbError.js';
 import { deleteItem, getItem, type Landing, putItem, updateItem } from './itemOperations.js';

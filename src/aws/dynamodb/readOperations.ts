@@ -1,4 +1,4 @@
-import { UnroutedRequestError } from '../../transport/UnroutedRequestError.js';
+import { UnroutedRequestError } from '../UnroutedRequestError.js';
 import type { StoredItem } from '../../services/itemValue.js';
 import type { Table } from '../../services/Table.js';
 import type { KeyValue } from '../../services/TableStore.js';

@@ -1,4 +1,4 @@
-import { UnroutedRequestError } from '../../transport/UnroutedRequestError.js';
+import { UnroutedRequestError } from '../UnroutedRequestError.js';
 import type { ItemValue, StoredItem } from '../../services/itemValue.js';
 import { MAX_ITEM_BYTES, type Table } from '../../services/Table.js';
 import type { KeyValue } from '../../services/TableStore.js';

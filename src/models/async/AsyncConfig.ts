@@ -1,7 +1,7 @@
 import { ConfigError, checkBoolean, intInRange, nonNegativeInt } from '../../errors.js';
 import { LambdaFunction } from '../../lambda/LambdaFunction.js';
 import { checkOwned, type ResourceField } from '../../lambda/ownership.js';
-import type { World } from '../../lambda/World.js';
+import type { World } from '../../world/World.js';
 import type { DeliveryTarget, DeliveryTargetKind } from '../DeliveryTarget.js';
 
 /** R-ASYNC-1: the `Event` request payload limit since Oct 2025, in bytes. */

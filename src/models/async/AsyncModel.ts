@@ -3,14 +3,15 @@ import { checkObject, checkOptions } from '../../errors.js';
 import type { Fault } from '../../faults/Fault.js';
 import type { InvocationOutcome } from '../../lambda/Environment.js';
 import type { LambdaFunction } from '../../lambda/LambdaFunction.js';
-import type { World } from '../../lambda/World.js';
+import type { World } from '../../world/World.js';
 import { invariant, invariantFailed, unreachable } from '../../sim/invariant.js';
 import type { Rng } from '../../sim/Rng.js';
 import { seededUuid } from '../../sim/Rng.js';
 import { realGlobals } from '../../sim/realGlobals.js';
 import type { DeliveryRole, DiscardCondition } from '../../TraceEvent.js';
 import type { DeliveredMessage, DeliveryResult, DeliveryTarget } from '../DeliveryTarget.js';
-import { encodePayload, payloadDigest, type ServiceError } from '../sync.js';
+import { encodePayload, payloadDigest } from '../payload.js';
+import type { ServiceError } from '../ServiceError.js';
 import {
   DEFAULT_ASYNC_CONFIG,
   type ResolvedAsyncConfig,

@@ -1,6 +1,6 @@
 import { ConfigError, checkName, checkOptions, nonNegativeInt } from '../../errors.js';
 import type { LambdaFunction } from '../../lambda/LambdaFunction.js';
-import type { World } from '../../lambda/World.js';
+import type { World } from '../../world/World.js';
 import type { AsyncModel } from '../async/AsyncModel.js';
 import { scheduledEvent } from './eventBridgeEvent.js';
 import { nextFiring, parseScheduleExpression, type ScheduleExpression } from './scheduleExpression.js';

@@ -3,7 +3,7 @@ import { ConfigError, checkName, checkObject, checkOptions } from '../../errors.
 import { ACCOUNT_ID, REGION } from '../../lambda/FunctionConfig.js';
 import { LambdaFunction } from '../../lambda/LambdaFunction.js';
 import { checkOwned } from '../../lambda/ownership.js';
-import type { World } from '../../lambda/World.js';
+import type { World } from '../../world/World.js';
 import { contentDigest } from '../../sim/contentDigest.js';
 import type { AsyncModel } from '../async/AsyncModel.js';
 import type { DeliveredMessage, DeliveryResult, DeliveryTarget } from '../DeliveryTarget.js';

@@ -1,5 +1,5 @@
 import { invariant } from '../../sim/invariant.js';
-import type { StoredMessage } from './SqsQueue.js';
+import type { StoredMessage } from './StoredMessage.js';
 
 /**
  * @internal One FIFO message group: its messages in send order from `head` on. A removed message

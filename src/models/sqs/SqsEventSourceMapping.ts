@@ -1,7 +1,7 @@
 import { ConfigError, checkBoolean, checkOptions, intInRange } from '../../errors.js';
 import type { InvocationOutcome } from '../../lambda/Environment.js';
 import type { LambdaFunction } from '../../lambda/LambdaFunction.js';
-import type { World } from '../../lambda/World.js';
+import type { World } from '../../world/World.js';
 import type { TimerHandle } from '../../sim/Kernel.js';
 import { invariant, invariantFailed } from '../../sim/invariant.js';
 import { type Rng, seededUuid } from '../../sim/Rng.js';
@@ -15,7 +15,8 @@ import {
   resolveFilterCriteria,
   SHARED_MAPPING_OPTIONS,
 } from '../mapping/mappingOptions.js';
-import type { Lease, SqsQueue, StoredMessage } from './SqsQueue.js';
+import type { Lease, SqsQueue } from './SqsQueue.js';
+import type { StoredMessage } from './StoredMessage.js';
 
 /** R-SQS-11: concurrent batches when a mapping starts, and the most it scales to. */
 export const SQS_INITIAL_CONCURRENCY = 5;

@@ -1,7 +1,7 @@
 import { ConfigError } from '../../errors.js';
 import { checkOwned } from '../../lambda/ownership.js';
 import type { LambdaFunction } from '../../lambda/LambdaFunction.js';
-import type { World } from '../../lambda/World.js';
+import type { World } from '../../world/World.js';
 import { invariant } from '../../sim/invariant.js';
 import { type Rng, seededUuid } from '../../sim/Rng.js';
 import {

@@ -1,14 +1,12 @@
-import { createHash } from 'node:crypto';
 import { ConfigError, checkBoolean, checkOptions, intInRange } from '../../errors.js';
 import { ACCOUNT_ID, REGION } from '../../lambda/FunctionConfig.js';
 import { checkOwned } from '../../lambda/ownership.js';
-import type { World } from '../../lambda/World.js';
+import type { World } from '../../world/World.js';
 import { type Fault, POISON_BODY, REORDER_MAX_HOLD_MS } from '../../faults/Fault.js';
 import { contentDigest } from '../../sim/contentDigest.js';
 import type { TimerHandle } from '../../sim/Kernel.js';
-import { invariant, invariantFailed, unreachable } from '../../sim/invariant.js';
+import { invariant, invariantFailed } from '../../sim/invariant.js';
 import { type Rng, seededUuid } from '../../sim/Rng.js';
-import { jsonTextOf } from '../jsonText.js';
 import { serviceDoor } from '../../services/callService.js';
 import type {
   DeliveredAttribute,
@@ -16,14 +14,39 @@ import type {
   DeliveryResult,
   DeliveryTarget,
 } from '../DeliveryTarget.js';
+import { FifoDeduplication } from './FifoDeduplication.js';
 import { type FifoGroup, FifoGroups } from './FifoGroups.js';
+import { base36x7 } from './receiptHandle.js';
+import {
+  type PreparedMessage,
+  prepareMessage,
+  SQS_MAX_MESSAGE_BYTES,
+  type SendBatchEntry,
+  type SendBatchResult,
+  type SendMessageOptions,
+  type SendMessageResult,
+} from './sendMessage.js';
+import {
+  type MessageRecord,
+  type MessageStatus,
+  NEXT,
+  StoredMessage,
+  statusIndex,
+  STATUSES,
+} from './StoredMessage.js';
 import { attributesBytes, md5Hex, md5OfAttributes, messageAttributesJson } from './records.js';
 import { SqsError } from './SqsError.js';
 
-/** SQS maximum message size (body + attributes), in bytes: 1 MiB since 2025 (was 256 KiB). */
-export const SQS_MAX_MESSAGE_BYTES = 1_048_576;
-/** FIFO deduplication interval. */
-export const FIFO_DEDUP_WINDOW_MS = 300_000;
+export type { MessageRecord, MessageStatus } from './StoredMessage.js';
+export type {
+  SendBatchEntry,
+  SendBatchResult,
+  SendMessageOptions,
+  SendMessageResult,
+} from './sendMessage.js';
+export { SQS_MAX_MESSAGE_BYTES } from './sendMessage.js';
+
+export { FIFO_DEDUP_WINDOW_MS } from './FifoDeduplication.js';
 /** SenderId shown for messages sent by test/workload code (an IAM user id, as in AWS examples). */
 export const WORKLOAD_SENDER_ID = 'AIDAIENQZJOLO23YVJ4VO';
 /** Role id shown (as `<id>:<function>`) for messages a handler sends with its execution role. */
@@ -76,64 +99,6 @@ export interface ResolvedSqsQueueOptions {
   readonly reorderWindow: number;
 }
 
-/** Options of one {@link SqsQueue.send}. */
-export interface SendMessageOptions {
-  /** Per-message `DelaySeconds`, 0–900 (standard queues only). Default: the queue's delay. */
-  readonly delayS?: number;
-  /** Message attributes (at most 10). */
-  readonly messageAttributes?: Readonly<Record<string, DeliveredAttribute>>;
-  /** FIFO: required. */
-  readonly messageGroupId?: string;
-  /** FIFO: required unless the queue has content-based deduplication. */
-  readonly messageDeduplicationId?: string;
-}
-
-/** What a successful send answers. */
-export interface SendMessageResult {
-  readonly messageId: string;
-  readonly md5OfMessageBody: string;
-  /** FIFO only. */
-  readonly sequenceNumber?: string;
-}
-
-/** One entry of {@link SqsQueue.sendBatch}. */
-export interface SendBatchEntry extends SendMessageOptions {
-  /** Unique within the batch (1–80 letters, digits, hyphens, underscores). */
-  readonly id: string;
-  readonly body: unknown;
-}
-
-/** What `SendMessageBatch` answers: per-entry successes and failures. */
-export interface SendBatchResult {
-  readonly successful: readonly (SendMessageResult & { readonly id: string })[];
-  readonly failed: readonly {
-    readonly id: string;
-    readonly code: string;
-    readonly message: string;
-    readonly senderFault: boolean;
-  }[];
-}
-
-/** Where a message is at the end of (or during) a run. Every message ends in exactly one. */
-export type MessageStatus =
-  'delayed' | 'visible' | 'inFlight' | 'deleted' | 'filtered' | 'deadLettered' | 'expired';
-
-/** One message on one queue, with where it is now. A dead-lettered message has a second record on its DLQ (same `messageId`). */
-export interface MessageRecord {
-  readonly queue: string;
-  readonly messageId: string;
-  readonly body: string;
-  readonly status: MessageStatus;
-  /** Receives so far (`ApproximateReceiveCount`). */
-  readonly receiveCount: number;
-  readonly sentAtMs: number;
-  /** When it left the queue (deleted, filtered, dead-lettered, expired); undefined while on it. */
-  readonly endedAtMs: number | undefined;
-  readonly messageGroupId: string | undefined;
-  /** Set on a DLQ's copy: the ARN of the queue it was moved from. */
-  readonly deadLetteredFrom: string | undefined;
-}
-
 /** Counts of a queue's messages by where they are; `sent + redrivenIn = every other field summed`. */
 export interface QueueAccounting {
   readonly queue: string;
@@ -152,45 +117,8 @@ export interface QueueAccounting {
   readonly delayed: number;
 }
 
-/** @internal A message as the queue stores it. */
 /** The attributes fragment of a message record without attributes. */
 const NO_ATTRIBUTES_JSON = '"messageAttributes":{}';
-
-export class StoredMessage implements MessageRecord {
-  status: MessageStatus = 'visible';
-  receiveCount = 0;
-  endedAtMs: number | undefined = undefined;
-  firstReceiveAtMs = 0;
-  /** The receipt handle of the latest receive. */
-  receipt = '';
-  /** Pending duplicate deliveries (standard queues, R-SQS-9). */
-  ghosts = 0;
-  /** The receive that last took it (so one receive never returns a message twice). */
-  takenBy = 0;
-  /** FIFO: the number in `sequenceNumber`, as a number (orders group heads). */
-  fifoSeq = 0;
-  /** FIFO: index in its group's slots ({@link FifoGroup}). */
-  slot = -1;
-  constructor(
-    readonly queue: string,
-    readonly messageId: string,
-    readonly body: string,
-    /** JSON.stringify(body), computed once. */
-    readonly bodyJson: string,
-    readonly md5OfBody: string,
-    readonly attributes: Readonly<Record<string, DeliveredAttribute>>,
-    /** `"messageAttributes":…` and `md5OfMessageAttributes` JSON fragment, computed once. */
-    readonly attributesJson: string,
-    readonly senderId: string,
-    readonly sentAtMs: number,
-    readonly messageGroupId: string | undefined,
-    readonly messageDeduplicationId: string | undefined,
-    readonly sequenceNumber: string | undefined,
-    readonly deadLetteredFrom: string | undefined,
-    /** Upper bound of this message's record in a Lambda event, for the 6 MB batch cap. */
-    readonly recordBytes: number,
-  ) {}
-}
 
 /** @internal Messages received together: one visibility timer. */
 export interface Lease {
@@ -215,60 +143,6 @@ const KNOWN = new Set([
 ]);
 const NAME = /^[a-zA-Z0-9_-]{1,80}$/;
 const FIFO_NAME = /^[a-zA-Z0-9_-]{1,75}\.fifo$/;
-
-const STATUSES: readonly MessageStatus[] = [
-  'delayed',
-  'visible',
-  'inFlight',
-  'deleted',
-  'filtered',
-  'deadLettered',
-  'expired',
-];
-
-/** A status's index in the counters: a switch (string compares), no keyed lookup on the hot path. */
-function statusIndex(status: MessageStatus): number {
-  switch (status) {
-    case 'delayed':
-      return 0;
-    case 'visible':
-      return 1;
-    case 'inFlight':
-      return 2;
-    case 'deleted':
-      return 3;
-    case 'filtered':
-      return 4;
-    case 'deadLettered':
-      return 5;
-    case 'expired':
-      return 6;
-    default:
-      return unreachable(status, 'message status');
-  }
-}
-/** Bits of the statuses a message may move to (`1 << statusIndex`). */
-const VISIBLE = 1 << 1;
-const IN_FLIGHT = 1 << 2;
-const DELETED = 1 << 3;
-const FILTERED = 1 << 4;
-const DEAD_LETTERED = 1 << 5;
-const EXPIRED = 1 << 6;
-/**
- * Where a message may go from each status (by status index; bits `1 << index`). inFlight →
- * inFlight is a duplicate copy received while the first is in flight; visible → deleted is a
- * delete after the visibility timeout ended but before another receive; the four end states are
- * final.
- */
-const NEXT: readonly number[] = [
-  /* delayed */ VISIBLE | EXPIRED,
-  /* visible */ IN_FLIGHT | DELETED | DEAD_LETTERED | EXPIRED,
-  /* inFlight */ IN_FLIGHT | VISIBLE | DELETED | FILTERED | EXPIRED,
-  0,
-  0,
-  0,
-  0,
-];
 
 /** Validates a queue's name and options (as `CreateQueue` does) and fills in every default. */
 export function resolveSqsQueueOptions(name: unknown, options: unknown): ResolvedSqsQueueOptions {
@@ -347,22 +221,7 @@ export function resolveSqsQueueOptions(name: unknown, options: unknown): Resolve
   };
 }
 
-interface Prepared {
-  readonly body: string;
-  readonly attributes: Readonly<Record<string, DeliveredAttribute>>;
-  readonly delayS: number;
-  readonly groupId: string | undefined;
-  readonly dedupId: string | undefined;
-}
-
 const SETTABLE = new Set(['visibilityTimeoutS']);
-
-/**
- * A character SQS refuses in a message body (`InvalidMessageContents`): anything outside
- * #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF (the XML 1.0 set; SendMessage
- * API reference). With the `u` flag an unpaired surrogate is one code point, so it matches too.
- */
-const INVALID_BODY_CHARACTER = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
 /**
  * A simulated SQS queue, standard or FIFO (name ending in `.fifo`). Producers `send` to it (a
@@ -392,7 +251,7 @@ export class SqsQueue implements DeliveryTarget {
   private ready: StoredMessage[] = [];
   private head = 0;
   private readonly groups: FifoGroups;
-  private readonly dedup = new Map<string, { messageId: string; atMs: number; seq: string | undefined }>();
+  private readonly dedup = new FifoDeduplication();
   private readonly listeners: Array<() => void> = [];
   private readonly ids: Rng;
   private readonly receipts: Rng;
@@ -403,7 +262,6 @@ export class SqsQueue implements DeliveryTarget {
   /** A message a `reorder` fault keeps out of the receive order until the next one joins. */
   private held: { readonly message: StoredMessage; readonly timer: TimerHandle } | undefined;
   private redrivenIn = 0;
-  private deduplicated = 0;
   /** Messages by status (index: {@link statusIndex}), kept by {@link SqsQueue.move}: `sent + redrivenIn` = their sum. */
   private readonly counts = [0, 0, 0, 0, 0, 0, 0];
 
@@ -474,7 +332,7 @@ export class SqsQueue implements DeliveryTarget {
    */
   send(body: unknown, options: SendMessageOptions = {}): Promise<SendMessageResult> {
     return this.call('SendMessage', (senderId) =>
-      this.store(this.prepare(body, options), senderId, undefined),
+      this.store(prepareMessage(this.options, body, options), senderId, undefined),
     );
   }
 
@@ -509,9 +367,9 @@ export class SqsQueue implements DeliveryTarget {
           throw new SqsError('AWS.SimpleQueueService.BatchEntryIdsNotDistinct', `Id ${e.id} repeated.`);
         seen.add(e.id);
       }
-      const prepared: Array<Prepared | SqsError> = entries.map((e) => {
+      const prepared: Array<PreparedMessage | SqsError> = entries.map((e) => {
         try {
-          return this.prepare(e.body, e);
+          return prepareMessage(this.options, e.body, e);
         } catch (error) {
           if (error instanceof SqsError) return error;
           throw error;
@@ -549,7 +407,7 @@ export class SqsQueue implements DeliveryTarget {
         reason: `${this.name} is a FIFO queue: FIFO queues are not supported as Lambda asynchronous destinations or dead-letter queues (a FIFO send needs a MessageGroupId)`,
       };
     try {
-      const prepared = this.prepare(message.body, {
+      const prepared = prepareMessage(this.options, message.body, {
         ...(message.attributes === undefined ? {} : { messageAttributes: message.attributes }),
         ...(message.messageGroupId === undefined ? {} : { messageGroupId: message.messageGroupId }),
         ...(message.messageDeduplicationId === undefined
@@ -612,7 +470,7 @@ export class SqsQueue implements DeliveryTarget {
       queue: this.name,
       sent: this.sentCount,
       redrivenIn: this.redrivenIn,
-      deduplicated: this.deduplicated,
+      deduplicated: this.dedup.dropped,
       ...counts,
     };
   }
@@ -877,99 +735,8 @@ export class SqsQueue implements DeliveryTarget {
     );
   }
 
-  private prepare(body: unknown, options: SendMessageOptions): Prepared {
-    if (options === null || typeof options !== 'object')
-      throw new SqsError('InvalidParameterValue', 'Send options must be an object.');
-    let text: string;
-    if (typeof body === 'string') text = body;
-    else {
-      const json = jsonTextOf(body);
-      if (json === undefined)
-        throw new SqsError(
-          'InvalidParameterValue',
-          `The message body must be a string or JSON data, got ${typeof body}.`,
-        );
-      text = json;
-    }
-    if (text.length === 0)
-      throw new SqsError('MissingParameter', 'The request must contain the parameter MessageBody.');
-    const bad = INVALID_BODY_CHARACTER.exec(text);
-    if (bad !== null)
-      throw new SqsError(
-        'InvalidMessageContents',
-        `Invalid binary character '#x${bad[0].codePointAt(0)!.toString(16).toUpperCase()}' was found in the message body, the set of allowed characters is #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].`,
-      );
-    const attributes = options.messageAttributes ?? {};
-    const names = Object.keys(attributes);
-    if (names.length > 10)
-      throw new SqsError(
-        'InvalidParameterValue',
-        `Number of message attributes [${names.length}] exceeds the allowed maximum [10].`,
-      );
-    for (const n of names) {
-      const a = attributes[n];
-      if (
-        a === null ||
-        typeof a !== 'object' ||
-        !['String', 'Number', 'Binary'].includes(a.dataType) ||
-        typeof a.stringValue !== 'string'
-      )
-        throw new SqsError(
-          'InvalidParameterValue',
-          `The message attribute '${n}' must be { dataType: 'String' | 'Number' | 'Binary', stringValue }.`,
-        );
-    }
-    const size = Buffer.byteLength(text, 'utf8') + attributesBytes(attributes);
-    if (size > SQS_MAX_MESSAGE_BYTES)
-      throw new SqsError(
-        'InvalidParameterValue',
-        `One or more parameters are invalid. Reason: Message must be shorter than ${SQS_MAX_MESSAGE_BYTES} bytes.`,
-      );
-    let delayS = this.options.delayS;
-    if (options.delayS !== undefined) {
-      if (this.fifo)
-        throw new SqsError(
-          'InvalidParameterValue',
-          `Value ${options.delayS} for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type.`,
-        );
-      if (
-        typeof options.delayS !== 'number' ||
-        !Number.isInteger(options.delayS) ||
-        options.delayS < 0 ||
-        options.delayS > 900
-      )
-        throw new SqsError(
-          'InvalidParameterValue',
-          `Value ${String(options.delayS)} for parameter DelaySeconds is invalid. Reason: must be between 0 and 900, if provided.`,
-        );
-      delayS = options.delayS;
-    }
-    let groupId: string | undefined;
-    let dedupId: string | undefined;
-    if (this.fifo) {
-      groupId = options.messageGroupId;
-      if (groupId === undefined || groupId === '')
-        throw new SqsError('MissingParameter', 'The request must contain the parameter MessageGroupId.');
-      dedupId = options.messageDeduplicationId;
-      if (dedupId === undefined) {
-        if (!this.options.contentBasedDeduplication)
-          throw new SqsError(
-            'InvalidParameterValue',
-            'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly',
-          );
-        dedupId = sha256(text);
-      }
-    } else if (options.messageDeduplicationId !== undefined) {
-      throw new SqsError(
-        'InvalidParameterValue',
-        `Value ${options.messageDeduplicationId} for parameter MessageDeduplicationId is invalid. Reason: The request include parameter that is not valid for this queue type.`,
-      );
-    }
-    return { body: text, attributes, delayS, groupId, dedupId };
-  }
-
   private store(
-    p: Prepared,
+    p: PreparedMessage,
     senderId: string,
     source: string | undefined,
     retryOf?: string,
@@ -977,9 +744,8 @@ export class SqsQueue implements DeliveryTarget {
     const kernel = this.world.kernel;
     const now = kernel.nowMs;
     if (p.dedupId !== undefined) {
-      const seen = this.dedup.get(p.dedupId);
-      if (seen !== undefined && now - seen.atMs < FIFO_DEDUP_WINDOW_MS) {
-        this.deduplicated++;
+      const seen = this.dedup.duplicateOf(p.dedupId, now);
+      if (seen !== undefined) {
         kernel.record({
           kind: 'sqs.deduplicated',
           queue: this.name,
@@ -989,7 +755,7 @@ export class SqsQueue implements DeliveryTarget {
         return {
           messageId: seen.messageId,
           md5OfMessageBody: md5Hex(p.body),
-          ...(seen.seq === undefined ? {} : { sequenceNumber: seen.seq }),
+          ...(seen.sequenceNumber === undefined ? {} : { sequenceNumber: seen.sequenceNumber }),
         };
       }
     }
@@ -1019,7 +785,7 @@ export class SqsQueue implements DeliveryTarget {
       undefined,
     );
     if (p.dedupId !== undefined)
-      this.dedup.set(p.dedupId, { messageId: m.messageId, atMs: now, seq: m.sequenceNumber });
+      this.dedup.stored(p.dedupId, { messageId: m.messageId, atMs: now, sequenceNumber: m.sequenceNumber });
     this.sentCount++;
     const delay = p.delayS > 0 ? { delayS: p.delayS } : {};
     const group = p.groupId === undefined ? {} : { messageGroupId: p.groupId };
@@ -1294,28 +1060,4 @@ function messageDigest(m: StoredMessage): string {
   return m.attributesJson === NO_ATTRIBUTES_JSON
     ? m.md5OfBody.slice(0, 16)
     : contentDigest(`${m.md5OfBody}${m.attributesJson}`);
-}
-
-const BASE36 = '0123456789abcdefghijklmnopqrstuvwxyz';
-/** Every 2-digit base-36 string, `'00'` to `'zz'`, by value. */
-const BASE36_PAIRS: readonly string[] = Array.from(
-  { length: 36 * 36 },
-  (_, i) => BASE36[Math.floor(i / 36)]! + BASE36[i % 36]!,
-);
-
-/**
- * @internal `x.toString(36).padStart(7, '0')` for a uint32 (below 36^7), from a table of digit pairs:
- * the same text at about a third of the cost (a receipt handle takes 8 of them).
- */
-export function base36x7(x: number): string {
-  const a = x % 1296;
-  x = (x - a) / 1296;
-  const b = x % 1296;
-  x = (x - b) / 1296;
-  const c = x % 1296;
-  return BASE36[(x - c) / 1296]! + BASE36_PAIRS[c]! + BASE36_PAIRS[b]! + BASE36_PAIRS[a]!;
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
 }

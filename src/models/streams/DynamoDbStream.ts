@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { itemToWire, valuesEqual } from '../../aws/dynamodb/attributeValue.js';
 import { ACCOUNT_ID, REGION } from '../../lambda/FunctionConfig.js';
-import type { World } from '../../lambda/World.js';
+import type { World } from '../../world/World.js';
 import { type StoredItem, valueText } from '../../services/itemValue.js';
 import type { StreamViewType, Table } from '../../services/Table.js';
 import type { ItemChange } from '../../services/TableStore.js';
@@ -37,7 +37,10 @@ interface ChangeRecord extends StreamRecord {
  * A write that changes nothing (a put of an identical item, an update to the same values, a
  * delete of an absent item) makes no record ("If you perform a PutItem or UpdateItem operation
  * that does not change any data in an item, DynamoDB Streams does not write a stream record for
- * that operation", DynamoDB Developer Guide, Change data capture for DynamoDB Streams).
+ * that operation", DynamoDB Developer Guide, Change data capture for DynamoDB Streams — quoted
+ * from memory: the search index does not hold that page; an observed case agrees: re-putting
+ * identical items triggered no stream consumer, tecracer.com/blog/2021/01/why-i-had-to-update-
+ * my-mental-model-of-dynamodb-streams.html).
  *
  * TTL: with `ttlAttribute`, DynamoDB's TTL process deletes an expired item `ttlDeletionDelayS`
  * after its expiry (AWS: "typically within two days of expiration", UpdateTimeToLive API

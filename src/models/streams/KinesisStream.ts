@@ -2,12 +2,14 @@ import { createHash } from 'node:crypto';
 import { ConfigError, checkOptions, intInRange, nonNegativeInt } from '../../errors.js';
 import { POISON_BODY } from '../../faults/Fault.js';
 import { ACCOUNT_ID, REGION } from '../../lambda/FunctionConfig.js';
-import type { World } from '../../lambda/World.js';
+import type { World } from '../../world/World.js';
 import { serviceDoor } from '../../services/callService.js';
 import { contentDigest } from '../../sim/contentDigest.js';
 import { jsonTextOf } from '../jsonText.js';
 import { filterContent } from '../mapping/mappingOptions.js';
-import type { StreamSource } from './StreamSource.js';
+import type { StreamRecord, StreamSource } from './StreamSource.js';
+
+export type { StreamRecord } from './StreamSource.js';
 
 /** The most bytes of one record: data plus partition key (Kinesis: 1 MiB). */
 export const KINESIS_MAX_RECORD_BYTES = 1_048_576;
@@ -85,25 +87,6 @@ export interface Shard {
   readonly endingHashKey: bigint;
   /** The records, in sequence order (index = position in the shard); read-only for test code. */
   readonly records: StreamRecord[];
-}
-
-/** One record in a shard. */
-export interface StreamRecord {
-  /** The shard's index in the stream. */
-  readonly shard: number;
-  /** The record's position in its shard. */
-  readonly index: number;
-  /** Kinesis-shaped decimal string, increasing within the shard. */
-  readonly sequenceNumber: string;
-  readonly partitionKey: string;
-  /** The data, base64-encoded (as the Lambda event carries it). */
-  readonly data: string;
-  /** Bytes of the data (before base64). */
-  readonly bytes: number;
-  /** Virtual time the record arrived (`approximateArrivalTimestamp`). */
-  readonly arrivalMs: number;
-  /** The first 4 bytes of MD5(partition key), big-endian: picks the lane (R-STREAM-2). */
-  readonly keyHash32: number;
 }
 
 const KNOWN = new Set(['shards', 'retentionH', 'latencyMs']);

@@ -1,6 +1,6 @@
 import type { InvocationOutcome } from '../../lambda/Environment.js';
 import type { LambdaFunction } from '../../lambda/LambdaFunction.js';
-import type { World } from '../../lambda/World.js';
+import type { World } from '../../world/World.js';
 import type { TimerHandle } from '../../sim/Kernel.js';
 import { invariant } from '../../sim/invariant.js';
 import { type Rng, seededUuid } from '../../sim/Rng.js';

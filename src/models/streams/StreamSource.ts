@@ -1,7 +1,24 @@
-import type { StreamRecord } from './KinesisStream.js';
-
 /** Which stream service a {@link StreamSource} is (also the input ledger's model of its records). */
 export type StreamModel = 'kinesis' | 'dynamodb-streams';
+
+/** One record in a shard (of a Kinesis stream or a DynamoDB stream). */
+export interface StreamRecord {
+  /** The shard's index in the stream. */
+  readonly shard: number;
+  /** The record's position in its shard. */
+  readonly index: number;
+  /** Kinesis-shaped decimal string, increasing within the shard. */
+  readonly sequenceNumber: string;
+  readonly partitionKey: string;
+  /** The data, base64-encoded (as the Lambda event carries it). */
+  readonly data: string;
+  /** Bytes of the data (before base64). */
+  readonly bytes: number;
+  /** Virtual time the record arrived (`approximateArrivalTimestamp`). */
+  readonly arrivalMs: number;
+  /** The first 4 bytes of MD5(partition key), big-endian: picks the lane (R-STREAM-2). */
+  readonly keyHash32: number;
+}
 
 /** One shard of a stream source: its id and its records, in sequence order. */
 export interface SourceShard {

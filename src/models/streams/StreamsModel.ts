@@ -1,6 +1,6 @@
 import { ConfigError } from '../../errors.js';
 import type { LambdaFunction } from '../../lambda/LambdaFunction.js';
-import type { World } from '../../lambda/World.js';
+import type { World } from '../../world/World.js';
 import { type Rng, seededUuid } from '../../sim/Rng.js';
 import type { Table } from '../../services/Table.js';
 import { DynamoDbStream } from './DynamoDbStream.js';

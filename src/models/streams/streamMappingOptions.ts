@@ -1,6 +1,6 @@
 import { ConfigError, checkBoolean, checkOptions, intInRange, nonNegativeInt } from '../../errors.js';
 import type { LambdaFunction } from '../../lambda/LambdaFunction.js';
-import type { World } from '../../lambda/World.js';
+import type { World } from '../../world/World.js';
 import { checkTargetOfKinds } from '../async/AsyncConfig.js';
 import type { DeliveryTarget } from '../DeliveryTarget.js';
 import type { FilterPattern } from '../mapping/filterPattern.js';

@@ -1,7 +1,7 @@
 import type fc from 'fast-check';
 import type { FaultTargets } from '../../faults/arbitraries.js';
 import type { FaultKind, FaultPlan } from '../../faults/Fault.js';
-import type { FunctionOptions } from '../../lambda/FunctionConfig.js';
+import type { FunctionOptions } from '../../models/FunctionOptions.js';
 import type { LambdaFunction } from '../../lambda/LambdaFunction.js';
 import type { EventSink } from '../../models/async/EventSink.js';
 import type { SqsQueue } from '../../models/sqs/SqsQueue.js';

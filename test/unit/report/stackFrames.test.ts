@@ -6,7 +6,7 @@ import {
   userCallbackFrame,
   userFrame,
   userStack,
-} from '../../../src/report/stackFrames.js';
+} from '../../../src/sim/stackFrames.js';
 
 /** An error whose stack is these frame lines, under its first line. */
 function withStack(error: Error, ...frames: string[]): Error {

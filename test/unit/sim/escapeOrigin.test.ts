@@ -5,7 +5,7 @@
  * replay on a clean CI machine). A resource started by user code is always reported.
  */
 import { describe, expect, it } from 'vitest';
-import { LAMBDASIM_DIR } from '../../../src/report/stackFrames.js';
+import { LAMBDASIM_DIR } from '../../../src/sim/stackFrames.js';
 import { continuesNodeWork, startedByModuleLoader } from '../../../src/sim/VirtualScope.js';
 
 const TSX_CACHE_WRITE = [

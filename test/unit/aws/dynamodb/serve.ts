@@ -2,10 +2,11 @@ import { simulationInternals } from '../../../../src/Simulation.js';
 import { dynamoDbService } from '../../../../src/aws/dynamodb/dynamoDbService.js';
 import type { AwsResources, SimHttpRequest, SimHttpResponse } from '../../../../src/aws/protocol.js';
 import type { Simulation, SimulationResult } from '../../../../src/index.js';
+import { outboundOf } from '../../../../src/transport/Outbound.js';
 
 /** The resources of a simulation, as the interception layer hands them to `serve`. */
 export function resourcesOf(sim: Simulation): AwsResources {
-  const outbound = simulationInternals(sim).world.outbound;
+  const outbound = outboundOf(simulationInternals(sim).world);
   if (outbound === undefined) throw new Error('the simulation has no interception layer');
   return outbound.resources;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FifoGroups } from '../../../../src/models/sqs/FifoGroups.js';
-import type { MessageStatus, StoredMessage } from '../../../../src/models/sqs/SqsQueue.js';
+import type { MessageStatus, StoredMessage } from '../../../../src/models/sqs/StoredMessage.js';
 
 /** The fields FifoGroups reads, on a plain object. */
 interface Fake {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { base36x7 } from '../../../../src/models/sqs/SqsQueue.js';
+import { base36x7 } from '../../../../src/models/sqs/receiptHandle.js';
 
 describe('receipt handle digits', () => {
   it('base36x7 writes exactly what toString(36).padStart(7, "0") writes, for every uint32 tried', () => {

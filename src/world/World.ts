@@ -1,12 +1,11 @@
 import type { FaultInjector } from '../faults/FaultInjector.js';
-import { stackFrames } from '../report/stackFrames.js';
+import { stackFrames } from '../sim/stackFrames.js';
 import type { GlobalsGuard } from '../sim/GlobalsGuard.js';
 import type { Kernel } from '../sim/Kernel.js';
 import { realGlobals } from '../sim/realGlobals.js';
 import type { Rng } from '../sim/Rng.js';
 import type { TraceEvent } from '../TraceEvent.js';
 import type { LogLine } from './LogLine.js';
-import type { Outbound } from '../transport/Outbound.js';
 
 /** Real I/O or a real timer started on behalf of a simulation: the run is no longer replayable. */
 export interface DeterminismError {
@@ -53,11 +52,8 @@ export interface World {
   readonly logsLive: boolean;
   /** Real timers started inside the run (determinism escapes), cancelled when the run ends. */
   readonly realTimers: Array<{ readonly type: string; readonly resource: object }>;
-  /**
-   * Answers the outbound HTTP requests user code makes inside the run (AWS SDK calls, `fetch`),
-   * set by the simulation; see `transport/Outbound.ts`.
-   */
-  outbound: Outbound | undefined;
+  // The router of the run's outbound HTTP requests lives above, in the transport layer
+  // (`outboundOf(world)` in transport/Outbound.ts): the world does not know of it.
 }
 
 /** Records an escape (see {@link recordEscape}) and keeps a real timer to cancel at the run's end. */

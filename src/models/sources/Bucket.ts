@@ -1,10 +1,10 @@
-import { ConfigError, checkName, checkOptions } from '../errors.js';
-import { LambdaFunction } from '../lambda/LambdaFunction.js';
-import type { World } from '../lambda/World.js';
-import type { AsyncModel } from '../models/async/AsyncModel.js';
-import { s3Event } from '../models/sources/s3Event.js';
-import { md5Hex } from '../models/sqs/records.js';
-import { serviceDoor } from './callService.js';
+import { ConfigError, checkName, checkOptions } from '../../errors.js';
+import { LambdaFunction } from '../../lambda/LambdaFunction.js';
+import type { World } from '../../world/World.js';
+import type { AsyncModel } from '../async/AsyncModel.js';
+import { s3Event } from './s3Event.js';
+import { md5Hex } from '../sqs/records.js';
+import { serviceDoor } from '../../services/callService.js';
 
 /** The S3 event types a bucket notification may name (`s3:ObjectCreated:*`, `s3:ObjectRemoved:*`). */
 export type S3NotificationEvent = 's3:ObjectCreated:*' | 's3:ObjectRemoved:*';

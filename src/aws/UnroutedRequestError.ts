@@ -1,4 +1,4 @@
-import type { SimHttpResponse } from '../aws/protocol.js';
+import type { SimHttpResponse } from './protocol.js';
 
 /**
  * A request user code made inside a simulation that nothing simulated answers: an AWS service or

@@ -1,12 +1,12 @@
 import type { EventBridgeEvent } from 'aws-lambda';
-import { checkName } from '../errors.js';
-import { ACCOUNT_ID, REGION } from '../lambda/FunctionConfig.js';
-import type { World } from '../lambda/World.js';
-import { eventBridgeEvent } from '../models/sources/eventBridgeEvent.js';
-import type { Rng } from '../sim/Rng.js';
-import { seededUuid } from '../sim/Rng.js';
-import type { Effect } from './ExternalApi.js';
-import { ExternalApi, type ExternalApiOptions } from './ExternalApi.js';
+import { checkName } from '../../errors.js';
+import { ACCOUNT_ID, REGION } from '../../lambda/FunctionConfig.js';
+import type { World } from '../../world/World.js';
+import { eventBridgeEvent } from './eventBridgeEvent.js';
+import type { Rng } from '../../sim/Rng.js';
+import { seededUuid } from '../../sim/Rng.js';
+import type { Effect } from '../../services/ExternalApi.js';
+import { ExternalApi, type ExternalApiOptions } from '../../services/ExternalApi.js';
 
 /** Options of {@link Simulation.eventBus}. */
 export interface EventBusOptions {

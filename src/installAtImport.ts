@@ -12,9 +12,9 @@
  * captured logs, not to the terminal; each run wraps again a console replaced since.
  * @module
  */
-import { installHttpInterception } from '../transport/interceptHttp.js';
-import { captureOutput } from './captureOutput.js';
-import { installVirtualGlobals } from './installVirtualGlobals.js';
+import { installHttpInterception } from './transport/interceptHttp.js';
+import { captureOutput } from './sim/captureOutput.js';
+import { installVirtualGlobals } from './sim/installVirtualGlobals.js';
 
 installVirtualGlobals();
 installHttpInterception();

@@ -1,4 +1,4 @@
-import { recordEscapedResource, type World } from '../lambda/World.js';
+import { recordEscapedResource, type World } from './World.js';
 import type { TimerHandle } from '../sim/Kernel.js';
 import { seededUuid } from '../sim/Rng.js';
 import { runInScope, type VirtualScope, VirtualTimer } from '../sim/VirtualScope.js';
