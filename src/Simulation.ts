@@ -815,6 +815,7 @@ export class Simulation {
       ]),
       queues: this.sqsModel.queueKinds(),
       streams: new Set(this.streamsModel.streamNames()),
+      tableStreams: new Set(this.streamsModel.tableStreamNames()),
     });
     this.ran = true;
     this.world.globals.capture();

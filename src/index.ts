@@ -194,10 +194,12 @@ export { formatTimeline } from './report/timeline.js';
 export type { TimelineHtmlOptions } from './report/html/timelineHtml.js';
 export { timelineHtml } from './report/html/timelineHtml.js';
 export type {
+  DynamoDbStreamsScenarioArbOptions,
   KinesisScenarioArbOptions,
   ScenarioArbOptions,
   SqsScenarioArbOptions,
 } from './scenario/arbitraries.js';
+export type { ItemWrite, TtlRange } from './scenario/dynamodbStreamsWorkload.js';
 export { scenarios } from './scenario/arbitraries.js';
 export { checkDeterminism } from './scenario/checkDeterminism.js';
 export type { TraceDivergence } from './scenario/DeterminismCheckError.js';
@@ -215,11 +217,17 @@ export type {
   EventScenarioSetup,
   SqsScenarioSetup,
   KinesisScenarioSetup,
+  DynamoDbStreamsScenarioSetup,
   AnyScenarioSetup,
 } from './scenario/Scenario.js';
 export { SCENARIO_FUNCTION_NAME } from './scenario/Scenario.js';
 export { formatScenario, loadScenario, saveScenario } from './scenario/scenarioFile.js';
-export { SCENARIO_DLQ_NAME, SCENARIO_FAILURES_NAME, SCENARIO_QUEUE_NAME } from './scenario/wireScenario.js';
+export {
+  SCENARIO_DLQ_NAME,
+  SCENARIO_FAILURES_NAME,
+  SCENARIO_QUEUE_NAME,
+  SCENARIO_TABLE_NAME,
+} from './scenario/wireScenario.js';
 export type {
   DiscardReason,
   InjectedFault,

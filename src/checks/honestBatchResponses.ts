@@ -88,6 +88,13 @@ export function honestBatchResponses(
     const made = effectsByKey(attempt, keys);
     const timedOut = attempt.faults.some((f) => f.fault === 'callTimeout' && services.has(f.target));
     const failedGroups = new Map<string, string>();
+    // Inputs of this batch not reported, per key: with the same key twice in a batch (a
+    // producer's retry), the effect a kept one made is not the reported one's.
+    const keptWithKey = new Map<string, number>();
+    for (const input of inputs) {
+      const key = inputKey(bodyOf(input), input);
+      if (key !== undefined && !failed.has(input.id)) keptWithKey.set(key, (keptWithKey.get(key) ?? 0) + 1);
+    }
     for (const input of inputs) {
       const key = inputKey(bodyOf(input), input);
       const here = key === undefined ? [] : (made.get(key) ?? []);
@@ -104,7 +111,8 @@ export function honestBatchResponses(
       const none = { group: undefined, earlierFailed: undefined } as const;
       if (failed.has(input.id)) {
         if (group !== undefined && !failedGroups.has(group)) failedGroups.set(group, input.id);
-        if (here.length > 0 && !timedOut && !here.every((e) => e.idempotencyKey !== undefined))
+        const ownEffects = here.length - (key === undefined ? 0 : (keptWithKey.get(key) ?? 0));
+        if (ownEffects > 0 && !timedOut && !here.every((e) => e.idempotencyKey !== undefined))
           out.push(withMessage({ ...base, ...none, kind: 'failedAfterEffect' }));
         continue;
       }

@@ -26,6 +26,7 @@ export const COVERAGE_CASES = [
   'recordAgeExceeded',
   'checkpointPastFailure',
   'producerRetried',
+  'ttlRemoveRead',
 ] as const;
 
 /** One built-in interesting case: a name from {@link COVERAGE_CASES}. */
@@ -86,6 +87,9 @@ interface Invocation {
  *   `sqs.sent` with `retryOf`, as a `producerDuplicate` fault makes): the same body under a new
  *   request or message id, which a handler deduplicating by that id processes twice. A retry that
  *   FIFO deduplication dropped does not count.
+ * - `ttlRemoveRead`: a REMOVE record made by DynamoDB's TTL process (`dynamodb.streamRecord` with
+ *   `by: 'ttl'`, no `NewImage`, the service as `userIdentity`) reached the handler: a stream batch
+ *   holding it started an invocation (`stream.batchInvoked`, then `invoke.started`).
  *
  * Gotcha: a synchronous client retry is a new request the trace does not link to the first
  * (`request.received` names no caller), so the retry cases cover async events and SQS messages;
@@ -111,6 +115,10 @@ export function casesReached(result: TracedResult): ReadonlySet<CoverageCase> {
   const callOwner = new Map<number, Invocation>();
   /** Stream batch request id → its records' sequence numbers (for a partial failure's rest). */
   const streamBatches = new Map<string, readonly string[]>();
+  /** TTL REMOVE records, as `<table>:<sequenceNumber>` (a table's stream is named after the table). */
+  const ttlRemoves = new Set<string>();
+  /** Stream batches holding a TTL REMOVE, by request id, until an invocation starts them. */
+  const ttlBatches = new Set<string>();
 
   const invocation = (requestId: string): Invocation => ({
     requestId,
@@ -159,7 +167,14 @@ export function casesReached(result: TracedResult): ReadonlySet<CoverageCase> {
           reached.add('redeliveryWhileInProgress');
         break;
       }
+      case 'dynamodb.streamRecord':
+        if (ev.by === 'ttl') ttlRemoves.add(`${ev.table}:${ev.sequenceNumber}`);
+        break;
       case 'stream.batchInvoked': {
+        // The mapping is named `<stream>→<function>`.
+        const stream = ev.mapping.slice(0, ev.mapping.lastIndexOf('→'));
+        if (ttlRemoves.size > 0 && ev.sequenceNumbers.some((seq) => ttlRemoves.has(`${stream}:${seq}`)))
+          ttlBatches.add(ev.requestId);
         const inputs = ev.sequenceNumbers.map((seq) => `k:${ev.mapping}:${seq}`);
         batchInputs.set(ev.requestId, inputs);
         streamBatches.set(ev.requestId, ev.sequenceNumbers);
@@ -196,6 +211,7 @@ export function casesReached(result: TracedResult): ReadonlySet<CoverageCase> {
         if (ev.delivered) reached.add('onFailureDestination');
         break;
       case 'invoke.started': {
+        if (ttlBatches.has(ev.requestId)) reached.add('ttlRemoveRead');
         const inv = invocation(ev.requestId);
         begins(inv);
         if (batchInputs.has(ev.requestId)) batches.set(ev.requestId, inv);

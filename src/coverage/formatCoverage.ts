@@ -21,6 +21,7 @@ export const COVERAGE_CASE_DESCRIPTIONS: Readonly<Record<CoverageCase, string>> 
   checkpointPastFailure:
     'a stream batch reported item failures, and the checkpoint moved past the records before them',
   producerRetried: "a producer's retry became an input of its own: same body, new id",
+  ttlRemoveRead: "a REMOVE record made by DynamoDB's TTL process reached the handler",
 };
 
 const runsText = (runs: number): string => `${runs} run${runs === 1 ? '' : 's'}`;

@@ -29,6 +29,11 @@ export interface DefinedTargets {
   readonly queues: ReadonlyMap<string, { readonly fifo: boolean }>;
   /** Streams (Kinesis stream names). */
   readonly streams: ReadonlySet<string>;
+  /**
+   * Tables' DynamoDB streams (by table name): a `duplicateDelivery` of a batch may aim at them, a
+   * `poisonRecord` may not (their records are item changes, not a producer's data).
+   */
+  readonly tableStreams: ReadonlySet<string>;
 }
 
 /**
@@ -172,11 +177,18 @@ export class FaultInjector {
             name,
           );
       } else if (s.target === 'stream') {
-        if (!defined.streams.has(name))
+        if (defined.tableStreams.has(name) && fault.kind === 'poisonRecord')
           throw new ConfigError(
             'sim.run',
             field,
-            `must name a stream of this simulation (${list(defined.streams)})`,
+            "must name a Kinesis stream: a DynamoDB stream's records are the table's item changes, not a producer's data (write the bad item to the table instead)",
+            name,
+          );
+        if (!defined.streams.has(name) && !defined.tableStreams.has(name))
+          throw new ConfigError(
+            'sim.run',
+            field,
+            `must name a stream of this simulation (${list(new Set([...defined.streams, ...defined.tableStreams]))})`,
             name,
           );
       } else {

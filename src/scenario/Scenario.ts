@@ -1,6 +1,7 @@
-import type { KinesisStreamEvent, SQSEvent } from 'aws-lambda';
+import type { DynamoDBStreamEvent, KinesisStreamEvent, SQSEvent } from 'aws-lambda';
 import type { FaultPlan } from '../faults/Fault.js';
 import type { HandlerFactory } from '../lambda/Environment.js';
+import type { StreamViewType, Table } from '../services/Table.js';
 import type { Simulation, SimulationResult } from '../Simulation.js';
 
 /**
@@ -8,7 +9,7 @@ import type { Simulation, SimulationResult } from '../Simulation.js';
  * (written out here so that the declarations name no descriptor; the registry checks at compile
  * time that this union and its descriptors are the same set).
  */
-export type ScenarioModel = 'sync' | 'async' | 'sqs' | 'kinesis';
+export type ScenarioModel = 'sync' | 'async' | 'sqs' | 'kinesis' | 'dynamodb-streams';
 
 /** One input event of the workload, sent at a virtual instant. */
 export interface ScenarioEvent<E = unknown> {
@@ -18,7 +19,9 @@ export interface ScenarioEvent<E = unknown> {
    * sqs: the event's message group (`groupOf` of `scenarios.sqs`). On a FIFO queue it is the
    * `MessageGroupId` (absent: every event is in group `"default"`); on a standard queue it is
    * only a label for checks such as orderedPerKey. kinesis: the record's partition key (absent:
-   * `"default"`). Ignored by the sync and async models.
+   * `"default"`). dynamodb-streams: the written item's key attributes as JSON, in key-schema
+   * order (`{"userId":"u-1"}`), which is its stream records' partition key (a label for checks;
+   * the table takes the key from the item). Ignored by the sync and async models.
    */
   readonly group?: string;
 }
@@ -31,33 +34,50 @@ export interface ScenarioConfig {
   /** sync: the caller's client timeout and attempts (SDK-like retries). */
   readonly clientTimeoutMs?: number;
   readonly clientMaxAttempts?: number;
-  /** async (0-2), kinesis (-1 or 0-10,000) */
+  /** async (0-2), kinesis and dynamodb-streams (-1 or 0-10,000) */
   readonly maximumRetryAttempts?: number;
   readonly maximumEventAgeS?: number;
   /**
-   * async, kinesis: give the function (async) or the stream mapping (kinesis) an on-failure
+   * async, kinesis, dynamodb-streams: give the function (async) or the stream mapping an on-failure
    * destination (an SQS sink named `Handler-failures`). A discarded event or record with no
    * destination is lost, and noLostEvents says so when this is off. @defaultValue true
    */
   readonly onFailureDestination?: boolean;
   /** sqs */
   readonly fifo?: boolean;
-  /** sqs, kinesis */
+  /** sqs, kinesis, dynamodb-streams */
   readonly batchSize?: number;
   readonly maximumBatchingWindowS?: number;
   /** sqs */
   readonly visibilityTimeoutS?: number;
   readonly maxReceiveCount?: number;
-  /** sqs, kinesis */
+  /** sqs, kinesis, dynamodb-streams */
   readonly reportBatchItemFailures?: boolean;
   /** kinesis: the stream's shard count. @defaultValue 1 */
   readonly shards?: number;
-  /** kinesis: the mapping's ParallelizationFactor (1-10). @defaultValue 1 */
+  /** kinesis, dynamodb-streams: the mapping's ParallelizationFactor (1-10). @defaultValue 1 */
   readonly parallelizationFactor?: number;
-  /** kinesis: BisectBatchOnFunctionError. @defaultValue false */
+  /** kinesis, dynamodb-streams: BisectBatchOnFunctionError. @defaultValue false */
   readonly bisectBatchOnFunctionError?: boolean;
-  /** kinesis: MaximumRecordAgeInSeconds (-1 or 60-604,800). @defaultValue -1 */
+  /** kinesis, dynamodb-streams: MaximumRecordAgeInSeconds (-1 or 60-604,800). @defaultValue -1 */
   readonly maximumRecordAgeS?: number;
+  /**
+   * dynamodb-streams: the table's partition key attribute (`sim.table`'s `key`), set from the
+   * `key` option of `scenarios.dynamodbStreams`. Required.
+   */
+  readonly key?: string;
+  /** dynamodb-streams: the table's sort key attribute (`sim.table`'s `sortKey`). @defaultValue unset */
+  readonly sortKey?: string;
+  /**
+   * dynamodb-streams: the table's TTL attribute (`sim.table`'s `ttlAttribute`); a put with
+   * `expiresInS` needs it. `scenarios.dynamodbStreams` sets `'expiresAt'` when `ttl` is on.
+   * @defaultValue unset (no TTL)
+   */
+  readonly ttlAttribute?: string;
+  /** dynamodb-streams: the table's `StreamViewType` (never drawn: a handler is written for one). @defaultValue 'NEW_AND_OLD_IMAGES' */
+  readonly streamViewType?: StreamViewType;
+  /** dynamodb-streams: seconds after an item expires that the TTL process deletes it (0-172,800). @defaultValue 0 */
+  readonly ttlDeletionDelayS?: number;
 }
 
 /** At-least-once behaviours AWS may show (seeded choices), off unless the scenario turns them on. */
@@ -152,11 +172,36 @@ export type SqsScenarioSetup = (sim: Simulation) => HandlerFactory<SQSEvent>;
 export type KinesisScenarioSetup = (sim: Simulation) => HandlerFactory<KinesisStreamEvent>;
 
 /**
- * Any setup `runScenario` takes: a {@link ScenarioSetup} or a {@link KinesisScenarioSetup}. (Not
- * one union in `ScenarioSetup`: an inline handler with no parameter would then be typed with the
- * intersection of the SQS and Kinesis events, which fits neither.)
+ * A setup for `dynamodb-streams` scenarios. The runner defines the table `HandlerTable` (key
+ * schema, stream and TTL from the scenario's config) before it calls the setup, and passes it:
+ * the setup may seed it, read it after the run, or hand it to the handler (a handler that writes
+ * the table it reads makes records too). The handler gets a `DynamoDBStreamEvent`.
+ *
+ * @example
+ * ```ts
+ * const setup: DynamoDbStreamsScenarioSetup<User> = (sim, users) => {
+ *   const mailer = sim.api('mailer');
+ *   return () => async (event) => {
+ *     for (const record of event.Records)
+ *       if (record.eventName === 'INSERT') await mailer.call('welcome', record.dynamodb?.Keys);
+ *   };
+ * };
+ * ```
  */
-export type AnyScenarioSetup<E = unknown> = ScenarioSetup<E> | KinesisScenarioSetup;
+export type DynamoDbStreamsScenarioSetup<T extends Record<string, unknown> = Record<string, unknown>> = (
+  sim: Simulation,
+  table: Table<T>,
+) => HandlerFactory<DynamoDBStreamEvent>;
+
+/**
+ * Any setup `runScenario` takes: a {@link ScenarioSetup}, a {@link KinesisScenarioSetup}, or a
+ * dynamodb-streams setup that does not take the table (a {@link DynamoDbStreamsScenarioSetup}
+ * that does is runScenario's own overload). Every member takes `(sim)` alone, so an inline
+ * setup's `sim` is typed; not one union in `ScenarioSetup`: an inline handler with no parameter
+ * would then be typed with the intersection of the events, which fits none.
+ */
+export type AnyScenarioSetup<E = unknown> =
+  ScenarioSetup<E> | KinesisScenarioSetup | ((sim: Simulation) => HandlerFactory<DynamoDBStreamEvent>);
 
 /** The function name a scenario defines its handler under. */
 export const SCENARIO_FUNCTION_NAME = 'Handler';

@@ -9,10 +9,13 @@ import {
   faultPoint,
   INVOCATION_FAULT_KINDS,
 } from '../faults/Fault.js';
+import type { TtlRange } from './dynamodbStreamsWorkload.js';
+import type { ItemWrite } from './dynamodbStreamsWorkload.js';
 import { asyncModel } from './models/async.js';
 import { record } from './models/configArbs.js';
+import { dynamodbStreamsModel } from './models/dynamodbStreams.js';
 import { kinesisModel } from './models/kinesis.js';
-import type { ScenarioModelDescriptor } from './models/ScenarioModelDescriptor.js';
+import type { EventBounds, ScenarioModelDescriptor } from './models/ScenarioModelDescriptor.js';
 import { sqsModel } from './models/sqs.js';
 import { syncModel } from './models/sync.js';
 import {
@@ -95,6 +98,33 @@ export interface KinesisScenarioArbOptions<E> extends ScenarioArbOptions<E> {
   readonly partitionKeyOf?: (body: E) => string;
 }
 
+/**
+ * Options of `scenarios.dynamodbStreams`: the items other applications write and the table's key
+ * schema. No `uniqueBy`: writes to one key (MODIFY, REMOVE) are the point.
+ */
+export interface DynamoDbStreamsScenarioArbOptions<T> extends Omit<
+  ScenarioArbOptions<T>,
+  'events' | 'uniqueBy'
+> {
+  /** The items written (whole items, key attributes included). */
+  readonly events: fc.Arbitrary<T>;
+  /** The table's partition key attribute (`config.key`). */
+  readonly key: string;
+  /** The table's sort key attribute (`config.sortKey`). @defaultValue unset */
+  readonly sortKey?: string;
+  /**
+   * Whether some puts carry a TTL (`expiresInS`): `true` draws 1-3,600 s, a range within it. The
+   * table gets `config.ttlAttribute` (`'expiresAt'` unless given). @defaultValue false
+   */
+  readonly ttl?: boolean | TtlRange;
+  /**
+   * Whether some writes delete an item (a REMOVE made by an application). Turn it off when no
+   * application deletes (items leave by TTL only): a counterexample then cannot stop at a put and
+   * its delete where a TTL put alone shows the failure. @defaultValue true
+   */
+  readonly deletes?: boolean;
+}
+
 export { KINESIS_PARTITION_KEYS } from './models/kinesis.js';
 
 const KNOWN = new Set([
@@ -114,6 +144,8 @@ const MAX_INT = 0x7fffffff;
 
 interface Resolved<E> {
   readonly events: fc.Arbitrary<E>;
+  /** A model's own workload (see `ModelWorkload`): the events, drawn its way. */
+  readonly ownEvents: fc.Arbitrary<ScenarioEvent<E>[]> | undefined;
   readonly minEvents: number;
   readonly maxEvents: number;
   readonly spreadMs: number;
@@ -128,9 +160,17 @@ interface Resolved<E> {
 function resolve<E>(descriptor: ScenarioModelDescriptor, options: ScenarioArbOptions<E>): Resolved<E> {
   // A model registered at run time (not a built-in) is a ScenarioModel only by this cast.
   const model = descriptor.model as ScenarioModel;
-  const api = `scenarios.${model}`;
+  // scenarios.dynamodbStreams for model 'dynamodb-streams'.
+  const api = `scenarios.${model.replace(/-(\w)/g, (_, c: string) => c.toUpperCase())}`;
   const group = descriptor.groupOption;
-  const o = checkOptions(api, options, group === undefined ? KNOWN : new Set([...KNOWN, group.name]));
+  const workload = descriptor.workload;
+  const known =
+    workload !== undefined
+      ? new Set([...[...KNOWN].filter((k) => k !== 'uniqueBy'), ...workload.options])
+      : group === undefined
+        ? KNOWN
+        : new Set([...KNOWN, group.name]);
+  const o = checkOptions(api, options, known);
   if (!(o.events instanceof fc.Arbitrary))
     throw new ConfigError(api, 'events', 'must be a fast-check arbitrary of event bodies', o.events);
   const minEvents = intInRange(api, 'minEvents', o.minEvents ?? 1, 0, 10_000);
@@ -177,17 +217,20 @@ function resolve<E>(descriptor: ScenarioModelDescriptor, options: ScenarioArbOpt
     throw new ConfigError(api, 'uniqueBy', "must be a function (body) => the body's business key", uniqueBy);
 
   // The fixed config: fields of this model only, valid as the models check them.
-  const config = (o.config ?? {}) as ScenarioConfig;
+  const userConfig = (o.config ?? {}) as ScenarioConfig;
+  const config = workload === undefined ? userConfig : workload.config(o, userConfig, api);
   const probe = { model, seed: 0, events: [], config, delivery: {}, faults: [] };
   validateScenario(probe, api);
   // The fixed fields together, checked by the models themselves (drawn fields are valid by
   // construction; see each descriptor's probeConfig).
   const probeConfig = descriptor.probeConfig?.(config) ?? config;
   const sim = createScenarioSimulation({ ...probe, config: probeConfig }, api);
-  wireScenario(sim, { ...probe, config: probeConfig }, () => async () => undefined, api);
+  wireScenario(sim, { ...probe, config: probeConfig }, () => () => async () => undefined, api);
 
+  const bounds: EventBounds = { minEvents, maxEvents, spreadMs };
   return {
     events: o.events as fc.Arbitrary<E>,
+    ownEvents: workload?.events(o, bounds, api) as fc.Arbitrary<ScenarioEvent<E>[]> | undefined,
     minEvents,
     maxEvents,
     spreadMs,
@@ -201,26 +244,34 @@ function resolve<E>(descriptor: ScenarioModelDescriptor, options: ScenarioArbOpt
 
 /** Sorted events: shrinks toward fewer events, earlier instants and smaller bodies. */
 function eventsArb<E>(r: Resolved<E>): fc.Arbitrary<ScenarioEvent<E>[]> {
+  if (r.ownEvents !== undefined) return r.ownEvents;
   const pool = r.keyPool;
   const key = pool === undefined ? fc.constant(undefined) : fc.constantFrom(...pool);
   const timed = fc.tuple(fc.integer({ min: 0, max: r.spreadMs }), r.events, key);
-  const bounds = { minLength: r.minEvents, maxLength: r.maxEvents, size: 'max' } as const;
+  // One below minEvents, then filtered: fast-check's array shrinker keeps an array's first item and
+  // shrinks the rest down to minLength only, so at minLength it never drops the last item of
+  // [needed, unneeded] (with minEvents 1, most one-event failures kept a second event); with
+  // one to spare it can, and the filter keeps minEvents.
+  const bounds = { minLength: Math.max(0, r.minEvents - 1), maxLength: r.maxEvents, size: 'max' } as const;
   const uniqueBy = r.uniqueBy;
+  const minEvents = r.minEvents;
   // uniqueArray drops a shrink candidate whose keys collide, so shrinking keeps keys distinct.
   return (
     uniqueBy === undefined
       ? fc.array(timed, bounds)
       : fc.uniqueArray(timed, { ...bounds, selector: ([, body]) => uniqueBy(body) })
-  ).map((drawn) =>
-    drawn
-      .map(([atMs, body, drawnKey]): ScenarioEvent<E> => {
-        if (drawnKey !== undefined) return { atMs, group: drawnKey, body };
-        if (r.groupOf === undefined) return { atMs, body };
-        return { atMs, group: r.groupOf(body), body };
-      })
-      // Array.prototype.sort is stable: events drawn at the same instant keep their order.
-      .sort((a, b) => a.atMs - b.atMs),
-  );
+  )
+    .filter((drawn) => drawn.length >= minEvents)
+    .map((drawn) =>
+      drawn
+        .map(([atMs, body, drawnKey]): ScenarioEvent<E> => {
+          if (drawnKey !== undefined) return { atMs, group: drawnKey, body };
+          if (r.groupOf === undefined) return { atMs, body };
+          return { atMs, group: r.groupOf(body), body };
+        })
+        // Array.prototype.sort is stable: events drawn at the same instant keep their order.
+        .sort((a, b) => a.atMs - b.atMs),
+    );
 }
 
 const seedArb = fc.integer({ min: 0, max: MAX_INT });
@@ -342,4 +393,12 @@ export const scenarios = {
    */
   kinesis: <E>(options: KinesisScenarioArbOptions<E>): fc.Arbitrary<Scenario<E>> =>
     scenarioArbitrary(kinesisModel, options),
+  /**
+   * Writes by other applications to a DynamoDB table (`HandlerTable`) whose stream a mapping reads:
+   * each event an {@link ItemWrite} (a put, a put with a TTL, a delete; overwrites and deletes aim
+   * at keys written before), so INSERT, MODIFY, REMOVE and DynamoDB's TTL REMOVE records reach the
+   * handler, with the kinesis model's mapping behaviours (blocked shard, retries, bisection).
+   */
+  dynamodbStreams: <T>(options: DynamoDbStreamsScenarioArbOptions<T>): fc.Arbitrary<Scenario<ItemWrite<T>>> =>
+    scenarioArbitrary(dynamodbStreamsModel, options as unknown as ScenarioArbOptions<ItemWrite<T>>),
 } as const;

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { ConfigError, checkOptions, intInRange } from '../errors.js';
 import type { Table } from '../services/Table.js';
 import { type Simulation, simulationInternals } from '../Simulation.js';
+import type { WireContext } from './models/ScenarioModelDescriptor.js';
 import type { ScenarioEvent } from './Scenario.js';
 
 /**
@@ -18,6 +19,31 @@ import type { ScenarioEvent } from './Scenario.js';
 export type ItemWrite<T> =
   | { readonly op: 'put'; readonly item: T; readonly expiresInS?: number }
   | { readonly op: 'delete'; readonly key: Readonly<Record<string, unknown>> };
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * Why `body` is not an {@link ItemWrite} (the rule, for a ConfigError on `events[i].body`), or
+ * undefined when it is one. Key attributes are checked by the table when the write runs.
+ */
+export function itemWriteRule(body: unknown): string | undefined {
+  const shape =
+    "must be an item write: { op: 'put', item: {…}, expiresInS?: seconds } or { op: 'delete', key: {…} }";
+  if (!isPlainObject(body)) return shape;
+  if (body.op === 'put') {
+    if (!isPlainObject(body.item) || Object.keys(body).some((k) => !['op', 'item', 'expiresInS'].includes(k)))
+      return shape;
+    const s = body.expiresInS;
+    if (s !== undefined && (typeof s !== 'number' || !Number.isInteger(s) || s < 1 || s > MAX_INT))
+      return `must have expiresInS an integer number of seconds between 1 and ${MAX_INT} (the item's TTL after the write)`;
+    return undefined;
+  }
+  if (body.op === 'delete')
+    return isPlainObject(body.key) && Object.keys(body).length === 2 ? undefined : shape;
+  return shape;
+}
 
 /** TTLs a scenario draws: seconds after the write that the item expires. */
 export interface TtlRange {
@@ -96,8 +122,8 @@ function opsTable(deletes: boolean, ttl: boolean): readonly Op[] {
  */
 export function itemWritesArb<T extends object>(
   options: ItemWritesArbOptions<T>,
+  api = 'itemWritesArb',
 ): fc.Arbitrary<ScenarioEvent<ItemWrite<T>>[]> {
-  const api = 'itemWritesArb';
   const o = checkOptions(api, options, KNOWN, 'must be an object with items and key');
   if (!(o.items instanceof fc.Arbitrary))
     throw new ConfigError(api, 'items', 'must be a fast-check arbitrary of items', o.items);
@@ -231,19 +257,13 @@ function keyArgument<I extends Record<string, unknown>>(
   return table.options.sortKey === undefined ? keys[table.options.key] : keys;
 }
 
-/** A write the table refused at run time: its event's index and the error. */
-export interface RefusedWrite {
-  readonly index: number;
-  readonly error: unknown;
-}
-
 /**
- * Schedules a scenario's writes on `table` (each with {@link applyWrite} at its `atMs`) and files
- * every stream record they cause under their event's index (`sim.scenarioEventIndex`, by the
- * record's `eventID`), so the input ledger links each record back to the event that made it:
- * the records a write made at its instant, and the service's TTL REMOVE of an item a write put,
- * unless something else rewrote that key since. Records of the handler's own writes belong to no
- * event. Returns the list of refused writes, filled as the run goes.
+ * Schedules a scenario's writes on `table` (each with {@link applyWrite} at its `atMs`) and notes
+ * every stream record they cause under their event's index (`notes.noteEvent`, by the record's
+ * `eventID`), so the input ledger links each record back to the event that made it: the records
+ * a write made at its instant, and the service's TTL REMOVE of an item a write put, unless
+ * something else rewrote that key since. Records of the handler's own writes belong to no event.
+ * A refused write goes to `notes.refuse` (its event's index and the error) when its instant comes.
  *
  * @throws ConfigError when the table has no stream.
  */
@@ -251,7 +271,8 @@ export function scheduleItemWrites<I extends Record<string, unknown>>(
   sim: Simulation,
   table: Table<I>,
   events: readonly ScenarioEvent<ItemWrite<unknown>>[],
-): RefusedWrite[] {
+  notes: Pick<WireContext, 'noteEvent' | 'refuse'>,
+): void {
   const stream = simulationInternals(sim).streamsModel.streamOf(table);
   if (stream === undefined)
     throw new ConfigError(
@@ -260,8 +281,6 @@ export function scheduleItemWrites<I extends Record<string, unknown>>(
       "must have a DynamoDB stream: define it with sim.table(name, { key, stream: 'NEW_AND_OLD_IMAGES' })",
       table.name,
     );
-  const index = simulationInternals(sim).scenarioEventIndex;
-  const refused: RefusedWrite[] = [];
   /** The event whose write is being applied right now. */
   let writing: number | undefined;
   /** Per item key (the record's partition key): the event whose write last changed it. */
@@ -271,7 +290,7 @@ export function scheduleItemWrites<I extends Record<string, unknown>>(
     const key = record.partitionKey;
     // A TTL deletion belongs to whoever put the expired item (also when a write replaces it).
     const owner = record.byTtl ? lastWriter.get(key) : writing;
-    if (owner !== undefined) index.set(stream.eventId(record), owner);
+    if (owner !== undefined) notes.noteEvent(stream.eventId(record), owner);
     if (writing !== undefined && !record.byTtl) lastWriter.set(key, writing);
     else if (writing === undefined && !record.byTtl) lastWriter.delete(key);
   });
@@ -280,11 +299,10 @@ export function scheduleItemWrites<I extends Record<string, unknown>>(
       writing = i;
       try {
         const applied = applyWrite(sim, table, event.body);
-        if (!applied.ok) refused.push({ index: i, error: applied.error });
+        if (!applied.ok) notes.refuse(i, applied.error);
       } finally {
         writing = undefined;
       }
     });
   });
-  return refused;
 }

@@ -10,6 +10,7 @@ import {
   type Scenario,
   type ScenarioResult,
   type AnyScenarioSetup,
+  type DynamoDbStreamsScenarioSetup,
   type KinesisScenarioSetup,
   type ScenarioSetup,
 } from './Scenario.js';
@@ -44,6 +45,9 @@ export interface RunScenarioOptions {
 
 const KNOWN_OPTIONS = new Set(['checkDeterminism', 'allowDeterminismErrors']);
 
+/** Every setup the overloads take: a model with `beforeSetup` resources passes them second. */
+type SomeSetup<E> = AnyScenarioSetup<E> | ((sim: Simulation, resources: never) => unknown);
+
 /**
  * Runs a scenario: a fresh simulation with the scenario's seed, fault plan and delivery
  * behaviours; `setup(sim)` defines the services and returns the handler factory; the function
@@ -71,6 +75,14 @@ const KNOWN_OPTIONS = new Set(['checkDeterminism', 'allowDeterminismErrors']);
  *   `maximumRecordAgeS`, `bisectBatchOnFunctionError`, `reportBatchItemFailures` and, unless
  *   `config.onFailureDestination` is false, the on-failure destination `Handler-failures` (an SQS
  *   sink).
+ * - `dynamodb-streams`: table `HandlerTable` (`config.key`, `sortKey`, `ttlAttribute`, its stream
+ *   with `streamViewType`, `ttlDeletionDelayS`) is defined first and passed to `setup(sim, table)`;
+ *   each event is a write by another application (`ItemWrite`: a put, with `expiresInS` a
+ *   put whose TTL attribute is set that many seconds ahead, or a delete) applied to the table at
+ *   `atMs` with no latency and no call fault; the stream's records are read from TRIM_HORIZON by
+ *   a mapping with the kinesis model's mapping fields and, unless `config.onFailureDestination`
+ *   is false, the on-failure destination `Handler-failures`. DynamoDB's TTL deletions are part of
+ *   the run (a REMOVE record `ttlDeletionDelayS` after the item expires).
  *
  * The result is the simulation's result (its `traceHash` and `messages` stay lazy) plus the
  * scenario, the simulation (to read services after the run) and `rerunFaultFree()`.
@@ -124,6 +136,12 @@ export async function runScenario<E>(
   setup: KinesisScenarioSetup,
   options?: RunScenarioOptions,
 ): Promise<ScenarioResult<E>>;
+/** A dynamodb-streams scenario: the setup gets the table `HandlerTable`, the handler a `DynamoDBStreamEvent`. */
+export async function runScenario<E, T extends Record<string, unknown>>(
+  scenario: Scenario<E>,
+  setup: DynamoDbStreamsScenarioSetup<T>,
+  options?: RunScenarioOptions,
+): Promise<ScenarioResult<E>>;
 /** Any setup (e.g. one chosen at run time among models). */
 export async function runScenario<E>(
   scenario: Scenario<E>,
@@ -132,7 +150,7 @@ export async function runScenario<E>(
 ): Promise<ScenarioResult<E>>;
 export async function runScenario<E>(
   scenario: Scenario<E>,
-  setup: AnyScenarioSetup<E>,
+  setup: SomeSetup<E>,
   options: RunScenarioOptions = {},
 ): Promise<ScenarioResult<E>> {
   try {
@@ -165,7 +183,7 @@ const API = 'runScenario';
 
 async function run<E>(
   scenario: Scenario<E>,
-  setup: AnyScenarioSetup<E>,
+  setup: SomeSetup<E>,
   options: RunScenarioOptions,
 ): Promise<ScenarioResult<E>> {
   const api = API;
@@ -173,16 +191,25 @@ async function run<E>(
   if (typeof setup !== 'function')
     throw new ConfigError(api, 'setup', 'must be a function (sim) => handler factory', setup);
   const sim = createScenarioSimulation(scenario, api, options.allowDeterminismErrors);
-  const factory: unknown = setup(sim);
-  if (typeof factory !== 'function')
-    throw new ConfigError(
-      api,
-      'setup',
-      'must return the handler factory, a function (env) => handler (define services on sim first)',
-      factory,
-    );
   const init: InitWatch = { failure: undefined };
-  const wiring = wireScenario(sim, scenario, watchInit(factory as HandlerFactory<unknown>, init), api);
+  const wiring = wireScenario(
+    sim,
+    scenario,
+    (resources) => {
+      // The model's resources (a dynamodb-streams table) as the second argument, when it has some.
+      const call = setup as (sim: Simulation, resources?: unknown) => unknown;
+      const factory = resources === undefined ? call(sim) : call(sim, resources);
+      if (typeof factory !== 'function')
+        throw new ConfigError(
+          api,
+          'setup',
+          'must return the handler factory, a function (env) => handler (define services on sim first)',
+          factory,
+        );
+      return watchInit(factory as HandlerFactory<unknown>, init);
+    },
+    api,
+  );
   let result: SimulationResult;
   try {
     result = await sim.run({ maxEvents: SCENARIO_MAX_EVENTS });
@@ -221,7 +248,7 @@ function scenarioResult<E>(
   result: SimulationResult,
   scenario: Scenario<E>,
   sim: Simulation,
-  setup: AnyScenarioSetup<E>,
+  setup: SomeSetup<E>,
   options: RunScenarioOptions,
 ): ScenarioResult<E> {
   // Copy the descriptors, not the values: `traceHash` and `messages` are getters computed on

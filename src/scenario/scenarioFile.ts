@@ -89,7 +89,7 @@ export function saveScenario(path: string, scenario: Scenario<unknown>): void {
  * ```
  * @throws ConfigError naming the file, the entry and field, and the rule, e.g.
  * `loadScenario("fixtures/regressions/x.json"): faults[1].invocation must be an integer >= 1, got 0`,
- * `loadScenario("x.json"): model must be one of sync, async, sqs, kinesis, got "mq"`, or for a file
+ * `loadScenario("x.json"): model must be one of sync, async, sqs, kinesis, dynamodb-streams, got "mq"`, or for a file
  * that is not JSON `loadScenario("x.json"): file must hold a scenario as JSON, as saveScenario
  * writes it (Expected double-quoted property name in JSON at position 22: line 3, column 3), got …`.
  * Fault targets other than the function (services) are checked when the scenario runs.
@@ -122,7 +122,7 @@ export function loadScenario<E = unknown>(path: string): Scenario<E> {
   const scenario = validateScenario<E>(value, api);
   // The configuration, as the models check it: wired on a throwaway simulation, never run.
   const sim = createScenarioSimulation(scenario, api);
-  wireScenario(sim, scenario, () => async () => undefined, api);
+  wireScenario(sim, scenario, () => () => async () => undefined, api);
   return scenario;
 }
 

@@ -34,7 +34,9 @@ type BlockKeys = (model: ScenarioModelDescriptor) => readonly string[];
 
 function modelsWith(field: string, keys: BlockKeys): string {
   const models = scenarioModels().filter((m) => keys(m).includes(field));
-  return models.length === 0 ? '' : models.map((m) => m.model).join(' and ');
+  const names = models.map((m) => m.model);
+  // "sqs, kinesis and dynamodb-streams"
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;
 }
 
 /** A block (config or delivery): a plain object whose keys apply to `model`. */

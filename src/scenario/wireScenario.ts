@@ -13,6 +13,7 @@ import { SCENARIO_FUNCTION_NAME, type Scenario } from './Scenario.js';
 export { DEFAULT_MESSAGE_GROUP, SCENARIO_FAILURES_NAME } from './models/shared.js';
 export { DEFAULT_MAX_RECEIVE_COUNT, SCENARIO_DLQ_NAME, SCENARIO_QUEUE_NAME } from './models/sqs.js';
 export { SCENARIO_STREAM_NAME } from './models/kinesis.js';
+export { SCENARIO_TABLE_NAME } from './models/dynamodbStreams.js';
 
 /** The descriptor of a scenario's model (validateScenario has checked that it names one). */
 export function descriptorOf(scenario: Scenario<unknown>): ScenarioModelDescriptor {
@@ -74,12 +75,14 @@ export interface ScenarioWiring {
 
 /**
  * Defines the scenario's function, resources and workload on `sim`, through its model's
- * descriptor. Every model validates its own part (errors renamed by {@link asScenarioError}).
+ * descriptor: the model's `beforeSetup` resources, then `setup(resources)` (the user's setup,
+ * returning the handler factory), then the model's `wire`. Every model validates its own part
+ * (errors renamed by {@link asScenarioError}).
  */
 export function wireScenario(
   sim: Simulation,
   scenario: Scenario<unknown>,
-  factory: HandlerFactory<unknown>,
+  setup: (resources: unknown) => HandlerFactory<unknown>,
   api: string,
 ): ScenarioWiring {
   const model = descriptorOf(scenario);
@@ -87,10 +90,13 @@ export function wireScenario(
   const refused: { index: number; error: unknown }[] = [];
   const eventIndex = simulationInternals(sim).scenarioEventIndex;
   const guard = <T>(action: () => T): T => asScenarioError(api, model, action);
+  const resources = model.beforeSetup?.({ sim, scenario, guard });
+  const factory = setup(resources);
   const wired = model.wire({
     sim,
     scenario,
     guard,
+    resources,
     defineFunction: (extra = {}) =>
       guard(() =>
         sim.fn(

@@ -3,8 +3,14 @@ import { join } from 'node:path';
 import { test } from 'vitest';
 import { ConfigError } from '../errors.js';
 import { runScenario } from '../scenario/runScenario.js';
-import type { ScenarioResult, ScenarioSetup } from '../scenario/Scenario.js';
+import type {
+  DynamoDbStreamsScenarioSetup,
+  KinesisScenarioSetup,
+  ScenarioResult,
+  ScenarioSetup,
+} from '../scenario/Scenario.js';
 import { loadScenario } from '../scenario/scenarioFile.js';
+import type { Simulation } from '../Simulation.js';
 
 /**
  * Loads a scenario saved with `saveScenario` (fixtures/regressions/*.json) and runs it against
@@ -23,11 +29,25 @@ import { loadScenario } from '../scenario/scenarioFile.js';
 export async function replayScenarioFile<E = unknown>(
   file: string,
   setup: ScenarioSetup<E>,
+): Promise<ScenarioResult<E>>;
+/** A kinesis scenario's file: the setup's handler gets a `KinesisStreamEvent`. */
+export async function replayScenarioFile<E = unknown>(
+  file: string,
+  setup: KinesisScenarioSetup,
+): Promise<ScenarioResult<E>>;
+/** A dynamodb-streams scenario's file: the setup gets the table `HandlerTable`. */
+export async function replayScenarioFile<
+  E = unknown,
+  T extends Record<string, unknown> = Record<string, unknown>,
+>(file: string, setup: DynamoDbStreamsScenarioSetup<T>): Promise<ScenarioResult<E>>;
+export async function replayScenarioFile<E = unknown>(
+  file: string,
+  setup: ScenarioSetup<E> | KinesisScenarioSetup | ((sim: Simulation, table: never) => unknown),
 ): Promise<ScenarioResult<E>> {
   // The file's events are the setup's event type: the scenario was saved from a property over it.
   const scenario = loadScenario<E>(file);
   try {
-    return await runScenario(scenario, setup);
+    return await runScenario(scenario, setup as ScenarioSetup<E>);
   } catch (error) {
     if (!(error instanceof ConfigError) || error.api !== 'runScenario') throw error;
     // What only a run can check (fault targets the setup defines, the factory's Init), named

@@ -350,7 +350,7 @@ describe('issue 6 bad input: an invalid saved scenario file', () => {
   it('a scenario of an unknown model', () => {
     const path = save('mq.json', { ...valid, model: 'mq' });
     expect(loadError(path)).toBe(
-      `loadScenario(${JSON.stringify(path)}): model must be one of sync, async, sqs, kinesis, got "mq"`,
+      `loadScenario(${JSON.stringify(path)}): model must be one of sync, async, sqs, kinesis, dynamodb-streams, got "mq"`,
     );
   });
 });

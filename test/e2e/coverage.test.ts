@@ -130,7 +130,7 @@ describe('coverage', { shuffle: false }, () => {
     expect(lines[0]).toBe(
       `coverage: coverage > table: LAMBDASIM_COVERAGE=1 prints the cases and labels of a test (${RUNS} runs)`,
     );
-    expect(lines).toHaveLength(1 + 14 + 1);
+    expect(lines).toHaveLength(1 + 15 + 1);
     expect(lines.find((l) => l.includes('retryAfterEffect'))).toMatch(
       /^ {2}retryAfterEffect +\d+ +(\d+\.\d%|never) /,
     );

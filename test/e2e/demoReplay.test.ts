@@ -35,7 +35,11 @@ function sourceOf(name: string, variant: 'buggy' | 'fixed', fixedConfig: boolean
       typeof to === 'string' ? text.indexOf(to, start) : start + 1 + text.slice(start + 1).search(to);
     return normalized(text.slice(start, end));
   };
-  const setup = variant === 'buggy' ? slice('\n  buggy:', '\n  fixed:') : slice('\n  fixed:', '\n  check:');
+  let setup = variant === 'buggy' ? slice('\n  buggy:', '\n  fixed:') : slice('\n  fixed:', '\n  check:');
+  // `buggy: buggyOnboarding,`: a setup written as a function of the file, read from there.
+  const named = /^ ?\w+: (\w+),?$/.exec(setup)?.[1];
+  if (named !== undefined && text.includes(`\nexport function ${named}(`))
+    setup = slice(`\nexport function ${named}(`, '\n}\n');
   if (!fixedConfig) return setup;
   // The config property: up to the next property or comment of the example.
   const config = slice(variant === 'buggy' ? '\n  config:' : '\n  fixedConfig:', /\n {2}(\/\/|\w+:)/);
@@ -55,8 +59,9 @@ describe('npm run demo / lambdasim demo', () => {
     });
     const text = `${written.join('\n')}\n`;
     expect(code, text).toBe(0);
-    expect(progress).toContain('[1/10] welcomeEmail: buggy handler, run 1');
-    expect(progress).toContain('[10/10] kinesisRetriedBatch: fixed twin, run 191');
+    expect(progress).toContain('[1/11] welcomeEmail: buggy handler, run 1');
+    expect(progress).toContain('[10/11] kinesisRetriedBatch: fixed twin, run 191');
+    expect(progress).toContain('[11/11] ddbTtlRemove: fixed twin, run 191');
     expect(text).not.toContain('run 1\n');
     const lines = text.trimEnd().split('\n');
     expect(lines.length, text).toBeLessThanOrEqual(50);
@@ -80,7 +85,7 @@ describe('npm run demo / lambdasim demo', () => {
     expect(command!.length).toBeLessThan(200);
     const again = tsx('src/cli/main.ts', ...command!.split(' '));
     expect(again).toMatch(new RegExp(`^Trace hash: ${hashPrefix}[0-9a-f]{48}$`, 'm'));
-  });
+  }, 180_000); // eleven examples, each searched, shrunk and its twin run 200 times, on a busy machine
 
   it.each(examples.map((e) => [e.name, e] as const))(
     '%s: its fix is a short diff that holds to the source of the buggy handler and its twin',

@@ -23,6 +23,7 @@ const MIN_KEY_CASE_PERCENT: Readonly<Record<string, number>> = {
   batchIgnoresRemainingTime: 22, // 45.0%
   kinesisPoisonPill: 19, // 38.0% (batchBisected; shardBlocked 61.0%)
   kinesisRetriedBatch: 23, // 46.0% (checkpointPastFailure; valid before invalid 48.5%)
+  ddbTtlRemove: 20, // 41.5% (ttlRemoveRead; shardBlocked 42.5%)
 };
 
 describe.each(examples.map((e) => [e.name, e]))('example %s', (_name, example) => {

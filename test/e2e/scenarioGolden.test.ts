@@ -21,6 +21,7 @@ const GOLDEN_PATH = fileURLToPath(new URL('../../fixtures/golden/scenarios.json'
 
 const order = fc.record({ orderId: fc.uuid(), amountCents: fc.integer({ min: 1, max: 10_000 }) });
 const services = ['payments'];
+const user = fc.record({ userId: fc.integer({ min: 1, max: 5 }).map((n) => `u-${n}`), plan: fc.string() });
 
 /** Arbitraries covering every model and the options that change what a model draws. */
 const ARBITRARIES: Readonly<Record<string, fc.Arbitrary<Scenario<unknown>>>> = {
@@ -40,6 +41,13 @@ const ARBITRARIES: Readonly<Record<string, fc.Arbitrary<Scenario<unknown>>>> = {
   'kinesis fixed': scenarios.kinesis({
     events: fc.string(),
     config: { shards: 2, maximumRetryAttempts: -1 },
+  }),
+  'dynamodb-streams': scenarios.dynamodbStreams({ events: user, key: 'userId', ttl: true, services }),
+  'dynamodb-streams fixed': scenarios.dynamodbStreams({
+    events: user,
+    key: 'userId',
+    deletes: false,
+    config: { streamViewType: 'KEYS_ONLY', ttlDeletionDelayS: 60 },
   }),
 };
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ledgerNotes } from '../helpers/ledgerNotes.js';
 import {
   buggyOnboarding,
   fixedOnboarding,
@@ -56,9 +57,10 @@ async function run(
   const fn = sim.fn('Onboarding', setup(sim), { timeoutS: 10 });
   // AWS's defaults: BatchSize 100, MaximumRetryAttempts -1, MaximumRecordAgeInSeconds -1, no bisect.
   sim.mapping(table, fn, { startingPosition: 'TRIM_HORIZON' });
-  const refused = scheduleItemWrites(sim, table, events);
+  const notes = ledgerNotes(sim);
+  scheduleItemWrites(sim, table, events, notes);
   const result = await sim.run(limits);
-  expect(refused).toEqual([]);
+  expect(notes.refused).toEqual([]);
   const mail = result.effects('mailer').map((e) => `${e.op} ${(e.args as { userId: string }).userId}`);
   const fates = result.streamRecords.map((r) => {
     const data = JSON.parse(r.data) as { eventName: string; dynamodb: { Keys: { userId: { S: string } } } };

@@ -28,6 +28,11 @@ export class StreamsModel {
     return [...this.streams.keys()];
   }
 
+  /** The names of the tables whose DynamoDB stream is on (each stream is named after its table). */
+  tableStreamNames(): readonly string[] {
+    return [...this.tableStreams.values()].map((s) => s.name);
+  }
+
   /** Defines a stream; names are unique among the simulation's streams. */
   stream(name: string, options?: KinesisStreamOptions): KinesisStream {
     if (typeof name === 'string' && this.streams.has(name))

@@ -6,7 +6,7 @@ import type { LambdaFunction } from '../../lambda/LambdaFunction.js';
 import type { EventSink } from '../../models/async/EventSink.js';
 import type { SqsQueue } from '../../models/sqs/SqsQueue.js';
 import type { Simulation, SimulationOptions } from '../../Simulation.js';
-import type { Scenario, ScenarioConfig, ScenarioDelivery } from '../Scenario.js';
+import type { Scenario, ScenarioConfig, ScenarioDelivery, ScenarioEvent } from '../Scenario.js';
 
 /** Where a model's own ConfigError fields go in a scenario (`'redrive.maxReceiveCount'` → `'config.maxReceiveCount'`). */
 export type ErrorFieldMap = Readonly<Record<string, string>>;
@@ -30,12 +30,18 @@ export interface GroupOption {
   readonly keyPool?: readonly string[];
 }
 
-/** What a model's `wire` is given: the simulation, the scenario, and the runner's common steps. */
-export interface WireContext {
+/** What a model's `beforeSetup` is given: the simulation, the scenario, and the error renaming. */
+export interface SetupContext {
   readonly sim: Simulation;
   readonly scenario: Scenario<unknown>;
   /** Runs a model call, renaming its ConfigError to the scenario's field (common fields and the model's `errorFields`). */
   guard<T>(action: () => T): T;
+}
+
+/** What a model's `wire` is given: the simulation, the scenario, and the runner's common steps. */
+export interface WireContext extends SetupContext {
+  /** What the model's `beforeSetup` returned (the user's setup got it too); undefined without one. */
+  readonly resources: unknown;
   /**
    * Defines the scenario's function `Handler` with the scenario's common config (timeoutS,
    * memoryMB, reservedConcurrency) plus `extra` (e.g. `{ async }`). Call it exactly once.
@@ -48,6 +54,35 @@ export interface WireContext {
    * record's `shardId:sequenceNumber`): the ledger's `eventIndex`, which violations name.
    */
   noteEvent(inputId: string, index: number): void;
+}
+
+/** The event bounds of `scenarios.<model>`, checked, for a model's own {@link ModelWorkload}. */
+export interface EventBounds {
+  readonly minEvents: number;
+  readonly maxEvents: number;
+  readonly spreadMs: number;
+}
+
+/**
+ * A workload that is not bodies drawn one by one (DynamoDB Streams: item writes, each overwrite
+ * or delete aimed at a key written before it). `scenarios.<model>` then takes the model's
+ * `options` beside the common ones (not `uniqueBy` nor a group option), draws its events here,
+ * and fixes the config fields the options name (a table's key schema).
+ */
+export interface ModelWorkload {
+  /** The options of `scenarios.<model>` beyond `events`, `minEvents` … `delivery`. */
+  readonly options: readonly string[];
+  /**
+   * The fixed config: the user's `fixed` plus the fields the options set (e.g. the table's
+   * `key`). @throws ConfigError for a bad option or a field the options contradict (named in `api`).
+   */
+  config(options: Readonly<Record<string, unknown>>, fixed: ScenarioConfig, api: string): ScenarioConfig;
+  /** The events: `options.events` is the user's arbitrary. @throws ConfigError for a bad option. */
+  events(
+    options: Readonly<Record<string, unknown>>,
+    bounds: EventBounds,
+    api: string,
+  ): fc.Arbitrary<ScenarioEvent<unknown>[]>;
 }
 
 /** What a model's `wire` defined, for the runner to read after the run. */
@@ -116,6 +151,14 @@ export interface ScenarioModelDescriptor<M extends string = string> {
   readonly errorFields?: ErrorFieldMap;
   /** Who refuses an event at run time, for runScenario's error (`'SQS'`, `'Kinesis'`); absent: nothing refuses. */
   readonly refusedBy?: string;
+  /** A workload of the model's own (see {@link ModelWorkload}). @defaultValue bodies drawn from `events` */
+  readonly workload?: ModelWorkload;
+  /**
+   * Defines what must exist before the user's setup runs (a DynamoDB-streams table the setup may
+   * seed or hand to its handler) and returns it: the setup gets it as its second argument, `wire`
+   * as `ctx.resources`. Wrap model calls in `ctx.guard`. @defaultValue none (`setup(sim)`)
+   */
+  beforeSetup?(ctx: SetupContext): unknown;
   /**
    * Defines the scenario's function (through `ctx.defineFunction`), the model's resources, and
    * schedules every event at its `atMs`, noting with `ctx.noteEvent` which input id each event

@@ -1,9 +1,13 @@
 import fc from 'fast-check';
 import { KINESIS_MAX_RECORD_BYTES } from '../../models/streams/KinesisStream.js';
-import type { StreamMappingOptions } from '../../models/streams/streamMappingOptions.js';
 import type { ScenarioConfig } from '../Scenario.js';
 import { COMMON_CONFIG_KEYS, commonConfig, compact, fixedOr, record } from './configArbs.js';
 import { DEFAULT_MESSAGE_GROUP, failureSink } from './shared.js';
+import {
+  STREAM_MAPPING_CONFIG_KEYS,
+  streamMappingConfig,
+  streamMappingOptions,
+} from './streamMappingConfig.js';
 import type { ScenarioModelDescriptor } from './ScenarioModelDescriptor.js';
 
 /** The Kinesis stream a kinesis scenario puts its events to. */
@@ -12,16 +16,9 @@ export const SCENARIO_STREAM_NAME = 'HandlerStream';
 /** The partition keys a kinesis scenario draws from when `partitionKeyOf` is not given. */
 export const KINESIS_PARTITION_KEYS: readonly string[] = Object.freeze(['pk-1', 'pk-2', 'pk-3']);
 
-/** Drawn ranges of the kinesis model's own fields. */
+/** Drawn ranges of the kinesis model's own fields (the mapping's: `STREAM_MAPPING_RANGES`). */
 const RANGES = {
   shards: { min: 1, max: 3 },
-  batchSize: { min: 1, max: 10 },
-  maximumBatchingWindowS: { min: 0, max: 5 },
-  parallelizationFactor: { min: 1, max: 3 },
-  /** AWS takes -1 (until the records expire) or 0-10,000; -1 last, so shrinking leaves it. */
-  maximumRetryAttempts: [0, 1, 2, 3, -1],
-  /** AWS takes -1 (no limit) or 60-604,800; its default -1 first. */
-  maximumRecordAgeS: [-1, 60, 3_600],
 } as const;
 
 /** A Kinesis partition key: 1-256 characters (Unicode code points). */
@@ -38,18 +35,7 @@ function isPartitionKey(key: string): boolean {
  */
 export const kinesisModel: ScenarioModelDescriptor<'kinesis'> = {
   model: 'kinesis',
-  configKeys: [
-    ...COMMON_CONFIG_KEYS,
-    'shards',
-    'batchSize',
-    'maximumBatchingWindowS',
-    'parallelizationFactor',
-    'maximumRetryAttempts',
-    'maximumRecordAgeS',
-    'bisectBatchOnFunctionError',
-    'reportBatchItemFailures',
-    'onFailureDestination',
-  ],
+  configKeys: [...COMMON_CONFIG_KEYS, 'shards', ...STREAM_MAPPING_CONFIG_KEYS],
   booleanConfigKeys: ['onFailureDestination', 'bisectBatchOnFunctionError'],
   deliveryKeys: [],
   groupOption: { name: 'partitionKeyOf', what: 'partition key', keyPool: KINESIS_PARTITION_KEYS },
@@ -59,14 +45,7 @@ export const kinesisModel: ScenarioModelDescriptor<'kinesis'> = {
     record({
       ...commonConfig(c),
       shards: fixedOr(c.shards, fc.integer(RANGES.shards)),
-      batchSize: fixedOr(c.batchSize, fc.integer(RANGES.batchSize)),
-      maximumBatchingWindowS: fixedOr(c.maximumBatchingWindowS, fc.integer(RANGES.maximumBatchingWindowS)),
-      parallelizationFactor: fixedOr(c.parallelizationFactor, fc.integer(RANGES.parallelizationFactor)),
-      maximumRetryAttempts: fixedOr(c.maximumRetryAttempts, fc.constantFrom(...RANGES.maximumRetryAttempts)),
-      maximumRecordAgeS: fixedOr(c.maximumRecordAgeS, fc.constantFrom(...RANGES.maximumRecordAgeS)),
-      bisectBatchOnFunctionError: fixedOr(c.bisectBatchOnFunctionError, fc.boolean()),
-      reportBatchItemFailures: fixedOr(c.reportBatchItemFailures, fc.boolean()),
-      onFailureDestination: fc.constant(c.onFailureDestination),
+      ...streamMappingConfig(c),
     }).map((drawn) => compact<ScenarioConfig>(drawn)),
   bodyLimit: {
     bytes: KINESIS_MAX_RECORD_BYTES,
@@ -84,23 +63,7 @@ export const kinesisModel: ScenarioModelDescriptor<'kinesis'> = {
     const failures = failureSink(sim, c);
     const fn = defineFunction();
     const stream = guard(() => sim.kinesis(SCENARIO_STREAM_NAME, compact({ shards: c.shards })));
-    guard(() =>
-      sim.mapping(
-        stream,
-        fn,
-        compact<StreamMappingOptions>({
-          startingPosition: 'TRIM_HORIZON',
-          batchSize: c.batchSize,
-          maximumBatchingWindowS: c.maximumBatchingWindowS,
-          parallelizationFactor: c.parallelizationFactor,
-          maximumRetryAttempts: c.maximumRetryAttempts,
-          maximumRecordAgeS: c.maximumRecordAgeS,
-          bisectBatchOnFunctionError: c.bisectBatchOnFunctionError,
-          reportBatchItemFailures: c.reportBatchItemFailures,
-          onFailure: failures,
-        }),
-      ),
-    );
+    guard(() => sim.mapping(stream, fn, streamMappingOptions(c, failures)));
     scenario.events.forEach((event, i) => {
       sim.at(event.atMs, () => {
         stream.put(event.body, { partitionKey: event.group ?? DEFAULT_MESSAGE_GROUP }).then(

@@ -1,4 +1,5 @@
 import { asyncModel } from './async.js';
+import { dynamodbStreamsModel } from './dynamodbStreams.js';
 import { kinesisModel } from './kinesis.js';
 import type { ScenarioModel } from '../Scenario.js';
 import type { ScenarioModelDescriptor } from './ScenarioModelDescriptor.js';
@@ -11,7 +12,13 @@ import { syncModel } from './sync.js';
  * `scenarios.<model>` entry (see README.md beside this file), and its name in `ScenarioModel`
  * (Scenario.ts; checked against this list below).
  */
-export const SCENARIO_MODEL_DESCRIPTORS = [syncModel, asyncModel, sqsModel, kinesisModel] as const;
+export const SCENARIO_MODEL_DESCRIPTORS = [
+  syncModel,
+  asyncModel,
+  sqsModel,
+  kinesisModel,
+  dynamodbStreamsModel,
+] as const;
 
 /** Compile-time: the public `ScenarioModel` union names exactly the models listed above. */
 type RegisteredModel = (typeof SCENARIO_MODEL_DESCRIPTORS)[number]['model'];

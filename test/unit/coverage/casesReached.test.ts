@@ -71,7 +71,7 @@ describe('casesReached', () => {
   it('reaches nothing in a fault-free run that succeeds at once', async () => {
     const result = await run((sim) => asyncCharge(sim));
     expect([...casesReached(result)]).toEqual([]);
-    expect(COVERAGE_CASES).toHaveLength(14);
+    expect(COVERAGE_CASES).toHaveLength(15);
   });
 
   describe('retryAfterTimeout', () => {
@@ -461,6 +461,50 @@ describe('casesReached', () => {
         faults: [{ kind: 'duplicateDelivery', fn: 'Charge', event: 1 }],
       });
       expect(has(duplicated, 'producerRetried')).toBe(false);
+    });
+  });
+
+  describe('ttlRemoveRead', () => {
+    const EPOCH_S = 1_767_225_600; // the default start of virtual time, in epoch seconds
+    /** A users table whose stream a function reads; `act` writes it at 0. */
+    function users(sim: Simulation, act: (table: ReturnType<typeof usersTable>) => void, window = 0): void {
+      const table = usersTable(sim);
+      sim.mapping(
+        table,
+        sim.fn('OnUser', () => async () => ({})),
+        { startingPosition: 'TRIM_HORIZON', maximumBatchingWindowS: window },
+      );
+      sim.at(0, () => act(table));
+    }
+    const usersTable = (sim: Simulation) =>
+      sim.table('users', {
+        key: 'userId',
+        stream: 'NEW_AND_OLD_IMAGES',
+        ttlAttribute: 'expiresAt',
+        latencyMs: 1,
+      });
+
+    it("is reached when DynamoDB's TTL REMOVE record reaches the handler", async () => {
+      const result = await run((sim) =>
+        users(sim, (t) => void t.put({ userId: 'u-1', expiresAt: EPOCH_S + 1 })),
+      );
+      expect(result.trace.some((e) => e.kind === 'dynamodb.streamRecord' && e.by === 'ttl')).toBe(true);
+      expect([...casesReached(result)]).toEqual(['ttlRemoveRead']);
+    });
+
+    it("is not reached by an application's REMOVE, nor by a TTL REMOVE no invocation has read yet", async () => {
+      const deleted = await run((sim) =>
+        users(sim, (t) => void t.put({ userId: 'u-1' }).then(() => t.delete('u-1'))),
+      );
+      expect(deleted.trace.some((e) => e.kind === 'dynamodb.streamRecord' && e.eventName === 'REMOVE')).toBe(
+        true,
+      );
+      expect(has(deleted, 'ttlRemoveRead')).toBe(false);
+      const sim = createSimulation({ seed: 3 });
+      users(sim, (t) => void t.put({ userId: 'u-1', expiresAt: EPOCH_S + 1 }), 5);
+      const unread = await sim.run({ untilMs: 2_000 });
+      expect(unread.trace.some((e) => e.kind === 'dynamodb.streamRecord' && e.by === 'ttl')).toBe(true);
+      expect(has(unread, 'ttlRemoveRead')).toBe(false);
     });
   });
 

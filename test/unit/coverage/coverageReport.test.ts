@@ -77,6 +77,7 @@ describe('formatCoverageTable', () => {
       '  recordAgeExceeded          0   never  stream records were given up for being older than maximumRecordAgeS',
       '  checkpointPastFailure      0   never  a stream batch reported item failures, and the checkpoint moved past the records before them',
       "  producerRetried            0   never  a producer's retry became an input of its own: same body, new id",
+      "  ttlRemoveRead              0   never  a REMOVE record made by DynamoDB's TTL process reached the handler",
       "  sometimes('two orders')    2   50.0%",
       "  sometimes('never')         0   never",
       "  sometimes('missing')       0   never  never called (required)",
@@ -86,11 +87,11 @@ describe('formatCoverageTable', () => {
   it('lists 130,001 labels, the longest setting the width (no spread into Math.max)', () => {
     const labels = Array.from({ length: 130_001 }, (_, i) => ({ name: `order number ${i}`, reached: i % 2 }));
     const lines = formatCoverageTable({ ...summary(), labels }).split('\n');
-    expect(lines).toHaveLength(1 + 14 + 130_001);
+    expect(lines).toHaveLength(1 + 15 + 130_001);
     expect(lines[1]).toBe(
       '  retryAfterTimeout                 0   never  an invocation timed out and its event or message was invoked again',
     );
-    expect(lines[15]).toBe("  sometimes('order number 0')       0   never");
+    expect(lines[16]).toBe("  sometimes('order number 0')       0   never");
     expect(lines.at(-2)).toBe("  sometimes('order number 129999')  1   25.0%");
     expect(lines.at(-1)).toBe("  sometimes('order number 130000')  0   never");
   });

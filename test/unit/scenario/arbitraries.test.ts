@@ -272,6 +272,46 @@ describe('shrinking helps', () => {
   });
 });
 
+describe('shrinking drops every event a failure does not need', () => {
+  // fast-check's array shrinker keeps an array's first item and shrinks the rest down to
+  // minLength only: with minEvents 1, a needed event drawn first kept the one after it.
+  it.each(['sqs', 'kinesis', 'async'] as const)(
+    'scenarios.%s: a failure that needs one event (drawn first or not) shrinks to that event alone',
+    (model) => {
+      const arb = scenarios[model]({ events: fc.nat({ max: 9 }), faults: 'none', delivery: 'none' });
+      const kept: number[] = [];
+      for (let seed = 1; seed <= 40; seed++) {
+        const details = fc.check(
+          fc.property(arb, (s) => s.events.every((e) => e.body !== 7)),
+          { seed, numRuns: 100 },
+        );
+        if (details.failed) kept.push(details.counterexample![0].events.length);
+      }
+      expect(kept.length).toBeGreaterThan(30);
+      expect(
+        kept.filter((n) => n !== 1),
+        `events kept per seed: ${kept.join(' ')}`,
+      ).toEqual([]);
+    },
+  );
+
+  it('with uniqueBy too', () => {
+    const arb = scenarios.sqs({
+      events: fc.nat({ max: 9 }),
+      faults: 'none',
+      delivery: 'none',
+      uniqueBy: (n) => n,
+    });
+    for (let seed = 1; seed <= 40; seed++) {
+      const details = fc.check(
+        fc.property(arb, (s) => s.events.every((e) => e.body !== 7)),
+        { seed, numRuns: 100 },
+      );
+      if (details.failed) expect(details.counterexample![0].events, `seed ${seed}`).toHaveLength(1);
+    }
+  });
+});
+
 describe('fault plans aim at points the workload reaches', () => {
   it('folds invocation and call indexes onto 3 attempts per event', async () => {
     const { foldFaultsOntoWorkload } = await import('../../../src/scenario/arbitraries.js');

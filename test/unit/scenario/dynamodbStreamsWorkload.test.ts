@@ -1,5 +1,6 @@
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import fc from 'fast-check';
+import { ledgerNotes } from '../../helpers/ledgerNotes.js';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, createSimulation } from '../../../src/index.js';
 import type { ScenarioEvent } from '../../../src/scenario/Scenario.js';
@@ -236,9 +237,10 @@ describe('scheduleItemWrites: the workload of a scenario, and which event each s
       { atMs: 5_000, group: '{"userId":"u-2"}', body: { op: 'delete', key: { userId: 'u-2' } } },
       { atMs: 6_000, group: '{"userId":"u-3"}', body: { op: 'put', item: { userId: 'u-3' }, expiresInS: 1 } },
     ];
-    const refused = scheduleItemWrites(sim, table, events);
+    const notes = ledgerNotes(sim);
+    scheduleItemWrites(sim, table, events, notes);
     const result = await sim.run();
-    expect(refused).toEqual([]);
+    expect(notes.refused).toEqual([]);
     const byRecord = result.inputs.map((i) => {
       const body = i.body as { eventName: string; dynamodb: { Keys: { userId: { S: string } } } };
       return `${body.eventName} ${body.dynamodb.Keys.userId.S} ← ${i.eventIndex ?? '-'}`;
@@ -262,9 +264,12 @@ describe('scheduleItemWrites: the workload of a scenario, and which event each s
         if (r.eventName === 'INSERT') await table.put({ userId: 'u-1', expiresAt: EPOCH_S + 50 });
     });
     sim.mapping(table, fn, { startingPosition: 'TRIM_HORIZON' });
-    scheduleItemWrites(sim, table, [
-      { atMs: 0, group: '{"userId":"u-1"}', body: { op: 'put', item: { userId: 'u-1' }, expiresInS: 100 } },
-    ]);
+    scheduleItemWrites(
+      sim,
+      table,
+      [{ atMs: 0, group: '{"userId":"u-1"}', body: { op: 'put', item: { userId: 'u-1' }, expiresInS: 100 } }],
+      ledgerNotes(sim),
+    );
     const result = await sim.run();
     expect(result.inputs.map((i) => [(i.body as { eventName: string }).eventName, i.eventIndex])).toEqual([
       ['INSERT', 0],
@@ -276,15 +281,25 @@ describe('scheduleItemWrites: the workload of a scenario, and which event each s
   it('collects refused writes by event index; a table without a stream is a ConfigError', async () => {
     const sim = createSimulation({ seed: 1 });
     const table = sim.table<User>('users', { key: 'userId', stream: 'KEYS_ONLY' });
-    const refused = scheduleItemWrites(sim, table, [
-      { atMs: 0, group: '{}', body: { op: 'put', item: {} as User } },
-      { atMs: 5, group: '{"userId":"u-1"}', body: { op: 'put', item: { userId: 'u-1' } } },
-    ]);
+    const notes = ledgerNotes(sim);
+    scheduleItemWrites(
+      sim,
+      table,
+      [
+        { atMs: 0, group: '{}', body: { op: 'put', item: {} as User } },
+        { atMs: 5, group: '{"userId":"u-1"}', body: { op: 'put', item: { userId: 'u-1' } } },
+      ],
+      notes,
+    );
     await sim.run();
-    expect(refused.map((r) => [r.index, (r.error as Error).name])).toEqual([[0, 'ValidationException']]);
+    expect(notes.refused.map((r) => [r.index, (r.error as Error).name])).toEqual([
+      [0, 'ValidationException'],
+    ]);
     expect(table.snapshot()).toEqual([{ userId: 'u-1' }]);
     const other = createSimulation({ seed: 1 });
     const plain = other.table<User>('plain', { key: 'userId' });
-    expect(() => scheduleItemWrites(other, plain, [])).toThrow(/must have a DynamoDB stream/);
+    expect(() => scheduleItemWrites(other, plain, [], ledgerNotes(other))).toThrow(
+      /must have a DynamoDB stream/,
+    );
   });
 });

@@ -97,7 +97,7 @@ describe('a model through one seam', () => {
   it("validation reads the toy's descriptor: its config keys and its body limit", () => {
     const base = { model: 'direct', seed: 1, events: [], config: {}, delivery: {}, faults: [] };
     expect(() => validateScenario({ ...base, config: { batchSize: 2 } })).toThrow(
-      /config\.batchSize applies to the sqs and kinesis models only, not to a direct scenario/,
+      /config\.batchSize applies to the sqs, kinesis and dynamodb-streams models only, not to a direct scenario/,
     );
     expect(() => validateScenario({ ...base, events: [{ atMs: 0, body: 'x'.repeat(2000) }] })).toThrow(
       /over the direct model's toy payload limit of 1024 bytes/,
@@ -111,7 +111,7 @@ describe('a model through one seam', () => {
     const scenario = { model: 'gone', seed: 1, events: [], config: {}, delivery: {}, faults: [] };
     expect(() => validateScenario(scenario)).toThrow(ConfigError);
     expect(() => validateScenario(scenario)).toThrow(
-      /model must be one of sync, async, sqs, kinesis, direct/,
+      /model must be one of sync, async, sqs, kinesis, dynamodb-streams, direct/,
     );
     expect(() => registerScenarioModel(directModel)).toThrow(/a model named direct exists/);
   });

@@ -313,7 +313,7 @@ describe('runScenario: bad scenarios give a specific ConfigError', () => {
     [
       'unknown model',
       { model: 'mq' },
-      /^runScenario: model must be one of sync, async, sqs, kinesis, got "mq"$/,
+      /^runScenario: model must be one of sync, async, sqs, kinesis, dynamodb-streams, got "mq"$/,
     ],
     ['unsafe seed', { seed: 0.5 }, /^runScenario: seed must be a safe integer, got 0.5$/],
     [

@@ -141,7 +141,7 @@ describe('loadScenario: a bad file gives an error naming the file and the field'
     [
       'an unknown model',
       { ...valid, model: 'mq' },
-      'model must be one of sync, async, sqs, kinesis, got "mq"',
+      'model must be one of sync, async, sqs, kinesis, dynamodb-streams, got "mq"',
     ],
     [
       'the second fault invalid',
@@ -192,7 +192,7 @@ describe('loadScenario: a bad file gives an error naming the file and the field'
     [
       'a config field of another model',
       { ...valid, config: { batchSize: 3 } },
-      'config.batchSize applies to the sqs and kinesis models only, not to a async scenario',
+      'config.batchSize applies to the sqs, kinesis and dynamodb-streams models only, not to a async scenario',
     ],
     [
       'an SQS visibility timeout below the function timeout',
